@@ -1,0 +1,170 @@
+//! The command line: `serve` (default), `migrate`, `import FILE`, `user create`,
+//! `export-schema`.
+
+use crate::config::Config;
+use crate::domain::users::{self, NewUser};
+use crate::{db, graphql, import, startup};
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::Read;
+use std::path::PathBuf;
+
+/// duban: task division plans as tracked work, over GraphQL.
+#[derive(Debug, Parser)]
+#[command(name = "duban", version, about)]
+pub struct Cli {
+    #[command(flatten)]
+    pub config: Config,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// What to do (default: `serve`).
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Migrate, bootstrap, and serve GraphQL, GraphiQL and health probes.
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Import a plan from a text file (as pasted from the county website).
+    Import {
+        /// The file to import.
+        file: PathBuf,
+        /// Parse and check everything, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Replace a document with the same number instead of refusing.
+        #[arg(long)]
+        replace: bool,
+    },
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Print the GraphQL schema (SDL, sorted) or write it to a file.
+    ExportSchema {
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Exit non-zero if the file differs from the generated schema.
+        #[arg(long, requires = "output")]
+        check: bool,
+    },
+}
+
+/// Account commands.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account; the password is read from standard input.
+    Create {
+        #[arg(long)]
+        username: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// Name (or alias) of the unit a DEPARTMENT or SERVICE account acts for.
+        #[arg(long)]
+        department: Option<String>,
+        /// Read the password from standard input (required: passwords never go on the command line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+}
+
+/// Account roles on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RoleArg {
+    Admin,
+    Leader,
+    Department,
+    Service,
+}
+
+impl From<RoleArg> for entity::UserRole {
+    fn from(r: RoleArg) -> Self {
+        match r {
+            RoleArg::Admin => entity::UserRole::Admin,
+            RoleArg::Leader => entity::UserRole::Leader,
+            RoleArg::Department => entity::UserRole::Department,
+            RoleArg::Service => entity::UserRole::Service,
+        }
+    }
+}
+
+/// Runs the parsed command line.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(&cli.config).await,
+        Command::Migrate => {
+            let db = db::connect(&cli.config.database_url).await?;
+            db::migrate(&db).await?;
+            tracing::info!("migrations applied");
+            Ok(())
+        }
+        Command::Import { file, dry_run, replace } => import_file(&cli.config, &file, dry_run, replace).await,
+        Command::User(UserCommand::Create { username, role, department, .. }) => {
+            create_user(&cli.config, username, role.into(), department).await
+        }
+        Command::ExportSchema { output, check } => export_schema(output, check),
+    }
+}
+
+async fn serve(config: &Config) -> anyhow::Result<()> {
+    let state = startup::build_state(config).await?;
+    let listener = tokio::net::TcpListener::bind(config.bind).await.with_context(|| format!("cannot listen on {}", config.bind))?;
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, "duban is listening");
+    tracing::info!("GraphiQL: http://{addr}/graphiql");
+    startup::serve(listener, state, startup::shutdown_signal()).await
+}
+
+async fn import_file(config: &Config, file: &PathBuf, dry_run: bool, replace: bool) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let db = db::connect(&config.database_url).await?;
+    db::migrate(&db).await?;
+    let options = import::ImportOptions { dry_run, replace };
+    let outcome = import::import_plan(&db, &text, options).await.map_err(|e| anyhow::anyhow!("import refused: {e}"))?;
+    print!("{}", import::summary::render(&outcome, dry_run));
+    Ok(())
+}
+
+async fn create_user(
+    config: &Config,
+    username: String,
+    role: entity::UserRole,
+    department: Option<String>,
+) -> anyhow::Result<()> {
+    let mut password = String::new();
+    std::io::stdin().read_to_string(&mut password).context("cannot read the password from standard input")?;
+    let password = password.trim_end_matches(['\r', '\n']).to_owned();
+    let db = db::connect(&config.database_url).await?;
+    db::migrate(&db).await?;
+    let department_id = match department {
+        None => None,
+        Some(name) => Some(
+            crate::domain::departments::find_by_name(&db, &name)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?
+                .with_context(|| format!("no department named {name}"))?
+                .id,
+        ),
+    };
+    let user = users::create(&db, NewUser { username, password, role, department_id })
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot create the account: {e}"))?;
+    println!("created account {} (id {}, role {:?})", user.username, user.id, user.role);
+    Ok(())
+}
+
+fn export_schema(output: Option<PathBuf>, check: bool) -> anyhow::Result<()> {
+    let sdl = graphql::sdl();
+    match (output, check) {
+        (None, _) => print!("{sdl}"),
+        (Some(path), false) => std::fs::write(&path, &sdl).with_context(|| format!("cannot write {}", path.display()))?,
+        (Some(path), true) => {
+            let current = std::fs::read_to_string(&path).unwrap_or_default();
+            if current != sdl {
+                bail!("{} is stale: run `cargo run -p duban -- export-schema --output schema.graphql`", path.display());
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,93 @@
+//! Flat, typed configuration from environment variables (and the matching flags).
+
+use clap::{Args, ValueEnum};
+use secrecy::SecretString;
+use std::net::SocketAddr;
+
+/// The embedded default: an SQLite file in the working directory, created on first start.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://duban.sqlite?mode=rwc";
+
+/// Everything the server needs to start. Each field documents its variable and default.
+#[derive(Debug, Clone, Args)]
+pub struct Config {
+    /// Database: `sqlite://FILE?mode=rwc` (embedded default) or `postgres://…`.
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, hide_env_values = true)]
+    pub database_url: String,
+
+    /// Listen address.
+    #[arg(long, env = "DUBAN_BIND", default_value = "127.0.0.1:8000")]
+    pub bind: SocketAddr,
+
+    /// JWT signing secret. Without it, SQLite keeps a generated one beside the database file.
+    #[arg(long, env = "DUBAN_JWT_SECRET", value_parser = parse_secret, hide_env_values = true)]
+    pub jwt_secret: Option<SecretString>,
+
+    /// The secret before the last rotation: accepted for verification only.
+    #[arg(long, env = "DUBAN_JWT_PREVIOUS_SECRET", value_parser = parse_secret, hide_env_values = true)]
+    pub jwt_previous_secret: Option<SecretString>,
+
+    /// Lifetime of a login token, in minutes.
+    #[arg(long, env = "DUBAN_TOKEN_TTL_MINUTES", default_value_t = 480)]
+    pub token_ttl_minutes: i64,
+
+    /// Password of the bootstrap `admin` account on a database with no admin yet.
+    #[arg(long, env = "DUBAN_ADMIN_PASSWORD", value_parser = parse_secret, hide_env_values = true)]
+    pub admin_password: Option<SecretString>,
+
+    /// Who may run introspection queries (GraphiQL's schema explorer needs it).
+    #[arg(long, env = "DUBAN_INTROSPECTION", value_enum, default_value_t = Introspection::Authenticated)]
+    pub introspection: Introspection,
+
+    /// Import the bundled reference plan when the database holds no plan.
+    #[arg(long, env = "DUBAN_LOAD_SAMPLE_PLAN", default_value_t = true, action = clap::ArgAction::Set)]
+    pub load_sample_plan: bool,
+
+    /// Log format: `pretty` for people, `json` for log collectors.
+    #[arg(long, env = "DUBAN_LOG_FORMAT", value_enum, default_value_t = LogFormat::Pretty)]
+    pub log_format: LogFormat,
+}
+
+/// Introspection setting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Introspection {
+    /// Any signed-in user may introspect; anonymous requests may not.
+    Authenticated,
+    /// Nobody may introspect.
+    Off,
+}
+
+/// Log output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+fn parse_secret(value: &str) -> Result<SecretString, String> {
+    if value.is_empty() {
+        return Err("must not be empty".into());
+    }
+    Ok(SecretString::from(value.to_owned()))
+}
+
+impl Config {
+    /// A configuration for tests and tools: the given database, an ephemeral port, a fixed secret.
+    pub fn for_database(database_url: &str) -> Self {
+        Config {
+            database_url: database_url.to_owned(),
+            bind: "127.0.0.1:0".parse().expect("valid address"),
+            jwt_secret: Some(SecretString::from("test-secret-not-for-production".to_owned())),
+            jwt_previous_secret: None,
+            token_ttl_minutes: 480,
+            admin_password: None,
+            introspection: Introspection::Authenticated,
+            load_sample_plan: false,
+            log_format: LogFormat::Pretty,
+        }
+    }
+
+    /// True when the database is the embedded SQLite one.
+    pub fn is_sqlite(&self) -> bool {
+        self.database_url.starts_with("sqlite:")
+    }
+}

@@ -1,0 +1,272 @@
+//! Departments (units, groups, catch-alls), their aliases and group membership.
+
+use crate::domain::page::{Page, PageRequest};
+use crate::domain::tasks::required_text;
+use crate::error::{AppError, AppResult};
+use entity::{DepartmentKind, assignment, department, department_alias, group_member, progress_report, user};
+use sea_orm::TransactionSession;
+use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    Select, Set, TransactionTrait,
+};
+use std::collections::HashSet;
+
+/// Filters for listing departments.
+#[derive(Debug, Clone, Default)]
+pub struct DepartmentFilter {
+    pub kind: Option<DepartmentKind>,
+    pub needs_review: Option<bool>,
+    /// Substring of the name.
+    pub search: Option<String>,
+}
+
+/// Fields of a department; `None` on update leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct DepartmentInput {
+    pub name: Option<String>,
+    pub kind: Option<DepartmentKind>,
+    pub needs_review: Option<bool>,
+}
+
+/// One page of departments in id order.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    filter: &DepartmentFilter,
+    page: &PageRequest<i32>,
+) -> AppResult<Page<department::Model>> {
+    let mut query = filtered(filter).order_by_asc(department::Column::Id);
+    if let Some(after) = page.after {
+        query = query.filter(department::Column::Id.gt(after));
+    }
+    let rows = query.limit(page.first + 1).all(db).await?;
+    Ok(Page::from_overfetch(rows, page.first))
+}
+
+/// How many departments match.
+pub async fn count(db: &impl ConnectionTrait, filter: &DepartmentFilter) -> AppResult<u64> {
+    Ok(filtered(filter).count(db).await?)
+}
+
+/// One department by id.
+pub async fn get(db: &impl ConnectionTrait, id: i32) -> AppResult<Option<department::Model>> {
+    Ok(department::Entity::find_by_id(id).one(db).await?)
+}
+
+fn filtered(filter: &DepartmentFilter) -> Select<department::Entity> {
+    let mut query = department::Entity::find();
+    if let Some(kind) = filter.kind {
+        query = query.filter(department::Column::Kind.eq(kind));
+    }
+    if let Some(flag) = filter.needs_review {
+        query = query.filter(department::Column::NeedsReview.eq(flag));
+    }
+    if let Some(text) = filter.search.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        let simplified = zhconv::zhconv(text, zhconv::Variant::ZhHans).replace(['%', '_', '\\'], "");
+        query = query.filter(Expr::col(department::Column::Name).like(LikeExpr::new(format!("%{simplified}%"))));
+    }
+    query
+}
+
+/// Creates a department; the name must be new (neither a name nor an alias).
+pub async fn create(db: &impl TransactionTrait, input: DepartmentInput) -> AppResult<department::Model> {
+    let txn = db.begin().await?;
+    let name = required_text(input.name.as_deref().unwrap_or_default(), "name")?;
+    ensure_name_free(&txn, &name, None).await?;
+    let model = department::ActiveModel {
+        name: Set(name),
+        kind: Set(input.kind.unwrap_or(DepartmentKind::Unit)),
+        needs_review: Set(input.needs_review.unwrap_or(false)),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+/// Renames, re-kinds or reviews a department.
+pub async fn update(db: &impl TransactionTrait, id: i32, input: DepartmentInput) -> AppResult<department::Model> {
+    let txn = db.begin().await?;
+    let current = department::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound("department"))?;
+    let mut model: department::ActiveModel = current.into();
+    if let Some(name) = input.name {
+        let name = required_text(&name, "name")?;
+        ensure_name_free(&txn, &name, Some(id)).await?;
+        model.name = Set(name);
+    }
+    if let Some(kind) = input.kind {
+        model.kind = Set(kind);
+    }
+    if let Some(flag) = input.needs_review {
+        model.needs_review = Set(flag);
+    }
+    let model = model.update(&txn).await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+/// Adds another name for a department.
+pub async fn add_alias(db: &impl TransactionTrait, id: i32, alias: &str) -> AppResult<department::Model> {
+    let txn = db.begin().await?;
+    let target = department::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound("department"))?;
+    let alias = required_text(alias, "alias")?;
+    ensure_name_free(&txn, &alias, None).await?;
+    insert_alias(&txn, id, &alias).await?;
+    txn.commit().await?;
+    Ok(target)
+}
+
+/// Inserts an alias row inside the caller's transaction.
+pub async fn insert_alias(db: &impl ConnectionTrait, department_id: i32, alias: &str) -> AppResult<()> {
+    department_alias::ActiveModel {
+        alias: Set(alias.to_owned()),
+        department_id: Set(department_id),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Merges `from` into `into`: assignments, aliases, members, reports and accounts move; the
+/// old name becomes an alias; `from` is deleted. One transaction.
+pub async fn merge(db: &impl TransactionTrait, from: i32, into: i32) -> AppResult<department::Model> {
+    if from == into {
+        return Err(AppError::bad_input("cannot merge a department into itself"));
+    }
+    let txn = db.begin().await?;
+    let source = department::Entity::find_by_id(from).one(&txn).await?.ok_or(AppError::NotFound("department"))?;
+    let target = department::Entity::find_by_id(into).one(&txn).await?.ok_or(AppError::NotFound("department"))?;
+    move_assignments(&txn, from, into).await?;
+    move_group_links(&txn, from, into).await?;
+    department_alias::Entity::update_many()
+        .col_expr(department_alias::Column::DepartmentId, Expr::value(into))
+        .filter(department_alias::Column::DepartmentId.eq(from))
+        .exec(&txn)
+        .await?;
+    progress_report::Entity::update_many()
+        .col_expr(progress_report::Column::DepartmentId, Expr::value(into))
+        .filter(progress_report::Column::DepartmentId.eq(from))
+        .exec(&txn)
+        .await?;
+    user::Entity::update_many()
+        .col_expr(user::Column::DepartmentId, Expr::value(into))
+        .filter(user::Column::DepartmentId.eq(from))
+        .exec(&txn)
+        .await?;
+    department::Entity::delete_by_id(from).exec(&txn).await?;
+    insert_alias(&txn, into, &source.name).await?;
+    txn.commit().await?;
+    Ok(target)
+}
+
+/// Moves assignments; where both were on one task, the stronger role stays on `into`.
+async fn move_assignments(db: &impl ConnectionTrait, from: i32, into: i32) -> AppResult<()> {
+    let on_target: HashSet<i32> = assignment::Entity::find()
+        .filter(assignment::Column::DepartmentId.eq(into))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| a.task_id)
+        .collect();
+    for row in assignment::Entity::find().filter(assignment::Column::DepartmentId.eq(from)).all(db).await? {
+        if on_target.contains(&row.task_id) {
+            if row.role == entity::AssignmentRole::Lead {
+                assignment::Entity::update_many()
+                    .col_expr(assignment::Column::Role, Expr::value(entity::AssignmentRole::Lead))
+                    .filter(assignment::Column::TaskId.eq(row.task_id))
+                    .filter(assignment::Column::DepartmentId.eq(into))
+                    .exec(db)
+                    .await?;
+            }
+            assignment::Entity::delete_by_id(row.id).exec(db).await?;
+        } else {
+            let mut model: assignment::ActiveModel = row.into();
+            model.department_id = Set(into);
+            model.update(db).await?;
+        }
+    }
+    Ok(())
+}
+
+async fn move_group_links(db: &impl ConnectionTrait, from: i32, into: i32) -> AppResult<()> {
+    let links = group_member::Entity::find()
+        .filter(group_member::Column::GroupId.eq(from).or(group_member::Column::MemberId.eq(from)))
+        .all(db)
+        .await?;
+    group_member::Entity::delete_many()
+        .filter(group_member::Column::GroupId.eq(from).or(group_member::Column::MemberId.eq(from)))
+        .exec(db)
+        .await?;
+    for link in links {
+        let (group, member) = (
+            if link.group_id == from { into } else { link.group_id },
+            if link.member_id == from { into } else { link.member_id },
+        );
+        if group != member {
+            add_member(db, group, member).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Sets the units a group stands for (replacing the old list).
+pub async fn set_members(db: &impl TransactionTrait, group_id: i32, member_ids: &[i32]) -> AppResult<()> {
+    let txn = db.begin().await?;
+    let group = department::Entity::find_by_id(group_id).one(&txn).await?.ok_or(AppError::NotFound("department"))?;
+    if group.kind != DepartmentKind::Group {
+        return Err(AppError::bad_input("only a GROUP department has members"));
+    }
+    let unique: HashSet<i32> = member_ids.iter().copied().collect();
+    let found = department::Entity::find()
+        .filter(department::Column::Id.is_in(unique.iter().copied()))
+        .filter(department::Column::Kind.eq(DepartmentKind::Unit))
+        .count(&txn)
+        .await?;
+    if found != unique.len() as u64 {
+        return Err(AppError::bad_input("every member must be an existing UNIT department"));
+    }
+    group_member::Entity::delete_many().filter(group_member::Column::GroupId.eq(group_id)).exec(&txn).await?;
+    for member in unique {
+        add_member(&txn, group_id, member).await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+async fn add_member(db: &impl ConnectionTrait, group_id: i32, member_id: i32) -> AppResult<()> {
+    let exists = group_member::Entity::find_by_id((group_id, member_id)).one(db).await?.is_some();
+    if !exists {
+        group_member::ActiveModel { group_id: Set(group_id), member_id: Set(member_id) }.insert(db).await?;
+    }
+    Ok(())
+}
+
+/// Refuses a name that is already some department's name or alias.
+async fn ensure_name_free(db: &impl ConnectionTrait, name: &str, except: Option<i32>) -> AppResult<()> {
+    let mut by_name = department::Entity::find().filter(department::Column::Name.eq(name));
+    if let Some(id) = except {
+        by_name = by_name.filter(department::Column::Id.ne(id));
+    }
+    let taken = by_name.count(db).await? > 0
+        || department_alias::Entity::find().filter(department_alias::Column::Alias.eq(name)).count(db).await? > 0;
+    if taken {
+        return Err(AppError::Conflict(format!("the name {name} is already in use")));
+    }
+    Ok(())
+}
+
+/// The department with this name or alias (Traditional input is folded to Simplified).
+pub async fn find_by_name(db: &impl ConnectionTrait, name: &str) -> AppResult<Option<department::Model>> {
+    let name = zhconv::zhconv(name.trim(), zhconv::Variant::ZhHans);
+    if let Some(found) = department::Entity::find().filter(department::Column::Name.eq(&name)).one(db).await? {
+        return Ok(Some(found));
+    }
+    let alias = department_alias::Entity::find().filter(department_alias::Column::Alias.eq(&name)).one(db).await?;
+    match alias {
+        Some(alias) => get(db, alias.department_id).await,
+        None => Ok(None),
+    }
+}

@@ -1,0 +1,120 @@
+//! Documents (notices carrying a plan).
+
+use crate::domain::page::{Page, PageRequest};
+use crate::domain::tasks::required_text;
+use crate::error::{AppError, AppResult};
+use entity::document;
+use sea_orm::TransactionSession;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    Set, TransactionTrait,
+};
+
+/// Fields of a document; `None` on update leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct DocumentInput {
+    pub doc_number: Option<String>,
+    pub title: Option<String>,
+    pub issuer: Option<String>,
+    pub issued_on: Option<chrono::NaiveDate>,
+    pub source_text: Option<String>,
+}
+
+/// One page of documents in id order.
+pub async fn list(db: &impl ConnectionTrait, page: &PageRequest<i32>) -> AppResult<Page<document::Model>> {
+    let mut query = document::Entity::find().order_by_asc(document::Column::Id);
+    if let Some(after) = page.after {
+        query = query.filter(document::Column::Id.gt(after));
+    }
+    let rows = query.limit(page.first + 1).all(db).await?;
+    Ok(Page::from_overfetch(rows, page.first))
+}
+
+/// How many documents there are.
+pub async fn count(db: &impl ConnectionTrait) -> AppResult<u64> {
+    Ok(document::Entity::find().count(db).await?)
+}
+
+/// One document by id.
+pub async fn get(db: &impl ConnectionTrait, id: i32) -> AppResult<Option<document::Model>> {
+    Ok(document::Entity::find_by_id(id).one(db).await?)
+}
+
+/// The document with this number, if any.
+pub async fn find_by_number(db: &impl ConnectionTrait, number: &str) -> AppResult<Option<document::Model>> {
+    Ok(document::Entity::find().filter(document::Column::DocNumber.eq(number)).one(db).await?)
+}
+
+/// Creates a document.
+pub async fn create(db: &impl TransactionTrait, input: DocumentInput) -> AppResult<document::Model> {
+    let txn = db.begin().await?;
+    let model = insert(&txn, input).await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+/// Inserts a document inside the caller's transaction (used by the importer too).
+pub async fn insert(db: &impl ConnectionTrait, input: DocumentInput) -> AppResult<document::Model> {
+    let title = required_text(input.title.as_deref().unwrap_or_default(), "title")?;
+    let doc_number = normalized_number(input.doc_number);
+    if let Some(number) = &doc_number {
+        if find_by_number(db, number).await?.is_some() {
+            return Err(AppError::Conflict(format!("document {number} already exists")));
+        }
+    }
+    let now = chrono::Utc::now();
+    let model = document::ActiveModel {
+        doc_number: Set(doc_number),
+        title: Set(title),
+        issuer: Set(input.issuer.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())),
+        issued_on: Set(input.issued_on),
+        source_text: Set(input.source_text.unwrap_or_default()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    Ok(model.insert(db).await?)
+}
+
+/// Updates a document's metadata.
+pub async fn update(db: &impl TransactionTrait, id: i32, input: DocumentInput) -> AppResult<document::Model> {
+    let txn = db.begin().await?;
+    let current = document::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound("document"))?;
+    let mut model: document::ActiveModel = current.into();
+    if let Some(title) = input.title {
+        model.title = Set(required_text(&title, "title")?);
+    }
+    if input.doc_number.is_some() {
+        let number = normalized_number(input.doc_number);
+        if let Some(n) = &number {
+            if find_by_number(&txn, n).await?.is_some_and(|d| d.id != id) {
+                return Err(AppError::Conflict(format!("document {n} already exists")));
+            }
+        }
+        model.doc_number = Set(number);
+    }
+    if let Some(issuer) = input.issuer {
+        model.issuer = Set(Some(issuer.trim().to_owned()).filter(|s| !s.is_empty()));
+    }
+    if let Some(date) = input.issued_on {
+        model.issued_on = Set(Some(date));
+    }
+    model.updated_at = Set(chrono::Utc::now());
+    let model = model.update(&txn).await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+/// Deletes a document with all its tasks.
+pub async fn delete(db: &impl TransactionTrait, id: i32) -> AppResult<()> {
+    let txn = db.begin().await?;
+    if document::Entity::delete_by_id(id).exec(&txn).await?.rows_affected == 0 {
+        return Err(AppError::NotFound("document"));
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+fn normalized_number(number: Option<String>) -> Option<String> {
+    number.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty())
+}

@@ -1,0 +1,219 @@
+//! Admin writes on tasks and their assignments. Each is one transaction; a stale version or
+//! invalid input changes nothing.
+
+use crate::error::{AppError, AppResult};
+use entity::{AssignmentRole, ScheduleKind, TaskStatus, assignment, department, document, task};
+use sea_orm::TransactionSession;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
+    TransactionTrait,
+};
+use std::collections::HashSet;
+
+/// A task's schedule, as written and as understood.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScheduleFields {
+    pub text: String,
+    pub kind: ScheduleKind,
+    pub due_date: Option<chrono::NaiveDate>,
+    pub ongoing: bool,
+    pub waiting_for: Option<String>,
+    pub offset_months: Option<i32>,
+    pub offset_days: Option<i32>,
+}
+
+/// Fields of a new task.
+#[derive(Debug, Clone)]
+pub struct NewTask {
+    pub document_id: i32,
+    pub seq: i32,
+    pub title: String,
+    pub measures: String,
+    pub schedule: ScheduleFields,
+}
+
+/// Changes to a task; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct TaskChanges {
+    pub seq: Option<i32>,
+    pub title: Option<String>,
+    pub measures: Option<String>,
+    pub schedule: Option<ScheduleFields>,
+    pub status: Option<TaskStatus>,
+}
+
+/// Units of a task in plan order; leads and supporting units may interleave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssignmentSpec {
+    pub department_id: i32,
+    pub role: AssignmentRole,
+}
+
+/// Creates a task (no assignments yet) after checking its document and seq.
+pub async fn create(db: &impl TransactionTrait, new: NewTask) -> AppResult<task::Model> {
+    let txn = db.begin().await?;
+    let model = insert(&txn, new).await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+/// Inserts a task inside the caller's transaction (used by the importer too).
+pub async fn insert(db: &impl ConnectionTrait, new: NewTask) -> AppResult<task::Model> {
+    let title = required_text(&new.title, "title")?;
+    if document::Entity::find_by_id(new.document_id).one(db).await?.is_none() {
+        return Err(AppError::NotFound("document"));
+    }
+    ensure_seq_free(db, new.document_id, new.seq, None).await?;
+    let now = chrono::Utc::now();
+    let mut model = task::ActiveModel {
+        document_id: Set(new.document_id),
+        seq: Set(new.seq),
+        title: Set(title),
+        measures: Set(new.measures.trim().to_owned()),
+        status: Set(TaskStatus::NotStarted),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    apply_schedule(&mut model, new.schedule);
+    Ok(model.insert(db).await?)
+}
+
+/// Updates a task if `expected_version` is current; otherwise `CONFLICT` and nothing changes.
+pub async fn update(
+    db: &impl TransactionTrait,
+    id: i32,
+    expected_version: i32,
+    changes: TaskChanges,
+) -> AppResult<task::Model> {
+    let txn = db.begin().await?;
+    let current = task::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound("task"))?;
+    let mut model: task::ActiveModel = current.clone().into();
+    if let Some(seq) = changes.seq {
+        ensure_seq_free(&txn, current.document_id, seq, Some(id)).await?;
+        model.seq = Set(seq);
+    }
+    if let Some(title) = changes.title {
+        model.title = Set(required_text(&title, "title")?);
+    }
+    if let Some(measures) = changes.measures {
+        model.measures = Set(measures.trim().to_owned());
+    }
+    if let Some(schedule) = changes.schedule {
+        apply_schedule(&mut model, schedule);
+    }
+    if let Some(status) = changes.status {
+        model.status = Set(status);
+    }
+    let updated = bump_version(&txn, model, expected_version).await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// Writes `model` only if the stored version still equals `expected`, and bumps it: the
+/// compare-and-set happens in the UPDATE's WHERE clause, so two racing writers cannot both win.
+pub async fn bump_version(
+    db: &impl ConnectionTrait,
+    mut model: task::ActiveModel,
+    expected: i32,
+) -> AppResult<task::Model> {
+    let id = *model.id.as_ref();
+    model.version = Set(expected + 1);
+    model.updated_at = Set(chrono::Utc::now());
+    let result = task::Entity::update_many()
+        .set(model)
+        .filter(task::Column::Id.eq(id))
+        .filter(task::Column::Version.eq(expected))
+        .exec(db)
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(AppError::Conflict("the task was changed by someone else; reload it and retry".into()));
+    }
+    task::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound("task"))
+}
+
+/// Deletes a task with its assignments and reports.
+pub async fn delete(db: &impl TransactionTrait, id: i32) -> AppResult<()> {
+    let txn = db.begin().await?;
+    let result = task::Entity::delete_by_id(id).exec(&txn).await?;
+    if result.rows_affected == 0 {
+        return Err(AppError::NotFound("task"));
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Replaces a task's assignments with `units`, in order.
+pub async fn set_assignments(db: &impl TransactionTrait, task_id: i32, units: &[AssignmentSpec]) -> AppResult<()> {
+    let txn = db.begin().await?;
+    if task::Entity::find_by_id(task_id).one(&txn).await?.is_none() {
+        return Err(AppError::NotFound("task"));
+    }
+    replace_assignments(&txn, task_id, units).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Replaces assignments inside the caller's transaction (used by the importer too).
+pub async fn replace_assignments(db: &impl ConnectionTrait, task_id: i32, units: &[AssignmentSpec]) -> AppResult<()> {
+    let mut seen = HashSet::new();
+    if let Some(dup) = units.iter().find(|u| !seen.insert(u.department_id)) {
+        return Err(AppError::bad_input(format!(
+            "department {} is listed twice (a unit cannot be both lead and supporting)",
+            dup.department_id
+        )));
+    }
+    let ids: Vec<i32> = units.iter().map(|u| u.department_id).collect();
+    let known = department::Entity::find().filter(department::Column::Id.is_in(ids.clone())).count(db).await?;
+    if known != ids.len() as u64 {
+        return Err(AppError::NotFound("department"));
+    }
+    assignment::Entity::delete_many().filter(assignment::Column::TaskId.eq(task_id)).exec(db).await?;
+    if units.is_empty() {
+        return Ok(());
+    }
+    let rows = units.iter().enumerate().map(|(i, u)| assignment::ActiveModel {
+        task_id: Set(task_id),
+        department_id: Set(u.department_id),
+        role: Set(u.role),
+        position: Set(i as i32 + 1),
+        ..Default::default()
+    });
+    assignment::Entity::insert_many(rows).exec(db).await?;
+    Ok(())
+}
+
+fn apply_schedule(model: &mut task::ActiveModel, schedule: ScheduleFields) {
+    model.schedule_text = Set(schedule.text.trim().to_owned());
+    model.schedule_kind = Set(schedule.kind);
+    model.due_date = Set(schedule.due_date);
+    model.ongoing = Set(schedule.ongoing);
+    model.waiting_for = Set(schedule.waiting_for);
+    model.offset_months = Set(schedule.offset_months);
+    model.offset_days = Set(schedule.offset_days);
+}
+
+async fn ensure_seq_free(db: &impl ConnectionTrait, document_id: i32, seq: i32, except: Option<i32>) -> AppResult<()> {
+    if seq < 1 {
+        return Err(AppError::bad_input("seq must be 1 or more"));
+    }
+    let mut query =
+        task::Entity::find().filter(task::Column::DocumentId.eq(document_id)).filter(task::Column::Seq.eq(seq));
+    if let Some(id) = except {
+        query = query.filter(task::Column::Id.ne(id));
+    }
+    if query.count(db).await? > 0 {
+        return Err(AppError::bad_input(format!("the document already has a task numbered {seq}")));
+    }
+    Ok(())
+}
+
+/// Trims `value` and refuses it when empty.
+pub fn required_text(value: &str, field: &str) -> AppResult<String> {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        return Err(AppError::bad_input(format!("{field} must not be empty")));
+    }
+    Ok(trimmed.to_owned())
+}

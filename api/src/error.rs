@@ -1,0 +1,129 @@
+//! The one error type of duban, with the stable codes clients branch on.
+//!
+//! Every error that reaches a client goes through [`AppError::extend`] (via
+//! [`async_graphql::ErrorExtensions`]), so it carries `extensions.code`. Internal errors are
+//! logged here with their whole cause chain and reach the client only as a generic `INTERNAL`.
+
+use async_graphql::ErrorExtensions;
+use sea_orm::DbErr;
+
+/// What went wrong, as far as a client is allowed to know.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// No identity, or a token that could not be verified.
+    #[error("authentication required")]
+    Unauthenticated,
+    /// The viewer is known but may not do this.
+    #[error("not allowed: {0}")]
+    Forbidden(&'static str),
+    /// The thing asked for does not exist (or is not visible to the viewer).
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// The input is invalid; the message says why in terms the client sent.
+    #[error("{0}")]
+    BadInput(String),
+    /// The write conflicts with the current state (stale version, duplicate).
+    #[error("{0}")]
+    Conflict(String),
+    /// Too many attempts; try again later.
+    #[error("too many attempts, retry in {retry_after_secs} s")]
+    RateLimited { retry_after_secs: u64 },
+    /// Anything else. The cause is logged, never sent.
+    #[error("internal error")]
+    Internal(#[source] anyhow::Error),
+}
+
+impl AppError {
+    /// The stable `extensions.code`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Unauthenticated => "UNAUTHENTICATED",
+            AppError::Forbidden(_) => "FORBIDDEN",
+            AppError::NotFound(_) => "NOT_FOUND",
+            AppError::BadInput(_) => "BAD_USER_INPUT",
+            AppError::Conflict(_) => "CONFLICT",
+            AppError::RateLimited { .. } => "RATE_LIMITED",
+            AppError::Internal(_) => "INTERNAL",
+        }
+    }
+
+    /// Shorthand for [`AppError::BadInput`].
+    pub fn bad_input(message: impl Into<String>) -> Self {
+        AppError::BadInput(message.into())
+    }
+
+    /// Wraps any error as internal.
+    pub fn internal(error: impl Into<anyhow::Error>) -> Self {
+        AppError::Internal(error.into())
+    }
+}
+
+impl From<DbErr> for AppError {
+    fn from(error: DbErr) -> Self {
+        AppError::Internal(error.into())
+    }
+}
+
+impl From<anyhow::Error> for AppError {
+    fn from(error: anyhow::Error) -> Self {
+        AppError::Internal(error)
+    }
+}
+
+impl ErrorExtensions for AppError {
+    fn extend(&self) -> async_graphql::Error {
+        if let AppError::Internal(cause) = self {
+            tracing::error!(error = format!("{cause:#}"), "internal error");
+        }
+        async_graphql::Error::new(self.to_string()).extend_with(|_, e| {
+            e.set("code", self.code());
+            if let AppError::RateLimited { retry_after_secs } = self {
+                e.set("retryAfter", *retry_after_secs);
+            }
+        })
+    }
+}
+
+/// Result of domain functions.
+pub type AppResult<T> = Result<T, AppError>;
+
+/// Converts domain results into GraphQL results that always carry a code.
+pub trait IntoGql<T> {
+    /// Maps the error through [`ErrorExtensions::extend`].
+    fn gql(self) -> async_graphql::Result<T>;
+}
+
+impl<T> IntoGql<T> for AppResult<T> {
+    fn gql(self) -> async_graphql::Result<T> {
+        self.map_err(|e| e.extend())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_errors_send_a_generic_message_and_code() {
+        let err = AppError::from(DbErr::Custom("relation \"secret_table\" at /var/db".into())).extend();
+        assert_eq!(err.message, "internal error");
+        let code = err.extensions.as_ref().and_then(|e| e.get("code")).cloned();
+        assert_eq!(code, Some(async_graphql::Value::from("INTERNAL")));
+    }
+
+    #[test]
+    fn every_variant_has_a_code() {
+        let codes: Vec<_> = [
+            AppError::Unauthenticated,
+            AppError::Forbidden("x"),
+            AppError::NotFound("task"),
+            AppError::bad_input("x"),
+            AppError::Conflict("x".into()),
+            AppError::RateLimited { retry_after_secs: 1 },
+        ]
+        .iter()
+        .map(AppError::code)
+        .collect();
+        assert_eq!(codes, ["UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "BAD_USER_INPUT", "CONFLICT", "RATE_LIMITED"]);
+    }
+}

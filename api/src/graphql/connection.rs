@@ -1,0 +1,94 @@
+//! Relay connections: opaque cursors, page checks, and a lazily computed `totalCount`.
+
+use crate::domain::page::{Page, PageRequest};
+use crate::domain::{departments, documents, reports, tasks};
+use crate::error::{AppError, AppResult, IntoGql};
+use crate::graphql::context;
+use crate::policy::Principal;
+use async_graphql::connection::{Connection, Edge};
+use async_graphql::{Context, Object, OutputType};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+/// Encodes an ordering key as an opaque cursor.
+pub fn encode_cursor(key: &str) -> String {
+    URL_SAFE_NO_PAD.encode(key)
+}
+
+fn decode_cursor(cursor: &str) -> AppResult<String> {
+    URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .ok_or_else(|| AppError::bad_input("invalid cursor"))
+}
+
+/// Builds a page request over tasks from `first`/`after`.
+pub fn task_page(first: Option<i32>, after: Option<String>) -> AppResult<PageRequest<tasks::TaskKey>> {
+    let after = after
+        .map(|c| {
+            let key = decode_cursor(&c)?;
+            let (doc, seq) = key.strip_prefix("t:").and_then(|k| k.split_once(':')).unwrap_or_default();
+            match (doc.parse(), seq.parse()) {
+                (Ok(d), Ok(s)) => Ok((d, s)),
+                _ => Err(AppError::bad_input("invalid cursor")),
+            }
+        })
+        .transpose()?;
+    PageRequest::new(first, after)
+}
+
+/// Builds a page request over rows ordered by id, with a `prefix` naming the list.
+pub fn id_page(prefix: &str, first: Option<i32>, after: Option<String>) -> AppResult<PageRequest<i32>> {
+    let after = after
+        .map(|c| {
+            decode_cursor(&c)?
+                .strip_prefix(prefix)
+                .and_then(|k| k.strip_prefix(':'))
+                .and_then(|k| k.parse().ok())
+                .ok_or_else(|| AppError::bad_input("invalid cursor"))
+        })
+        .transpose()?;
+    PageRequest::new(first, after)
+}
+
+/// What `totalCount` counts; computed only when the client asks for it.
+pub enum Total {
+    Tasks { principal: Principal, filter: tasks::TaskFilter },
+    Departments { filter: departments::DepartmentFilter },
+    Documents,
+    Reports { principal: Principal, task_id: i32, assignments: Vec<entity::assignment::Model> },
+}
+
+#[Object]
+impl Total {
+    /// Number of items in the whole list, across all pages.
+    async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
+        let db = context::db(ctx);
+        match self {
+            Total::Tasks { principal, filter } => tasks::count(db, principal, filter).await,
+            Total::Departments { filter } => departments::count(db, filter).await,
+            Total::Documents => documents::count(db).await,
+            Total::Reports { principal, task_id, assignments } => {
+                reports::count_visible(db, principal, *task_id, assignments).await
+            }
+        }
+        .gql()
+    }
+}
+
+/// A connection of `N` with a `totalCount`.
+pub type Conn<N> = Connection<String, N, Total>;
+
+/// Turns a page into a connection; `cursor` names each row's position.
+pub fn connection<T, N: OutputType>(
+    page: Page<T>,
+    total: Total,
+    has_previous: bool,
+    cursor: impl Fn(&T) -> String,
+    node: impl Fn(T) -> N,
+) -> Conn<N> {
+    let mut conn = Connection::with_additional_fields(has_previous, page.has_next, total);
+    conn.edges.extend(page.items.into_iter().map(|row| Edge::new(encode_cursor(&cursor(&row)), node(row))));
+    conn
+}

@@ -1,0 +1,112 @@
+//! One DataLoader per child edge: each batch is a single `IN (…)` query, so a page of 100
+//! tasks costs the same number of statements as a page of 5.
+
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
+use entity::{assignment, department, department_alias, document};
+use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Error type shared by the loaders (must be `Clone`).
+pub type LoadError = Arc<DbErr>;
+
+/// Every loader of one request. Created per request, so nothing is cached across viewers.
+pub struct Loaders {
+    pub documents: DataLoader<DocumentById, HashMapCache>,
+    pub departments: DataLoader<DepartmentById, HashMapCache>,
+    pub assignments: DataLoader<AssignmentsByTask, HashMapCache>,
+    pub aliases: DataLoader<AliasesByDepartment, HashMapCache>,
+}
+
+impl Loaders {
+    /// Fresh loaders over `db`.
+    pub fn new(db: &DatabaseConnection) -> Self {
+        Loaders {
+            documents: cached(DocumentById(db.clone())),
+            departments: cached(DepartmentById(db.clone())),
+            assignments: cached(AssignmentsByTask(db.clone())),
+            aliases: cached(AliasesByDepartment(db.clone())),
+        }
+    }
+}
+
+/// A loader whose results are kept for the rest of the request (and can be fed, as the
+/// importer does with rows a dry run rolled back).
+fn cached<L: Loader<i32>>(loader: L) -> DataLoader<L, HashMapCache> {
+    DataLoader::with_cache(loader, tokio::spawn, HashMapCache::default())
+}
+
+/// `Task.document`.
+pub struct DocumentById(DatabaseConnection);
+
+impl Loader<i32> for DocumentById {
+    type Value = document::Model;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
+        let rows = document::Entity::find().filter(document::Column::Id.is_in(keys.to_vec())).all(&self.0).await?;
+        Ok(rows.into_iter().map(|d| (d.id, d)).collect())
+    }
+}
+
+/// `Assignment.department`, `Task.lead`, `User.department`.
+pub struct DepartmentById(DatabaseConnection);
+
+impl Loader<i32> for DepartmentById {
+    type Value = department::Model;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
+        let rows = department::Entity::find().filter(department::Column::Id.is_in(keys.to_vec())).all(&self.0).await?;
+        Ok(rows.into_iter().map(|d| (d.id, d)).collect())
+    }
+}
+
+/// `Task.assignments`, in plan order.
+pub struct AssignmentsByTask(DatabaseConnection);
+
+impl Loader<i32> for AssignmentsByTask {
+    type Value = Vec<assignment::Model>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
+        let rows = assignment::Entity::find()
+            .filter(assignment::Column::TaskId.is_in(keys.to_vec()))
+            .order_by_asc(assignment::Column::TaskId)
+            .order_by_asc(assignment::Column::Position)
+            .all(&self.0)
+            .await?;
+        let mut map: HashMap<i32, Self::Value> = keys.iter().map(|k| (*k, Vec::new())).collect();
+        for row in rows {
+            map.entry(row.task_id).or_default().push(row);
+        }
+        Ok(map)
+    }
+}
+
+/// `Department.aliases`.
+pub struct AliasesByDepartment(DatabaseConnection);
+
+impl Loader<i32> for AliasesByDepartment {
+    type Value = Vec<String>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
+        let rows = department_alias::Entity::find()
+            .filter(department_alias::Column::DepartmentId.is_in(keys.to_vec()))
+            .order_by_asc(department_alias::Column::Id)
+            .all(&self.0)
+            .await?;
+        let mut map: HashMap<i32, Self::Value> = keys.iter().map(|k| (*k, Vec::new())).collect();
+        for row in rows {
+            map.entry(row.department_id).or_default().push(row.alias);
+        }
+        Ok(map)
+    }
+}
+
+/// Maps a loader failure to an internal error (logged, generic to the client).
+pub fn load_failed(error: LoadError) -> async_graphql::Error {
+    use async_graphql::ErrorExtensions;
+    crate::error::AppError::internal(anyhow::anyhow!("{error}")).extend()
+}

@@ -1,0 +1,169 @@
+//! Signing in, one's own password and sessions, and (admins) accounts and service tokens.
+
+use crate::domain::users::{NewUser, UserChanges};
+use crate::domain::{service_tokens, sessions, users};
+use crate::error::IntoGql;
+use crate::graphql::context::{self, parse_id, parse_opt_id};
+use crate::graphql::scalars::DateTime;
+use crate::graphql::types::User;
+use crate::graphql::types::enums::UserRole;
+use crate::http::graphql::ClientAddr;
+use crate::state::AuthContext;
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
+use entity::service_token;
+
+/// Account and session mutations.
+#[derive(Default)]
+pub struct AuthMutation;
+
+/// A signed-in session.
+#[derive(SimpleObject)]
+pub struct AuthPayload {
+    /// Bearer token for `Authorization: Bearer <token>`.
+    pub token: String,
+    /// When the token stops working.
+    pub expires_at: DateTime,
+    /// The account signed in.
+    pub user: User,
+}
+
+impl From<sessions::Session> for AuthPayload {
+    fn from(s: sessions::Session) -> Self {
+        AuthPayload { token: s.token, expires_at: DateTime(s.expires_at), user: User(s.user) }
+    }
+}
+
+/// A new account.
+#[derive(InputObject)]
+pub struct CreateUserInput {
+    /// Login name (stored lower-case).
+    pub username: String,
+    /// At least 10 characters.
+    pub password: String,
+    /// What the account may do.
+    pub role: UserRole,
+    /// The UNIT a DEPARTMENT or SERVICE account acts for.
+    pub department_id: Option<ID>,
+}
+
+/// Changes to an account; omitted fields stay as they are. Changing either revokes the
+/// account's tokens.
+#[derive(InputObject)]
+pub struct UpdateUserInput {
+    /// New role.
+    pub role: Option<UserRole>,
+    /// New unit; null clears it.
+    pub department_id: MaybeUndefined<ID>,
+}
+
+/// A service token's record (never its secret).
+pub struct ServiceToken(pub service_token::Model);
+
+#[Object]
+impl ServiceToken {
+    /// Stable identifier.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    /// What the token is for.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// When it was issued.
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
+    }
+    /// When it was revoked; null while it works.
+    async fn revoked_at(&self) -> Option<DateTime> {
+        self.0.revoked_at.map(DateTime)
+    }
+}
+
+/// A newly issued service token: the secret is shown here once and never again.
+#[derive(SimpleObject)]
+pub struct ServiceTokenPayload {
+    /// The bearer secret (`dbn_svc_…`). Store it now: duban keeps only its hash.
+    pub token: String,
+    /// The token's record.
+    pub service_token: ServiceToken,
+}
+
+#[Object]
+impl AuthMutation {
+    /// Signs in. Unknown user and wrong password give the same UNAUTHENTICATED error;
+    /// repeated failures are throttled (RATE_LIMITED).
+    async fn login(&self, ctx: &Context<'_>, username: String, password: String) -> Result<AuthPayload> {
+        let auth = ctx.data_unchecked::<AuthContext>();
+        let client = ctx.data_opt::<ClientAddr>().map_or(std::net::Ipv4Addr::LOCALHOST.into(), |c| c.0);
+        let db = context::db(ctx);
+        let session = sessions::login(db, &auth.tokens, &auth.throttle, &username, &password, client).await.gql()?;
+        Ok(session.into())
+    }
+
+    /// Changes one's own password (the old one is required). Every older token stops
+    /// working; the new session is returned.
+    async fn change_password(&self, ctx: &Context<'_>, old_password: String, new_password: String) -> Result<AuthPayload> {
+        let principal = context::principal(ctx)?;
+        let auth = ctx.data_unchecked::<AuthContext>();
+        let db = context::db(ctx);
+        let session =
+            sessions::change_password(db, &auth.tokens, principal.user_id, &old_password, &new_password).await.gql()?;
+        Ok(session.into())
+    }
+
+    /// Revokes every token of the signed-in account, this one included.
+    async fn logout_everywhere(&self, ctx: &Context<'_>) -> Result<bool> {
+        let principal = context::principal(ctx)?;
+        users::bump_token_version(context::db(ctx), principal.user_id).await.gql()?;
+        Ok(true)
+    }
+
+    /// Creates an account (admin).
+    async fn create_user(&self, ctx: &Context<'_>, input: CreateUserInput) -> Result<User> {
+        context::admin(ctx)?;
+        let new = NewUser {
+            username: input.username,
+            password: input.password,
+            role: input.role.into(),
+            department_id: parse_opt_id(input.department_id.as_ref()).gql()?,
+        };
+        Ok(User(users::create(context::db(ctx), new).await.gql()?))
+    }
+
+    /// Changes an account's role or unit (admin).
+    async fn update_user(&self, ctx: &Context<'_>, id: ID, input: UpdateUserInput) -> Result<User> {
+        context::admin(ctx)?;
+        let department_id = match input.department_id {
+            MaybeUndefined::Undefined => None,
+            MaybeUndefined::Null => Some(None),
+            MaybeUndefined::Value(id) => Some(Some(parse_id(&id).gql()?)),
+        };
+        let changes = UserChanges { role: input.role.map(Into::into), department_id };
+        Ok(User(users::update(context::db(ctx), parse_id(&id).gql()?, changes).await.gql()?))
+    }
+
+    /// Deactivates an account (admin); its tokens stop working at once.
+    async fn deactivate_user(&self, ctx: &Context<'_>, id: ID) -> Result<User> {
+        context::admin(ctx)?;
+        Ok(User(users::deactivate(context::db(ctx), parse_id(&id).gql()?).await.gql()?))
+    }
+
+    /// Sets a new password for an account (admin); its tokens stop working.
+    async fn reset_password(&self, ctx: &Context<'_>, id: ID, new_password: String) -> Result<User> {
+        context::admin(ctx)?;
+        Ok(User(users::set_password(context::db(ctx), parse_id(&id).gql()?, &new_password).await.gql()?))
+    }
+
+    /// Issues a service token for a SERVICE account (admin). The secret is returned once.
+    async fn create_service_token(&self, ctx: &Context<'_>, user_id: ID, name: String) -> Result<ServiceTokenPayload> {
+        context::admin(ctx)?;
+        let (token, model) = service_tokens::issue(context::db(ctx), parse_id(&user_id).gql()?, &name).await.gql()?;
+        Ok(ServiceTokenPayload { token, service_token: ServiceToken(model) })
+    }
+
+    /// Revokes a service token (admin); it stops working at once.
+    async fn revoke_service_token(&self, ctx: &Context<'_>, id: ID) -> Result<ServiceToken> {
+        context::admin(ctx)?;
+        Ok(ServiceToken(service_tokens::revoke(context::db(ctx), parse_id(&id).gql()?).await.gql()?))
+    }
+}

@@ -1,0 +1,17 @@
+//! Root mutations, merged from one object per area.
+
+mod admin;
+pub mod auth;
+mod follow_up;
+mod import;
+mod policy;
+
+pub use admin::AdminMutation;
+pub use auth::AuthMutation;
+pub use follow_up::FollowUpMutation;
+pub use import::ImportMutation;
+pub use policy::PolicyMutation;
+
+/// The root mutation.
+#[derive(async_graphql::MergedObject, Default)]
+pub struct Mutation(AuthMutation, AdminMutation, ImportMutation, FollowUpMutation, PolicyMutation);

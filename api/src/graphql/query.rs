@@ -1,0 +1,146 @@
+//! Root queries. Each starts from the viewer's scope (see `policy::scope`).
+
+use crate::domain::{departments, documents, policy_events, tasks, users};
+use crate::graphql::types::policy::PolicyEvent;
+use crate::error::IntoGql;
+use crate::graphql::connection::{self, Conn, Total};
+use crate::graphql::context::{self, parse_id, parse_opt_id};
+use crate::graphql::types::department::task_connection;
+use crate::graphql::types::enums::{AssignmentRole, DepartmentKind, ScheduleKind, TaskStatus};
+use crate::graphql::types::{Department, Document, Task, User};
+use crate::policy::Viewer;
+use async_graphql::{Context, ID, InputObject, Object, Result};
+
+/// The root query.
+#[derive(Default)]
+pub struct Query;
+
+/// Filters on `tasks`; all optional, combined with AND.
+#[derive(InputObject, Default)]
+pub struct TaskFilter {
+    /// Only tasks of this document.
+    pub document_id: Option<ID>,
+    /// Only tasks this department is assigned to (directly or through a group it belongs to).
+    pub department_id: Option<ID>,
+    /// Only where that department (or, without `departmentId`, the viewer's unit) has this role.
+    pub role: Option<AssignmentRole>,
+    /// Only overdue (true) or not overdue (false) tasks.
+    pub overdue: Option<bool>,
+    /// Text contained in the title or the measures (Traditional input matches too).
+    pub search: Option<String>,
+    /// Only schedules of this kind.
+    pub schedule_kind: Option<ScheduleKind>,
+    /// Only tasks in this status.
+    pub status: Option<TaskStatus>,
+}
+
+impl TaskFilter {
+    fn into_domain(self) -> crate::error::AppResult<tasks::TaskFilter> {
+        Ok(tasks::TaskFilter {
+            document_id: parse_opt_id(self.document_id.as_ref())?,
+            department_id: parse_opt_id(self.department_id.as_ref())?,
+            role: self.role.map(Into::into),
+            overdue: self.overdue,
+            search: self.search,
+            schedule_kind: self.schedule_kind.map(Into::into),
+            status: self.status.map(Into::into),
+        })
+    }
+}
+
+/// Filters on `departments`.
+#[derive(InputObject, Default)]
+pub struct DepartmentFilter {
+    /// Only this kind.
+    pub kind: Option<DepartmentKind>,
+    /// Only departments flagged (or not) for an admin's review.
+    pub needs_review: Option<bool>,
+    /// Text contained in the name.
+    pub search: Option<String>,
+}
+
+#[Object]
+impl Query {
+    /// The signed-in account; null when anonymous.
+    async fn viewer(&self, ctx: &Context<'_>) -> Result<Option<User>> {
+        let Viewer::User(principal) = context::viewer(ctx) else { return Ok(None) };
+        let user = users::get(context::db(ctx), principal.user_id).await.gql()?;
+        Ok(user.map(User))
+    }
+
+    /// Tasks the viewer may see, in (document, seq) order. `first` defaults to 20, at most 100.
+    async fn tasks(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<TaskFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Conn<Task>> {
+        let filter = filter.unwrap_or_default().into_domain().gql()?;
+        task_connection(ctx, filter, first, after).await
+    }
+
+    /// One task; null when it does not exist or the viewer may not see it.
+    async fn task(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Task>> {
+        let principal = context::principal(ctx)?;
+        let id = parse_id(&id).gql()?;
+        Ok(tasks::get(context::db(ctx), principal, id).await.gql()?.map(Task))
+    }
+
+    /// Registered documents (plans), oldest first.
+    async fn documents(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> Result<Conn<Document>> {
+        context::principal(ctx)?;
+        let has_previous = after.is_some();
+        let page = connection::id_page("doc", first, after).gql()?;
+        let rows = documents::list(context::db(ctx), &page).await.gql()?;
+        Ok(connection::connection(rows, Total::Documents, has_previous, |d| format!("doc:{}", d.id), Document))
+    }
+
+    /// One document.
+    async fn document(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Document>> {
+        context::principal(ctx)?;
+        let id = parse_id(&id).gql()?;
+        Ok(documents::get(context::db(ctx), id).await.gql()?.map(Document))
+    }
+
+    /// Departments (units, groups, catch-alls) in id order.
+    async fn departments(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<DepartmentFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Conn<Department>> {
+        context::principal(ctx)?;
+        let filter = filter.unwrap_or_default();
+        let filter = departments::DepartmentFilter {
+            kind: filter.kind.map(Into::into),
+            needs_review: filter.needs_review,
+            search: filter.search,
+        };
+        let has_previous = after.is_some();
+        let page = connection::id_page("dept", first, after).gql()?;
+        let rows = departments::list(context::db(ctx), &filter, &page).await.gql()?;
+        let total = Total::Departments { filter };
+        Ok(connection::connection(rows, total, has_previous, |d| format!("dept:{}", d.id), Department))
+    }
+
+    /// Recorded higher-level policies, newest first.
+    async fn policy_events(&self, ctx: &Context<'_>) -> Result<Vec<PolicyEvent>> {
+        context::principal(ctx)?;
+        Ok(policy_events::list(context::db(ctx)).await.gql()?.into_iter().map(PolicyEvent).collect())
+    }
+
+    /// Every account (admin).
+    async fn users(&self, ctx: &Context<'_>) -> Result<Vec<User>> {
+        context::admin(ctx)?;
+        Ok(users::list(context::db(ctx)).await.gql()?.into_iter().map(User).collect())
+    }
+
+    /// One department.
+    async fn department(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Department>> {
+        context::principal(ctx)?;
+        let id = parse_id(&id).gql()?;
+        Ok(departments::get(context::db(ctx), id).await.gql()?.map(Department))
+    }
+}

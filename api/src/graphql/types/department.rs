@@ -1,0 +1,71 @@
+//! The `Department` type.
+
+use super::Task;
+use super::enums::{AssignmentRole, DepartmentKind};
+use crate::domain::tasks::{self, TaskFilter};
+use crate::error::IntoGql;
+use crate::graphql::connection::{self, Conn, Total};
+use crate::graphql::context;
+use crate::graphql::loaders::load_failed;
+use async_graphql::{Context, ID, Object, Result};
+use entity::department;
+
+/// A responsible unit, a group of units, or a catch-all name.
+pub struct Department(pub department::Model);
+
+#[Object]
+impl Department {
+    /// Stable identifier.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    /// Canonical name (Simplified script).
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// Other names of the same agency (`县发展改革委` for `县发展和改革局`).
+    async fn aliases(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
+        let loaded = context::loaders(ctx).aliases.load_one(self.0.id).await.map_err(load_failed)?;
+        Ok(loaded.unwrap_or_default())
+    }
+
+    /// Unit, group or catch-all.
+    async fn kind(&self) -> DepartmentKind {
+        self.0.kind.into()
+    }
+
+    /// Created by an import from an unknown name: an admin should review or merge it.
+    async fn needs_review(&self) -> bool {
+        self.0.needs_review
+    }
+
+    /// Tasks this department is assigned to (directly or through a group it belongs to), as far
+    /// as the viewer may see them, in (document, seq) order.
+    async fn tasks(
+        &self,
+        ctx: &Context<'_>,
+        role: Option<AssignmentRole>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Conn<Task>> {
+        let filter = TaskFilter { department_id: Some(self.0.id), role: role.map(Into::into), ..Default::default() };
+        task_connection(ctx, filter, first, after).await
+    }
+}
+
+/// A page of tasks the viewer may see, matching `filter`.
+pub async fn task_connection(
+    ctx: &Context<'_>,
+    filter: TaskFilter,
+    first: Option<i32>,
+    after: Option<String>,
+) -> Result<Conn<Task>> {
+    let principal = context::principal(ctx)?;
+    let has_previous = after.is_some();
+    let page = connection::task_page(first, after).gql()?;
+    let rows = tasks::list(context::db(ctx), principal, &filter, &page).await.gql()?;
+    let total = Total::Tasks { principal: principal.clone(), filter };
+    Ok(connection::connection(rows, total, has_previous, |t| format!("t:{}:{}", t.document_id, t.seq), Task))
+}

@@ -1,0 +1,193 @@
+//! The `Task` type and its `Schedule` and `Assignment`.
+
+use super::enums::{AssignmentRole, PolicyLevel, ScheduleKind, TaskStatus};
+use super::{Department, Document, ProgressReport};
+use crate::domain::reports;
+use crate::error::IntoGql;
+use crate::graphql::connection::{self, Conn, Total};
+use crate::domain::tasks as domain;
+use crate::graphql::context;
+use crate::graphql::loaders::load_failed;
+use crate::graphql::scalars::{Date, DateTime};
+use crate::policy::rules;
+use async_graphql::{Context, ID, Object, Result};
+use entity::{assignment, task};
+
+/// One numbered task of a plan.
+pub struct Task(pub task::Model);
+
+#[Object]
+impl Task {
+    /// Stable identifier.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    /// Number of the task within its plan (序号).
+    async fn seq(&self) -> i32 {
+        self.0.seq
+    }
+
+    /// The task (工作任务).
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+
+    /// The concrete measures (落实措施).
+    async fn measures(&self) -> &str {
+        &self.0.measures
+    }
+
+    /// The plan this task belongs to.
+    async fn document(&self, ctx: &Context<'_>) -> Result<Document> {
+        let loaded = context::loaders(ctx).documents.load_one(self.0.document_id).await.map_err(load_failed)?;
+        loaded.map(Document).ok_or_else(|| load_failed(std::sync::Arc::new(sea_orm::DbErr::RecordNotFound("document".into()))))
+    }
+
+    /// The (first) lead unit; null only if none could be named.
+    async fn lead(&self, ctx: &Context<'_>) -> Result<Option<Department>> {
+        let assignments = self.load_assignments(ctx).await?;
+        let Some(lead) = assignments.iter().find(|a| a.role == entity::AssignmentRole::Lead) else {
+            return Ok(None);
+        };
+        let dept = context::loaders(ctx).departments.load_one(lead.department_id).await.map_err(load_failed)?;
+        Ok(dept.map(Department))
+    }
+
+    /// Every unit on the task, in the order the plan lists them; co-leads all have role LEAD.
+    async fn assignments(&self, ctx: &Context<'_>) -> Result<Vec<Assignment>> {
+        Ok(self.load_assignments(ctx).await?.into_iter().map(Assignment).collect())
+    }
+
+    /// The viewer's unit's role on this task, else null (always null for admins and leaders).
+    async fn my_role(&self, ctx: &Context<'_>) -> Result<Option<AssignmentRole>> {
+        let principal = context::principal(ctx)?;
+        let assignments = self.load_assignments(ctx).await?;
+        let pairs: Vec<_> = assignments.iter().map(|a| (a.department_id, a.role)).collect();
+        Ok(rules::role_on_task(principal, &pairs).map(Into::into))
+    }
+
+    /// The schedule as written and as understood.
+    async fn schedule(&self) -> Schedule<'_> {
+        Schedule(&self.0)
+    }
+
+    /// Due date; null while unknown (ongoing, or waiting for a policy).
+    async fn due_date(&self) -> Option<Date> {
+        self.0.due_date.map(Date)
+    }
+
+    /// True when the due date has passed and the task is not completed.
+    async fn overdue(&self) -> bool {
+        domain::is_overdue(&self.0)
+    }
+
+    /// Where the task stands.
+    async fn status(&self) -> TaskStatus {
+        self.0.status.into()
+    }
+
+    /// Progress reports, newest first: all of them for admins, leaders and the lead unit; a
+    /// supporting unit sees its own and the lead unit's.
+    async fn reports(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> Result<Conn<ProgressReport>> {
+        let principal = context::principal(ctx)?;
+        let assignments = self.load_assignments(ctx).await?;
+        let has_previous = after.is_some();
+        let page = connection::id_page("rep", first, after).gql()?;
+        let rows = reports::visible(context::db(ctx), principal, self.0.id, &assignments, &page).await.gql()?;
+        let total = Total::Reports { principal: principal.clone(), task_id: self.0.id, assignments };
+        Ok(connection::connection(rows, total, has_previous, |r| format!("rep:{}", r.id), ProgressReport))
+    }
+
+    /// Incremented on every change; pass it back to `updateTask` as `expectedVersion`.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
+    /// When the task was created.
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
+    }
+
+    /// When the task last changed.
+    async fn updated_at(&self) -> DateTime {
+        DateTime(self.0.updated_at)
+    }
+}
+
+impl Task {
+    async fn load_assignments(&self, ctx: &Context<'_>) -> Result<Vec<assignment::Model>> {
+        let loaded = context::loaders(ctx).assignments.load_one(self.0.id).await.map_err(load_failed)?;
+        Ok(loaded.unwrap_or_default())
+    }
+}
+
+/// A schedule: the text as written in the plan (时间进度) and what duban understood.
+pub struct Schedule<'a>(&'a task::Model);
+
+#[Object]
+impl Schedule<'_> {
+    /// The text as written.
+    async fn text(&self) -> &str {
+        &self.0.schedule_text
+    }
+
+    /// How the text was understood.
+    async fn kind(&self) -> ScheduleKind {
+        self.0.schedule_kind.into()
+    }
+
+    /// The deadline, when known.
+    async fn due_date(&self) -> Option<Date> {
+        self.0.due_date.map(Date)
+    }
+
+    /// Work continues after the deadline (持续实施, 逐步推行).
+    async fn ongoing(&self) -> bool {
+        self.0.ongoing
+    }
+
+    /// For AFTER_POLICY: the levels whose policy the task waits for, comma-separated
+    /// (`PROVINCIAL`, `NATIONAL,PROVINCIAL`).
+    async fn waiting_for(&self) -> Option<&str> {
+        self.0.waiting_for.as_deref()
+    }
+
+    /// The same levels as a list.
+    async fn waiting_for_levels(&self) -> Vec<PolicyLevel> {
+        crate::domain::policy_events::parse_levels(self.0.waiting_for.as_deref()).into_iter().map(Into::into).collect()
+    }
+
+    /// Months after the policy's issue date (`6个月内` → 6).
+    async fn offset_months(&self) -> Option<i32> {
+        self.0.offset_months
+    }
+
+    /// Days after the start date, when the plan counts days (`30个工作日内`).
+    async fn offset_days(&self) -> Option<i32> {
+        self.0.offset_days
+    }
+}
+
+/// A unit's place on a task.
+pub struct Assignment(pub assignment::Model);
+
+#[Object]
+impl Assignment {
+    /// The unit.
+    async fn department(&self, ctx: &Context<'_>) -> Result<Department> {
+        let dept = context::loaders(ctx).departments.load_one(self.0.department_id).await.map_err(load_failed)?;
+        dept.map(Department)
+            .ok_or_else(|| load_failed(std::sync::Arc::new(sea_orm::DbErr::RecordNotFound("department".into()))))
+    }
+
+    /// Lead or supporting.
+    async fn role(&self) -> AssignmentRole {
+        self.0.role.into()
+    }
+
+    /// Position in the plan's list, from 1.
+    async fn position(&self) -> i32 {
+        self.0.position
+    }
+}

@@ -1,0 +1,22 @@
+//! Pure text stages of the importer: no database, no GraphQL.
+//!
+//! raw text → [`clean`] → [`notice`] metadata → [`rows`] → [`units`] split → [`schedule`] parse.
+//! Each stage is a plain function with its own unit tests; `super::pipeline` strings them
+//! together and writes the result.
+
+pub mod clean;
+pub mod notice;
+pub mod rows;
+pub mod schedule;
+pub mod units;
+
+/// Something a stage noticed but could cope with; surfaced to the admin as an import warning.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseWarning {
+    /// 1-based line in the cleaned text, when the warning belongs to one.
+    pub line: Option<usize>,
+    /// Stable machine-readable code, e.g. `YEAR_ASSUMED`, `SCHEDULE_UNPARSED`.
+    pub code: &'static str,
+    /// Human-readable explanation (Chinese or English).
+    pub message: String,
+}

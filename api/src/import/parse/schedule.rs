@@ -1,0 +1,326 @@
+//! Schedule cells (`时间进度`): free Chinese text → a typed schedule.
+//!
+//! One cleaned cell (Simplified script, half- or full-width punctuation and digits) is read as,
+//! in this order:
+//!
+//! 1. **after a higher-level policy**: `省出台办法后完成`, `待国家具体意见制定出台后实施`,
+//!    `国家和省政策出台后,3个月内完成` ([`ScheduleKind::AfterPolicy`]);
+//! 2. **a period from the plan's issue date**: `6个月内`, `六个月内`, `半年内`, `30个工作日内`;
+//! 3. **a calendar deadline**: `2015年6月底前`, `2014年底前`, `2018年第三季度`, `2015年3月15日前`,
+//!    `2015-03-15`, `年内`, `上半年`, `明年6月底前`, a range `2014年12月至2015年6月` (due at its end),
+//!    and a missing year (`年9月底前`, `三季度`: the plan's year, warning `YEAR_ASSUMED`);
+//! 4. **recurring** (`逐年落实`, `每年`) or **ongoing** (`持续实施`, `长期坚持`) without a date.
+//!
+//! Whatever follows the time expression is the milestone's wording; `持续`, `逐步`, `长期`, `每年` …
+//! there mean the work goes on after the milestone ([`ParsedSchedule::ongoing`]). A cell with a second
+//! time expression, an ambiguous one (`6月前`: before June, or by its end?), a start (`2015年1月起`)
+//! or anything else not understood is [`ScheduleKind::Unparsed`] with a `SCHEDULE_UNPARSED`
+//! warning: the importer keeps the text and never guesses. A date before the plan's issue date gets
+//! the warning `DATE_BEFORE_PLAN`.
+//!
+//! **Working days** (`30个工作日内`, [`ParsedSchedule::offset_days`]) are Monday to Friday. Public
+//! holidays and make-up working days (调休) are not known here, so such a date can come early by the
+//! holidays it spans.
+//!
+//! Calendar dates are read in `schedule_dates.rs`, policies and periods in `schedule_policy.rs`;
+//! the tests live in `schedule_tests.rs`.
+
+use std::sync::LazyLock;
+
+use chrono::{Months, NaiveDate};
+use regex::{Captures, Regex};
+
+use super::ParseWarning;
+
+/// What kind of schedule a cell states.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ScheduleKind {
+    /// Due on [`ParsedSchedule::due_date`] (possibly with ongoing work after it).
+    Deadline,
+    /// No date until the higher-level policies in [`ParsedSchedule::waiting_for`] are issued.
+    AfterPolicy,
+    /// Continuing work without a closing date (`持续实施`, `长期坚持`).
+    Ongoing,
+    /// Done again every year (`逐年落实`, `每年`).
+    Recurring,
+    /// Not understood; the text is kept and a warning explains why.
+    Unparsed,
+}
+
+/// Whose policy a task waits for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PolicyLevel {
+    /// `国家`, `中央`, `国务院`.
+    National,
+    /// `省`.
+    Provincial,
+    /// `市`.
+    Municipal,
+}
+
+/// A schedule cell, understood.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParsedSchedule {
+    /// What kind of schedule this is.
+    pub kind: ScheduleKind,
+    /// The known deadline (only for [`ScheduleKind::Deadline`]).
+    pub due_date: Option<NaiveDate>,
+    /// Work continues after the milestone (`并持续实施`, `逐步推行`); always true for
+    /// [`ScheduleKind::Ongoing`] and [`ScheduleKind::Recurring`], which have no closing date.
+    pub ongoing: bool,
+    /// AFTER_POLICY: the policies waited for, National before Provincial before Municipal.
+    pub waiting_for: Vec<PolicyLevel>,
+    /// AFTER_POLICY: calendar months after the policy's issue date (`6个月内`; `半年内` is 6).
+    pub offset_months: Option<i32>,
+    /// AFTER_POLICY: **working days** (Mon–Fri, holidays unknown) after the policy's issue date.
+    pub offset_days: Option<i32>,
+    /// What the parser noticed (`YEAR_ASSUMED`, `DATE_BEFORE_PLAN`, `SCHEDULE_UNPARSED`, `NO_PLAN_DATE`).
+    pub warnings: Vec<ParseWarning>,
+}
+
+impl ParsedSchedule {
+    fn of(kind: ScheduleKind) -> Self {
+        Self {
+            kind,
+            due_date: None,
+            ongoing: false,
+            waiting_for: Vec::new(),
+            offset_months: None,
+            offset_days: None,
+            warnings: Vec::new(),
+        }
+    }
+}
+
+/// Why a cell could not be read; becomes the cell's only warning.
+#[derive(Debug)]
+struct Failure {
+    code: &'static str,
+    reason: &'static str,
+}
+
+fn unparsed(reason: &'static str) -> Failure {
+    Failure {
+        code: "SCHEDULE_UNPARSED",
+        reason,
+    }
+}
+
+const NO_PLAN_DATE: Failure = Failure {
+    code: "NO_PLAN_DATE",
+    reason: "时间进度相对于方案印发日期,但印发日期未知",
+};
+
+/// `None`: this reading does not apply; `Some(Err)`: it applies, but the cell is not understood.
+type Attempt = Option<Result<ParsedSchedule, Failure>>;
+
+fn warning(code: &'static str, message: String) -> ParseWarning {
+    ParseWarning {
+        line: None,
+        code,
+        message,
+    }
+}
+
+/// A number in ASCII or Chinese digits (`12`, `十二`, `二〇一五`, `两`).
+const NUM: &str = "[0-9]+|[零〇一二两三四五六七八九十百]+";
+
+fn re(pattern: &str) -> Regex {
+    Regex::new(&pattern.replace("NUM", NUM)).expect("schedule pattern is valid")
+}
+
+/// Words before a time expression that change nothing: `力争2015年底前`.
+static PREFIX: LazyLock<Regex> =
+    LazyLock::new(|| re("^(?:于|在|到|截至|截止到|截止|力争|争取|确保|计划)+"));
+static BAD_START: LazyLock<Regex> =
+    LazyLock::new(|| re("^(?:起|开始|以来|以后|之后|后|左右|前后|期间)"));
+/// Any time expression; one left over after the parsed one makes the cell ambiguous.
+static TIME_TOKEN: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        "(?:NUM|半)个?(?:年|月|日|号|天|周|星期|季度|工作日)|上半年|下半年|年底|年末|年内|年初|年中\
+        |月底|月末|月初|季度|今年|明年|本年|当年|次年|下年\
+        |(?:出台|印发|下发|颁布|发布|公布)(?:以后|之后|后)|[0-9]{4}[-./][0-9]",
+    )
+});
+static RECURRING: LazyLock<Regex> = LazyLock::new(|| re("逐年|每年|年年|每一年"));
+static ONGOING: LazyLock<Regex> =
+    LazyLock::new(|| re("持续|逐步|长期|常态|长效|不断|坚持|常年|经常"));
+
+/// Reads one schedule cell. `plan_date` is the notice's issue date, needed for `年内`, `年底前`,
+/// `X个月内`, `X个工作日内` and missing years; without it those are Unparsed (`NO_PLAN_DATE`).
+pub fn parse_schedule(text: &str, plan_date: Option<NaiveDate>) -> ParsedSchedule {
+    let cleaned = normalize(text);
+    let s = PREFIX
+        .find(&cleaned)
+        .map_or(cleaned.as_str(), |m| &cleaned[m.end()..]);
+    let outcome = if s.is_empty() {
+        Err(unparsed("时间进度为空"))
+    } else {
+        after_policy(s)
+            .or_else(|| within_period(s, plan_date))
+            .or_else(|| deadline(s, plan_date))
+            .unwrap_or_else(|| undated(s))
+    };
+    outcome.unwrap_or_else(|failure| {
+        let mut parsed = ParsedSchedule::of(ScheduleKind::Unparsed);
+        let message = format!("{}: 「{}」", failure.reason, text.trim());
+        parsed.warnings.push(warning(failure.code, message));
+        parsed
+    })
+}
+
+/// The due date of an AFTER_POLICY task once its policies are issued: `issued` (the latest issue
+/// date when it waits for several) plus `offset_months` calendar months (clamped to the month's
+/// end) plus `offset_days` working days (Mon–Fri; holidays unknown). Saturates at chrono's range.
+pub fn due_after_policy(
+    issued: NaiveDate,
+    offset_months: Option<i32>,
+    offset_days: Option<i32>,
+) -> NaiveDate {
+    let months = offset_months.unwrap_or(0);
+    let days = offset_days.unwrap_or(0);
+    let shifted = if months >= 0 {
+        issued.checked_add_months(Months::new(months.unsigned_abs()))
+    } else {
+        issued.checked_sub_months(Months::new(months.unsigned_abs()))
+    };
+    match shifted.and_then(|date| add_working_days(date, i64::from(days))) {
+        Some(due) => due,
+        None if months < 0 || days < 0 => NaiveDate::MIN,
+        None => NaiveDate::MAX,
+    }
+}
+
+/// Half-width digits and punctuation, no whitespace, no trailing full stop.
+fn normalize(text: &str) -> String {
+    let s: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
+            '（' => '(',
+            '）' => ')',
+            '，' => ',',
+            '：' => ':',
+            '；' => ';',
+            '～' | '〜' => '~',
+            '－' | '—' | '–' => '-',
+            '／' => '/',
+            '．' => '.',
+            _ => c,
+        })
+        .collect();
+    s.trim_matches(['。', '.', ',', ';', ':', '、']).to_owned()
+}
+
+/// A number in ASCII or Chinese digits; `None` when it does not fit a `u32`.
+fn parse_num(s: &str) -> Option<u32> {
+    if s.bytes().all(|b| b.is_ascii_digit()) {
+        return s.parse().ok();
+    }
+    if !s.contains(['十', '百']) {
+        // Read digit by digit: 二〇一五.
+        return s.chars().try_fold(0u32, |acc, c| {
+            acc.checked_mul(10)?.checked_add(cn_digit(c)?)
+        });
+    }
+    let (mut total, mut digit) = (0u32, None::<u32>);
+    for c in s.chars() {
+        let unit = match c {
+            '十' => 10,
+            '百' => 100,
+            _ => {
+                digit = Some(cn_digit(c)?);
+                continue;
+            }
+        };
+        total = total.checked_add(digit.take().unwrap_or(1).checked_mul(unit)?)?;
+    }
+    total.checked_add(digit.unwrap_or(0))
+}
+
+fn cn_digit(c: char) -> Option<u32> {
+    let digit = match c {
+        '零' | '〇' => 0,
+        '一' => 1,
+        '二' | '两' => 2,
+        '三' => 3,
+        '四' => 4,
+        '五' => 5,
+        '六' => 6,
+        '七' => 7,
+        '八' => 8,
+        '九' => 9,
+        _ => return None,
+    };
+    Some(digit)
+}
+
+fn group<'h>(caps: &Captures<'h>, i: usize) -> &'h str {
+    caps.get(i).map_or("", |m| m.as_str())
+}
+
+/// The text after a match of `caps` on `s`.
+fn after<'h>(s: &'h str, caps: &Captures<'_>) -> &'h str {
+    s.get(caps.get(0).map_or(0, |m| m.end())..).unwrap_or("")
+}
+
+/// What follows the time expression: the milestone's wording. Returns whether work goes on.
+fn finish(rest: &str) -> Result<bool, Failure> {
+    let rest = rest.trim_start_matches([',', ':', ';']);
+    if BAD_START.is_match(rest) {
+        return Err(unparsed("时间是起点或约数,不是完成期限"));
+    }
+    if TIME_TOKEN.is_match(rest) {
+        return Err(unparsed("包含多个时间表述"));
+    }
+    Ok(ONGOING.is_match(rest) || RECURRING.is_match(rest))
+}
+
+fn dated(
+    due: NaiveDate,
+    ongoing: bool,
+    plan: Option<NaiveDate>,
+    mut warnings: Vec<ParseWarning>,
+) -> ParsedSchedule {
+    if plan.is_some_and(|plan| due < plan) {
+        let message = format!("完成期限{due}早于方案印发日期");
+        warnings.push(warning("DATE_BEFORE_PLAN", message));
+    }
+    ParsedSchedule {
+        due_date: Some(due),
+        ongoing,
+        warnings,
+        ..ParsedSchedule::of(ScheduleKind::Deadline)
+    }
+}
+
+/// Recurring or ongoing work with no time expression at all; anything else is not understood.
+fn undated(s: &str) -> Result<ParsedSchedule, Failure> {
+    if TIME_TOKEN.is_match(s) {
+        return Err(unparsed("无法识别的时间表述"));
+    }
+    let kind = if RECURRING.is_match(s) {
+        ScheduleKind::Recurring
+    } else if ONGOING.is_match(s) {
+        ScheduleKind::Ongoing
+    } else {
+        return Err(unparsed("未识别出期限、前置政策或持续性工作"));
+    };
+    Ok(ParsedSchedule {
+        ongoing: true,
+        ..ParsedSchedule::of(kind)
+    })
+}
+
+#[path = "schedule_dates.rs"]
+mod dates;
+#[path = "schedule_policy.rs"]
+mod policy;
+
+use dates::deadline;
+use policy::{add_working_days, after_policy, within_period};
+
+#[cfg(test)]
+#[path = "schedule_tests.rs"]
+mod tests;

@@ -1,0 +1,356 @@
+//! Tests for [`super::parse_schedule`] and [`super::due_after_policy`].
+
+use chrono::NaiveDate;
+use proptest::prelude::*;
+
+use super::{ParsedSchedule, PolicyLevel, ScheduleKind, due_after_policy, parse_schedule};
+
+use PolicyLevel::{Municipal as M, National as N, Provincial as P};
+use ScheduleKind::{AfterPolicy, Deadline, Ongoing, Recurring, Unparsed};
+
+fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("valid test date")
+}
+
+/// The reference plan's issue date (2014-11-13, a Thursday).
+fn plan() -> Option<NaiveDate> {
+    Some(ymd(2014, 11, 13))
+}
+
+fn codes(parsed: &ParsedSchedule) -> Vec<&'static str> {
+    parsed.warnings.iter().map(|w| w.code).collect()
+}
+
+#[derive(Debug)]
+struct Expected {
+    kind: ScheduleKind,
+    due: Option<NaiveDate>,
+    ongoing: bool,
+    waiting_for: &'static [PolicyLevel],
+    months: Option<i32>,
+}
+
+const fn policy(waiting_for: &'static [PolicyLevel], months: Option<i32>) -> Expected {
+    Expected {
+        kind: AfterPolicy,
+        due: None,
+        ongoing: false,
+        waiting_for,
+        months,
+    }
+}
+
+const fn undated(kind: ScheduleKind) -> Expected {
+    Expected {
+        kind,
+        due: None,
+        ongoing: true,
+        waiting_for: &[],
+        months: None,
+    }
+}
+
+fn due(y: i32, m: u32, d: u32, ongoing: bool) -> Expected {
+    Expected {
+        kind: Deadline,
+        due: Some(ymd(y, m, d)),
+        ongoing,
+        waiting_for: &[],
+        months: None,
+    }
+}
+
+fn check(text: &str, expected: &Expected) {
+    let parsed = parse_schedule(text, plan());
+    let got = (
+        parsed.kind,
+        parsed.due_date,
+        parsed.ongoing,
+        parsed.waiting_for.as_slice(),
+        parsed.offset_months,
+    );
+    let want = (
+        expected.kind,
+        expected.due,
+        expected.ongoing,
+        expected.waiting_for,
+        expected.months,
+    );
+    assert_eq!(got, want, "{text}");
+    assert_eq!(parsed.offset_days, None, "{text}");
+    assert!(parsed.warnings.is_empty(), "{text}: {:?}", parsed.warnings);
+}
+
+#[test]
+fn all_26_reference_schedules_are_classified() {
+    let table: [(&str, Expected); 26] = [
+        ("2014年12月底前落实并持续实施", due(2014, 12, 31, true)),
+        ("省出台办法后完成", policy(&[P], None)),
+        ("省意见出台后6个月内完成", policy(&[P], Some(6))),
+        ("持续实施", undated(Ongoing)),
+        ("2014年底前落实并持续实施", due(2014, 12, 31, true)),
+        ("持续实施", undated(Ongoing)),
+        ("省出台文件后完成", policy(&[P], None)),
+        (
+            "2015年底前基本完成全县低保信息操作系统本地化项目建设",
+            due(2015, 12, 31, false),
+        ),
+        ("2015年6月底前出台", due(2015, 6, 30, false)),
+        ("省政策出台后6个月内完成", policy(&[P], Some(6))),
+        ("逐年落实", undated(Recurring)),
+        ("省制度出台后完成", policy(&[P], None)),
+        ("省意见出台后完成", policy(&[P], None)),
+        ("持续实施", undated(Ongoing)),
+        ("国家和省政策出台后,3个月内完成", policy(&[N, P], Some(3))),
+        ("待国家具体意见制定出台后实施", policy(&[N], None)),
+        ("国家意见出台后6个月内完成", policy(&[N], Some(6))),
+        ("持续实施", undated(Ongoing)),
+        ("待省政策出台后完成", policy(&[P], None)),
+        ("持续实施", undated(Ongoing)),
+        ("持续实施", undated(Ongoing)),
+        ("国家和省相关意见出台后完成", policy(&[N, P], None)),
+        ("持续实施", undated(Ongoing)),
+        ("按时落实并持续实施核对工作", undated(Ongoing)),
+        (
+            "2015年6月底前出台相关规定并逐步推行",
+            due(2015, 6, 30, true),
+        ),
+        ("持续实施", undated(Ongoing)),
+    ];
+    for (text, expected) in &table {
+        check(text, expected);
+    }
+}
+
+#[test]
+fn other_written_forms_are_understood() {
+    let table = [
+        ("年内完成", due(2014, 12, 31, false)),
+        ("年底前", due(2014, 12, 31, false)),
+        ("年底", due(2014, 12, 31, false)),
+        ("今年底前完成", due(2014, 12, 31, false)),
+        ("明年6月底前", due(2015, 6, 30, false)),
+        ("2018年第三季度", due(2018, 9, 30, false)),
+        ("2018年第四季度末前完成", due(2018, 12, 31, false)),
+        ("2016年上半年", due(2016, 6, 30, false)),
+        ("2016年下半年完成", due(2016, 12, 31, false)),
+        ("2015年内完成", due(2015, 12, 31, false)),
+        ("二〇一五年十二月底前", due(2015, 12, 31, false)),
+        ("2015年3月15日前", due(2015, 3, 15, false)),
+        ("2015年2月下旬", due(2015, 2, 28, false)),
+        ("2015年3月上旬前", due(2015, 3, 10, false)),
+        ("2015-03-15前完成", due(2015, 3, 15, false)),
+        ("力争2015年底前完成", due(2015, 12, 31, false)),
+        ("２０１５年６月底前（全角）", due(2015, 6, 30, false)),
+        ("2014年12月至2015年6月", due(2015, 6, 30, false)),
+        ("2015年3月至6月底", due(2015, 6, 30, false)),
+        ("6个月内", due(2015, 5, 13, false)),
+        ("六个月内完成", due(2015, 5, 13, false)),
+        ("半年内", due(2015, 5, 13, false)),
+        ("十五天内", due(2014, 11, 28, false)),
+        ("2周内", due(2014, 11, 27, false)),
+        // 2014-11-13 is a Thursday; 30 working days later is Thursday 2014-12-25.
+        ("30个工作日内", due(2014, 12, 25, false)),
+        ("长期坚持", undated(Ongoing)),
+        ("每年开展一次", undated(Recurring)),
+        ("市政策出台后完成", policy(&[M], None)),
+        ("中央和省出台意见后六个月内", policy(&[N, P], Some(6))),
+        ("省、市出台办法后半年内完成", policy(&[P, M], Some(6))),
+    ];
+    for (text, expected) in &table {
+        check(text, expected);
+    }
+}
+
+#[test]
+fn working_days_after_a_policy_go_into_offset_days() {
+    let parsed = parse_schedule("省政策出台后30个工作日内完成", plan());
+    assert_eq!(parsed.kind, AfterPolicy);
+    assert_eq!(parsed.offset_days, Some(30));
+    assert_eq!(parsed.offset_months, None);
+}
+
+#[test]
+fn a_missing_year_takes_the_plans_and_says_so() {
+    for text in ["年9月底前", "9月底前完成", "三季度", "上半年"] {
+        let parsed = parse_schedule(text, Some(ymd(2018, 3, 1)));
+        assert_eq!(parsed.kind, Deadline, "{text}");
+        assert_eq!(
+            parsed.due_date.map(|d| d.format("%Y").to_string()),
+            Some("2018".into())
+        );
+        assert_eq!(codes(&parsed), ["YEAR_ASSUMED"], "{text}");
+    }
+    let parsed = parse_schedule("年9月底前", Some(ymd(2018, 3, 1)));
+    assert_eq!(parsed.due_date, Some(ymd(2018, 9, 30)));
+}
+
+#[test]
+fn a_date_before_the_plan_is_flagged() {
+    let parsed = parse_schedule("6月底前", plan());
+    assert_eq!(parsed.due_date, Some(ymd(2014, 6, 30)));
+    assert_eq!(codes(&parsed), ["YEAR_ASSUMED", "DATE_BEFORE_PLAN"]);
+}
+
+#[test]
+fn what_is_not_understood_is_unparsed_never_guessed() {
+    let texts = [
+        "",
+        "   ",
+        "按时落实",
+        "待定",
+        "2015年6月前",                          // before June, or by its end?
+        "2015年第三季度前",                     // idem
+        "2015年1月1日起实施",                   // a start, not a deadline
+        "2015年6月中完成",                      // mid-month
+        "2015年完成",                           // a bare year
+        "2015年6月底前出台,2016年底前全面推行", // two deadlines
+        "2015年2月30日前",                      // no such day
+        "2015年13月底前",
+        "2015年第五季度",
+        "上级政策出台后完成",     // whose policy?
+        "国家或省政策出台后完成", // either one: cannot wait for "the later"
+        "省政策出台后15日内完成", // calendar days after a policy are not stored
+        "每月报送进展",
+        "99999999999年底前",
+        "3000年底前",
+    ];
+    for text in texts {
+        let parsed = parse_schedule(text, plan());
+        let empty = ParsedSchedule {
+            warnings: parsed.warnings.clone(),
+            ..super::ParsedSchedule::of(Unparsed)
+        };
+        assert_eq!(parsed, empty, "{text}");
+        assert_eq!(codes(&parsed), ["SCHEDULE_UNPARSED"], "{text}");
+        assert_eq!(parsed.warnings[0].line, None);
+    }
+}
+
+#[test]
+fn dates_relative_to_the_plan_need_its_date() {
+    for text in ["年内", "6个月内", "年9月底前", "明年底前"] {
+        let parsed = parse_schedule(text, None);
+        assert_eq!(parsed.kind, Unparsed, "{text}");
+        assert_eq!(codes(&parsed), ["NO_PLAN_DATE"], "{text}");
+    }
+    let absolute = parse_schedule("2015年6月底前出台", None);
+    assert_eq!(absolute.due_date, Some(ymd(2015, 6, 30)));
+    assert!(absolute.warnings.is_empty());
+}
+
+#[test]
+fn due_after_policy_adds_months_then_working_days() {
+    let issued = ymd(2015, 8, 31);
+    assert_eq!(due_after_policy(issued, None, None), issued);
+    assert_eq!(due_after_policy(issued, Some(6), None), ymd(2016, 2, 29));
+    assert_eq!(due_after_policy(issued, Some(3), None), ymd(2015, 11, 30));
+    // Friday 2015-09-04 + 1 working day is Monday 2015-09-07.
+    assert_eq!(
+        due_after_policy(ymd(2015, 9, 4), None, Some(1)),
+        ymd(2015, 9, 7)
+    );
+    // Saturday + 5 working days is the next Friday.
+    assert_eq!(
+        due_after_policy(ymd(2015, 9, 5), None, Some(5)),
+        ymd(2015, 9, 11)
+    );
+    assert_eq!(
+        due_after_policy(ymd(2015, 9, 7), None, Some(-1)),
+        ymd(2015, 9, 4)
+    );
+    assert_eq!(
+        due_after_policy(issued, Some(i32::MAX), None),
+        NaiveDate::MAX
+    );
+    assert_eq!(
+        due_after_policy(issued, None, Some(i32::MIN)),
+        NaiveDate::MIN
+    );
+}
+
+const FRAGMENTS: &[&str] = &[
+    "年",
+    "月",
+    "日",
+    "底前",
+    "底",
+    "前",
+    "内",
+    "个月内",
+    "个工作日内",
+    "季度",
+    "第",
+    "上半年",
+    "省",
+    "国家",
+    "和",
+    "、",
+    "或",
+    "出台后",
+    "政策",
+    "待",
+    ",",
+    "至",
+    "-",
+    "持续实施",
+    "逐年",
+    "2014",
+    "6",
+    "12",
+    "30",
+    "六",
+    "十二",
+    "二〇一五",
+    "99999999999",
+    "4294967296",
+    "-",
+    "~",
+    "(",
+    ")",
+    "并",
+    "完成",
+    "起",
+    "中",
+    "旬",
+    "下",
+    "明年",
+    "半年",
+    "周",
+    "天",
+    "力争",
+    "０",
+    "市",
+];
+
+proptest! {
+    #[test]
+    fn arbitrary_text_never_panics(text in ".{0,40}", year in 0i32..3000) {
+        let plan = NaiveDate::from_ymd_opt(year, 6, 15);
+        let _ = parse_schedule(&text, plan);
+    }
+
+    #[test]
+    fn schedule_fragments_never_panic(
+        parts in prop::collection::vec(prop::sample::select(FRAGMENTS), 0..12),
+        extreme in any::<bool>(),
+    ) {
+        let text = parts.concat();
+        let plan = if extreme { Some(NaiveDate::MAX) } else { Some(ymd(2014, 11, 13)) };
+        let parsed = parse_schedule(&text, plan);
+        let _ = parse_schedule(&text, None);
+        if parsed.kind == Unparsed {
+            prop_assert!(parsed.due_date.is_none() && parsed.waiting_for.is_empty());
+        }
+    }
+
+    #[test]
+    fn due_after_policy_never_panics(
+        days in any::<i32>(), months in any::<Option<i32>>(), offset in any::<Option<i32>>(),
+    ) {
+        let issued = NaiveDate::MIN
+            .checked_add_days(chrono::Days::new(u64::from(days.unsigned_abs())))
+            .unwrap_or(NaiveDate::MAX);
+        let _ = due_after_policy(issued, months, offset);
+    }
+}

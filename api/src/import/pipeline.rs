@@ -1,0 +1,232 @@
+//! The whole import in one transaction: clean → notice → rows → units → schedules → write.
+//! A dry run does every step, then rolls back.
+
+use super::parse::rows::{RawTask, UnitSpec};
+use super::parse::schedule::{self, ParsedSchedule, PolicyLevel as ParsedLevel, ScheduleKind as ParsedKind};
+use super::parse::{ParseWarning, clean, notice, rows};
+use super::resolve::Resolver;
+use crate::domain::documents::{self, DocumentInput};
+use crate::domain::policy_events::format_levels;
+use crate::domain::tasks::{self, AssignmentSpec, NewTask, ScheduleFields};
+use crate::error::{AppError, AppResult};
+use entity::{AssignmentRole, DepartmentKind, PolicyLevel, ScheduleKind, assignment, department, document, task};
+use sea_orm::TransactionSession;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+
+/// Largest text accepted (a long plan is a few hundred kilobytes).
+pub const MAX_IMPORT_BYTES: usize = 2 * 1024 * 1024;
+
+/// How to import.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ImportOptions {
+    /// Do everything, then roll back: a preview with warnings.
+    pub dry_run: bool,
+    /// Replace an existing document with the same number instead of refusing.
+    pub replace: bool,
+}
+
+/// Something the admin should look at; the import still went through.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportWarning {
+    pub line: Option<usize>,
+    pub code: String,
+    pub message: String,
+}
+
+/// What an import produced (or, for a dry run, would produce).
+#[derive(Debug, Clone)]
+pub struct ImportOutcome {
+    pub document: document::Model,
+    pub tasks: Vec<task::Model>,
+    pub assignments: Vec<assignment::Model>,
+    /// Every department the tasks refer to (for previews that outlive a rolled-back run).
+    pub departments: Vec<department::Model>,
+    pub created_departments: Vec<department::Model>,
+    pub warnings: Vec<ImportWarning>,
+}
+
+/// Imports `text` as one plan.
+#[tracing::instrument(skip_all, fields(bytes = text.len(), dry_run = options.dry_run))]
+pub async fn import_plan(db: &impl TransactionTrait, text: &str, options: ImportOptions) -> AppResult<ImportOutcome> {
+    if text.len() > MAX_IMPORT_BYTES {
+        return Err(AppError::bad_input(format!("the text is larger than {} MB", MAX_IMPORT_BYTES / 1024 / 1024)));
+    }
+    let parsed = parse_text(text)?;
+    let txn = db.begin().await?;
+    let outcome = write(&txn, text, parsed, options).await?;
+    if options.dry_run {
+        txn.rollback().await?;
+    } else {
+        txn.commit().await?;
+    }
+    Ok(outcome)
+}
+
+/// The pure part: everything that needs no database.
+pub struct ParsedPlan {
+    pub notice: notice::Notice,
+    pub rows: Vec<RawTask>,
+    pub warnings: Vec<ImportWarning>,
+}
+
+/// Cleans and parses `text`; no task rows is `BAD_USER_INPUT`.
+pub fn parse_text(text: &str) -> AppResult<ParsedPlan> {
+    let cleaned = clean::clean(text);
+    let notice = notice::parse_notice(&cleaned);
+    let outcome = rows::parse_rows(&cleaned);
+    if outcome.tasks.is_empty() {
+        return Err(AppError::bad_input("no task rows were found in the text"));
+    }
+    let warnings = outcome.warnings.into_iter().map(|w| warning(w, None)).collect();
+    Ok(ParsedPlan { notice, rows: outcome.tasks, warnings })
+}
+
+async fn write(
+    db: &impl ConnectionTrait,
+    source: &str,
+    parsed: ParsedPlan,
+    options: ImportOptions,
+) -> AppResult<ImportOutcome> {
+    let ParsedPlan { notice, rows, mut warnings } = parsed;
+    replace_existing(db, notice.doc_number.as_deref(), options.replace).await?;
+    let title = if notice.title.trim().is_empty() { "未命名方案".to_owned() } else { notice.title.clone() };
+    let document = documents::insert(
+        db,
+        DocumentInput {
+            doc_number: notice.doc_number.clone(),
+            title: Some(title),
+            issuer: notice.issuer.clone(),
+            issued_on: notice.issued_on,
+            source_text: Some(source.to_owned()),
+        },
+    )
+    .await?;
+    let mut resolver = Resolver::load(db).await?;
+    let mut created_tasks = Vec::with_capacity(rows.len());
+    for row in rows {
+        let schedule = schedule::parse_schedule(&row.schedule, notice.issued_on);
+        warnings.extend(schedule.warnings.iter().cloned().map(|w| warning(w, Some(row.line))));
+        let specs = assign(db, &mut resolver, &row, &mut warnings).await?;
+        let new = NewTask {
+            document_id: document.id,
+            seq: row.seq,
+            title: row.title.clone(),
+            measures: row.measures.clone(),
+            schedule: schedule_fields(&row.schedule, schedule),
+        };
+        let model = match tasks::insert(db, new).await {
+            Ok(model) => model,
+            Err(AppError::BadInput(message)) => return Err(AppError::bad_input(format!("line {}: {message}", row.line))),
+            Err(other) => return Err(other),
+        };
+        tasks::replace_assignments(db, model.id, &specs).await?;
+        created_tasks.push(model);
+    }
+    collect_outcome(db, document, created_tasks, resolver.created, warnings).await
+}
+
+/// Refuses a second document with the same number, or deletes the old one when asked to.
+async fn replace_existing(db: &impl ConnectionTrait, number: Option<&str>, replace: bool) -> AppResult<()> {
+    let Some(number) = number else { return Ok(()) };
+    let Some(existing) = documents::find_by_number(db, number).await? else { return Ok(()) };
+    if !replace {
+        return Err(AppError::Conflict(format!(
+            "document {number} was already imported; pass replace: true to import it again"
+        )));
+    }
+    document::Entity::delete_by_id(existing.id).exec(db).await?;
+    Ok(())
+}
+
+/// Resolves a row's units and decides roles.
+async fn assign(
+    db: &impl ConnectionTrait,
+    resolver: &mut Resolver,
+    row: &RawTask,
+    warnings: &mut Vec<ImportWarning>,
+) -> AppResult<Vec<AssignmentSpec>> {
+    let (leads, supporting, first_unit_leads) = match &row.units {
+        UnitSpec::Listed(names) => (Vec::new(), names.clone(), true),
+        UnitSpec::Explicit { leads, supporting } => (leads.clone(), supporting.clone(), false),
+    };
+    let mut specs: Vec<AssignmentSpec> = Vec::new();
+    let named = leads.iter().map(|n| (n, AssignmentRole::Lead)).chain(supporting.iter().map(|n| (n, AssignmentRole::Supporting)));
+    for (name, role) in named {
+        let name = name.trim();
+        let dept = resolver.resolve(db, name).await?;
+        if specs.iter().any(|s| s.department_id == dept.id) {
+            warnings.push(ImportWarning {
+                line: Some(row.line),
+                code: "UNIT_REPEATED".into(),
+                message: format!("task {}: {name} names {} again; kept once", row.seq, dept.name),
+            });
+            continue;
+        }
+        let role = if first_unit_leads && dept.kind == DepartmentKind::Unit && !specs.iter().any(|s| s.role == AssignmentRole::Lead) {
+            AssignmentRole::Lead
+        } else {
+            role
+        };
+        specs.push(AssignmentSpec { department_id: dept.id, role });
+    }
+    if !specs.iter().any(|s| s.role == AssignmentRole::Lead) {
+        warnings.push(ImportWarning {
+            line: Some(row.line),
+            code: "NO_LEAD".into(),
+            message: format!("task {}: no lead unit could be named", row.seq),
+        });
+    }
+    Ok(specs)
+}
+
+fn schedule_fields(text: &str, parsed: ParsedSchedule) -> ScheduleFields {
+    let levels: Vec<PolicyLevel> = parsed
+        .waiting_for
+        .iter()
+        .map(|l| match l {
+            ParsedLevel::National => PolicyLevel::National,
+            ParsedLevel::Provincial => PolicyLevel::Provincial,
+            ParsedLevel::Municipal => PolicyLevel::Municipal,
+        })
+        .collect();
+    ScheduleFields {
+        text: text.trim().to_owned(),
+        kind: match parsed.kind {
+            ParsedKind::Deadline => ScheduleKind::Deadline,
+            ParsedKind::AfterPolicy => ScheduleKind::AfterPolicy,
+            ParsedKind::Ongoing => ScheduleKind::Ongoing,
+            ParsedKind::Recurring => ScheduleKind::Recurring,
+            ParsedKind::Unparsed => ScheduleKind::Unparsed,
+        },
+        due_date: parsed.due_date,
+        ongoing: parsed.ongoing,
+        waiting_for: format_levels(&levels),
+        offset_months: parsed.offset_months,
+        offset_days: parsed.offset_days,
+    }
+}
+
+async fn collect_outcome(
+    db: &impl ConnectionTrait,
+    document: document::Model,
+    tasks: Vec<task::Model>,
+    created_departments: Vec<department::Model>,
+    warnings: Vec<ImportWarning>,
+) -> AppResult<ImportOutcome> {
+    let task_ids: Vec<i32> = tasks.iter().map(|t| t.id).collect();
+    let assignments = assignment::Entity::find()
+        .filter(assignment::Column::TaskId.is_in(task_ids))
+        .order_by_asc(assignment::Column::TaskId)
+        .order_by_asc(assignment::Column::Position)
+        .all(db)
+        .await?;
+    let mut dept_ids: Vec<i32> = assignments.iter().map(|a| a.department_id).collect();
+    dept_ids.sort_unstable();
+    dept_ids.dedup();
+    let departments = department::Entity::find().filter(department::Column::Id.is_in(dept_ids)).all(db).await?;
+    Ok(ImportOutcome { document, tasks, assignments, departments, created_departments, warnings })
+}
+
+fn warning(w: ParseWarning, line: Option<usize>) -> ImportWarning {
+    ImportWarning { line: w.line.or(line), code: w.code.to_owned(), message: w.message }
+}

@@ -1,0 +1,21 @@
+//! duban: a GraphQL backend that turns task division plans (重点任务分工方案) into tracked work.
+//!
+//! Layers, outside in: `http` and `graphql` (transport) → `domain` (rules of the data, one
+//! transaction per write) → `entity`/`migration` crates (persistence). Who may do what lives in
+//! `policy`; the plan importer in `import`; tokens and passwords in `auth`.
+
+pub mod auth;
+pub mod bootstrap;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod graphiql;
+pub mod graphql;
+pub mod http;
+pub mod import;
+pub mod policy;
+pub mod startup;
+pub mod state;
+pub mod telemetry;

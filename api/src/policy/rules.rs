@@ -1,0 +1,169 @@
+//! Pure authorization rules. No database, no GraphQL: plain inputs in, a decision out.
+
+use super::{Principal, Viewer};
+use crate::error::{AppError, AppResult};
+use entity::{AssignmentRole, UserRole};
+
+/// Any signed-in account; anonymous callers get `UNAUTHENTICATED`.
+pub fn signed_in(viewer: &Viewer) -> AppResult<&Principal> {
+    match viewer {
+        Viewer::User(principal) => Ok(principal),
+        Viewer::Anonymous => Err(AppError::Unauthenticated),
+    }
+}
+
+/// Admins only: imports, units, documents, tasks, accounts.
+pub fn admin(viewer: &Viewer) -> AppResult<&Principal> {
+    let principal = signed_in(viewer)?;
+    match principal.role {
+        UserRole::Admin => Ok(principal),
+        _ => Err(AppError::Forbidden("admin only")),
+    }
+}
+
+/// The viewer's role on a task, given the task's assignments as (department, role).
+/// A direct assignment wins over one through a group; LEAD wins over SUPPORTING.
+pub fn role_on_task(principal: &Principal, assignments: &[(i32, AssignmentRole)]) -> Option<AssignmentRole> {
+    if !principal.is_unit_scoped() {
+        return None;
+    }
+    let direct = principal.department_id;
+    let pick = |only_direct: bool| {
+        assignments
+            .iter()
+            .filter(|(dept, _)| if only_direct { Some(*dept) == direct } else { principal.group_ids.contains(dept) })
+            .map(|(_, role)| *role)
+            .min_by_key(|role| matches!(role, AssignmentRole::Supporting))
+    };
+    pick(true).or_else(|| pick(false))
+}
+
+/// May this viewer change a task's status? Admins, and the lead unit of the task.
+pub fn may_update_status(principal: &Principal, role: Option<AssignmentRole>) -> AppResult<()> {
+    match (principal.role, role) {
+        (UserRole::Admin, _) => Ok(()),
+        (UserRole::Department | UserRole::Service, Some(AssignmentRole::Lead)) => Ok(()),
+        _ => Err(AppError::Forbidden("only the lead unit or an admin may change the status")),
+    }
+}
+
+/// May this viewer report progress on a task? Any unit assigned to it.
+pub fn may_submit_report(principal: &Principal, role: Option<AssignmentRole>) -> AppResult<i32> {
+    match (principal.is_unit_scoped(), role, principal.department_id) {
+        (true, Some(_), Some(unit)) => Ok(unit),
+        _ => Err(AppError::Forbidden("only a unit assigned to the task may report on it")),
+    }
+}
+
+/// Which reports of a task a viewer may read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReportScope {
+    /// Every report.
+    All,
+    /// Reports by these departments only.
+    Departments(Vec<i32>),
+    /// None.
+    None,
+}
+
+/// Everything for admins, leaders and the lead unit; a supporting unit sees its own and the
+/// lead units' reports, never another supporting unit's.
+pub fn visible_report_departments(
+    principal: &Principal,
+    role: Option<AssignmentRole>,
+    lead_departments: &[i32],
+) -> ReportScope {
+    match (principal.role, role) {
+        (UserRole::Admin | UserRole::Leader, _) => ReportScope::All,
+        (_, Some(AssignmentRole::Lead)) => ReportScope::All,
+        (_, Some(AssignmentRole::Supporting)) => {
+            ReportScope::Departments(principal.department_id.into_iter().chain(lead_departments.iter().copied()).collect())
+        }
+        _ => ReportScope::None,
+    }
+}
+
+/// May this viewer leave a leader's instruction? Leaders and admins.
+pub fn may_instruct(principal: &Principal) -> AppResult<()> {
+    match principal.role {
+        UserRole::Admin | UserRole::Leader => Ok(()),
+        _ => Err(AppError::Forbidden("only leaders may leave instructions")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use AssignmentRole::{Lead, Supporting};
+
+    fn principal(role: UserRole, dept: Option<i32>, groups: &[i32]) -> Principal {
+        Principal { user_id: 1, role, department_id: dept, group_ids: groups.to_vec() }
+    }
+
+    #[test]
+    fn anonymous_is_unauthenticated_and_non_admins_are_forbidden() {
+        assert_eq!(signed_in(&Viewer::Anonymous).unwrap_err().code(), "UNAUTHENTICATED");
+        assert_eq!(admin(&Viewer::Anonymous).unwrap_err().code(), "UNAUTHENTICATED");
+        for role in [UserRole::Leader, UserRole::Department, UserRole::Service] {
+            let viewer = Viewer::User(principal(role, Some(1), &[]));
+            assert_eq!(admin(&viewer).unwrap_err().code(), "FORBIDDEN", "{role:?}");
+        }
+        assert!(admin(&Viewer::User(principal(UserRole::Admin, None, &[]))).is_ok());
+    }
+
+    #[test]
+    fn role_on_task_prefers_direct_and_lead() {
+        let unit = principal(UserRole::Department, Some(7), &[90]);
+        assert_eq!(role_on_task(&unit, &[(1, Lead), (7, Supporting)]), Some(Supporting));
+        assert_eq!(role_on_task(&unit, &[(7, Lead), (90, Supporting)]), Some(Lead));
+        assert_eq!(role_on_task(&unit, &[(1, Lead), (90, Supporting)]), Some(Supporting));
+        assert_eq!(role_on_task(&unit, &[(1, Lead), (2, Supporting)]), None);
+        let leader = principal(UserRole::Leader, None, &[]);
+        assert_eq!(role_on_task(&leader, &[(1, Lead)]), None);
+    }
+
+    #[test]
+    fn status_changes_table() {
+        let cases = [
+            (UserRole::Admin, None, true),
+            (UserRole::Leader, None, false),
+            (UserRole::Department, Some(Lead), true),
+            (UserRole::Department, Some(Supporting), false),
+            (UserRole::Department, None, false),
+            (UserRole::Service, Some(Lead), true),
+            (UserRole::Service, Some(Supporting), false),
+        ];
+        for (role, on_task, allowed) in cases {
+            let p = principal(role, Some(3), &[]);
+            assert_eq!(may_update_status(&p, on_task).is_ok(), allowed, "{role:?} {on_task:?}");
+        }
+    }
+
+    #[test]
+    fn submit_report_table() {
+        let cases = [
+            (UserRole::Department, Some(Lead), true),
+            (UserRole::Department, Some(Supporting), true),
+            (UserRole::Department, None, false),
+            (UserRole::Service, Some(Supporting), true),
+            (UserRole::Admin, Some(Lead), false),
+            (UserRole::Leader, None, false),
+        ];
+        for (role, on_task, allowed) in cases {
+            let p = principal(role, Some(3), &[]);
+            assert_eq!(may_submit_report(&p, on_task).is_ok(), allowed, "{role:?} {on_task:?}");
+        }
+    }
+
+    #[test]
+    fn supporting_units_see_own_and_lead_reports_only() {
+        let leads = [1];
+        let supporting = principal(UserRole::Department, Some(3), &[]);
+        assert_eq!(visible_report_departments(&supporting, Some(Supporting), &leads), ReportScope::Departments(vec![3, 1]));
+        let lead = principal(UserRole::Department, Some(1), &[]);
+        assert_eq!(visible_report_departments(&lead, Some(Lead), &leads), ReportScope::All);
+        let leader = principal(UserRole::Leader, None, &[]);
+        assert_eq!(visible_report_departments(&leader, None, &leads), ReportScope::All);
+        assert_eq!(visible_report_departments(&supporting, None, &leads), ReportScope::None);
+    }
+}

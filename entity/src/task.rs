@@ -1,0 +1,63 @@
+//! One numbered task of a plan, with its schedule as written and as understood.
+
+use crate::enums::{ScheduleKind, TaskStatus};
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "task")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub document_id: i32,
+    pub seq: i32,
+    #[sea_orm(column_type = "Text")]
+    pub title: String,
+    #[sea_orm(column_type = "Text")]
+    pub measures: String,
+    pub schedule_text: String,
+    pub schedule_kind: ScheduleKind,
+    pub due_date: Option<Date>,
+    pub ongoing: bool,
+    /// Comma-separated policy levels the task waits for (`NATIONAL,PROVINCIAL`).
+    pub waiting_for: Option<String>,
+    pub offset_months: Option<i32>,
+    pub offset_days: Option<i32>,
+    pub status: TaskStatus,
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::document::Entity",
+        from = "Column::DocumentId",
+        to = "super::document::Column::Id"
+    )]
+    Document,
+    #[sea_orm(has_many = "super::assignment::Entity")]
+    Assignment,
+    #[sea_orm(has_many = "super::progress_report::Entity")]
+    ProgressReport,
+}
+
+impl Related<super::document::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Document.def()
+    }
+}
+
+impl Related<super::assignment::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Assignment.def()
+    }
+}
+
+impl Related<super::progress_report::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::ProgressReport.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

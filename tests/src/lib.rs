@@ -1,0 +1,244 @@
+//! Test harness: `spawn_app()` starts a real duban server on 127.0.0.1:0 over a fresh
+//! database and hands back an HTTP client for it.
+//!
+//! The database is SQLite (a temporary file) unless `DUBAN_TEST_DATABASE_URL` names a
+//! PostgreSQL server (`postgres://postgres@127.0.0.1:5432`): then each test creates a uniquely
+//! named database there and drops it when the test ends.
+
+use duban::config::Config;
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use serde_json::{Value, json};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Password of the bootstrap admin in every test app.
+pub const ADMIN_PASSWORD: &str = "admin-password-for-tests";
+
+/// A running server and what a test needs to talk to it.
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`.
+    pub address: String,
+    pub client: reqwest::Client,
+    /// A direct connection to the app's database, for arranging and checking state.
+    pub db: DatabaseConnection,
+    statements: Arc<AtomicU64>,
+    _sqlite_dir: Option<tempfile::TempDir>,
+    postgres: Option<PgDatabase>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+/// What a GraphQL call returned.
+#[derive(Debug, Clone)]
+pub struct GqlResponse {
+    pub status: u16,
+    pub body: Value,
+}
+
+impl GqlResponse {
+    /// `data`, panicking with the errors when there are any.
+    pub fn data(&self) -> &Value {
+        assert!(self.body.get("errors").is_none_or(Value::is_null), "unexpected errors: {}", self.body);
+        &self.body["data"]
+    }
+
+    /// The `extensions.code` of the first error, if any.
+    pub fn error_code(&self) -> Option<&str> {
+        self.body["errors"][0]["extensions"]["code"].as_str()
+    }
+
+    /// Every error code, in order.
+    pub fn error_codes(&self) -> Vec<String> {
+        self.body["errors"]
+            .as_array()
+            .map(|errors| errors.iter().filter_map(|e| e["extensions"]["code"].as_str().map(str::to_owned)).collect())
+            .unwrap_or_default()
+    }
+}
+
+/// Options for [`spawn_app_with`].
+#[derive(Debug, Clone)]
+pub struct AppOptions {
+    /// Import the reference plan on start (as a fresh server does).
+    pub sample_plan: bool,
+    /// Adjust the server configuration before start.
+    pub configure: fn(&mut Config),
+}
+
+impl Default for AppOptions {
+    fn default() -> Self {
+        AppOptions { sample_plan: true, configure: |_| {} }
+    }
+}
+
+/// A server with the reference plan loaded and an `admin` account.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(AppOptions::default()).await
+}
+
+/// A server configured by `options`.
+pub async fn spawn_app_with(options: AppOptions) -> TestApp {
+    let (url, sqlite_dir, postgres) = fresh_database().await;
+    let mut config = Config::for_database(&url);
+    config.admin_password = Some(ADMIN_PASSWORD.to_owned().into());
+    config.load_sample_plan = options.sample_plan;
+    (options.configure)(&mut config);
+
+    let statements = Arc::new(AtomicU64::new(0));
+    let mut db = duban::db::connect(&url).await.expect("connect to the test database");
+    let counter = statements.clone();
+    db.set_metric_callback(move |_| {
+        counter.fetch_add(1, Ordering::SeqCst);
+    });
+    let state = duban::startup::prepare(db, &config).await.expect("prepare the app");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
+    let address = format!("http://{}", listener.local_addr().expect("local address"));
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(duban::startup::serve(listener, state, async move {
+        let _ = rx.await;
+    }));
+    let direct = Database::connect(&url).await.expect("second connection");
+    TestApp {
+        address,
+        client: reqwest::Client::new(),
+        db: direct,
+        statements,
+        _sqlite_dir: sqlite_dir,
+        postgres,
+        shutdown: Some(tx),
+    }
+}
+
+impl TestApp {
+    /// Posts a GraphQL request, with a bearer token when given.
+    pub async fn graphql(&self, query: &str, variables: Value, token: Option<&str>) -> GqlResponse {
+        let mut request = self
+            .client
+            .post(format!("{}/graphql", self.address))
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("send GraphQL request");
+        let status = response.status().as_u16();
+        let body = response.json().await.expect("GraphQL response is JSON");
+        GqlResponse { status, body }
+    }
+
+    /// Logs in and returns the token, panicking on failure.
+    pub async fn login(&self, username: &str, password: &str) -> String {
+        let response = self
+            .graphql(
+                "mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }",
+                json!({ "u": username, "p": password }),
+                None,
+            )
+            .await;
+        response.data()["login"]["token"].as_str().expect("token").to_owned()
+    }
+
+    /// A token of the bootstrap admin.
+    pub async fn admin_token(&self) -> String {
+        self.login("admin", ADMIN_PASSWORD).await
+    }
+
+    /// Creates a DEPARTMENT (or other role) account for the unit named `department`
+    /// through the admin API and returns its token.
+    pub async fn user_token(&self, username: &str, role: &str, department: Option<&str>) -> String {
+        let admin = self.admin_token().await;
+        let department_id = match department {
+            Some(name) => Some(self.department_id(name).await),
+            None => None,
+        };
+        let password = format!("{username}-password-1");
+        let created = self
+            .graphql(
+                "mutation($i: CreateUserInput!) { createUser(input: $i) { id } }",
+                json!({ "i": { "username": username, "password": password, "role": role, "departmentId": department_id } }),
+                Some(&admin),
+            )
+            .await;
+        created.data();
+        self.login(username, &password).await
+    }
+
+    /// The id of the department with this exact name.
+    pub async fn department_id(&self, name: &str) -> String {
+        let admin = self.admin_token().await;
+        let found = self
+            .graphql(
+                "query($s: String) { departments(filter: { search: $s }, first: 100) { nodes { id name } } }",
+                json!({ "s": name }),
+                Some(&admin),
+            )
+            .await;
+        found.data()["departments"]["nodes"]
+            .as_array()
+            .and_then(|nodes| nodes.iter().find(|n| n["name"] == name))
+            .and_then(|n| n["id"].as_str())
+            .unwrap_or_else(|| panic!("no department named {name}"))
+            .to_owned()
+    }
+
+    /// Statements the server's pool has run so far.
+    pub fn statements(&self) -> u64 {
+        self.statements.load(Ordering::SeqCst)
+    }
+
+    /// True when this run is against PostgreSQL.
+    pub fn is_postgres(&self) -> bool {
+        self.postgres.is_some()
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(pg) = self.postgres.take() {
+            pg.drop_database();
+        }
+    }
+}
+
+/// A PostgreSQL database made for one test.
+struct PgDatabase {
+    server_url: String,
+    name: String,
+}
+
+impl PgDatabase {
+    /// Drops the database on a thread of its own (Drop cannot await), forcing out the
+    /// server's pooled connections.
+    fn drop_database(self) {
+        let handle = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+            runtime.block_on(async {
+                if let Ok(admin) = Database::connect(format!("{}/postgres", self.server_url)).await {
+                    let sql = format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name);
+                    let _ = admin.execute_unprepared(&sql).await;
+                    let _ = admin.close().await;
+                }
+            });
+        });
+        let _ = handle.join();
+    }
+}
+
+async fn fresh_database() -> (String, Option<tempfile::TempDir>, Option<PgDatabase>) {
+    match std::env::var("DUBAN_TEST_DATABASE_URL").ok().filter(|u| u.starts_with("postgres")) {
+        Some(server) => {
+            let server = server.trim_end_matches('/').to_owned();
+            let name = format!("duban_test_{}_{:08x}", std::process::id(), rand::random::<u32>());
+            let admin = Database::connect(format!("{server}/postgres")).await.expect("connect to PostgreSQL");
+            admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("create test database");
+            let _ = admin.close().await;
+            (format!("{server}/{name}"), None, Some(PgDatabase { server_url: server, name }))
+        }
+        None => {
+            let dir = tempfile::tempdir().expect("temporary directory");
+            let url = format!("sqlite://{}?mode=rwc", dir.path().join("duban.sqlite").display());
+            (url, Some(dir), None)
+        }
+    }
+}

@@ -1,0 +1,7 @@
+//! Black-box tests of the running server: one binary, one module per capability.
+
+mod admin_writes;
+mod errors;
+mod reads;
+mod schema_file;
+mod statement_count;
