@@ -8,7 +8,7 @@
 use duban::config::Config;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use serde_json::{Value, json};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Password of the bootstrap admin in every test app.
@@ -22,6 +22,7 @@ pub struct TestApp {
     /// A direct connection to the app's database, for arranging and checking state.
     pub db: DatabaseConnection,
     statements: Arc<AtomicU64>,
+    statement_log: Arc<Mutex<Vec<String>>>,
     _sqlite_dir: Option<tempfile::TempDir>,
     postgres: Option<PgDatabase>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
@@ -84,10 +85,15 @@ pub async fn spawn_app_with(options: AppOptions) -> TestApp {
     (options.configure)(&mut config);
 
     let statements = Arc::new(AtomicU64::new(0));
+    let statement_log = Arc::new(Mutex::new(Vec::new()));
     let mut db = duban::db::connect(&url).await.expect("connect to the test database");
     let counter = statements.clone();
-    db.set_metric_callback(move |_| {
+    let log = statement_log.clone();
+    db.set_metric_callback(move |info| {
         counter.fetch_add(1, Ordering::SeqCst);
+        if let Ok(mut log) = log.lock() {
+            log.push(info.statement.sql.clone());
+        }
     });
     let state = duban::startup::prepare(db, &config).await.expect("prepare the app");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
@@ -102,6 +108,7 @@ pub async fn spawn_app_with(options: AppOptions) -> TestApp {
         client: reqwest::Client::new(),
         db: direct,
         statements,
+        statement_log,
         _sqlite_dir: sqlite_dir,
         postgres,
         shutdown: Some(tx),
@@ -182,6 +189,11 @@ impl TestApp {
     /// Statements the server's pool has run so far.
     pub fn statements(&self) -> u64 {
         self.statements.load(Ordering::SeqCst)
+    }
+
+    /// The SQL of every statement run since the `skip`-th one (for diagnosing a count).
+    pub fn statements_since(&self, skip: u64) -> Vec<String> {
+        self.statement_log.lock().map(|log| log.iter().skip(skip as usize).cloned().collect()).unwrap_or_default()
     }
 
     /// True when this run is against PostgreSQL.

@@ -5,6 +5,7 @@ pub mod connection;
 pub mod context;
 pub mod loaders;
 pub mod mutation;
+pub mod prefetch;
 pub mod query;
 pub mod scalars;
 pub mod types;

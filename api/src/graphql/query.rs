@@ -122,7 +122,7 @@ impl Query {
         let page = connection::id_page("dept", first, after).gql()?;
         let rows = departments::list(context::db(ctx), &filter, &page).await.gql()?;
         let total = Total::Departments { filter };
-        Ok(connection::connection(rows, total, has_previous, |d| format!("dept:{}", d.id), Department))
+        Ok(connection::connection(rows, total, has_previous, |d| format!("dept:{}", d.id), Department::from))
     }
 
     /// Recorded higher-level policies, newest first.
@@ -141,6 +141,6 @@ impl Query {
     async fn department(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Department>> {
         context::principal(ctx)?;
         let id = parse_id(&id).gql()?;
-        Ok(departments::get(context::db(ctx), id).await.gql()?.map(Department))
+        Ok(departments::get(context::db(ctx), id).await.gql()?.map(Department::from))
     }
 }

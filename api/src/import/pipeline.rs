@@ -9,7 +9,9 @@ use crate::domain::documents::{self, DocumentInput};
 use crate::domain::policy_events::format_levels;
 use crate::domain::tasks::{self, AssignmentSpec, NewTask, ScheduleFields};
 use crate::error::{AppError, AppResult};
-use entity::{AssignmentRole, DepartmentKind, PolicyLevel, ScheduleKind, assignment, department, document, task};
+use entity::{
+    AssignmentRole, DepartmentKind, PolicyLevel, ScheduleKind, assignment, department, department_alias, document, task,
+};
 use sea_orm::TransactionSession;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
 
@@ -39,8 +41,9 @@ pub struct ImportOutcome {
     pub document: document::Model,
     pub tasks: Vec<task::Model>,
     pub assignments: Vec<assignment::Model>,
-    /// Every department the tasks refer to (for previews that outlive a rolled-back run).
-    pub departments: Vec<department::Model>,
+    /// Every department the tasks refer to, with its aliases (for previews that outlive a
+    /// rolled-back run).
+    pub departments: Vec<(department::Model, Vec<String>)>,
     pub created_departments: Vec<department::Model>,
     pub warnings: Vec<ImportWarning>,
 }
@@ -223,7 +226,14 @@ async fn collect_outcome(
     let mut dept_ids: Vec<i32> = assignments.iter().map(|a| a.department_id).collect();
     dept_ids.sort_unstable();
     dept_ids.dedup();
-    let departments = department::Entity::find().filter(department::Column::Id.is_in(dept_ids)).all(db).await?;
+    let departments = department::Entity::find()
+        .filter(department::Column::Id.is_in(dept_ids))
+        .find_with_related(department_alias::Entity)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(d, aliases)| (d, aliases.into_iter().map(|a| a.alias).collect()))
+        .collect();
     Ok(ImportOutcome { document, tasks, assignments, departments, created_departments, warnings })
 }
 

@@ -18,8 +18,8 @@ pub fn render(outcome: &ImportOutcome, dry_run: bool) -> String {
             .assignments
             .iter()
             .find(|a| a.task_id == task.id && a.role == entity::AssignmentRole::Lead)
-            .and_then(|a| outcome.departments.iter().find(|d| d.id == a.department_id))
-            .map_or("(no lead)", |d| d.name.as_str());
+            .and_then(|a| outcome.departments.iter().find(|(d, _)| d.id == a.department_id))
+            .map_or("(no lead)", |(d, _)| d.name.as_str());
         let units = outcome.assignments.iter().filter(|a| a.task_id == task.id).count();
         let due = task.due_date.map_or_else(|| "-".to_owned(), |d| d.to_string());
         let _ = writeln!(

@@ -132,21 +132,21 @@ impl AdminMutation {
     /// Creates a department.
     async fn create_department(&self, ctx: &Context<'_>, input: DepartmentInput) -> Result<Department> {
         context::admin(ctx)?;
-        Ok(Department(departments::create(context::db(ctx), input.into()).await.gql()?))
+        Ok(Department::from(departments::create(context::db(ctx), input.into()).await.gql()?))
     }
 
     /// Renames, re-kinds or reviews a department.
     async fn update_department(&self, ctx: &Context<'_>, id: ID, input: DepartmentInput) -> Result<Department> {
         context::admin(ctx)?;
         let id = parse_id(&id).gql()?;
-        Ok(Department(departments::update(context::db(ctx), id, input.into()).await.gql()?))
+        Ok(Department::from(departments::update(context::db(ctx), id, input.into()).await.gql()?))
     }
 
     /// Adds another name for a department.
     async fn add_department_alias(&self, ctx: &Context<'_>, id: ID, alias: String) -> Result<Department> {
         context::admin(ctx)?;
         let id = parse_id(&id).gql()?;
-        Ok(Department(departments::add_alias(context::db(ctx), id, &alias).await.gql()?))
+        Ok(Department::from(departments::add_alias(context::db(ctx), id, &alias).await.gql()?))
     }
 
     /// Merges one department into another: its assignments, aliases, reports and accounts
@@ -154,7 +154,7 @@ impl AdminMutation {
     async fn merge_departments(&self, ctx: &Context<'_>, from_id: ID, into_id: ID) -> Result<Department> {
         context::admin(ctx)?;
         let (from, into) = (parse_id(&from_id).gql()?, parse_id(&into_id).gql()?);
-        Ok(Department(departments::merge(context::db(ctx), from, into).await.gql()?))
+        Ok(Department::from(departments::merge(context::db(ctx), from, into).await.gql()?))
     }
 
     /// Sets which units a group (such as 各镇人民政府) stands for.
@@ -165,7 +165,7 @@ impl AdminMutation {
         let db = context::db(ctx);
         departments::set_members(db, group, &members).await.gql()?;
         let dept = departments::get(db, group).await.gql()?;
-        dept.map(Department).ok_or_else(|| async_graphql::ErrorExtensions::extend(&crate::error::AppError::NotFound("department")))
+        dept.map(Department::from).ok_or_else(|| async_graphql::ErrorExtensions::extend(&crate::error::AppError::NotFound("department")))
     }
 
     /// Registers a document by hand (imports create documents too).

@@ -66,7 +66,7 @@ async fn feed_loaders(ctx: &Context<'_>, outcome: &ImportOutcome) {
     for a in &outcome.assignments {
         by_task.entry(a.task_id).or_default().push(a.clone());
     }
-    let departments = outcome.departments.iter().chain(&outcome.created_departments).map(|d| (d.id, d.clone()));
+    let departments = outcome.departments.iter().map(|(d, aliases)| (d.id, (d.clone(), aliases.clone())));
     let created_aliases = outcome.created_departments.iter().map(|d| (d.id, Vec::new()));
     loaders.documents.feed_one(outcome.document.id, outcome.document.clone()).await;
     loaders.departments.feed_many(departments).await;
@@ -83,7 +83,7 @@ fn into_result(outcome: ImportOutcome, dry_run: bool) -> ImportResult {
             .into_iter()
             .map(|w| ImportWarning { line: w.line.map(|l| l as i32), code: w.code, message: w.message })
             .collect(),
-        created_departments: outcome.created_departments.into_iter().map(Department).collect(),
+        created_departments: outcome.created_departments.into_iter().map(Department::from).collect(),
         dry_run,
     }
 }

@@ -5,40 +5,59 @@ use super::enums::{AssignmentRole, DepartmentKind};
 use crate::domain::tasks::{self, TaskFilter};
 use crate::error::IntoGql;
 use crate::graphql::connection::{self, Conn, Total};
-use crate::graphql::context;
+use crate::graphql::{context, prefetch};
 use crate::graphql::loaders::load_failed;
 use async_graphql::{Context, ID, Object, Result};
 use entity::department;
 
 /// A responsible unit, a group of units, or a catch-all name.
-pub struct Department(pub department::Model);
+pub struct Department {
+    model: department::Model,
+    /// Aliases when they were loaded with the row (the department loader joins them in).
+    aliases: Option<Vec<String>>,
+}
+
+impl From<department::Model> for Department {
+    fn from(model: department::Model) -> Self {
+        Department { model, aliases: None }
+    }
+}
+
+impl From<(department::Model, Vec<String>)> for Department {
+    fn from((model, aliases): (department::Model, Vec<String>)) -> Self {
+        Department { model, aliases: Some(aliases) }
+    }
+}
 
 #[Object]
 impl Department {
     /// Stable identifier.
     async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+        ID(self.model.id.to_string())
     }
 
     /// Canonical name (Simplified script).
     async fn name(&self) -> &str {
-        &self.0.name
+        &self.model.name
     }
 
     /// Other names of the same agency (`县发展改革委` for `县发展和改革局`).
     async fn aliases(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
-        let loaded = context::loaders(ctx).aliases.load_one(self.0.id).await.map_err(load_failed)?;
+        if let Some(aliases) = &self.aliases {
+            return Ok(aliases.clone());
+        }
+        let loaded = context::loaders(ctx).aliases.load_one(self.model.id).await.map_err(load_failed)?;
         Ok(loaded.unwrap_or_default())
     }
 
     /// Unit, group or catch-all.
     async fn kind(&self) -> DepartmentKind {
-        self.0.kind.into()
+        self.model.kind.into()
     }
 
     /// Created by an import from an unknown name: an admin should review or merge it.
     async fn needs_review(&self) -> bool {
-        self.0.needs_review
+        self.model.needs_review
     }
 
     /// Tasks this department is assigned to (directly or through a group it belongs to), as far
@@ -50,7 +69,7 @@ impl Department {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Conn<Task>> {
-        let filter = TaskFilter { department_id: Some(self.0.id), role: role.map(Into::into), ..Default::default() };
+        let filter = TaskFilter { department_id: Some(self.model.id), role: role.map(Into::into), ..Default::default() };
         task_connection(ctx, filter, first, after).await
     }
 }
@@ -66,6 +85,7 @@ pub async fn task_connection(
     let has_previous = after.is_some();
     let page = connection::task_page(first, after).gql()?;
     let rows = tasks::list(context::db(ctx), principal, &filter, &page).await.gql()?;
+    prefetch::task_page(ctx, &rows.items).await?;
     let total = Total::Tasks { principal: principal.clone(), filter };
     Ok(connection::connection(rows, total, has_previous, |t| format!("t:{}:{}", t.document_id, t.seq), Task))
 }

@@ -22,7 +22,7 @@ impl ProgressReport {
     /// The unit that reported.
     async fn department(&self, ctx: &Context<'_>) -> Result<Option<Department>> {
         let dept = context::loaders(ctx).departments.load_one(self.0.department_id).await.map_err(load_failed)?;
-        Ok(dept.map(Department))
+        Ok(dept.map(Department::from))
     }
 
     /// The account that wrote it.

@@ -51,7 +51,7 @@ impl Task {
             return Ok(None);
         };
         let dept = context::loaders(ctx).departments.load_one(lead.department_id).await.map_err(load_failed)?;
-        Ok(dept.map(Department))
+        Ok(dept.map(Department::from))
     }
 
     /// Every unit on the task, in the order the plan lists them; co-leads all have role LEAD.
@@ -177,7 +177,7 @@ impl Assignment {
     /// The unit.
     async fn department(&self, ctx: &Context<'_>) -> Result<Department> {
         let dept = context::loaders(ctx).departments.load_one(self.0.department_id).await.map_err(load_failed)?;
-        dept.map(Department)
+        dept.map(Department::from)
             .ok_or_else(|| load_failed(std::sync::Arc::new(sea_orm::DbErr::RecordNotFound("department".into()))))
     }
 

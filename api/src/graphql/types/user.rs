@@ -31,7 +31,7 @@ impl User {
     async fn department(&self, ctx: &Context<'_>) -> Result<Option<super::Department>> {
         let Some(id) = self.0.department_id else { return Ok(None) };
         let dept = context::loaders(ctx).departments.load_one(id).await.map_err(load_failed)?;
-        Ok(dept.map(Department))
+        Ok(dept.map(Department::from))
     }
 
     /// False once an admin deactivated the account.
