@@ -14,6 +14,35 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// Password of the bootstrap admin in every test app.
 pub const ADMIN_PASSWORD: &str = "admin-password-for-tests";
 
+/// The password [`TestApp::user_token`] and [`TestApp::create_account`] give an account.
+pub fn password_for(username: &str) -> String {
+    format!("{username}-password-1")
+}
+
+/// Token keys exactly as a test app signs with (the secret of [`Config::for_database`],
+/// issuer `duban`, audience `duban-api`), for crafting tokens the server should accept or
+/// refuse for one reason only.
+pub fn token_keys(ttl: chrono::Duration) -> duban::auth::TokenKeys {
+    let secret = Config::for_database("sqlite::memory:").jwt_secret.expect("the test configuration has a secret");
+    token_keys_with(secret, "duban", "duban-api", ttl)
+}
+
+/// Token keys with any secret, issuer and audience.
+pub fn token_keys_with(
+    secret: impl Into<secrecy::SecretString>,
+    issuer: &str,
+    audience: &str,
+    ttl: chrono::Duration,
+) -> duban::auth::TokenKeys {
+    duban::auth::TokenKeys::new(&duban::auth::TokenConfig {
+        secret: secret.into(),
+        previous_secret: None,
+        issuer: issuer.to_owned(),
+        audience: audience.to_owned(),
+        ttl,
+    })
+}
+
 /// A running server and what a test needs to talk to it.
 pub struct TestApp {
     /// `http://127.0.0.1:PORT`.
@@ -33,6 +62,8 @@ pub struct TestApp {
 pub struct GqlResponse {
     pub status: u16,
     pub body: Value,
+    /// The `WWW-Authenticate` header, when the server sent one.
+    pub www_authenticate: Option<String>,
 }
 
 impl GqlResponse {
@@ -127,8 +158,13 @@ impl TestApp {
         }
         let response = request.send().await.expect("send GraphQL request");
         let status = response.status().as_u16();
+        let www_authenticate = response
+            .headers()
+            .get(reqwest::header::WWW_AUTHENTICATE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         let body = response.json().await.expect("GraphQL response is JSON");
-        GqlResponse { status, body }
+        GqlResponse { status, body, www_authenticate }
     }
 
     /// Logs in and returns the token, panicking on failure.
@@ -156,7 +192,7 @@ impl TestApp {
             Some(name) => Some(self.department_id(name).await),
             None => None,
         };
-        let password = format!("{username}-password-1");
+        let password = password_for(username);
         let created = self
             .graphql(
                 "mutation($i: CreateUserInput!) { createUser(input: $i) { id } }",
@@ -168,14 +204,32 @@ impl TestApp {
         self.login(username, &password).await
     }
 
+    /// Creates an account through the admin API with [`password_for`] its username and
+    /// returns its id (a `createUser` error panics).
+    pub async fn create_account(&self, admin: &str, username: &str, role: &str, department_id: Option<&str>) -> String {
+        let created = self
+            .graphql(
+                "mutation($i: CreateUserInput!) { createUser(input: $i) { id } }",
+                json!({ "i": { "username": username, "password": password_for(username), "role": role, "departmentId": department_id } }),
+                Some(admin),
+            )
+            .await;
+        created.data()["createUser"]["id"].as_str().expect("user id").to_owned()
+    }
+
     /// The id of the department with this exact name.
     pub async fn department_id(&self, name: &str) -> String {
         let admin = self.admin_token().await;
+        self.department_id_as(&admin, name).await
+    }
+
+    /// [`TestApp::department_id`] with a token already at hand (saves a login).
+    pub async fn department_id_as(&self, admin: &str, name: &str) -> String {
         let found = self
             .graphql(
                 "query($s: String) { departments(filter: { search: $s }, first: 100) { nodes { id name } } }",
                 json!({ "s": name }),
-                Some(&admin),
+                Some(admin),
             )
             .await;
         found.data()["departments"]["nodes"]

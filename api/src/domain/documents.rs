@@ -57,10 +57,10 @@ pub async fn create(db: &impl TransactionTrait, input: DocumentInput) -> AppResu
 pub async fn insert(db: &impl ConnectionTrait, input: DocumentInput) -> AppResult<document::Model> {
     let title = required_text(input.title.as_deref().unwrap_or_default(), "title")?;
     let doc_number = normalized_number(input.doc_number);
-    if let Some(number) = &doc_number {
-        if find_by_number(db, number).await?.is_some() {
-            return Err(AppError::Conflict(format!("document {number} already exists")));
-        }
+    if let Some(number) = &doc_number
+        && find_by_number(db, number).await?.is_some()
+    {
+        return Err(AppError::Conflict(format!("document {number} already exists")));
     }
     let now = chrono::Utc::now();
     let model = document::ActiveModel {
@@ -86,10 +86,10 @@ pub async fn update(db: &impl TransactionTrait, id: i32, input: DocumentInput) -
     }
     if input.doc_number.is_some() {
         let number = normalized_number(input.doc_number);
-        if let Some(n) = &number {
-            if find_by_number(&txn, n).await?.is_some_and(|d| d.id != id) {
-                return Err(AppError::Conflict(format!("document {n} already exists")));
-            }
+        if let Some(n) = &number
+            && find_by_number(&txn, n).await?.is_some_and(|d| d.id != id)
+        {
+            return Err(AppError::Conflict(format!("document {n} already exists")));
         }
         model.doc_number = Set(number);
     }

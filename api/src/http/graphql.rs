@@ -6,7 +6,7 @@ use crate::config::Introspection;
 use crate::graphql::loaders::Loaders;
 use crate::policy::Viewer;
 use crate::state::AppState;
-use async_graphql::{ErrorExtensionValues, ServerError, Value};
+use async_graphql::{ServerError, Value};
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
@@ -44,22 +44,23 @@ pub async fn handle(
     GraphQLResponse::from(response).into_response()
 }
 
-/// Errors raised by async-graphql itself (syntax, validation, variable coercion) carry no
-/// code: they are the client's fault, so they become BAD_USER_INPUT. Any other error without
-/// a code is a bug; its text is replaced so nothing internal leaks.
+/// Errors raised by async-graphql itself (syntax, validation, variable and argument coercion)
+/// carry no code: they are the client's fault, so they become BAD_USER_INPUT. Any other error
+/// without a code is a bug; its text is replaced so nothing internal leaks.
 fn ensure_code(error: &mut ServerError) {
     let has_code = error.extensions.as_ref().is_some_and(|e| e.get("code").is_some());
     if has_code {
         return;
     }
-    let code = if error.path.is_empty() {
+    let input_error = ["Failed to parse", "Invalid value for argument"].iter().any(|p| error.message.starts_with(p));
+    let code = if error.path.is_empty() || input_error {
         "BAD_USER_INPUT"
     } else {
         tracing::error!(message = %error.message, "resolver error without a code");
         error.message = "internal error".into();
         "INTERNAL"
     };
-    let mut extensions = error.extensions.take().unwrap_or_else(ErrorExtensionValues::default);
+    let mut extensions = error.extensions.take().unwrap_or_default();
     extensions.set("code", Value::from(code));
     error.extensions = Some(extensions);
 }

@@ -2,6 +2,8 @@
 
 mod admin_writes;
 mod errors;
+mod import;
+mod policy_events;
 mod reads;
 mod schema_file;
 mod statement_count;

@@ -47,10 +47,11 @@ impl ImportMutation {
         &self,
         ctx: &Context<'_>,
         text: String,
-        #[graphql(default = false)] dry_run: bool,
-        #[graphql(default = false)] replace: bool,
+        #[graphql(default_with = "Some(false)")] dry_run: Option<bool>,
+        #[graphql(default_with = "Some(false)")] replace: Option<bool>,
     ) -> Result<ImportResult> {
         context::admin(ctx)?;
+        let (dry_run, replace) = (dry_run.unwrap_or(false), replace.unwrap_or(false));
         let outcome = import::import_plan(context::db(ctx), &text, ImportOptions { dry_run, replace }).await.gql()?;
         feed_loaders(ctx, &outcome).await;
         Ok(into_result(outcome, dry_run))

@@ -1,0 +1,95 @@
+//! Importer speed on the reference plan (盘县政办发〔2014〕103号, 26 tasks).
+//!
+//! - `parse_text`: every pure stage (clean → notice → rows); target well under 1 ms.
+//! - `parse_schedule`: the 26 reference schedule cells with the plan's issue date.
+//! - `import_plan`: the whole import into a migrated SQLite file database in one transaction,
+//!   with `replace: true` so each iteration replaces the previous one; target well under 20 ms.
+//!
+//! Run with `cargo bench -p duban --bench import`.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use duban::bootstrap::SAMPLE_PLAN;
+use duban::import::parse::schedule::parse_schedule;
+use duban::import::pipeline::parse_text;
+use duban::import::{ImportOptions, import_plan};
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use tokio::runtime::Runtime;
+
+fn bench_parse_text(c: &mut Criterion) {
+    c.bench_function("parse_text/reference_plan", |b| {
+        b.iter(|| parse_text(black_box(SAMPLE_PLAN)).expect("reference plan parses"));
+    });
+}
+
+fn bench_parse_schedule(c: &mut Criterion) {
+    let plan = parse_text(SAMPLE_PLAN).expect("reference plan parses");
+    let plan_date = plan.notice.issued_on;
+    let schedules: Vec<String> = plan.rows.iter().map(|row| row.schedule.clone()).collect();
+    assert_eq!(schedules.len(), 26, "the reference plan has 26 schedules");
+    c.bench_function("parse_schedule/26_reference_schedules", |b| {
+        b.iter(|| {
+            for text in &schedules {
+                black_box(parse_schedule(black_box(text), black_box(plan_date)));
+            }
+        });
+    });
+}
+
+/// A fresh SQLite file under the system temp directory, removed (with its WAL files) on drop.
+struct TempDatabase {
+    path: PathBuf,
+}
+
+impl TempDatabase {
+    fn new() -> Self {
+        let path = std::env::temp_dir().join(format!("duban-bench-import-{}.sqlite", std::process::id()));
+        remove_database_files(&path);
+        Self { path }
+    }
+
+    fn url(&self) -> String {
+        format!("sqlite://{}?mode=rwc", self.path.display())
+    }
+}
+
+impl Drop for TempDatabase {
+    fn drop(&mut self) {
+        remove_database_files(&self.path);
+    }
+}
+
+fn remove_database_files(path: &Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let mut file = path.as_os_str().to_owned();
+        file.push(suffix);
+        // A file that is not there is exactly what we want.
+        let _ = std::fs::remove_file(file);
+    }
+}
+
+fn bench_import_plan(c: &mut Criterion) {
+    let runtime = Runtime::new().expect("tokio runtime starts");
+    let database = TempDatabase::new();
+    let db = runtime.block_on(async {
+        let db = duban::db::connect(&database.url()).await.expect("sqlite opens");
+        duban::db::migrate(&db).await.expect("migrations run");
+        db
+    });
+    let options = ImportOptions { replace: true, ..Default::default() };
+    // One import outside the measurement, so every measured iteration replaces a plan.
+    let first = runtime.block_on(import_plan(&db, SAMPLE_PLAN, options)).expect("reference plan imports");
+    assert_eq!(first.tasks.len(), 26, "the reference plan has 26 tasks");
+    c.bench_function("import_plan/reference_plan_sqlite_replace", |b| {
+        // `block_on` per iteration costs microseconds, negligible next to the import itself.
+        b.iter(|| {
+            runtime
+                .block_on(import_plan(&db, black_box(SAMPLE_PLAN), options))
+                .expect("reference plan imports")
+        });
+    });
+    runtime.block_on(db.close()).expect("database closes");
+}
+
+criterion_group!(benches, bench_parse_text, bench_parse_schedule, bench_import_plan);
+criterion_main!(benches);

@@ -1,0 +1,61 @@
+//! Recording higher-level policies releases the due dates of waiting tasks.
+
+use duban_tests::{TestApp, spawn_app};
+use serde_json::{Value, json};
+
+const RECORD: &str = "mutation($i: PolicyEventInput!) { recordPolicyEvent(input: $i) {
+    event { id level title issuedOn taskIds } tasks { seq dueDate } } }";
+
+async fn due_dates(app: &TestApp, token: &str) -> Vec<(i64, Value)> {
+    let r = app.graphql("{ tasks(first: 100) { nodes { seq dueDate } } }", json!({}), Some(token)).await;
+    r.data()["tasks"]["nodes"].as_array().unwrap().iter().map(|t| (t["seq"].as_i64().unwrap(), t["dueDate"].clone())).collect()
+}
+
+fn due(dates: &[(i64, Value)], seq: i64) -> Value {
+    dates.iter().find(|(s, _)| *s == seq).unwrap().1.clone()
+}
+
+#[tokio::test]
+async fn a_provincial_policy_gives_waiting_tasks_their_due_dates() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let docs = app.graphql("{ documents { nodes { id } } }", json!({}), Some(&admin)).await;
+    let doc = docs.data()["documents"]["nodes"][0]["id"].clone();
+    let input = json!({ "level": "PROVINCIAL", "title": "辽宁省社会救助实施办法", "issuedOn": "2015-03-20", "documentId": doc });
+    let recorded = app.graphql(RECORD, json!({ "i": input }), Some(&admin)).await;
+    let result = &recorded.data()["recordPolicyEvent"];
+    let seqs: Vec<i64> = result["tasks"].as_array().unwrap().iter().map(|t| t["seq"].as_i64().unwrap()).collect();
+    assert_eq!(seqs, vec![2, 3, 7, 10, 12, 13, 15, 19, 22]);
+
+    let dates = due_dates(&app, &admin).await;
+    assert_eq!(due(&dates, 2), json!("2015-03-20"), "no offset: due on the issue date");
+    assert_eq!(due(&dates, 3), json!("2015-09-20"), "6 months after");
+    assert_eq!(due(&dates, 10), json!("2015-09-20"));
+    assert_eq!(due(&dates, 15), Value::Null, "still waiting for the national policy");
+    assert_eq!(due(&dates, 17), Value::Null, "waits for the state only");
+
+    let national = json!({ "level": "NATIONAL", "title": "国务院关于…的意见", "issuedOn": "2015-01-10", "documentId": doc });
+    app.graphql(RECORD, json!({ "i": national }), Some(&admin)).await.data();
+    let dates = due_dates(&app, &admin).await;
+    assert_eq!(due(&dates, 15), json!("2015-06-20"), "the later of both dates, plus 3 months");
+    assert_eq!(due(&dates, 22), json!("2015-03-20"));
+    assert_eq!(due(&dates, 17), json!("2015-07-10"));
+    let events = app.graphql("{ policyEvents { level taskIds } }", json!({}), Some(&admin)).await;
+    assert_eq!(events.data()["policyEvents"].as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn naming_a_task_that_does_not_wait_at_that_level_is_refused() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let tasks = app.graphql("{ tasks(first: 1) { nodes { id } } }", json!({}), Some(&admin)).await;
+    let first = tasks.data()["tasks"]["nodes"][0]["id"].clone();
+    let input = json!({ "level": "PROVINCIAL", "title": "x", "issuedOn": "2015-03-20", "taskIds": [first] });
+    let refused = app.graphql(RECORD, json!({ "i": input }), Some(&admin)).await;
+    assert_eq!(refused.error_code(), Some("BAD_USER_INPUT"));
+    let unscoped = json!({ "level": "PROVINCIAL", "title": "x", "issuedOn": "2015-03-20" });
+    let refused = app.graphql(RECORD, json!({ "i": unscoped }), Some(&admin)).await;
+    assert_eq!(refused.error_code(), Some("BAD_USER_INPUT"));
+    let events = app.graphql("{ policyEvents { id } }", json!({}), Some(&admin)).await;
+    assert_eq!(events.data()["policyEvents"], json!([]), "nothing was written");
+}
