@@ -12,8 +12,6 @@ pub struct Model {
     pub title: String,
     pub issuer: Option<String>,
     pub issued_on: Option<Date>,
-    #[sea_orm(column_type = "Text")]
-    pub source_text: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

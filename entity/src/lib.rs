@@ -5,6 +5,7 @@ pub mod assignment;
 pub mod department;
 pub mod department_alias;
 pub mod document;
+pub mod document_source;
 pub mod enums;
 pub mod group_member;
 pub mod policy_event;

@@ -13,6 +13,7 @@ mod m20261128_000008_create_progress_report;
 mod m20261128_000009_create_policy_event;
 mod m20261128_000010_create_task_policy;
 mod m20261128_000011_create_service_token;
+mod m20261128_000012_create_document_source;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000009_create_policy_event::Migration),
             Box::new(m20261128_000010_create_task_policy::Migration),
             Box::new(m20261128_000011_create_service_token::Migration),
+            Box::new(m20261128_000012_create_document_source::Migration),
         ]
     }
 }

@@ -15,7 +15,6 @@ impl MigrationTrait for Migration {
                     .col(text(Document::Title))
                     .col(string_null(Document::Issuer))
                     .col(date_null(Document::IssuedOn))
-                    .col(text(Document::SourceText))
                     .col(timestamp_with_time_zone(Document::CreatedAt))
                     .col(timestamp_with_time_zone(Document::UpdatedAt))
                     .to_owned(),
@@ -46,7 +45,6 @@ pub enum Document {
     Title,
     Issuer,
     IssuedOn,
-    SourceText,
     CreatedAt,
     UpdatedAt,
 }

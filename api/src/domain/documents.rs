@@ -3,7 +3,7 @@
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::tasks::required_text;
 use crate::error::{AppError, AppResult};
-use entity::document;
+use entity::{document, document_source};
 use sea_orm::TransactionSession;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -68,12 +68,15 @@ pub async fn insert(db: &impl ConnectionTrait, input: DocumentInput) -> AppResul
         title: Set(title),
         issuer: Set(input.issuer.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())),
         issued_on: Set(input.issued_on),
-        source_text: Set(input.source_text.unwrap_or_default()),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
     };
-    Ok(model.insert(db).await?)
+    let model = model.insert(db).await?;
+    if let Some(text) = input.source_text {
+        document_source::ActiveModel { document_id: Set(model.id), text: Set(text) }.insert(db).await?;
+    }
+    Ok(model)
 }
 
 /// Updates a document's metadata.

@@ -3,7 +3,7 @@
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entity::{assignment, department, department_alias, document};
-use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -44,22 +44,7 @@ impl Loader<i32> for DocumentById {
     type Error = LoadError;
 
     async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
-        // The source text can be megabytes and no nested field shows it.
-        let rows = document::Entity::find()
-            .select_only()
-            .columns([
-                document::Column::Id,
-                document::Column::DocNumber,
-                document::Column::Title,
-                document::Column::Issuer,
-                document::Column::IssuedOn,
-                document::Column::CreatedAt,
-                document::Column::UpdatedAt,
-            ])
-            .expr_as(sea_orm::sea_query::Expr::val(""), "source_text")
-            .filter(document::Column::Id.is_in(keys.to_vec()))
-            .all(&self.0)
-            .await?;
+        let rows = document::Entity::find().filter(document::Column::Id.is_in(keys.to_vec())).all(&self.0).await?;
         Ok(rows.into_iter().map(|d| (d.id, d)).collect())
     }
 }
@@ -71,7 +56,7 @@ pub struct DepartmentById(pub DatabaseConnection);
 /// reached at several depths of one query, and a separate alias batch per depth would make
 /// the statement count depend on timing.
 impl Loader<i32> for DepartmentById {
-    type Value = (department::Model, Vec<String>);
+    type Value = (department::Model, Option<Vec<String>>);
     type Error = LoadError;
 
     async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
@@ -80,8 +65,22 @@ impl Loader<i32> for DepartmentById {
             .find_with_related(department_alias::Entity)
             .all(&self.0)
             .await?;
-        Ok(rows.into_iter().map(|(d, aliases)| (d.id, (d, aliases.into_iter().map(|a| a.alias).collect()))).collect())
+        Ok(rows.into_iter().map(|(d, aliases)| (d.id, (d, Some(aliases.into_iter().map(|a| a.alias).collect())))).collect())
     }
+}
+
+/// Assignments of `task_ids` with their departments, in one joined statement (page prefetch).
+pub async fn assignments_with_departments(
+    db: &DatabaseConnection,
+    task_ids: &[i32],
+) -> Result<Vec<(assignment::Model, Option<department::Model>)>, DbErr> {
+    assignment::Entity::find()
+        .filter(assignment::Column::TaskId.is_in(task_ids.to_vec()))
+        .order_by_asc(assignment::Column::TaskId)
+        .order_by_asc(assignment::Column::Position)
+        .find_also_related(department::Entity)
+        .all(db)
+        .await
 }
 
 /// `Task.assignments`, in plan order.

@@ -5,6 +5,7 @@ use crate::graphql::types::policy::PolicyEvent;
 use crate::error::IntoGql;
 use crate::graphql::connection::{self, Conn, Total};
 use crate::graphql::context::{self, parse_id, parse_opt_id};
+use crate::graphql::prefetch;
 use crate::graphql::types::department::task_connection;
 use crate::graphql::types::enums::{AssignmentRole, DepartmentKind, ScheduleKind, TaskStatus};
 use crate::graphql::types::{Department, Document, Task, User};
@@ -84,7 +85,22 @@ impl Query {
     async fn task(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Task>> {
         let principal = context::principal(ctx)?;
         let id = parse_id(&id).gql()?;
-        Ok(tasks::get(context::db(ctx), principal, id).await.gql()?.map(Task))
+        let db = context::db(ctx);
+        let look = ctx.look_ahead();
+        let task = if look.field("document").exists() {
+            let Some((task, document)) = tasks::get_with_document(db, principal, id).await.gql()? else {
+                return Ok(None);
+            };
+            if let Some(document) = document {
+                context::loaders(ctx).documents.feed_one(document.id, document).await;
+            }
+            task
+        } else {
+            let Some(task) = tasks::get(db, principal, id).await.gql()? else { return Ok(None) };
+            task
+        };
+        prefetch::assignments(ctx, &look, std::slice::from_ref(&task)).await?;
+        Ok(Some(Task(task)))
     }
 
     /// Registered documents (plans), oldest first.

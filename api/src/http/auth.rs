@@ -8,7 +8,8 @@ use crate::policy::{Principal, Viewer};
 use crate::state::AppState;
 use axum::http::{HeaderMap, header};
 use entity::{group_member, service_token, user};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::sea_query::{Expr, ExprTrait, Query, SimpleExpr};
+use sea_orm::FromQueryResult;
 
 /// Why a presented credential was refused; the client only learns "unauthenticated".
 #[derive(Debug)]
@@ -41,46 +42,87 @@ pub async fn viewer_from_headers(state: &AppState, headers: &HeaderMap) -> Resul
     } else {
         jwt_account(state, token).await?
     };
-    Ok(Viewer::User(principal_for(state, account).await?))
+    Ok(Viewer::User(principal_for(account)))
 }
 
-async fn jwt_account(state: &AppState, token: &str) -> Result<user::Model, Refused> {
+async fn jwt_account(state: &AppState, token: &str) -> Result<Account, Refused> {
     let claims = state.auth.tokens.verify(token).map_err(|_| Refused::Invalid("token rejected"))?;
     let id: i32 = claims.sub.parse().map_err(|_| Refused::Invalid("bad subject"))?;
-    let account = user::Entity::find_by_id(id).one(&state.db).await?.ok_or(Refused::Invalid("unknown user"))?;
-    if !account.active || account.token_version != claims.tv {
+    let account = load_account(state, Expr::col((user::Entity, user::Column::Id)).eq(id), false).await?;
+    if account.token_version != claims.tv {
         return Err(Refused::Invalid("token revoked"));
     }
     Ok(account)
 }
 
-async fn service_account(state: &AppState, token: &str) -> Result<user::Model, Refused> {
-    let found = service_token::Entity::find()
-        .filter(service_token::Column::TokenHash.eq(hash_service_token(token)))
-        .filter(service_token::Column::RevokedAt.is_null())
-        .one(&state.db)
-        .await?
-        .ok_or(Refused::Invalid("unknown service token"))?;
-    let account =
-        user::Entity::find_by_id(found.user_id).one(&state.db).await?.ok_or(Refused::Invalid("unknown user"))?;
-    if !account.active {
-        return Err(Refused::Invalid("account deactivated"));
-    }
-    Ok(account)
+async fn service_account(state: &AppState, token: &str) -> Result<Account, Refused> {
+    let hash = hash_service_token(token);
+    let by_token = Expr::col((service_token::Entity, service_token::Column::TokenHash))
+        .eq(hash)
+        .and(Expr::col((service_token::Entity, service_token::Column::RevokedAt)).is_null());
+    load_account(state, by_token, true).await
 }
 
-async fn principal_for(state: &AppState, account: user::Model) -> Result<Principal, Refused> {
-    let group_ids = match account.department_id {
-        Some(unit) => {
-            group_member::Entity::find()
-                .select_only()
-                .column(group_member::Column::GroupId)
-                .filter(group_member::Column::MemberId.eq(unit))
-                .into_tuple::<i32>()
-                .all(&state.db)
-                .await?
-        }
-        None => Vec::new(),
-    };
-    Ok(Principal { user_id: account.id, role: account.role, department_id: account.department_id, group_ids })
+/// What a request needs of its account, with the groups its unit belongs to.
+#[derive(Debug)]
+struct Account {
+    id: i32,
+    role: entity::UserRole,
+    department_id: Option<i32>,
+    token_version: i32,
+    group_ids: Vec<i32>,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct AccountRow {
+    id: i32,
+    role: entity::UserRole,
+    department_id: Option<i32>,
+    active: bool,
+    token_version: i32,
+    group_id: Option<i32>,
+}
+
+/// One statement per request: the active account matching `condition`, joined with its
+/// unit's group memberships (and, for service tokens, with the token).
+async fn load_account(state: &AppState, condition: SimpleExpr, via_token: bool) -> Result<Account, Refused> {
+    use user::Column as U;
+    let mut query = Query::select();
+    query
+        .columns([U::Id, U::Role, U::DepartmentId, U::Active, U::TokenVersion].map(|c| (user::Entity, c)))
+        .column((group_member::Entity, group_member::Column::GroupId))
+        .from(user::Entity)
+        .left_join(
+            group_member::Entity,
+            Expr::col((group_member::Entity, group_member::Column::MemberId)).equals((user::Entity, U::DepartmentId)),
+        )
+        .and_where(condition);
+    if via_token {
+        query.inner_join(
+            service_token::Entity,
+            Expr::col((service_token::Entity, service_token::Column::UserId)).equals((user::Entity, U::Id)),
+        );
+    }
+    let statement = state.db.get_database_backend().build(&query);
+    let rows = AccountRow::find_by_statement(statement).all(&state.db).await?;
+    let first = rows.first().ok_or(Refused::Invalid("unknown account"))?;
+    if !first.active {
+        return Err(Refused::Invalid("account deactivated"));
+    }
+    Ok(Account {
+        id: first.id,
+        role: first.role,
+        department_id: first.department_id,
+        token_version: first.token_version,
+        group_ids: rows.iter().filter_map(|r| r.group_id).collect(),
+    })
+}
+
+fn principal_for(account: Account) -> Principal {
+    Principal {
+        user_id: account.id,
+        role: account.role,
+        department_id: account.department_id,
+        group_ids: account.group_ids,
+    }
 }

@@ -33,3 +33,29 @@ async fn a_page_of_100_tasks_costs_the_same_statements_as_a_page_of_5() {
     // Token check, tasks page, count, documents, assignments, departments, aliases.
     assert!(large <= 8, "{large} statements for one page");
 }
+
+/// Statements one request runs, whatever it returns.
+async fn statements_of(app: &TestApp, query: &str, variables: serde_json::Value, token: &str) -> u64 {
+    let before = app.statements();
+    app.graphql(query, variables, Some(token)).await.data();
+    app.statements() - before
+}
+
+#[tokio::test]
+async fn a_unit_dashboard_and_a_task_detail_each_cost_at_most_four_statements() {
+    let app = spawn_app_with(AppOptions::default()).await;
+    let unit = app.user_token("minzheng", "DEPARTMENT", Some("县民政局")).await;
+    let dept = app.department_id("县民政局").await;
+    let dashboard = "query($d: ID!, $n: Int) { tasks(filter: { departmentId: $d }, first: $n) { nodes {
+        id title status dueDate myRole assignments { role department { name } } } } }";
+    for first in [5, 20, 100] {
+        let n = statements_of(&app, dashboard, json!({ "d": dept, "n": first }), &unit).await;
+        assert!(n <= 4, "dashboard of {first}: {n} statements\n{}", app.statements_since(app.statements() - n).join("\n"));
+    }
+    let ids = app.graphql("{ tasks(first: 1) { nodes { id } } }", json!({}), Some(&unit)).await;
+    let id = ids.data()["tasks"]["nodes"][0]["id"].clone();
+    let detail = "query($id: ID!) { task(id: $id) { title document { title docNumber }
+        schedule { text kind dueDate } assignments { role department { name } } reports(first: 5) { nodes { text percent } } } }";
+    let n = statements_of(&app, detail, json!({ "id": id }), &unit).await;
+    assert!(n <= 4, "task detail: {n} statements\n{}", app.statements_since(app.statements() - n).join("\n"));
+}

@@ -4,7 +4,7 @@ use crate::domain::clock;
 use crate::domain::page::{Page, PageRequest};
 use crate::error::AppResult;
 use crate::policy::{Principal, scope};
-use entity::{AssignmentRole, ScheduleKind, TaskStatus, assignment, group_member, task};
+use entity::{AssignmentRole, ScheduleKind, TaskStatus, assignment, document, group_member, task};
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -56,6 +56,16 @@ pub async fn count(db: &impl ConnectionTrait, principal: &Principal, filter: &Ta
 /// One task, or `None` when it does not exist or the principal may not see it.
 pub async fn get(db: &impl ConnectionTrait, principal: &Principal, id: i32) -> AppResult<Option<task::Model>> {
     Ok(scope::visible_tasks(principal).filter(task::Column::Id.eq(id)).one(db).await?)
+}
+
+/// One task with its document, in one statement.
+pub async fn get_with_document(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    id: i32,
+) -> AppResult<Option<(task::Model, Option<document::Model>)>> {
+    let query = scope::visible_tasks(principal).filter(task::Column::Id.eq(id));
+    Ok(query.find_also_related(document::Entity).one(db).await?)
 }
 
 /// Whether a task is past its due date and not completed.

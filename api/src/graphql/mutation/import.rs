@@ -67,7 +67,7 @@ async fn feed_loaders(ctx: &Context<'_>, outcome: &ImportOutcome) {
     for a in &outcome.assignments {
         by_task.entry(a.task_id).or_default().push(a.clone());
     }
-    let departments = outcome.departments.iter().map(|(d, aliases)| (d.id, (d.clone(), aliases.clone())));
+    let departments = outcome.departments.iter().map(|(d, aliases)| (d.id, (d.clone(), Some(aliases.clone()))));
     let created_aliases = outcome.created_departments.iter().map(|d| (d.id, Vec::new()));
     loaders.documents.feed_one(outcome.document.id, outcome.document.clone()).await;
     loaders.departments.feed_many(departments).await;

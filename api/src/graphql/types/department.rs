@@ -23,9 +23,9 @@ impl From<department::Model> for Department {
     }
 }
 
-impl From<(department::Model, Vec<String>)> for Department {
-    fn from((model, aliases): (department::Model, Vec<String>)) -> Self {
-        Department { model, aliases: Some(aliases) }
+impl From<(department::Model, Option<Vec<String>>)> for Department {
+    fn from((model, aliases): (department::Model, Option<Vec<String>>)) -> Self {
+        Department { model, aliases }
     }
 }
 
@@ -85,7 +85,9 @@ pub async fn task_connection(
     let has_previous = after.is_some();
     let page = connection::task_page(first, after).gql()?;
     let rows = tasks::list(context::db(ctx), principal, &filter, &page).await.gql()?;
-    prefetch::task_page(ctx, &rows.items).await?;
+    let node = prefetch::connection_nodes(ctx);
+    prefetch::documents(ctx, &node, &rows.items).await?;
+    prefetch::assignments(ctx, &node, &rows.items).await?;
     let total = Total::Tasks { principal: principal.clone(), filter };
     Ok(connection::connection(rows, total, has_previous, |t| format!("t:{}:{}", t.document_id, t.seq), Task))
 }
