@@ -158,11 +158,8 @@ impl TestApp {
         }
         let response = request.send().await.expect("send GraphQL request");
         let status = response.status().as_u16();
-        let www_authenticate = response
-            .headers()
-            .get(reqwest::header::WWW_AUTHENTICATE)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
+        let www_authenticate =
+            response.headers().get(reqwest::header::WWW_AUTHENTICATE).and_then(|v| v.to_str().ok()).map(str::to_owned);
         let body = response.json().await.expect("GraphQL response is JSON");
         GqlResponse { status, body, www_authenticate }
     }
@@ -305,6 +302,27 @@ async fn fresh_database() -> (String, Option<tempfile::TempDir>, Option<PgDataba
             let dir = tempfile::tempdir().expect("temporary directory");
             let url = format!("sqlite://{}?mode=rwc", dir.path().join("duban.sqlite").display());
             (url, Some(dir), None)
+        }
+    }
+}
+
+/// An empty database (no migrations run) for tests of the migrator itself; dropped with it.
+pub struct ScratchDatabase {
+    pub url: String,
+    _sqlite_dir: Option<tempfile::TempDir>,
+    postgres: Option<PgDatabase>,
+}
+
+/// A fresh, empty database on the backend this run uses.
+pub async fn scratch_database() -> ScratchDatabase {
+    let (url, sqlite_dir, postgres) = fresh_database().await;
+    ScratchDatabase { url, _sqlite_dir: sqlite_dir, postgres }
+}
+
+impl Drop for ScratchDatabase {
+    fn drop(&mut self) {
+        if let Some(pg) = self.postgres.take() {
+            pg.drop_database();
         }
     }
 }

@@ -2,10 +2,12 @@
 
 use crate::error::{AppError, AppResult};
 use crate::import::parse::schedule;
+use crate::policy::{Principal, scope};
 use entity::{PolicyLevel, ScheduleKind, document, policy_event, task, task_policy};
 use sea_orm::TransactionSession;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set,
+    TransactionTrait,
 };
 
 /// Parses a stored `waiting_for` list (`NATIONAL,PROVINCIAL`).
@@ -148,10 +150,15 @@ pub async fn list(db: &impl ConnectionTrait) -> AppResult<Vec<policy_event::Mode
         .await?)
 }
 
-/// Ids of the tasks each event satisfied.
-pub async fn satisfied_task_ids(db: &impl ConnectionTrait, event_id: i32) -> AppResult<Vec<i32>> {
-    Ok(task_policy::Entity::find()
-        .filter(task_policy::Column::PolicyEventId.eq(event_id))
+/// Ids of the tasks an event satisfied, as far as the principal may see them.
+pub async fn satisfied_task_ids(db: &impl ConnectionTrait, principal: &Principal, event_id: i32) -> AppResult<Vec<i32>> {
+    let mut query = task_policy::Entity::find().filter(task_policy::Column::PolicyEventId.eq(event_id));
+    if principal.is_unit_scoped() {
+        // A unit learns only of tasks it may see: ids of the others would widen its view.
+        let visible = scope::visible_tasks(principal).select_only().column(task::Column::Id).into_query();
+        query = query.filter(task_policy::Column::TaskId.in_subquery(visible));
+    }
+    Ok(query
         .all(db)
         .await?
         .into_iter()

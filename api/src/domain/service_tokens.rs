@@ -38,6 +38,17 @@ pub async fn revoke(db: &impl ConnectionTrait, id: i32) -> AppResult<service_tok
     Ok(model.update(db).await?)
 }
 
+/// Revokes every working service token of an account (its `logoutEverywhere`).
+pub async fn revoke_all_for(db: &impl ConnectionTrait, user_id: i32) -> AppResult<()> {
+    service_token::Entity::update_many()
+        .col_expr(service_token::Column::RevokedAt, sea_orm::sea_query::Expr::value(chrono::Utc::now()))
+        .filter(service_token::Column::UserId.eq(user_id))
+        .filter(service_token::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// The tokens of one account (hashes are never exposed).
 pub async fn list_for(db: &impl ConnectionTrait, user_id: i32) -> AppResult<Vec<service_token::Model>> {
     Ok(service_token::Entity::find()

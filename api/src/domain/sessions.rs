@@ -1,10 +1,10 @@
 //! Signing in and out: password checks, throttling, token issue.
 
 use crate::auth::{LoginThrottle, TokenKeys};
-use crate::domain::users;
+use crate::domain::{service_tokens, users};
 use crate::error::{AppError, AppResult};
 use entity::user;
-use sea_orm::ConnectionTrait;
+use sea_orm::{ConnectionTrait, TransactionSession, TransactionTrait};
 use std::net::IpAddr;
 
 /// A fresh token and whom it is for.
@@ -72,4 +72,15 @@ pub async fn change_password(
     }
     let updated = users::set_password(db, user_id, new_password).await?;
     issue(keys, updated)
+}
+
+/// Revokes every credential of an account in one transaction: its session tokens (by bumping
+/// the token version) and its service tokens, so the caller's own token stops working too,
+/// whichever kind it is.
+pub async fn logout_everywhere(db: &impl TransactionTrait, user_id: i32) -> AppResult<()> {
+    let txn = db.begin().await?;
+    users::bump_token_version(&txn, user_id).await?;
+    service_tokens::revoke_all_for(&txn, user_id).await?;
+    txn.commit().await?;
+    Ok(())
 }

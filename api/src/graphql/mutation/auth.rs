@@ -114,7 +114,7 @@ impl AuthMutation {
     /// Revokes every token of the signed-in account, this one included.
     async fn logout_everywhere(&self, ctx: &Context<'_>) -> Result<bool> {
         let principal = context::principal(ctx)?;
-        users::bump_token_version(context::db(ctx), principal.user_id).await.gql()?;
+        sessions::logout_everywhere(context::db(ctx), principal.user_id).await.gql()?;
         Ok(true)
     }
 

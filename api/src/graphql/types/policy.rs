@@ -40,7 +40,8 @@ impl PolicyEvent {
 
     /// Ids of the tasks whose wait at this level it ended.
     async fn task_ids(&self, ctx: &Context<'_>) -> Result<Vec<ID>> {
-        let ids = policy_events::satisfied_task_ids(context::db(ctx), self.0.id).await.gql()?;
+        let principal = context::principal(ctx)?;
+        let ids = policy_events::satisfied_task_ids(context::db(ctx), principal, self.0.id).await.gql()?;
         Ok(ids.into_iter().map(|id| ID(id.to_string())).collect())
     }
 }
