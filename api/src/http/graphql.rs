@@ -36,6 +36,13 @@ pub async fn handle(
     let introspection_allowed =
         state.introspection == Introspection::Authenticated && matches!(viewer, Viewer::User(_));
     if !introspection_allowed {
+        if asks_for_introspection(&request.query) {
+            let (status, code) = match viewer {
+                Viewer::Anonymous => (StatusCode::OK, "UNAUTHENTICATED"),
+                Viewer::User(_) => (StatusCode::OK, "FORBIDDEN"),
+            };
+            return error_response(status, "introspection is not available to this caller", code);
+        }
         request = request.disable_introspection();
     }
     let request = request.data(viewer).data(Loaders::new(&state.db)).data(ClientAddr(peer.ip()));
@@ -70,6 +77,23 @@ fn is_mutation(query: &str) -> bool {
     async_graphql::parser::parse_query(query)
         .map(|doc| doc.operations.iter().any(|(_, op)| op.node.ty != OperationType::Query))
         .unwrap_or(false)
+}
+
+/// Whether a query selects `__schema` or `__type` anywhere (operations and fragments).
+fn asks_for_introspection(query: &str) -> bool {
+    use async_graphql::parser::types::{Selection, SelectionSet};
+    fn walk(set: &SelectionSet) -> bool {
+        set.items.iter().any(|item| match &item.node {
+            Selection::Field(f) => {
+                matches!(f.node.name.node.as_str(), "__schema" | "__type") || walk(&f.node.selection_set.node)
+            }
+            Selection::InlineFragment(f) => walk(&f.node.selection_set.node),
+            Selection::FragmentSpread(_) => false,
+        })
+    }
+    let Ok(doc) = async_graphql::parser::parse_query(query) else { return false };
+    doc.operations.iter().any(|(_, op)| walk(&op.node.selection_set.node))
+        || doc.fragments.values().any(|f| walk(&f.node.selection_set.node))
 }
 
 fn unauthenticated(refused: Refused) -> Response {

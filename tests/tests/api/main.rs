@@ -5,6 +5,7 @@ mod authz_matrix;
 mod cast;
 mod errors;
 mod import;
+mod introspection;
 mod migrations;
 mod matrix;
 mod policy_events;
