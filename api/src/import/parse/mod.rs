@@ -6,6 +6,7 @@
 
 pub mod clean;
 pub mod notice;
+pub mod numerals;
 pub mod rows;
 pub mod schedule;
 pub mod units;

@@ -171,54 +171,15 @@ fn first_line_title(text: &str) -> Option<String> {
 
 /// Parses arabic digits or Chinese numerals (`二〇一四`, `十一`, `十三`).
 pub fn number(text: &str) -> Option<i32> {
-    if let Ok(n) = text.parse::<i32>() {
-        return Some(n);
-    }
-    if text.chars().count() == 4 && !text.contains(['十', '百']) {
-        return text
-            .chars()
-            .try_fold(0i32, |acc, c| Some(acc * 10 + digit(c)?));
-    }
-    chinese_number(text)
+    super::numerals::parse(text).and_then(|n| i32::try_from(n).ok())
 }
 
-fn digit(c: char) -> Option<i32> {
-    let n = match c {
-        '〇' | '零' => 0,
-        '一' => 1,
-        '二' | '两' => 2,
-        '三' => 3,
-        '四' => 4,
-        '五' => 5,
-        '六' => 6,
-        '七' => 7,
-        '八' => 8,
-        '九' => 9,
-        _ => return None,
-    };
-    Some(n)
-}
-
-/// Chinese numerals up to the hundreds: `十一` = 11, `二十三` = 23, `一百零五` = 105.
+/// A Chinese numeral of up to eight characters (`十一`, `一百零五`).
 pub fn chinese_number(text: &str) -> Option<i32> {
     if text.is_empty() || text.chars().count() > 8 {
         return None;
     }
-    let (mut total, mut current) = (0i32, 0i32);
-    for c in text.chars() {
-        match c {
-            '十' => {
-                total += current.max(1) * 10;
-                current = 0;
-            }
-            '百' => {
-                total += current.max(1) * 100;
-                current = 0;
-            }
-            other => current = current * 10 + digit(other)?,
-        }
-    }
-    Some(total + current)
+    number(text)
 }
 
 #[cfg(test)]

@@ -213,47 +213,9 @@ fn normalize(text: &str) -> String {
     s.trim_matches(['。', '.', ',', ';', ':', '、']).to_owned()
 }
 
-/// A number in ASCII or Chinese digits; `None` when it does not fit a `u32`.
+/// A number in ASCII or Chinese digits (see [`super::numerals`]).
 fn parse_num(s: &str) -> Option<u32> {
-    if s.bytes().all(|b| b.is_ascii_digit()) {
-        return s.parse().ok();
-    }
-    if !s.contains(['十', '百']) {
-        // Read digit by digit: 二〇一五.
-        return s.chars().try_fold(0u32, |acc, c| {
-            acc.checked_mul(10)?.checked_add(cn_digit(c)?)
-        });
-    }
-    let (mut total, mut digit) = (0u32, None::<u32>);
-    for c in s.chars() {
-        let unit = match c {
-            '十' => 10,
-            '百' => 100,
-            _ => {
-                digit = Some(cn_digit(c)?);
-                continue;
-            }
-        };
-        total = total.checked_add(digit.take().unwrap_or(1).checked_mul(unit)?)?;
-    }
-    total.checked_add(digit.unwrap_or(0))
-}
-
-fn cn_digit(c: char) -> Option<u32> {
-    let digit = match c {
-        '零' | '〇' => 0,
-        '一' => 1,
-        '二' | '两' => 2,
-        '三' => 3,
-        '四' => 4,
-        '五' => 5,
-        '六' => 6,
-        '七' => 7,
-        '八' => 8,
-        '九' => 9,
-        _ => return None,
-    };
-    Some(digit)
+    super::numerals::parse(s)
 }
 
 fn group<'h>(caps: &Captures<'h>, i: usize) -> &'h str {
