@@ -70,7 +70,8 @@ pub async fn ensure_admin(db: &DatabaseConnection, config: &Config) -> anyhow::R
         Some(p) => (p.expose_secret().to_owned(), false),
         None => (random_string(15), true),
     };
-    let new = NewUser { username: "admin".into(), password: password.clone(), role: UserRole::Admin, department_id: None };
+    let new =
+        NewUser { username: "admin".into(), password: password.clone(), role: UserRole::Admin, department_id: None };
     users::create(db, new).await.map_err(|e| anyhow::anyhow!("cannot create the admin account: {e}"))?;
     if generated {
         // Deliberately on the console, not in the log stream: shown once, to the operator.

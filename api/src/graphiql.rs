@@ -106,9 +106,7 @@ pub const ASSETS: &[Asset] = &[
 /// The handlers use no application state, so the router can be merged into a
 /// router of any state type.
 pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
-    Router::new()
-        .route(PAGE_PATH, get(page))
-        .route("/graphiql/assets/{file}", get(asset))
+    Router::new().route(PAGE_PATH, get(page)).route("/graphiql/assets/{file}", get(asset))
 }
 
 /// Finds a vendored file by its name (the last segment of its URL).
@@ -121,23 +119,11 @@ pub fn find_asset(name: &str) -> Option<&'static Asset> {
 async fn page() -> Response {
     (
         [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/html; charset=utf-8"),
-            ),
+            (header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8")),
             (header::CACHE_CONTROL, HeaderValue::from_static(REVALIDATE)),
-            (
-                header::CONTENT_SECURITY_POLICY,
-                HeaderValue::from_static(PAGE_CSP),
-            ),
-            (
-                header::X_CONTENT_TYPE_OPTIONS,
-                HeaderValue::from_static("nosniff"),
-            ),
-            (
-                header::REFERRER_POLICY,
-                HeaderValue::from_static("no-referrer"),
-            ),
+            (header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(PAGE_CSP)),
+            (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
+            (header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")),
         ],
         INDEX_HTML,
     )
@@ -155,15 +141,9 @@ async fn asset(Path(file): Path<String>) -> Response {
             .into_response();
     };
     let headers: [(HeaderName, HeaderValue); 3] = [
-        (
-            header::CONTENT_TYPE,
-            HeaderValue::from_static(asset.content_type),
-        ),
+        (header::CONTENT_TYPE, HeaderValue::from_static(asset.content_type)),
         (header::CACHE_CONTROL, HeaderValue::from_static(IMMUTABLE)),
-        (
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ),
+        (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
     ];
     (headers, asset.body).into_response()
 }
@@ -187,17 +167,10 @@ mod tests {
         let listed = names_in_versions();
         assert!(!listed.is_empty());
         for name in &listed {
-            assert!(
-                find_asset(name).is_some(),
-                "{name} is vendored but not served"
-            );
+            assert!(find_asset(name).is_some(), "{name} is vendored but not served");
         }
         for asset in ASSETS.iter().filter(|a| a.name != "VERSIONS") {
-            assert!(
-                listed.contains(&asset.name),
-                "{} is served but not listed in VERSIONS",
-                asset.name
-            );
+            assert!(listed.contains(&asset.name), "{} is served but not listed in VERSIONS", asset.name);
         }
     }
 
@@ -212,10 +185,7 @@ mod tests {
             assert!(find_asset(name).is_some(), "page references {name}");
             referenced += 1;
         }
-        assert!(
-            referenced >= 4,
-            "page should load GraphiQL, its CSS and React"
-        );
+        assert!(referenced >= 4, "page should load GraphiQL, its CSS and React");
     }
 
     #[test]

@@ -53,7 +53,17 @@ fn user_create_reads_the_password_from_stdin_and_checks_it() {
     let plan = concat!(env!("CARGO_MANIFEST_DIR"), "/data/panshan-2014-103.txt");
     assert!(duban(dir.path(), &["import", plan], None).status.success());
 
-    let args = ["user", "create", "--username", "minzheng", "--role", "department", "--department", "縣民政局", "--password-stdin"];
+    let args = [
+        "user",
+        "create",
+        "--username",
+        "minzheng",
+        "--role",
+        "department",
+        "--department",
+        "縣民政局",
+        "--password-stdin",
+    ];
     let created = duban(dir.path(), &args, Some("a-long-enough-password\n"));
     assert!(created.status.success(), "{}", text(&created.stderr));
     assert!(text(&created.stdout).contains("created account minzheng"));

@@ -13,11 +13,7 @@ pub struct Model {
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
-    #[sea_orm(
-        belongs_to = "super::department::Entity",
-        from = "Column::GroupId",
-        to = "super::department::Column::Id"
-    )]
+    #[sea_orm(belongs_to = "super::department::Entity", from = "Column::GroupId", to = "super::department::Column::Id")]
     Group,
     #[sea_orm(
         belongs_to = "super::department::Entity",

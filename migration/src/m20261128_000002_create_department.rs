@@ -28,9 +28,7 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(crate::index_on(Department::Table, Department::Kind, "idx-department-kind"))
-            .await
+        manager.create_index(crate::index_on(Department::Table, Department::Kind, "idx-department-kind")).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {

@@ -14,10 +14,7 @@ impl MigrationTrait for Migration {
                     .col(integer(GroupMember::GroupId))
                     .col(integer(GroupMember::MemberId))
                     .primary_key(
-                        Index::create()
-                            .name("pk-group_member")
-                            .col(GroupMember::GroupId)
-                            .col(GroupMember::MemberId),
+                        Index::create().name("pk-group_member").col(GroupMember::GroupId).col(GroupMember::MemberId),
                     )
                     .foreign_key(
                         ForeignKey::create()
@@ -37,11 +34,7 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(crate::index_on(
-                GroupMember::Table,
-                GroupMember::MemberId,
-                "idx-group_member-member_id",
-            ))
+            .create_index(crate::index_on(GroupMember::Table, GroupMember::MemberId, "idx-group_member-member_id"))
             .await
     }
 

@@ -40,9 +40,7 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(crate::index_on(AppUser::Table, AppUser::DepartmentId, "idx-app_user-department_id"))
-            .await
+        manager.create_index(crate::index_on(AppUser::Table, AppUser::DepartmentId, "idx-app_user-department_id")).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {

@@ -8,8 +8,8 @@
 use duban::config::Config;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use serde_json::{Value, json};
-use std::sync::{Arc, Mutex};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 /// Password of the bootstrap admin in every test app.
 pub const ADMIN_PASSWORD: &str = "admin-password-for-tests";

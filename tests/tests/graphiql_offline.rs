@@ -36,36 +36,19 @@ const UI_TIMEOUT: Duration = Duration::from_secs(30);
 async fn graphiql_page_and_every_asset_it_references_are_served_locally() {
     let app = spawn_app().await;
 
-    let response = app
-        .client
-        .get(format!("{}/graphiql", app.address))
-        .send()
-        .await
-        .expect("GET /graphiql");
+    let response = app.client.get(format!("{}/graphiql", app.address)).send().await.expect("GET /graphiql");
     assert_eq!(response.status(), 200, "GET /graphiql");
     let content_type = header(&response, "content-type");
-    assert!(
-        content_type.starts_with("text/html"),
-        "GET /graphiql content-type is {content_type:?}"
-    );
+    assert!(content_type.starts_with("text/html"), "GET /graphiql content-type is {content_type:?}");
     let page = response.text().await.expect("page body");
 
     assert_no_foreign_urls(&page, &app.address);
 
     let references = resource_references(&page);
-    assert!(
-        references.iter().any(|r| r.ends_with(".js")),
-        "the page loads no script: {references:?}"
-    );
-    assert!(
-        references.iter().any(|r| r.ends_with(".css")),
-        "the page loads no stylesheet: {references:?}"
-    );
+    assert!(references.iter().any(|r| r.ends_with(".js")), "the page loads no script: {references:?}");
+    assert!(references.iter().any(|r| r.ends_with(".css")), "the page loads no stylesheet: {references:?}");
     for reference in &references {
-        assert!(
-            is_same_origin(reference),
-            "{reference:?} in the page is not a same-origin URL"
-        );
+        assert!(is_same_origin(reference), "{reference:?} in the page is not a same-origin URL");
         let url = if reference.starts_with('/') {
             format!("{}{reference}", app.address)
         } else {
@@ -81,15 +64,9 @@ async fn graphiql_page_and_every_asset_it_references_are_served_locally() {
         // Browsers refuse scripts and stylesheets sent with another type when
         // `X-Content-Type-Options: nosniff` is set, so the type matters.
         if reference.ends_with(".js") {
-            assert!(
-                content_type.starts_with("text/javascript"),
-                "{url} has content-type {content_type:?}"
-            );
+            assert!(content_type.starts_with("text/javascript"), "{url} has content-type {content_type:?}");
         } else if reference.ends_with(".css") {
-            assert!(
-                content_type.starts_with("text/css"),
-                "{url} has content-type {content_type:?}"
-            );
+            assert!(content_type.starts_with("text/css"), "{url} has content-type {content_type:?}");
         }
         if reference.starts_with("/graphiql/assets/") {
             assert!(
@@ -215,21 +192,15 @@ fn run_in_browser(chromium: &Path, address: &str, token: &str) -> anyhow::Result
     // query are on screen.
     tab.wait_for_element_with_custom_timeout(".graphiql-execute-button", UI_TIMEOUT)?;
     wait_for(|| {
-        let text = tab
-            .find_element(".graphiql-query-editor")?
-            .get_inner_text()?;
+        let text = tab.find_element(".graphiql-query-editor")?.get_inner_text()?;
         Ok(text.contains("__typename").then_some(()))
     })
     .map_err(|e| e.context("the query from ?query= never appeared in the query editor"))?;
 
     // Paste the token into the headers editor as a user would.
-    tab.find_element(
-        "section.graphiql-editor-tool[aria-label=Headers] .graphiql-editor:not(.hidden) .CodeMirror",
-    )?
-    .click()?;
-    tab.call_method(Input::InsertText {
-        text: json!({ "Authorization": format!("Bearer {token}") }).to_string(),
-    })?;
+    tab.find_element("section.graphiql-editor-tool[aria-label=Headers] .graphiql-editor:not(.hidden) .CodeMirror")?
+        .click()?;
+    tab.call_method(Input::InsertText { text: json!({ "Authorization": format!("Bearer {token}") }).to_string() })?;
 
     tab.find_element(".graphiql-execute-button")?.click()?;
 
@@ -243,9 +214,7 @@ fn run_in_browser(chromium: &Path, address: &str, token: &str) -> anyhow::Result
             .find(|r| {
                 r.method == "POST"
                     && r.url == format!("{address}/graphql")
-                    && r.body
-                        .as_deref()
-                        .is_some_and(|b| b.contains("__typename") && !b.contains("__schema"))
+                    && r.body.as_deref().is_some_and(|b| b.contains("__typename") && !b.contains("__schema"))
             })
             .cloned())
     })
@@ -259,16 +228,10 @@ fn run_in_browser(chromium: &Path, address: &str, token: &str) -> anyhow::Result
         let text = tab.find_element(".graphiql-response")?.get_inner_text()?;
         Ok(text.contains("\"data\"").then_some(text))
     })
-    .unwrap_or_else(|_| {
-        tab.find_element(".graphiql-response")
-            .and_then(|e| e.get_inner_text())
-            .unwrap_or_default()
-    });
+    .unwrap_or_else(|_| tab.find_element(".graphiql-response").and_then(|e| e.get_inner_text()).unwrap_or_default());
 
-    let screenshot = std::env::temp_dir().join(format!(
-        "duban-graphiql-offline-{}.png",
-        address.rsplit(':').next().unwrap_or("page")
-    ));
+    let screenshot = std::env::temp_dir()
+        .join(format!("duban-graphiql-offline-{}.png", address.rsplit(':').next().unwrap_or("page")));
     let png = tab.capture_screenshot(Page::CaptureScreenshotFormatOption::Png, None, None, true)?;
     std::fs::write(&screenshot, png)?;
     eprintln!("screenshot of the GraphiQL page: {}", screenshot.display());
@@ -283,11 +246,7 @@ fn run_in_browser(chromium: &Path, address: &str, token: &str) -> anyhow::Result
     drop(tab);
     drop(browser);
 
-    Ok(BrowserOutcome {
-        result_pane,
-        blocked,
-        screenshot,
-    })
+    Ok(BrowserOutcome { result_pane, blocked, screenshot })
 }
 
 /// Intercepts every request of `tab`: requests for the test server go through
@@ -361,10 +320,7 @@ async fn server_typename(app: &TestApp, token: &str) -> String {
         .json()
         .await
         .expect("JSON answer from /graphql");
-    answer["data"]["__typename"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{QUERY} was not answered: {answer}"))
-        .to_owned()
+    answer["data"]["__typename"].as_str().unwrap_or_else(|| panic!("{QUERY} was not answered: {answer}")).to_owned()
 }
 
 /// Fails if the page mentions an absolute URL (`http://`, `https://`, or a
@@ -398,28 +354,20 @@ fn resource_references(page: &str) -> Vec<String> {
     let lower = page.to_ascii_lowercase();
     for attribute in ["src=", "href="] {
         for (index, _) in lower.match_indices(attribute) {
-            let preceded_by_space = lower[..index]
-                .chars()
-                .next_back()
-                .is_some_and(char::is_whitespace);
+            let preceded_by_space = lower[..index].chars().next_back().is_some_and(char::is_whitespace);
             if !preceded_by_space {
                 continue;
             }
             let rest = &page[index + attribute.len()..];
             let value = match rest.chars().next() {
                 Some(quote @ ('"' | '\'')) => rest[1..].split(quote).next().unwrap_or(""),
-                _ => rest
-                    .split(|c: char| c.is_whitespace() || c == '>')
-                    .next()
-                    .unwrap_or(""),
+                _ => rest.split(|c: char| c.is_whitespace() || c == '>').next().unwrap_or(""),
             };
             references.push(value.to_owned());
         }
     }
     for (start, _) in lower.match_indices("<style") {
-        let end = lower[start..]
-            .find("</style>")
-            .map_or(page.len(), |i| start + i);
+        let end = lower[start..].find("</style>").map_or(page.len(), |i| start + i);
         for (index, _) in lower[start..end].match_indices("url(") {
             let rest = &page[start + index + 4..end];
             let value = rest.split(')').next().unwrap_or("");
@@ -463,12 +411,7 @@ fn is_same_origin(reference: &str) -> bool {
 }
 
 fn header(response: &reqwest::Response, name: &str) -> String {
-    response
-        .headers()
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned()
+    response.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
 }
 
 /// A header of a request seen by Chromium, looked up case-insensitively.
@@ -486,9 +429,7 @@ fn header_value(headers: &Option<Value>, name: &str) -> Option<String> {
 fn percent_encode(text: &str) -> String {
     text.bytes()
         .map(|byte| match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (byte as char).to_string()
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (byte as char).to_string(),
             _ => format!("%{byte:02X}"),
         })
         .collect()
@@ -500,10 +441,7 @@ struct TempDir(PathBuf);
 
 impl TempDir {
     fn create(prefix: &str) -> std::io::Result<Self> {
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or_default();
+        let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or_default();
         let path = std::env::temp_dir().join(format!("{prefix}-{}-{nanos}", std::process::id()));
         std::fs::create_dir_all(&path)?;
         Ok(Self(path))

@@ -12,9 +12,7 @@ mod token;
 use std::time::Duration;
 
 pub use password::{MIN_PASSWORD_LEN, check_password_policy, hash_password, verify_password};
-pub use service_token::{
-    SERVICE_TOKEN_PREFIX, generate_service_token, hash_service_token, looks_like_service_token,
-};
+pub use service_token::{SERVICE_TOKEN_PREFIX, generate_service_token, hash_service_token, looks_like_service_token};
 pub use throttle::LoginThrottle;
 pub use token::{Claims, TokenConfig, TokenKeys};
 
@@ -56,13 +54,11 @@ pub enum AuthError {
 /// Lower-case hexadecimal encoding (used for fingerprints and token hashes).
 fn to_hex(bytes: &[u8]) -> String {
     use std::fmt::Write as _;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut out, b| {
-            // Writing to a String cannot fail.
-            let _ = write!(out, "{b:02x}");
-            out
-        })
+    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut out, b| {
+        // Writing to a String cannot fail.
+        let _ = write!(out, "{b:02x}");
+        out
+    })
 }
 
 #[cfg(test)]
@@ -77,9 +73,7 @@ mod tests {
 
     #[test]
     fn throttled_display_rounds_up_to_one_second() {
-        let err = AuthError::Throttled {
-            retry_after: Duration::from_millis(200),
-        };
+        let err = AuthError::Throttled { retry_after: Duration::from_millis(200) };
         assert_eq!(err.to_string(), "too many failed attempts, retry in 1 s");
     }
 }

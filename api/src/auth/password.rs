@@ -17,8 +17,7 @@ pub const MIN_PASSWORD_LEN: usize = 10;
 /// Verifying against it when the username is unknown makes "no such user" cost the same
 /// time as "wrong password", so login timing does not reveal which usernames exist.
 static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
-    hash_password("duban-dummy-password-for-timing")
-        .expect("argon2 with default parameters hashes a constant")
+    hash_password("duban-dummy-password-for-timing").expect("argon2 with default parameters hashes a constant")
 });
 
 /// Hashes `plain` with argon2id (the crate's default, OWASP-recommended parameters) and a
@@ -47,9 +46,7 @@ pub fn verify_password(plain: &str, phc: Option<&str>) -> bool {
 
 fn verify_against(plain: &str, phc: &str) -> bool {
     match PasswordHash::new(phc) {
-        Ok(parsed) => Argon2::default()
-            .verify_password(plain.as_bytes(), &parsed)
-            .is_ok(),
+        Ok(parsed) => Argon2::default().verify_password(plain.as_bytes(), &parsed).is_ok(),
         Err(_) => {
             tracing::warn!("stored password hash is not a valid PHC string");
             false
@@ -60,9 +57,7 @@ fn verify_against(plain: &str, phc: &str) -> bool {
 /// Accepts a new password only if it has at least [`MIN_PASSWORD_LEN`] characters.
 pub fn check_password_policy(plain: &str) -> Result<(), AuthError> {
     if plain.chars().count() < MIN_PASSWORD_LEN {
-        return Err(AuthError::WeakPassword {
-            min: MIN_PASSWORD_LEN,
-        });
+        return Err(AuthError::WeakPassword { min: MIN_PASSWORD_LEN });
     }
     Ok(())
 }
@@ -109,10 +104,7 @@ mod tests {
     #[test]
     fn policy_counts_characters_not_bytes() {
         // Nine CJK characters are 27 bytes but still too short.
-        assert!(matches!(
-            check_password_policy("县政府督办任务跟进"),
-            Err(AuthError::WeakPassword { min: 10 })
-        ));
+        assert!(matches!(check_password_policy("县政府督办任务跟进"), Err(AuthError::WeakPassword { min: 10 })));
         assert!(check_password_policy("县政府督办任务跟进系统").is_ok());
         assert!(check_password_policy("123456789").is_err());
         assert!(check_password_policy("1234567890").is_ok());

@@ -45,14 +45,9 @@ pub fn hash_service_token(plain: &str) -> String {
 ///
 /// This is a routing hint only; the token is authenticated by looking its hash up.
 pub fn looks_like_service_token(bearer: &str) -> bool {
-    bearer
-        .strip_prefix(SERVICE_TOKEN_PREFIX)
-        .is_some_and(|body| {
-            body.len() == BODY_LEN
-                && body
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        })
+    bearer.strip_prefix(SERVICE_TOKEN_PREFIX).is_some_and(|body| {
+        body.len() == BODY_LEN && body.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    })
 }
 
 #[cfg(test)]
@@ -80,10 +75,7 @@ mod tests {
     #[test]
     fn known_answer_for_hash() {
         // SHA-256("abc")
-        assert_eq!(
-            hash_service_token("abc"),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
+        assert_eq!(hash_service_token("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     }
 
     #[test]
@@ -109,8 +101,6 @@ mod tests {
         ] {
             assert!(!looks_like_service_token(&s), "{s}");
         }
-        assert!(looks_like_service_token(&format!(
-            "{SERVICE_TOKEN_PREFIX}{body}"
-        )));
+        assert!(looks_like_service_token(&format!("{SERVICE_TOKEN_PREFIX}{body}")));
     }
 }

@@ -29,8 +29,7 @@ use governor::{Quota, RateLimiter};
 /// Failures between two automatic [`LoginThrottle::retain_recent`] sweeps.
 const SWEEP_EVERY: u64 = 64;
 
-type Limiter<K> =
-    RateLimiter<K, DefaultKeyedStateStore<K>, DefaultClock, StateInformationMiddleware>;
+type Limiter<K> = RateLimiter<K, DefaultKeyedStateStore<K>, DefaultClock, StateInformationMiddleware>;
 
 /// A throttled dimension: a normalized username or a client network.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -71,10 +70,7 @@ impl LoginThrottle {
     /// or this address has no failures left; consumes nothing.
     pub fn check(&self, username: &str, ip: IpAddr) -> Result<(), Duration> {
         let now = Instant::now();
-        let keys = [
-            Subject::User(normalize_username(username)),
-            Subject::Ip(normalize_ip(ip)),
-        ];
+        let keys = [Subject::User(normalize_username(username)), Subject::Ip(normalize_ip(ip))];
         let lockouts = self.lockouts();
         let wait = keys
             .iter()
@@ -131,9 +127,7 @@ impl LoginThrottle {
 /// Spends one cell for `key`; returns how long the key must now be locked, if it ran out.
 fn spend<K: Clone + Eq + Hash>(limiter: &Limiter<K>, key: &K) -> Option<Duration> {
     match limiter.check_key(key) {
-        Ok(snapshot) if snapshot.remaining_burst_capacity() == 0 => {
-            Some(snapshot.quota().replenish_interval())
-        }
+        Ok(snapshot) if snapshot.remaining_burst_capacity() == 0 => Some(snapshot.quota().replenish_interval()),
         Ok(_) => None,
         Err(not_until) => Some(not_until.wait_time_from(limiter.clock().now())),
     }
@@ -165,10 +159,7 @@ mod tests {
     const OTHER: IpAddr = IpAddr::V4(Ipv4Addr::new(10, 0, 0, 2));
 
     fn throttle(per_user: u32, per_ip: u32) -> LoginThrottle {
-        LoginThrottle::new(
-            NonZeroU32::new(per_user).unwrap(),
-            NonZeroU32::new(per_ip).unwrap(),
-        )
+        LoginThrottle::new(NonZeroU32::new(per_user).unwrap(), NonZeroU32::new(per_ip).unwrap())
     }
 
     #[test]
@@ -180,10 +171,7 @@ mod tests {
         assert!(t.check("alice", LOCAL).is_ok());
         t.record_failure("alice", LOCAL);
         let wait = t.check("alice", LOCAL).unwrap_err();
-        assert!(
-            wait > Duration::ZERO && wait <= Duration::from_secs(12),
-            "{wait:?}"
-        );
+        assert!(wait > Duration::ZERO && wait <= Duration::from_secs(12), "{wait:?}");
         // The username is locked from every address.
         assert!(t.check("alice", OTHER).is_err());
     }
@@ -247,9 +235,7 @@ mod tests {
 
     #[test]
     fn lockout_ends_and_state_is_swept() {
-        let quota = Quota::with_period(Duration::from_millis(40))
-            .unwrap()
-            .allow_burst(NonZeroU32::new(2).unwrap());
+        let quota = Quota::with_period(Duration::from_millis(40)).unwrap().allow_burst(NonZeroU32::new(2).unwrap());
         let t = LoginThrottle::with_quotas(quota, Quota::per_minute(NonZeroU32::MAX));
         t.record_failure("alice", LOCAL);
         t.record_failure("alice", LOCAL);

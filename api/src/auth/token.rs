@@ -85,10 +85,7 @@ impl std::fmt::Debug for TokenKeys {
 /// It reveals nothing an attacker could not already test offline against any token's
 /// HMAC, so it does not weaken the secret.
 fn key_id(secret: &[u8]) -> String {
-    let digest = Sha256::new()
-        .chain_update(b"duban-jwt-kid\0")
-        .chain_update(secret)
-        .finalize();
+    let digest = Sha256::new().chain_update(b"duban-jwt-kid\0").chain_update(secret).finalize();
     to_hex(&digest[..8])
 }
 
@@ -130,10 +127,7 @@ impl TokenKeys {
         tv: i32,
         now: DateTime<Utc>,
     ) -> Result<(String, DateTime<Utc>), AuthError> {
-        let exp = now
-            .checked_add_signed(self.ttl)
-            .ok_or(AuthError::Signing)?
-            .timestamp();
+        let exp = now.checked_add_signed(self.ttl).ok_or(AuthError::Signing)?.timestamp();
         let expires_at = DateTime::from_timestamp(exp, 0).ok_or(AuthError::Signing)?;
         let claims = Claims {
             sub: sub.to_owned(),
@@ -148,8 +142,7 @@ impl TokenKeys {
         };
         let mut header = Header::new(Algorithm::HS256);
         header.kid = Some(self.kid.clone());
-        let token = jsonwebtoken::encode(&header, &claims, &self.encoding)
-            .map_err(|_| AuthError::Signing)?;
+        let token = jsonwebtoken::encode(&header, &claims, &self.encoding).map_err(|_| AuthError::Signing)?;
         Ok((token, expires_at))
     }
 
@@ -164,20 +157,16 @@ impl TokenKeys {
             return Err(AuthError::InvalidToken);
         }
         let kid = header.kid.as_deref().ok_or(AuthError::InvalidToken)?;
-        let (_, key) = self
-            .decoding
-            .iter()
-            .find(|(known, _)| known == kid)
-            .ok_or(AuthError::InvalidToken)?;
-        jsonwebtoken::decode::<Claims>(token, key, &self.validation)
-            .map(|data| data.claims)
-            .map_err(|err| match err.kind() {
+        let (_, key) = self.decoding.iter().find(|(known, _)| known == kid).ok_or(AuthError::InvalidToken)?;
+        jsonwebtoken::decode::<Claims>(token, key, &self.validation).map(|data| data.claims).map_err(|err| {
+            match err.kind() {
                 ErrorKind::ExpiredSignature => AuthError::Expired,
                 kind => {
                     tracing::debug!(reason = rejection_reason(kind), "token rejected");
                     AuthError::InvalidToken
                 }
-            })
+            }
+        })
     }
 }
 

@@ -35,11 +35,7 @@ fn valid_claims() -> Value {
 /// Builds `header.payload.signature` by hand; the signature is HMAC-SHA256 with `secret`,
 /// or empty when `secret` is `None`.
 fn forge(header: &Value, claims: &Value, secret: Option<&str>) -> String {
-    let message = format!(
-        "{}.{}",
-        B64.encode(header.to_string()),
-        B64.encode(claims.to_string())
-    );
+    let message = format!("{}.{}", B64.encode(header.to_string()), B64.encode(claims.to_string()));
     let signature = secret.map_or_else(String::new, |s| {
         let key = EncodingKey::from_secret(s.as_bytes());
         jsonwebtoken::crypto::sign(message.as_bytes(), &key, Algorithm::HS256).unwrap()
@@ -61,15 +57,9 @@ fn fresh_token_is_accepted() {
     let now = Utc::now();
     let (token, expires_at) = keys.issue("42", "LEADER", None, 1, now).unwrap();
     let claims = keys.verify(&token).unwrap();
-    assert_eq!(
-        (claims.sub.as_str(), claims.role.as_str()),
-        ("42", "LEADER")
-    );
+    assert_eq!((claims.sub.as_str(), claims.role.as_str()), ("42", "LEADER"));
     assert_eq!((claims.unit, claims.tv), (None, 1));
-    assert_eq!(
-        (claims.iss.as_str(), claims.aud.as_str()),
-        ("duban", "duban-api")
-    );
+    assert_eq!((claims.iss.as_str(), claims.aud.as_str()), ("duban", "duban-api"));
     assert_eq!(claims.exp, expires_at.timestamp());
     assert_eq!(claims.exp - claims.iat, 3600);
 }
@@ -93,10 +83,7 @@ fn alg_none_is_refused() {
 fn other_algorithms_are_refused_even_with_a_valid_hmac() {
     for alg in ["RS256", "HS384", "HS512", "ES256", "PS256", "EdDSA"] {
         let header = json!({"alg": alg, "typ": "JWT", "kid": key_id(SECRET.as_bytes())});
-        assert!(
-            refused(&forge(&header, &valid_claims(), Some(SECRET))),
-            "{alg}"
-        );
+        assert!(refused(&forge(&header, &valid_claims(), Some(SECRET))), "{alg}");
     }
 }
 
@@ -124,22 +111,13 @@ fn expired_token_is_refused_as_expired() {
     let token = issue_at(&keys(), Utc::now() - Duration::hours(2));
     assert!(matches!(keys().verify(&token), Err(AuthError::Expired)));
     let just_expired = issue_at(&keys(), Utc::now() - Duration::seconds(3600 + 30));
-    assert!(matches!(
-        keys().verify(&just_expired),
-        Err(AuthError::Expired)
-    ));
+    assert!(matches!(keys().verify(&just_expired), Err(AuthError::Expired)));
 }
 
 #[test]
 fn token_not_yet_valid_is_refused() {
-    assert!(refused(&issue_at(
-        &keys(),
-        Utc::now() + Duration::minutes(10)
-    )));
-    assert!(refused(&issue_at(
-        &keys(),
-        Utc::now() + Duration::seconds(30)
-    )));
+    assert!(refused(&issue_at(&keys(), Utc::now() + Duration::minutes(10))));
+    assert!(refused(&issue_at(&keys(), Utc::now() + Duration::seconds(30))));
 }
 
 #[test]
@@ -157,24 +135,13 @@ fn every_required_claim_must_be_present() {
     for claim in ["sub", "role", "tv", "iat", "nbf", "exp", "iss", "aud"] {
         let mut claims = valid_claims();
         claims.as_object_mut().unwrap().remove(claim);
-        assert!(
-            refused(&forge(&hs256_header(), &claims, Some(SECRET))),
-            "{claim}"
-        );
+        assert!(refused(&forge(&hs256_header(), &claims, Some(SECRET))), "{claim}");
     }
 }
 
 #[test]
 fn garbage_is_refused() {
-    for junk in [
-        "",
-        ".",
-        "..",
-        "a.b.c",
-        "not a token",
-        "eyJhbGciOiJIUzI1NiJ9..",
-        "ä.ö.ü",
-    ] {
+    for junk in ["", ".", "..", "a.b.c", "not a token", "eyJhbGciOiJIUzI1NiJ9..", "ä.ö.ü"] {
         assert!(refused(junk), "{junk:?}");
     }
 }
@@ -194,10 +161,7 @@ fn previous_secret_is_accepted_only_while_configured() {
     assert_eq!(rotated.verify(&token).unwrap().sub, "42");
     assert!(rotated.verify(&issue_at(&rotated, Utc::now())).is_ok());
     let retired = TokenKeys::new(&config(SECRET, None));
-    assert!(matches!(
-        retired.verify(&token),
-        Err(AuthError::InvalidToken)
-    ));
+    assert!(matches!(retired.verify(&token), Err(AuthError::InvalidToken)));
 }
 
 #[test]
@@ -207,16 +171,8 @@ fn secret_never_appears_in_token_or_debug_output() {
     let mut parts = token.split('.');
     let header = String::from_utf8(B64.decode(parts.next().unwrap()).unwrap()).unwrap();
     let payload = String::from_utf8(B64.decode(parts.next().unwrap()).unwrap()).unwrap();
-    for text in [
-        header.as_str(),
-        payload.as_str(),
-        &token,
-        &format!("{keys:?}"),
-    ] {
-        assert!(
-            !text.contains(SECRET) && !text.contains(&SECRET[..12]),
-            "{text}"
-        );
+    for text in [header.as_str(), payload.as_str(), &token, &format!("{keys:?}")] {
+        assert!(!text.contains(SECRET) && !text.contains(&SECRET[..12]), "{text}");
     }
     let header: Value = serde_json::from_str(&header).unwrap();
     assert_eq!(header["alg"], "HS256");

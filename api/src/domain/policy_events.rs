@@ -39,7 +39,6 @@ pub fn format_levels(levels: &[PolicyLevel]) -> Option<String> {
     (!names.is_empty()).then(|| names.join(","))
 }
 
-
 /// A higher-level policy being recorded.
 #[derive(Debug, Clone)]
 pub struct NewPolicyEvent {
@@ -151,19 +150,18 @@ pub async fn list(db: &impl ConnectionTrait) -> AppResult<Vec<policy_event::Mode
 }
 
 /// Ids of the tasks an event satisfied, as far as the principal may see them.
-pub async fn satisfied_task_ids(db: &impl ConnectionTrait, principal: &Principal, event_id: i32) -> AppResult<Vec<i32>> {
+pub async fn satisfied_task_ids(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    event_id: i32,
+) -> AppResult<Vec<i32>> {
     let mut query = task_policy::Entity::find().filter(task_policy::Column::PolicyEventId.eq(event_id));
     if principal.is_unit_scoped() {
         // A unit learns only of tasks it may see: ids of the others would widen its view.
         let visible = scope::visible_tasks(principal).select_only().column(task::Column::Id).into_query();
         query = query.filter(task_policy::Column::TaskId.in_subquery(visible));
     }
-    Ok(query
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|t| t.task_id)
-        .collect())
+    Ok(query.all(db).await?.into_iter().map(|t| t.task_id).collect())
 }
 
 #[cfg(test)]

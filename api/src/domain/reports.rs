@@ -1,10 +1,10 @@
 //! Progress reports (进展报送) and status changes: where lead and supporting units differ.
 
+use crate::domain::page::{Page, PageRequest};
 use crate::domain::tasks;
 use crate::error::{AppError, AppResult};
 use crate::policy::{Principal, rules};
 use entity::{AssignmentRole, TaskStatus, assignment, progress_report, task};
-use crate::domain::page::{Page, PageRequest};
 use sea_orm::TransactionSession;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,

@@ -52,7 +52,13 @@ pub fn issue(keys: &TokenKeys, account: user::Model) -> AppResult<Session> {
         entity::UserRole::Service => "SERVICE",
     };
     let (token, expires_at) = keys
-        .issue(&account.id.to_string(), role, account.department_id.map(i64::from), account.token_version, chrono::Utc::now())
+        .issue(
+            &account.id.to_string(),
+            role,
+            account.department_id.map(i64::from),
+            account.token_version,
+            chrono::Utc::now(),
+        )
         .map_err(AppError::internal)?;
     Ok(Session { token, expires_at, user: account })
 }

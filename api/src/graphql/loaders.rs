@@ -65,7 +65,10 @@ impl Loader<i32> for DepartmentById {
             .find_with_related(department_alias::Entity)
             .all(&self.0)
             .await?;
-        Ok(rows.into_iter().map(|(d, aliases)| (d.id, (d, Some(aliases.into_iter().map(|a| a.alias).collect())))).collect())
+        Ok(rows
+            .into_iter()
+            .map(|(d, aliases)| (d.id, (d, Some(aliases.into_iter().map(|a| a.alias).collect()))))
+            .collect())
     }
 }
 

@@ -10,8 +10,8 @@ pub mod query;
 pub mod scalars;
 pub mod types;
 
-use async_graphql::{EmptySubscription, Schema};
 use crate::state::AuthContext;
+use async_graphql::{EmptySubscription, Schema};
 use sea_orm::DatabaseConnection;
 
 /// The schema type served at `/graphql`.
@@ -35,5 +35,6 @@ pub fn build_schema(db: DatabaseConnection, auth: AuthContext) -> AppSchema {
 /// The schema in SDL, as committed in `schema.graphql`. Types and fields come out sorted.
 pub fn sdl() -> String {
     let schema = Schema::build(query::Query, mutation::Mutation::default(), EmptySubscription).finish();
-    schema.sdl_with_options(async_graphql::SDLExportOptions::new().sorted_fields().sorted_arguments().sorted_enum_items())
+    schema
+        .sdl_with_options(async_graphql::SDLExportOptions::new().sorted_fields().sorted_arguments().sorted_enum_items())
 }

@@ -51,8 +51,8 @@ pub async fn assignments(ctx: &Context<'_>, node: &Lookahead<'_>, tasks: &[task:
         }
         by_task.entry(a.task_id).or_default().push(a);
     }
-    let wants_aliases =
-        node.field("lead").field("aliases").exists() || node.field("assignments").field("department").field("aliases").exists();
+    let wants_aliases = node.field("lead").field("aliases").exists()
+        || node.field("assignments").field("department").field("aliases").exists();
     if wants_aliases {
         let dept_ids: Vec<i32> = departments.keys().copied().collect();
         departments = DepartmentById(db.clone()).load(&dept_ids).await.map_err(load_failed)?;

@@ -1,13 +1,13 @@
 //! Root queries. Each starts from the viewer's scope (see `policy::scope`).
 
 use crate::domain::{departments, documents, policy_events, tasks, users};
-use crate::graphql::types::policy::PolicyEvent;
 use crate::error::IntoGql;
 use crate::graphql::connection::{self, Conn, Total};
 use crate::graphql::context::{self, parse_id, parse_opt_id};
 use crate::graphql::prefetch;
 use crate::graphql::types::department::task_connection;
 use crate::graphql::types::enums::{AssignmentRole, DepartmentKind, ScheduleKind, TaskStatus};
+use crate::graphql::types::policy::PolicyEvent;
 use crate::graphql::types::{Department, Document, Task, User};
 use crate::policy::Viewer;
 use async_graphql::{Context, ID, InputObject, Object, Result};

@@ -8,8 +8,8 @@ use crate::policy::{Principal, Viewer};
 use crate::state::AppState;
 use axum::http::{HeaderMap, header};
 use entity::{group_member, service_token, user};
-use sea_orm::sea_query::{Expr, ExprTrait, Query, SimpleExpr};
 use sea_orm::FromQueryResult;
+use sea_orm::sea_query::{Expr, ExprTrait, Query, SimpleExpr};
 
 /// Why a presented credential was refused; the client only learns "unauthenticated".
 #[derive(Debug)]

@@ -35,45 +35,21 @@ pub struct SeedUnit {
 }
 
 const fn unit(name: &'static str, aliases: &'static [&'static str]) -> SeedUnit {
-    SeedUnit {
-        name,
-        kind: UnitKind::Unit,
-        aliases,
-    }
+    SeedUnit { name, kind: UnitKind::Unit, aliases }
 }
 
 /// Every unit of the reference plan, in order of first appearance, then its groups and catch-all.
 pub const SEED_UNITS: &[SeedUnit] = &[
     unit("县民政局", &[]),
-    unit(
-        "县发展和改革局",
-        &[
-            "县发展改革委",
-            "县发改委",
-            "县发展和改革委员会",
-            "县发展改革局",
-            "县发改局",
-        ],
-    ),
+    unit("县发展和改革局", &["县发展改革委", "县发改委", "县发展和改革委员会", "县发展改革局", "县发改局"]),
     unit("县财政局", &[]),
     unit("县编委办", &["县机构编制委员会办公室", "县编办"]),
     unit("县卫生局", &[]),
     unit("县计生局", &["县人口和计划生育局", "县人口计生局"]),
     unit("县教育局", &[]),
     unit("县住房城乡建设局", &["县住房和城乡建设局", "县住建局"]),
-    unit(
-        "县人力资源社会保障局",
-        &["县人力资源和社会保障局", "县人社局"],
-    ),
-    unit(
-        "县经济和信息化局",
-        &[
-            "县经济和信息化委",
-            "县经济和信息化委员会",
-            "县经信委",
-            "县经信局",
-        ],
-    ),
+    unit("县人力资源社会保障局", &["县人力资源和社会保障局", "县人社局"]),
+    unit("县经济和信息化局", &["县经济和信息化委", "县经济和信息化委员会", "县经信委", "县经信局"]),
     unit("县农发局", &[]),
     unit("县国土资源局", &["县国土局"]),
     unit("县环保局", &["县环境保护局"]),
@@ -87,36 +63,19 @@ pub const SEED_UNITS: &[SeedUnit] = &[
     unit("县公安局", &[]),
     unit("人民银行盘山分行", &["中国人民银行盘山分行"]),
     unit("县工商局", &["县工商行政管理局"]),
-    unit(
-        "农业银行盘山县支行",
-        &["中国农业银行盘山县支行", "农行盘山县支行"],
-    ),
+    unit("农业银行盘山县支行", &["中国农业银行盘山县支行", "农行盘山县支行"]),
     unit("县信用联社", &["县农村信用合作联社", "县农村信用联社"]),
     unit("县司法局", &[]),
     unit("县广电局", &["县广播电视局"]),
-    SeedUnit {
-        name: "各镇人民政府",
-        kind: UnitKind::Group,
-        aliases: &["各镇政府"],
-    },
-    SeedUnit {
-        name: "各镇有关部门",
-        kind: UnitKind::Group,
-        aliases: &[],
-    },
-    SeedUnit {
-        name: "县政府其他有关部门",
-        kind: UnitKind::CatchAll,
-        aliases: &[],
-    },
+    SeedUnit { name: "各镇人民政府", kind: UnitKind::Group, aliases: &["各镇政府"] },
+    SeedUnit { name: "各镇有关部门", kind: UnitKind::Group, aliases: &[] },
+    SeedUnit { name: "县政府其他有关部门", kind: UnitKind::CatchAll, aliases: &[] },
 ];
 
 /// The seed unit called `name` (canonical or alias, surrounding whitespace ignored).
 pub fn find_seed(name: &str) -> Option<&'static SeedUnit> {
     let name = name.trim();
-    SEED_UNITS
-        .iter()
-        .find(|seed| seed.name == name || seed.aliases.contains(&name))
+    SEED_UNITS.iter().find(|seed| seed.name == name || seed.aliases.contains(&name))
 }
 
 /// `县政府其他有关部门`, `各有关单位`, `其他有关部门`, `有关部门`, `县直各相关单位`: an optional

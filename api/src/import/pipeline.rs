@@ -119,7 +119,9 @@ async fn write(
         };
         let model = match tasks::insert(db, new).await {
             Ok(model) => model,
-            Err(AppError::BadInput(message)) => return Err(AppError::bad_input(format!("line {}: {message}", row.line))),
+            Err(AppError::BadInput(message)) => {
+                return Err(AppError::bad_input(format!("line {}: {message}", row.line)));
+            }
             Err(other) => return Err(other),
         };
         tasks::replace_assignments(db, model.id, &specs).await?;
@@ -153,7 +155,10 @@ async fn assign(
         UnitSpec::Explicit { leads, supporting } => (leads.clone(), supporting.clone(), false),
     };
     let mut specs: Vec<AssignmentSpec> = Vec::new();
-    let named = leads.iter().map(|n| (n, AssignmentRole::Lead)).chain(supporting.iter().map(|n| (n, AssignmentRole::Supporting)));
+    let named = leads
+        .iter()
+        .map(|n| (n, AssignmentRole::Lead))
+        .chain(supporting.iter().map(|n| (n, AssignmentRole::Supporting)));
     for (name, role) in named {
         let name = name.trim();
         let dept = resolver.resolve(db, name).await?;
@@ -165,7 +170,10 @@ async fn assign(
             });
             continue;
         }
-        let role = if first_unit_leads && dept.kind == DepartmentKind::Unit && !specs.iter().any(|s| s.role == AssignmentRole::Lead) {
+        let role = if first_unit_leads
+            && dept.kind == DepartmentKind::Unit
+            && !specs.iter().any(|s| s.role == AssignmentRole::Lead)
+        {
             AssignmentRole::Lead
         } else {
             role

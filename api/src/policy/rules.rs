@@ -76,9 +76,9 @@ pub fn visible_report_departments(
     match (principal.role, role) {
         (UserRole::Admin | UserRole::Leader, _) => ReportScope::All,
         (_, Some(AssignmentRole::Lead)) => ReportScope::All,
-        (_, Some(AssignmentRole::Supporting)) => {
-            ReportScope::Departments(principal.department_id.into_iter().chain(lead_departments.iter().copied()).collect())
-        }
+        (_, Some(AssignmentRole::Supporting)) => ReportScope::Departments(
+            principal.department_id.into_iter().chain(lead_departments.iter().copied()).collect(),
+        ),
         _ => ReportScope::None,
     }
 }
@@ -159,7 +159,10 @@ mod tests {
     fn supporting_units_see_own_and_lead_reports_only() {
         let leads = [1];
         let supporting = principal(UserRole::Department, Some(3), &[]);
-        assert_eq!(visible_report_departments(&supporting, Some(Supporting), &leads), ReportScope::Departments(vec![3, 1]));
+        assert_eq!(
+            visible_report_departments(&supporting, Some(Supporting), &leads),
+            ReportScope::Departments(vec![3, 1])
+        );
         let lead = principal(UserRole::Department, Some(1), &[]);
         assert_eq!(visible_report_departments(&lead, Some(Lead), &leads), ReportScope::All);
         let leader = principal(UserRole::Leader, None, &[]);

@@ -4,7 +4,8 @@ use duban_tests::{TestApp, spawn_app};
 use serde_json::{Value, json};
 
 async fn first_task(app: &TestApp, token: &str) -> Value {
-    let r = app.graphql("{ tasks(first: 1) { nodes { id version title document { id } } } }", json!({}), Some(token)).await;
+    let r =
+        app.graphql("{ tasks(first: 1) { nodes { id version title document { id } } } }", json!({}), Some(token)).await;
     r.data()["tasks"]["nodes"][0].clone()
 }
 
@@ -19,7 +20,8 @@ async fn update_task_with_a_stale_version_conflicts_and_changes_nothing() {
     let v = task["version"].as_i64().unwrap();
     let ok = app.graphql(UPDATE, json!({ "id": task["id"], "v": v, "i": { "title": "新标题" } }), Some(&admin)).await;
     assert_eq!(ok.data()["updateTask"]["version"], v + 1);
-    let stale = app.graphql(UPDATE, json!({ "id": task["id"], "v": v, "i": { "title": "另一个标题" } }), Some(&admin)).await;
+    let stale =
+        app.graphql(UPDATE, json!({ "id": task["id"], "v": v, "i": { "title": "另一个标题" } }), Some(&admin)).await;
     assert_eq!(stale.error_code(), Some("CONFLICT"));
     let now = first_task(&app, &admin).await;
     assert_eq!(now["title"], "新标题");
@@ -82,10 +84,21 @@ async fn create_task_set_assignments_and_delete() {
         .graphql(SET, json!({ "t": id, "a": [{ "departmentId": finance, "role": "LEAD" }, { "departmentId": finance, "role": "SUPPORTING" }] }), Some(&admin))
         .await;
     assert_eq!(both.error_code(), Some("BAD_USER_INPUT"));
-    let unknown = app.graphql(SET, json!({ "t": id, "a": [{ "departmentId": "99999", "role": "LEAD" }] }), Some(&admin)).await;
+    let unknown =
+        app.graphql(SET, json!({ "t": id, "a": [{ "departmentId": "99999", "role": "LEAD" }] }), Some(&admin)).await;
     assert_eq!(unknown.error_code(), Some("NOT_FOUND"));
-    let unchanged = app.graphql("query($id: ID!) { task(id: $id) { assignments { department { name } } } }", json!({ "id": id }), Some(&admin)).await;
-    assert_eq!(unchanged.data()["task"]["assignments"].as_array().unwrap().len(), 2, "failed writes left the old assignments");
+    let unchanged = app
+        .graphql(
+            "query($id: ID!) { task(id: $id) { assignments { department { name } } } }",
+            json!({ "id": id }),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(
+        unchanged.data()["task"]["assignments"].as_array().unwrap().len(),
+        2,
+        "failed writes left the old assignments"
+    );
 
     let deleted = app.graphql("mutation($id: ID!) { deleteTask(id: $id) }", json!({ "id": id }), Some(&admin)).await;
     assert_eq!(deleted.data()["deleteTask"], true);
@@ -98,7 +111,11 @@ async fn merging_departments_moves_assignments_and_keeps_the_old_name_as_alias()
     let app = spawn_app().await;
     let admin = app.admin_token().await;
     let created = app
-        .graphql(r#"mutation { createDepartment(input: { name: "县卫计局" }) { id kind needsReview } }"#, json!({}), Some(&admin))
+        .graphql(
+            r#"mutation { createDepartment(input: { name: "县卫计局" }) { id kind needsReview } }"#,
+            json!({}),
+            Some(&admin),
+        )
         .await;
     let new_id = created.data()["createDepartment"]["id"].clone();
     let health = app.department_id("县卫生局").await;
@@ -112,14 +129,19 @@ async fn merging_departments_moves_assignments_and_keeps_the_old_name_as_alias()
     let dept = &merged.data()["mergeDepartments"];
     assert_eq!(dept["tasks"]["totalCount"], 12);
     assert!(dept["aliases"].as_array().unwrap().iter().any(|a| a == "县卫生局"));
-    let gone = app.graphql("query($id: ID!) { department(id: $id) { id } }", json!({ "id": health }), Some(&admin)).await;
+    let gone =
+        app.graphql("query($id: ID!) { department(id: $id) { id } }", json!({ "id": health }), Some(&admin)).await;
     assert!(gone.data()["department"].is_null());
     let taken = app
         .graphql(r#"mutation { createDepartment(input: { name: "县卫生局" }) { id } }"#, json!({}), Some(&admin))
         .await;
     assert_eq!(taken.error_code(), Some("CONFLICT"), "the old name is now an alias");
     let self_merge = app
-        .graphql("mutation($f: ID!) { mergeDepartments(fromId: $f, intoId: $f) { id } }", json!({ "f": new_id }), Some(&admin))
+        .graphql(
+            "mutation($f: ID!) { mergeDepartments(fromId: $f, intoId: $f) { id } }",
+            json!({ "f": new_id }),
+            Some(&admin),
+        )
         .await;
     assert_eq!(self_merge.error_code(), Some("BAD_USER_INPUT"));
 }
@@ -130,16 +152,26 @@ async fn documents_can_be_created_updated_and_deleted_with_their_tasks() {
     let admin = app.admin_token().await;
     let doc = first_task(&app, &admin).await["document"]["id"].clone();
     let dup = app
-        .graphql(r#"mutation { createDocument(input: { title: "x", docNumber: "盘县政办发〔2014〕103号" }) { id } }"#, json!({}), Some(&admin))
+        .graphql(
+            r#"mutation { createDocument(input: { title: "x", docNumber: "盘县政办发〔2014〕103号" }) { id } }"#,
+            json!({}),
+            Some(&admin),
+        )
         .await;
     assert_eq!(dup.error_code(), Some("CONFLICT"));
-    let empty = app.graphql(r#"mutation { createDocument(input: { title: " " }) { id } }"#, json!({}), Some(&admin)).await;
+    let empty =
+        app.graphql(r#"mutation { createDocument(input: { title: " " }) { id } }"#, json!({}), Some(&admin)).await;
     assert_eq!(empty.error_code(), Some("BAD_USER_INPUT"));
     let updated = app
-        .graphql("mutation($id: ID!) { updateDocument(id: $id, input: { issuer: \"盘山县政府\" }) { issuer } }", json!({ "id": doc }), Some(&admin))
+        .graphql(
+            "mutation($id: ID!) { updateDocument(id: $id, input: { issuer: \"盘山县政府\" }) { issuer } }",
+            json!({ "id": doc }),
+            Some(&admin),
+        )
         .await;
     assert_eq!(updated.data()["updateDocument"]["issuer"], "盘山县政府");
-    let deleted = app.graphql("mutation($id: ID!) { deleteDocument(id: $id) }", json!({ "id": doc }), Some(&admin)).await;
+    let deleted =
+        app.graphql("mutation($id: ID!) { deleteDocument(id: $id) }", json!({ "id": doc }), Some(&admin)).await;
     assert_eq!(deleted.data()["deleteDocument"], true);
     let tasks = app.graphql("{ tasks { totalCount } }", json!({}), Some(&admin)).await;
     assert_eq!(tasks.data()["tasks"]["totalCount"], 0);

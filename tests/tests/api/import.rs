@@ -37,9 +37,18 @@ async fn the_reference_plan_imports_as_26_tasks_with_leads_units_and_schedules()
     assert_eq!(result["createdDepartments"], json!([]), "every unit of the plan is in the seed catalog");
 
     let expected_leads = [
-        (1, "县民政局"), (2, "县民政局"), (4, "县发展和改革局"), (6, "县财政局"), (7, "县财政局"),
-        (11, "县发展和改革局"), (15, "县卫生局"), (16, "县教育局"), (17, "县住房城乡建设局"),
-        (18, "县人力资源社会保障局"), (21, "县财政局"), (26, "县民政局"),
+        (1, "县民政局"),
+        (2, "县民政局"),
+        (4, "县发展和改革局"),
+        (6, "县财政局"),
+        (7, "县财政局"),
+        (11, "县发展和改革局"),
+        (15, "县卫生局"),
+        (16, "县教育局"),
+        (17, "县住房城乡建设局"),
+        (18, "县人力资源社会保障局"),
+        (21, "县财政局"),
+        (26, "县民政局"),
     ];
     for (seq, lead) in expected_leads {
         assert_eq!(task(result, seq)["lead"]["name"], lead, "lead of task {seq}");
@@ -49,7 +58,12 @@ async fn the_reference_plan_imports_as_26_tasks_with_leads_units_and_schedules()
     }
     // Aliases merged: 县发展改革委 (task 1) and 县发展和改革局 are one unit; so are 县经济和信息化委/局.
     let names = |seq| -> Vec<String> {
-        task(result, seq)["assignments"].as_array().unwrap().iter().map(|a| a["department"]["name"].as_str().unwrap().to_owned()).collect()
+        task(result, seq)["assignments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["department"]["name"].as_str().unwrap().to_owned())
+            .collect()
     };
     assert_eq!(names(1)[1], "县发展和改革局");
     assert!(names(8).contains(&"县经济和信息化局".to_owned()));
@@ -76,9 +90,16 @@ async fn no_converter_artifact_or_traditional_character_is_left_anywhere() {
 /// Finds `(` + lowercase letters with a tone mark + `)`.
 fn regex_like_pinyin(text: &str) -> Option<String> {
     let tones = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ";
-    text.split('(').skip(1).map(|rest| rest.split(')').next().unwrap_or("")).find(|inner| {
-        !inner.is_empty() && inner.len() < 12 && inner.chars().all(|c| c.is_ascii_lowercase() || tones.contains(c)) && inner.chars().any(|c| tones.contains(c))
-    }).map(str::to_owned)
+    text.split('(')
+        .skip(1)
+        .map(|rest| rest.split(')').next().unwrap_or(""))
+        .find(|inner| {
+            !inner.is_empty()
+                && inner.len() < 12
+                && inner.chars().all(|c| c.is_ascii_lowercase() || tones.contains(c))
+                && inner.chars().any(|c| tones.contains(c))
+        })
+        .map(str::to_owned)
 }
 
 #[tokio::test]
@@ -105,7 +126,8 @@ async fn reference_schedules_are_classified_with_their_dates() {
         assert_eq!(schedule["waitingFor"], waiting, "task {seq}");
         assert_eq!(schedule["offsetMonths"], offset, "task {seq}");
     }
-    let kinds: Vec<&str> = result["tasks"].as_array().unwrap().iter().map(|t| t["schedule"]["kind"].as_str().unwrap()).collect();
+    let kinds: Vec<&str> =
+        result["tasks"].as_array().unwrap().iter().map(|t| t["schedule"]["kind"].as_str().unwrap()).collect();
     assert!(!kinds.contains(&"UNPARSED"), "all 26 schedules understood");
 }
 
@@ -117,7 +139,13 @@ async fn a_dry_run_returns_the_preview_and_writes_nothing() {
     assert_eq!(result["dryRun"], true);
     assert_eq!(result["tasks"].as_array().unwrap().len(), 26);
     assert_eq!(task(result, 15)["lead"]["name"], "县卫生局");
-    let counts = app.graphql("{ documents { totalCount } tasks { totalCount } departments { totalCount } }", json!({}), Some(&admin)).await;
+    let counts = app
+        .graphql(
+            "{ documents { totalCount } tasks { totalCount } departments { totalCount } }",
+            json!({}),
+            Some(&admin),
+        )
+        .await;
     assert_eq!(counts.data()["documents"]["totalCount"], 0);
     assert_eq!(counts.data()["tasks"]["totalCount"], 0);
     assert_eq!(counts.data()["departments"]["totalCount"], 0);
@@ -168,7 +196,8 @@ async fn unknown_units_become_flagged_departments_and_are_never_dropped() {
     assert!(created.contains(&("县消防大队", "UNIT", true)), "{created:?}");
     assert!(created.contains(&("各有关单位", "CATCH_ALL", true)), "{created:?}");
     assert_eq!(task(result, 1)["lead"]["name"], "县安监局");
-    let flagged = app.graphql("{ departments(filter: { needsReview: true }) { totalCount } }", json!({}), Some(&admin)).await;
+    let flagged =
+        app.graphql("{ departments(filter: { needsReview: true }) { totalCount } }", json!({}), Some(&admin)).await;
     assert_eq!(flagged.data()["departments"]["totalCount"], 3);
 }
 

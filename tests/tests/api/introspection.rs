@@ -12,7 +12,8 @@ async fn anonymous_callers_cannot_introspect_but_signed_in_users_can() {
     let anonymous = app.graphql(SCHEMA, json!({}), None).await;
     assert_eq!(anonymous.error_code(), Some("UNAUTHENTICATED"));
     assert!(anonymous.body["data"].is_null());
-    let hidden = app.graphql("query { ...F } fragment F on Query { __type(name: \"Task\") { name } }", json!({}), None).await;
+    let hidden =
+        app.graphql("query { ...F } fragment F on Query { __type(name: \"Task\") { name } }", json!({}), None).await;
     assert_eq!(hidden.error_code(), Some("UNAUTHENTICATED"), "fragments are looked into too");
     let leader = app.user_token("leader1", "LEADER", None).await;
     let allowed = app.graphql(SCHEMA, json!({}), Some(&leader)).await;
@@ -21,7 +22,8 @@ async fn anonymous_callers_cannot_introspect_but_signed_in_users_can() {
 
 #[tokio::test]
 async fn introspection_can_be_turned_off_for_everyone() {
-    let app = spawn_app_with(AppOptions { configure: |c| c.introspection = Introspection::Off, ..Default::default() }).await;
+    let app =
+        spawn_app_with(AppOptions { configure: |c| c.introspection = Introspection::Off, ..Default::default() }).await;
     let admin = app.admin_token().await;
     let refused = app.graphql(SCHEMA, json!({}), Some(&admin)).await;
     assert_eq!(refused.error_code(), Some("FORBIDDEN"));

@@ -8,7 +8,12 @@ const RECORD: &str = "mutation($i: PolicyEventInput!) { recordPolicyEvent(input:
 
 async fn due_dates(app: &TestApp, token: &str) -> Vec<(i64, Value)> {
     let r = app.graphql("{ tasks(first: 100) { nodes { seq dueDate } } }", json!({}), Some(token)).await;
-    r.data()["tasks"]["nodes"].as_array().unwrap().iter().map(|t| (t["seq"].as_i64().unwrap(), t["dueDate"].clone())).collect()
+    r.data()["tasks"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t["seq"].as_i64().unwrap(), t["dueDate"].clone()))
+        .collect()
 }
 
 fn due(dates: &[(i64, Value)], seq: i64) -> Value {
@@ -34,7 +39,8 @@ async fn a_provincial_policy_gives_waiting_tasks_their_due_dates() {
     assert_eq!(due(&dates, 15), Value::Null, "still waiting for the national policy");
     assert_eq!(due(&dates, 17), Value::Null, "waits for the state only");
 
-    let national = json!({ "level": "NATIONAL", "title": "国务院关于…的意见", "issuedOn": "2015-01-10", "documentId": doc });
+    let national =
+        json!({ "level": "NATIONAL", "title": "国务院关于…的意见", "issuedOn": "2015-01-10", "documentId": doc });
     app.graphql(RECORD, json!({ "i": national }), Some(&admin)).await.data();
     let dates = due_dates(&app, &admin).await;
     assert_eq!(due(&dates, 15), json!("2015-06-20"), "the later of both dates, plus 3 months");

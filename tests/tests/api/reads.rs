@@ -26,7 +26,8 @@ async fn the_reference_plan_is_served_in_plan_order_with_a_total() {
     let tasks = &response.data()["tasks"];
     assert_eq!(tasks["totalCount"], 26);
     assert_eq!(tasks["pageInfo"]["hasNextPage"], true);
-    let seqs: Vec<i64> = tasks["edges"].as_array().unwrap().iter().map(|e| e["node"]["seq"].as_i64().unwrap()).collect();
+    let seqs: Vec<i64> =
+        tasks["edges"].as_array().unwrap().iter().map(|e| e["node"]["seq"].as_i64().unwrap()).collect();
     assert_eq!(seqs, vec![1, 2, 3, 4, 5]);
     assert_eq!(tasks["edges"][0]["node"]["lead"]["name"], "县民政局");
     assert_eq!(tasks["edges"][0]["node"]["document"]["docNumber"], "盘县政办发〔2014〕103号");
@@ -63,7 +64,11 @@ async fn page_size_defaults_to_20_and_more_than_100_is_refused() {
     let admin = app.admin_token().await;
     let default = app.graphql("{ tasks { nodes { id } } }", json!({}), Some(&admin)).await;
     assert_eq!(default.data()["tasks"]["nodes"].as_array().unwrap().len(), 20);
-    for query in ["{ tasks(first: 101) { nodes { id } } }", "{ departments(first: 101) { nodes { id } } }", "{ documents(first: -1) { nodes { id } } }"] {
+    for query in [
+        "{ tasks(first: 101) { nodes { id } } }",
+        "{ departments(first: 101) { nodes { id } } }",
+        "{ documents(first: -1) { nodes { id } } }",
+    ] {
         let refused = app.graphql(query, json!({}), Some(&admin)).await;
         assert_eq!(refused.error_code(), Some("BAD_USER_INPUT"), "{query}");
     }
@@ -80,7 +85,11 @@ async fn filters_narrow_the_list() {
         let admin = admin.clone();
         async move {
             let r = app
-                .graphql("query($f: TaskFilter) { tasks(filter: $f) { totalCount } }", json!({ "f": filter }), Some(&admin))
+                .graphql(
+                    "query($f: TaskFilter) { tasks(filter: $f) { totalCount } }",
+                    json!({ "f": filter }),
+                    Some(&admin),
+                )
                 .await;
             r.data()["tasks"]["totalCount"].as_i64().unwrap()
         }

@@ -24,7 +24,13 @@ async fn a_page_of_100_tasks_costs_the_same_statements_as_a_page_of_5() {
     // Four more copies of the plan, so a page of 100 exists.
     for n in 2..=5 {
         let text = duban::bootstrap::SAMPLE_PLAN.replace("〕103號", &format!("〕{n}03號"));
-        let imported = app.graphql("mutation($t: String!) { importPlan(text: $t) { tasks { id } } }", json!({ "t": text }), Some(&admin)).await;
+        let imported = app
+            .graphql(
+                "mutation($t: String!) { importPlan(text: $t) { tasks { id } } }",
+                json!({ "t": text }),
+                Some(&admin),
+            )
+            .await;
         assert_eq!(imported.data()["importPlan"]["tasks"].as_array().unwrap().len(), 26);
     }
     let small = statements_for(&app, 5, &admin).await;
@@ -50,7 +56,11 @@ async fn a_unit_dashboard_and_a_task_detail_each_cost_at_most_four_statements() 
         id title status dueDate myRole assignments { role department { name } } } } }";
     for first in [5, 20, 100] {
         let n = statements_of(&app, dashboard, json!({ "d": dept, "n": first }), &unit).await;
-        assert!(n <= 4, "dashboard of {first}: {n} statements\n{}", app.statements_since(app.statements() - n).join("\n"));
+        assert!(
+            n <= 4,
+            "dashboard of {first}: {n} statements\n{}",
+            app.statements_since(app.statements() - n).join("\n")
+        );
     }
     let ids = app.graphql("{ tasks(first: 1) { nodes { id } } }", json!({}), Some(&unit)).await;
     let id = ids.data()["tasks"]["nodes"][0]["id"].clone();

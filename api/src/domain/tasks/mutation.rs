@@ -5,8 +5,7 @@ use crate::error::{AppError, AppResult};
 use entity::{AssignmentRole, ScheduleKind, TaskStatus, assignment, department, document, task};
 use sea_orm::TransactionSession;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set, TransactionTrait,
 };
 use std::collections::HashSet;
 

@@ -118,9 +118,7 @@ fn assigned_to(dept: i32, role: Option<AssignmentRole>) -> sea_orm::sea_query::S
 fn overdue_condition(overdue: bool) -> Condition {
     let today = clock::today();
     if overdue {
-        Condition::all()
-            .add(task::Column::DueDate.lt(today))
-            .add(task::Column::Status.ne(TaskStatus::Completed))
+        Condition::all().add(task::Column::DueDate.lt(today)).add(task::Column::Status.ne(TaskStatus::Completed))
     } else {
         // Spelled out rather than NOT(...): a NULL due date must count as "not overdue".
         Condition::any()

@@ -165,7 +165,8 @@ impl AdminMutation {
         let db = context::db(ctx);
         departments::set_members(db, group, &members).await.gql()?;
         let dept = departments::get(db, group).await.gql()?;
-        dept.map(Department::from).ok_or_else(|| async_graphql::ErrorExtensions::extend(&crate::error::AppError::NotFound("department")))
+        dept.map(Department::from)
+            .ok_or_else(|| async_graphql::ErrorExtensions::extend(&crate::error::AppError::NotFound("department")))
     }
 
     /// Registers a document by hand (imports create documents too).
@@ -203,7 +204,13 @@ impl AdminMutation {
 
     /// Changes a task if `expectedVersion` is its current version; otherwise fails with
     /// CONFLICT and changes nothing.
-    async fn update_task(&self, ctx: &Context<'_>, id: ID, expected_version: i32, input: UpdateTaskInput) -> Result<Task> {
+    async fn update_task(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        expected_version: i32,
+        input: UpdateTaskInput,
+    ) -> Result<Task> {
         context::admin(ctx)?;
         let changes = TaskChanges {
             seq: input.seq,

@@ -102,7 +102,12 @@ impl AuthMutation {
 
     /// Changes one's own password (the old one is required). Every older token stops
     /// working; the new session is returned.
-    async fn change_password(&self, ctx: &Context<'_>, old_password: String, new_password: String) -> Result<AuthPayload> {
+    async fn change_password(
+        &self,
+        ctx: &Context<'_>,
+        old_password: String,
+        new_password: String,
+    ) -> Result<AuthPayload> {
         let principal = context::principal(ctx)?;
         let auth = ctx.data_unchecked::<AuthContext>();
         let db = context::db(ctx);

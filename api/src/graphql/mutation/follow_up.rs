@@ -14,7 +14,13 @@ pub struct FollowUpMutation;
 #[Object]
 impl FollowUpMutation {
     /// Reports progress on a task; any unit assigned to it (lead or supporting) may.
-    async fn submit_report(&self, ctx: &Context<'_>, task_id: ID, text: String, percent: i32) -> Result<ProgressReport> {
+    async fn submit_report(
+        &self,
+        ctx: &Context<'_>,
+        task_id: ID,
+        text: String,
+        percent: i32,
+    ) -> Result<ProgressReport> {
         let principal = context::principal(ctx)?;
         let task_id = parse_id(&task_id).gql()?;
         Ok(ProgressReport(reports::submit(context::db(ctx), principal, task_id, &text, percent).await.gql()?))
@@ -31,7 +37,9 @@ impl FollowUpMutation {
     ) -> Result<Task> {
         let principal = context::principal(ctx)?;
         let task_id = parse_id(&task_id).gql()?;
-        let task = reports::update_status(context::db(ctx), principal, task_id, status.into(), expected_version).await.gql()?;
+        let task = reports::update_status(context::db(ctx), principal, task_id, status.into(), expected_version)
+            .await
+            .gql()?;
         Ok(Task(task))
     }
 }

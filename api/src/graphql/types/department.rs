@@ -5,8 +5,8 @@ use super::enums::{AssignmentRole, DepartmentKind};
 use crate::domain::tasks::{self, TaskFilter};
 use crate::error::IntoGql;
 use crate::graphql::connection::{self, Conn, Total};
-use crate::graphql::{context, prefetch};
 use crate::graphql::loaders::load_failed;
+use crate::graphql::{context, prefetch};
 use async_graphql::{Context, ID, Object, Result};
 use entity::department;
 
@@ -69,7 +69,8 @@ impl Department {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Conn<Task>> {
-        let filter = TaskFilter { department_id: Some(self.model.id), role: role.map(Into::into), ..Default::default() };
+        let filter =
+            TaskFilter { department_id: Some(self.model.id), role: role.map(Into::into), ..Default::default() };
         task_connection(ctx, filter, first, after).await
     }
 }

@@ -3,9 +3,9 @@
 use super::enums::{AssignmentRole, PolicyLevel, ScheduleKind, TaskStatus};
 use super::{Department, Document, ProgressReport};
 use crate::domain::reports;
+use crate::domain::tasks as domain;
 use crate::error::IntoGql;
 use crate::graphql::connection::{self, Conn, Total};
-use crate::domain::tasks as domain;
 use crate::graphql::context;
 use crate::graphql::loaders::load_failed;
 use crate::graphql::scalars::{Date, DateTime};
@@ -41,7 +41,9 @@ impl Task {
     /// The plan this task belongs to.
     async fn document(&self, ctx: &Context<'_>) -> Result<Document> {
         let loaded = context::loaders(ctx).documents.load_one(self.0.document_id).await.map_err(load_failed)?;
-        loaded.map(Document).ok_or_else(|| load_failed(std::sync::Arc::new(sea_orm::DbErr::RecordNotFound("document".into()))))
+        loaded
+            .map(Document)
+            .ok_or_else(|| load_failed(std::sync::Arc::new(sea_orm::DbErr::RecordNotFound("document".into()))))
     }
 
     /// The (first) lead unit; null only if none could be named.
@@ -89,7 +91,12 @@ impl Task {
 
     /// Progress reports, newest first: all of them for admins, leaders and the lead unit; a
     /// supporting unit sees its own and the lead unit's.
-    async fn reports(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> Result<Conn<ProgressReport>> {
+    async fn reports(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Conn<ProgressReport>> {
         let principal = context::principal(ctx)?;
         let assignments = self.load_assignments(ctx).await?;
         let has_previous = after.is_some();

@@ -41,10 +41,7 @@ pub fn clean(raw: &str) -> String {
     let text = strip_pinyin_artifacts(&text);
     let text = to_simplified(&text);
     let text = fold_width(&text);
-    text.split('\n')
-        .map(str::trim_end)
-        .collect::<Vec<_>>()
-        .join("\n")
+    text.split('\n').map(str::trim_end).collect::<Vec<_>>().join("\n")
 }
 
 /// Line endings to `\n`, exotic spaces to ASCII space, zero-width characters and BOM removed.
@@ -53,9 +50,7 @@ pub fn normalize_whitespace(text: &str) -> String {
     text.chars()
         .filter_map(|c| match c {
             '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' => None,
-            '\u{00A0}' | '\u{1680}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' => {
-                Some(' ')
-            }
+            '\u{00A0}' | '\u{1680}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' => Some(' '),
             '\u{3000}' => Some(' '),
             '\u{000B}' | '\u{000C}' => Some('\n'),
             other => Some(other),
@@ -82,9 +77,7 @@ fn fold_char(c: char) -> char {
         '｜' => '|',
         '［' => '[',
         '］' => ']',
-        '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' => {
-            char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
-        }
+        '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
         other => other,
     }
 }
@@ -122,13 +115,8 @@ mod tests {
 
     #[test]
     fn clean_folds_punctuation_and_keeps_cjk_marks() {
-        let cleaned = clean(
-            "（牵头单位：县民政局；配合单位：县财政局、县统计局）\r\n〔2014〕《办法》“一站式”",
-        );
-        assert_eq!(
-            cleaned,
-            "(牵头单位:县民政局;配合单位:县财政局、县统计局)\n〔2014〕《办法》“一站式”"
-        );
+        let cleaned = clean("（牵头单位：县民政局；配合单位：县财政局、县统计局）\r\n〔2014〕《办法》“一站式”");
+        assert_eq!(cleaned, "(牵头单位:县民政局;配合单位:县财政局、县统计局)\n〔2014〕《办法》“一站式”");
     }
 
     #[test]

@@ -34,14 +34,12 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// An office name at the end of some text: `…盘山县人民政府办公室`.
 static ISSUER_TAIL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(\p{Han}{2,30}?(?:办公室|办公厅|人民政府|委员会|政府|局|委|厅|办))$")
-        .expect("issuer pattern is valid")
+    Regex::new(r"(\p{Han}{2,30}?(?:办公室|办公厅|人民政府|委员会|政府|局|委|厅|办))$").expect("issuer pattern is valid")
 });
 
 /// A plan title: up to 80 characters ending with `方案`, `分解表`, `分工表` or `清单`.
-static PLAN_TITLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[^\n。:;|]{2,80}?(?:方案|分解表|分工表|清单)").expect("title pattern is valid")
-});
+static PLAN_TITLE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[^\n。:;|]{2,80}?(?:方案|分解表|分工表|清单)").expect("title pattern is valid"));
 
 /// From cleaned text: doc number like `盘县政办发〔2014〕103号` (also `[2014]`, `〔2014〕`, `(2014)` brackets),
 /// the issuing office (the line before the date near the top, e.g. `盘山县人民政府办公室`), the issue date
@@ -49,20 +47,13 @@ static PLAN_TITLE: LazyLock<Regex> = LazyLock::new(|| {
 /// the notice title). Must cope with the whole notice on one line.
 pub fn parse_notice(cleaned: &str) -> Notice {
     let date = find_issue_date(cleaned);
-    let issuer = date
-        .as_ref()
-        .and_then(|d| issuer_before(&cleaned[..d.start]));
+    let issuer = date.as_ref().and_then(|d| issuer_before(&cleaned[..d.start]));
     let after_date = date.as_ref().map_or(0, |d| d.end);
     let title = plan_title(&cleaned[after_date..])
         .or_else(|| notice_title(cleaned))
         .or_else(|| first_line_title(cleaned))
         .unwrap_or_default();
-    Notice {
-        doc_number: doc_number(cleaned),
-        issuer,
-        issued_on: date.map(|d| d.date),
-        title,
-    }
+    Notice { doc_number: doc_number(cleaned), issuer, issued_on: date.map(|d| d.date), title }
 }
 
 /// First doc number; the prefix is cut after a preceding `通知` when the notice is one line.
@@ -70,11 +61,7 @@ fn doc_number(text: &str) -> Option<String> {
     let caps = DOC_NUMBER.captures(text)?;
     let prefix = caps.get(1)?.as_str();
     let prefix = prefix.rsplit("通知").next().unwrap_or(prefix);
-    Some(format!(
-        "{prefix}〔{}〕{}号",
-        caps.get(2)?.as_str(),
-        caps.get(3)?.as_str()
-    ))
+    Some(format!("{prefix}〔{}〕{}号", caps.get(2)?.as_str(), caps.get(3)?.as_str()))
 }
 
 /// A date and where it sits in the text.
@@ -96,11 +83,7 @@ fn find_issue_date(text: &str) -> Option<DateHit> {
                 u32::try_from(number(caps.get(2)?.as_str())?).ok()?,
                 u32::try_from(number(caps.get(3)?.as_str())?).ok()?,
             )?;
-            Some(DateHit {
-                date,
-                start: whole.start(),
-                end: whole.end(),
-            })
+            Some(DateHit { date, start: whole.start(), end: whole.end() })
         })
         .collect();
     let own_line = hits.iter().position(|h| {
@@ -108,10 +91,7 @@ fn find_issue_date(text: &str) -> Option<DateHit> {
         let after = text[h.end..].split('\n').next().unwrap_or("");
         before.trim().is_empty() && after.trim().is_empty()
     });
-    let after_office = || {
-        hits.iter()
-            .position(|h| ISSUER_TAIL.is_match(text[..h.start].trim_end()))
-    };
+    let after_office = || hits.iter().position(|h| ISSUER_TAIL.is_match(text[..h.start].trim_end()));
     let index = own_line.or_else(after_office)?;
     hits.into_iter().nth(index)
 }
@@ -121,10 +101,7 @@ fn find_issue_date(text: &str) -> Option<DateHit> {
 fn issuer_before(text: &str) -> Option<String> {
     let text = text.trim_end();
     let line = text.rsplit('\n').next().unwrap_or(text).trim();
-    let tail = line
-        .rsplit(['。', ':', ';', ',', ')', '》', ' ', '|', '、'])
-        .next()
-        .unwrap_or(line);
+    let tail = line.rsplit(['。', ':', ';', ',', ')', '》', ' ', '|', '、']).next().unwrap_or(line);
     let caps = ISSUER_TAIL.captures(tail)?;
     Some(caps.get(1)?.as_str().to_string())
 }
@@ -136,10 +113,7 @@ fn plan_title(text: &str) -> Option<String> {
         .find_iter(text)
         .map(|m| m.as_str().trim())
         .find(|t| !t.ends_with('》') && !t.contains("通知") && !t.starts_with("序号"))
-        .map(|t| {
-            t.trim_start_matches(|c: char| c.is_ascii_digit() || c == '日')
-                .to_string()
-        })
+        .map(|t| t.trim_start_matches(|c: char| c.is_ascii_digit() || c == '日').to_string())
         .filter(|t| !t.is_empty())
 }
 
@@ -147,15 +121,9 @@ fn plan_title(text: &str) -> Option<String> {
 fn notice_title(text: &str) -> Option<String> {
     let end = text.find("通知")? + "通知".len();
     let head = &text[..end];
-    let start = DOC_NUMBER
-        .find_iter(head)
-        .last()
-        .map_or_else(|| head.rfind('\n').map_or(0, |i| i + 1), |m| m.end());
+    let start = DOC_NUMBER.find_iter(head).last().map_or_else(|| head.rfind('\n').map_or(0, |i| i + 1), |m| m.end());
     let title = head[start..].trim();
-    if let Some(inner) = title
-        .split_once("印发《")
-        .and_then(|(_, r)| r.split_once('》'))
-    {
+    if let Some(inner) = title.split_once("印发《").and_then(|(_, r)| r.split_once('》')) {
         return Some(inner.0.to_string());
     }
     Some(title.to_string())
@@ -164,8 +132,8 @@ fn notice_title(text: &str) -> Option<String> {
 /// Last resort: a short first line that is not a numbered item.
 fn first_line_title(text: &str) -> Option<String> {
     let line = text.lines().map(str::trim).find(|l| !l.is_empty())?;
-    let numbered = line.starts_with(|c: char| c.is_ascii_digit() || c == '(')
-        || line.chars().take(4).any(|c| c == '、');
+    let numbered =
+        line.starts_with(|c: char| c.is_ascii_digit() || c == '(') || line.chars().take(4).any(|c| c == '、');
     (!numbered && line.chars().count() <= 60 && !line.contains('|')).then(|| line.to_string())
 }
 

@@ -8,9 +8,7 @@ pub fn parse(s: &str) -> Option<u32> {
     }
     if !s.contains(['十', '百']) {
         // Read digit by digit: 二〇一五.
-        return s.chars().try_fold(0u32, |acc, c| {
-            acc.checked_mul(10)?.checked_add(cn_digit(c)?)
-        });
+        return s.chars().try_fold(0u32, |acc, c| acc.checked_mul(10)?.checked_add(cn_digit(c)?));
     }
     let (mut total, mut digit) = (0u32, None::<u32>);
     for c in s.chars() {
@@ -51,7 +49,15 @@ mod tests {
 
     #[test]
     fn ascii_and_chinese_numerals() {
-        for (text, n) in [("2014", 2014), ("二〇一四", 2014), ("十一", 11), ("十三", 13), ("二十五", 25), ("一百零五", 105), ("六", 6)] {
+        for (text, n) in [
+            ("2014", 2014),
+            ("二〇一四", 2014),
+            ("十一", 11),
+            ("十三", 13),
+            ("二十五", 25),
+            ("一百零五", 105),
+            ("六", 6),
+        ] {
             assert_eq!(parse(text), Some(n), "{text}");
         }
         assert_eq!(parse("九九九九九九九九九九九"), None, "overflow is refused");

@@ -100,26 +100,17 @@ struct Failure {
 }
 
 fn unparsed(reason: &'static str) -> Failure {
-    Failure {
-        code: "SCHEDULE_UNPARSED",
-        reason,
-    }
+    Failure { code: "SCHEDULE_UNPARSED", reason }
 }
 
-const NO_PLAN_DATE: Failure = Failure {
-    code: "NO_PLAN_DATE",
-    reason: "时间进度相对于方案印发日期,但印发日期未知",
-};
+const NO_PLAN_DATE: Failure =
+    Failure { code: "NO_PLAN_DATE", reason: "时间进度相对于方案印发日期,但印发日期未知" };
 
 /// `None`: this reading does not apply; `Some(Err)`: it applies, but the cell is not understood.
 type Attempt = Option<Result<ParsedSchedule, Failure>>;
 
 fn warning(code: &'static str, message: String) -> ParseWarning {
-    ParseWarning {
-        line: None,
-        code,
-        message,
-    }
+    ParseWarning { line: None, code, message }
 }
 
 /// A number in ASCII or Chinese digits (`12`, `十二`, `二〇一五`, `两`).
@@ -130,29 +121,22 @@ fn re(pattern: &str) -> Regex {
 }
 
 /// Words before a time expression that change nothing: `力争2015年底前`.
-static PREFIX: LazyLock<Regex> =
-    LazyLock::new(|| re("^(?:于|在|到|截至|截止到|截止|力争|争取|确保|计划)+"));
-static BAD_START: LazyLock<Regex> =
-    LazyLock::new(|| re("^(?:起|开始|以来|以后|之后|后|左右|前后|期间)"));
+static PREFIX: LazyLock<Regex> = LazyLock::new(|| re("^(?:于|在|到|截至|截止到|截止|力争|争取|确保|计划)+"));
+static BAD_START: LazyLock<Regex> = LazyLock::new(|| re("^(?:起|开始|以来|以后|之后|后|左右|前后|期间)"));
 /// Any time expression; one left over after the parsed one makes the cell ambiguous.
 static TIME_TOKEN: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        "(?:NUM|半)个?(?:年|月|日|号|天|周|星期|季度|工作日)|上半年|下半年|年底|年末|年内|年初|年中\
+    re("(?:NUM|半)个?(?:年|月|日|号|天|周|星期|季度|工作日)|上半年|下半年|年底|年末|年内|年初|年中\
         |月底|月末|月初|季度|今年|明年|本年|当年|次年|下年\
-        |(?:出台|印发|下发|颁布|发布|公布)(?:以后|之后|后)|[0-9]{4}[-./][0-9]",
-    )
+        |(?:出台|印发|下发|颁布|发布|公布)(?:以后|之后|后)|[0-9]{4}[-./][0-9]")
 });
 static RECURRING: LazyLock<Regex> = LazyLock::new(|| re("逐年|每年|年年|每一年"));
-static ONGOING: LazyLock<Regex> =
-    LazyLock::new(|| re("持续|逐步|长期|常态|长效|不断|坚持|常年|经常"));
+static ONGOING: LazyLock<Regex> = LazyLock::new(|| re("持续|逐步|长期|常态|长效|不断|坚持|常年|经常"));
 
 /// Reads one schedule cell. `plan_date` is the notice's issue date, needed for `年内`, `年底前`,
 /// `X个月内`, `X个工作日内` and missing years; without it those are Unparsed (`NO_PLAN_DATE`).
 pub fn parse_schedule(text: &str, plan_date: Option<NaiveDate>) -> ParsedSchedule {
     let cleaned = normalize(text);
-    let s = PREFIX
-        .find(&cleaned)
-        .map_or(cleaned.as_str(), |m| &cleaned[m.end()..]);
+    let s = PREFIX.find(&cleaned).map_or(cleaned.as_str(), |m| &cleaned[m.end()..]);
     let outcome = if s.is_empty() {
         Err(unparsed("时间进度为空"))
     } else {
@@ -172,11 +156,7 @@ pub fn parse_schedule(text: &str, plan_date: Option<NaiveDate>) -> ParsedSchedul
 /// The due date of an AFTER_POLICY task once its policies are issued: `issued` (the latest issue
 /// date when it waits for several) plus `offset_months` calendar months (clamped to the month's
 /// end) plus `offset_days` working days (Mon–Fri; holidays unknown). Saturates at chrono's range.
-pub fn due_after_policy(
-    issued: NaiveDate,
-    offset_months: Option<i32>,
-    offset_days: Option<i32>,
-) -> NaiveDate {
+pub fn due_after_policy(issued: NaiveDate, offset_months: Option<i32>, offset_days: Option<i32>) -> NaiveDate {
     let months = offset_months.unwrap_or(0);
     let days = offset_days.unwrap_or(0);
     let shifted = if months >= 0 {
@@ -239,22 +219,12 @@ fn finish(rest: &str) -> Result<bool, Failure> {
     Ok(ONGOING.is_match(rest) || RECURRING.is_match(rest))
 }
 
-fn dated(
-    due: NaiveDate,
-    ongoing: bool,
-    plan: Option<NaiveDate>,
-    mut warnings: Vec<ParseWarning>,
-) -> ParsedSchedule {
+fn dated(due: NaiveDate, ongoing: bool, plan: Option<NaiveDate>, mut warnings: Vec<ParseWarning>) -> ParsedSchedule {
     if plan.is_some_and(|plan| due < plan) {
         let message = format!("完成期限{due}早于方案印发日期");
         warnings.push(warning("DATE_BEFORE_PLAN", message));
     }
-    ParsedSchedule {
-        due_date: Some(due),
-        ongoing,
-        warnings,
-        ..ParsedSchedule::of(ScheduleKind::Deadline)
-    }
+    ParsedSchedule { due_date: Some(due), ongoing, warnings, ..ParsedSchedule::of(ScheduleKind::Deadline) }
 }
 
 /// Recurring or ongoing work with no time expression at all; anything else is not understood.
@@ -269,10 +239,7 @@ fn undated(s: &str) -> Result<ParsedSchedule, Failure> {
     } else {
         return Err(unparsed("未识别出期限、前置政策或持续性工作"));
     };
-    Ok(ParsedSchedule {
-        ongoing: true,
-        ..ParsedSchedule::of(kind)
-    })
+    Ok(ParsedSchedule { ongoing: true, ..ParsedSchedule::of(kind) })
 }
 
 #[path = "schedule_dates.rs"]

@@ -7,14 +7,12 @@ use chrono::{Datelike, Months, NaiveDate};
 use regex::{Captures, Regex};
 
 use super::{
-    Attempt, Failure, NO_PLAN_DATE, ParseWarning, ParsedSchedule, after, dated, finish, group,
-    parse_num, re, unparsed, warning,
+    Attempt, Failure, NO_PLAN_DATE, ParseWarning, ParsedSchedule, after, dated, finish, group, parse_num, re, unparsed,
+    warning,
 };
 
-static NUMERIC_DATE: LazyLock<Regex> =
-    LazyLock::new(|| re("^([0-9]{4})[-./]([0-9]{1,2})[-./]([0-9]{1,2})日?"));
-static YEAR: LazyLock<Regex> =
-    LazyLock::new(|| re("^(?:(NUM)年|(今年|本年|当年|明年|次年|下一年|下年)|(年))"));
+static NUMERIC_DATE: LazyLock<Regex> = LazyLock::new(|| re("^([0-9]{4})[-./]([0-9]{1,2})[-./]([0-9]{1,2})日?"));
+static YEAR: LazyLock<Regex> = LazyLock::new(|| re("^(?:(NUM)年|(今年|本年|当年|明年|次年|下一年|下年)|(年))"));
 static YEAR_END: LazyLock<Regex> = LazyLock::new(|| re("^年?(?:底|末|终|内)"));
 static HALF: LazyLock<Regex> = LazyLock::new(|| re("^(上|下)半年"));
 static QUARTER: LazyLock<Regex> = LazyLock::new(|| re("^第?(NUM)季度(末|底)?"));
@@ -52,12 +50,7 @@ struct Period {
 
 impl Period {
     fn end_of(month: u32, bare: bool) -> Self {
-        Self {
-            month,
-            day: None,
-            year_end: false,
-            bare,
-        }
+        Self { month, day: None, year_end: false, bare }
     }
 }
 
@@ -75,11 +68,7 @@ pub(super) fn deadline(s: &str, plan: Option<NaiveDate>) -> Attempt {
     Some(deadline_from(first, rest, plan))
 }
 
-fn deadline_from(
-    first: Point,
-    rest: &str,
-    plan: Option<NaiveDate>,
-) -> Result<ParsedSchedule, Failure> {
+fn deadline_from(first: Point, rest: &str, plan: Option<NaiveDate>) -> Result<ParsedSchedule, Failure> {
     check_unambiguous(&first)?;
     let (end, rest) = match RANGE.find(rest) {
         Some(m) => range_end(first, &rest[m.end()..])?,
@@ -126,11 +115,7 @@ fn point(s: &str) -> Option<(Point, &str)> {
     };
     let caps = SUFFIX.captures(rest)?;
     let before = group(&caps, 1).ends_with('前');
-    let point = Point {
-        year,
-        period,
-        before,
-    };
+    let point = Point { year, period, before };
     Some((point, after(rest, &caps)))
 }
 
@@ -138,10 +123,7 @@ fn point(s: &str) -> Option<(Point, &str)> {
 fn numeric_date(s: &str) -> Option<(YearSpec, Period, &str)> {
     let caps = NUMERIC_DATE.captures(s)?;
     let number = |i| parse_num(group(&caps, i));
-    let period = Period {
-        day: Some(number(3)?),
-        ..Period::end_of(number(2)?, false)
-    };
+    let period = Period { day: Some(number(3)?), ..Period::end_of(number(2)?, false) };
     Some((YearSpec::Explicit(number(1)?), period, after(s, &caps)))
 }
 
@@ -162,10 +144,7 @@ fn year_spec(s: &str) -> (YearSpec, &str) {
 
 fn period(s: &str) -> Option<(Period, &str)> {
     if let Some(caps) = YEAR_END.captures(s) {
-        let period = Period {
-            year_end: true,
-            ..Period::end_of(12, false)
-        };
+        let period = Period { year_end: true, ..Period::end_of(12, false) };
         return Some((period, after(s, &caps)));
     }
     if let Some(caps) = HALF.captures(s) {
@@ -183,34 +162,22 @@ fn period(s: &str) -> Option<(Period, &str)> {
 fn month_or_day(s: &str) -> Option<(Period, &str)> {
     let month_of = |caps: &Captures<'_>| parse_num(group(caps, 1)).filter(|m| (1..=12).contains(m));
     if let Some(caps) = DAY.captures(s) {
-        let period = Period {
-            day: Some(parse_num(group(&caps, 2))?),
-            ..Period::end_of(month_of(&caps)?, false)
-        };
+        let period = Period { day: Some(parse_num(group(&caps, 2))?), ..Period::end_of(month_of(&caps)?, false) };
         return Some((period, after(s, &caps)));
     }
     let caps = MONTH.captures(s)?;
     let month = month_of(&caps)?;
     let period = match group(&caps, 2) {
         "" => Period::end_of(month, true),
-        "上旬" => Period {
-            day: Some(10),
-            ..Period::end_of(month, false)
-        },
-        "中旬" => Period {
-            day: Some(20),
-            ..Period::end_of(month, false)
-        },
+        "上旬" => Period { day: Some(10), ..Period::end_of(month, false) },
+        "中旬" => Period { day: Some(20), ..Period::end_of(month, false) },
         _ => Period::end_of(month, false), // 底, 末, 下旬
     };
     Some((period, after(s, &caps)))
 }
 
 /// The date a point stands for, with `YEAR_ASSUMED` when the year was taken from the plan.
-fn resolve(
-    point: &Point,
-    plan: Option<NaiveDate>,
-) -> Result<(NaiveDate, Vec<ParseWarning>), Failure> {
+fn resolve(point: &Point, plan: Option<NaiveDate>) -> Result<(NaiveDate, Vec<ParseWarning>), Failure> {
     let plan_year = || plan.map(|date| date.year()).ok_or(NO_PLAN_DATE);
     let mut warnings = Vec::new();
     let year = match point.year {
@@ -218,9 +185,7 @@ fn resolve(
             i32::try_from(year).map_err(|_| unparsed("年份超出范围"))?
         }
         YearSpec::Explicit(_) => return Err(unparsed("年份超出范围")),
-        YearSpec::Relative(delta) => plan_year()?
-            .checked_add(delta)
-            .ok_or_else(|| unparsed("年份超出范围"))?,
+        YearSpec::Relative(delta) => plan_year()?.checked_add(delta).ok_or_else(|| unparsed("年份超出范围"))?,
         YearSpec::Bare | YearSpec::Absent => {
             let year = plan_year()?;
             if !point.period.year_end {
@@ -239,7 +204,5 @@ fn resolve(
 }
 
 fn month_end(year: i32, month: u32) -> Option<NaiveDate> {
-    NaiveDate::from_ymd_opt(year, month, 1)?
-        .checked_add_months(Months::new(1))?
-        .pred_opt()
+    NaiveDate::from_ymd_opt(year, month, 1)?.checked_add_months(Months::new(1))?.pred_opt()
 }

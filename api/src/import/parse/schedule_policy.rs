@@ -7,24 +7,20 @@ use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
 use regex::{Captures, Regex};
 
 use super::{
-    Attempt, Failure, NO_PLAN_DATE, ParsedSchedule, PolicyLevel, ScheduleKind, TIME_TOKEN, after,
-    dated, finish, group, parse_num, re, unparsed,
+    Attempt, Failure, NO_PLAN_DATE, ParsedSchedule, PolicyLevel, ScheduleKind, TIME_TOKEN, after, dated, finish, group,
+    parse_num, re, unparsed,
 };
 
 /// `待国家和省相关意见出台后`: levels, then words, a verb, words, `后`.
 static POLICY: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        "^(?:待|等|在)?((?:国家|中央|国务院|省|市)(?:(?:和|及|与|、|或)(?:国家|中央|国务院|省|市))*)\
-        ([^,;]{0,20}?)(?:出台|印发|下发|颁布|发布|公布|制定)([^,;]{0,10}?)(?:以后|之后|后)",
-    )
+    re("^(?:待|等|在)?((?:国家|中央|国务院|省|市)(?:(?:和|及|与|、|或)(?:国家|中央|国务院|省|市))*)\
+        ([^,;]{0,20}?)(?:出台|印发|下发|颁布|发布|公布|制定)([^,;]{0,10}?)(?:以后|之后|后)")
 });
 static LEVEL: LazyLock<Regex> = LazyLock::new(|| re("国家|中央|国务院|省|市"));
-static JOINED_LEVEL: LazyLock<Regex> =
-    LazyLock::new(|| re("(?:和|及|与|、)(?:国家|中央|国务院|省|市)"));
+static JOINED_LEVEL: LazyLock<Regex> = LazyLock::new(|| re("(?:和|及|与|、)(?:国家|中央|国务院|省|市)"));
 /// `3个月内`, `30个工作日内`, `半年内`.
-static OFFSET: LazyLock<Regex> = LazyLock::new(|| {
-    re("^(?:在|于)?(?:(NUM)(个月|个工作日|工作日|个星期|星期|周|天|日|年)|半年)(?:以内|之内|内)")
-});
+static OFFSET: LazyLock<Regex> =
+    LazyLock::new(|| re("^(?:在|于)?(?:(NUM)(个月|个工作日|工作日|个星期|星期|周|天|日|年)|半年)(?:以内|之内|内)"));
 
 pub(super) fn after_policy(s: &str) -> Attempt {
     let caps = POLICY.captures(s)?;
@@ -40,11 +36,8 @@ fn policy_schedule(caps: &Captures<'_>, rest: &str) -> Result<ParsedSchedule, Fa
         return Err(unparsed("等待的是几项政策之一(或),无法确定"));
     }
     let joined = words.iter().flat_map(|w| JOINED_LEVEL.find_iter(w));
-    let mut waiting_for: Vec<PolicyLevel> = LEVEL
-        .find_iter(levels)
-        .chain(joined)
-        .filter_map(|m| level_of(m.as_str()))
-        .collect();
+    let mut waiting_for: Vec<PolicyLevel> =
+        LEVEL.find_iter(levels).chain(joined).filter_map(|m| level_of(m.as_str())).collect();
     waiting_for.sort_unstable();
     waiting_for.dedup();
     let mut parsed = ParsedSchedule::of(ScheduleKind::AfterPolicy);
@@ -142,9 +135,5 @@ pub(super) fn add_working_days(from: NaiveDate, n: i64) -> Option<NaiveDate> {
 }
 
 fn shift_days(date: NaiveDate, days: u64, back: bool) -> Option<NaiveDate> {
-    if back {
-        date.checked_sub_days(Days::new(days))
-    } else {
-        date.checked_add_days(Days::new(days))
-    }
+    if back { date.checked_sub_days(Days::new(days)) } else { date.checked_add_days(Days::new(days)) }
 }

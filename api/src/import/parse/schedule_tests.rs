@@ -31,51 +31,21 @@ struct Expected {
 }
 
 const fn policy(waiting_for: &'static [PolicyLevel], months: Option<i32>) -> Expected {
-    Expected {
-        kind: AfterPolicy,
-        due: None,
-        ongoing: false,
-        waiting_for,
-        months,
-    }
+    Expected { kind: AfterPolicy, due: None, ongoing: false, waiting_for, months }
 }
 
 const fn undated(kind: ScheduleKind) -> Expected {
-    Expected {
-        kind,
-        due: None,
-        ongoing: true,
-        waiting_for: &[],
-        months: None,
-    }
+    Expected { kind, due: None, ongoing: true, waiting_for: &[], months: None }
 }
 
 fn due(y: i32, m: u32, d: u32, ongoing: bool) -> Expected {
-    Expected {
-        kind: Deadline,
-        due: Some(ymd(y, m, d)),
-        ongoing,
-        waiting_for: &[],
-        months: None,
-    }
+    Expected { kind: Deadline, due: Some(ymd(y, m, d)), ongoing, waiting_for: &[], months: None }
 }
 
 fn check(text: &str, expected: &Expected) {
     let parsed = parse_schedule(text, plan());
-    let got = (
-        parsed.kind,
-        parsed.due_date,
-        parsed.ongoing,
-        parsed.waiting_for.as_slice(),
-        parsed.offset_months,
-    );
-    let want = (
-        expected.kind,
-        expected.due,
-        expected.ongoing,
-        expected.waiting_for,
-        expected.months,
-    );
+    let got = (parsed.kind, parsed.due_date, parsed.ongoing, parsed.waiting_for.as_slice(), parsed.offset_months);
+    let want = (expected.kind, expected.due, expected.ongoing, expected.waiting_for, expected.months);
     assert_eq!(got, want, "{text}");
     assert_eq!(parsed.offset_days, None, "{text}");
     assert!(parsed.warnings.is_empty(), "{text}: {:?}", parsed.warnings);
@@ -91,10 +61,7 @@ fn all_26_reference_schedules_are_classified() {
         ("2014年底前落实并持续实施", due(2014, 12, 31, true)),
         ("持续实施", undated(Ongoing)),
         ("省出台文件后完成", policy(&[P], None)),
-        (
-            "2015年底前基本完成全县低保信息操作系统本地化项目建设",
-            due(2015, 12, 31, false),
-        ),
+        ("2015年底前基本完成全县低保信息操作系统本地化项目建设", due(2015, 12, 31, false)),
         ("2015年6月底前出台", due(2015, 6, 30, false)),
         ("省政策出台后6个月内完成", policy(&[P], Some(6))),
         ("逐年落实", undated(Recurring)),
@@ -111,10 +78,7 @@ fn all_26_reference_schedules_are_classified() {
         ("国家和省相关意见出台后完成", policy(&[N, P], None)),
         ("持续实施", undated(Ongoing)),
         ("按时落实并持续实施核对工作", undated(Ongoing)),
-        (
-            "2015年6月底前出台相关规定并逐步推行",
-            due(2015, 6, 30, true),
-        ),
+        ("2015年6月底前出台相关规定并逐步推行", due(2015, 6, 30, true)),
         ("持续实施", undated(Ongoing)),
     ];
     for (text, expected) in &table {
@@ -175,10 +139,7 @@ fn a_missing_year_takes_the_plans_and_says_so() {
     for text in ["年9月底前", "9月底前完成", "三季度", "上半年"] {
         let parsed = parse_schedule(text, Some(ymd(2018, 3, 1)));
         assert_eq!(parsed.kind, Deadline, "{text}");
-        assert_eq!(
-            parsed.due_date.map(|d| d.format("%Y").to_string()),
-            Some("2018".into())
-        );
+        assert_eq!(parsed.due_date.map(|d| d.format("%Y").to_string()), Some("2018".into()));
         assert_eq!(codes(&parsed), ["YEAR_ASSUMED"], "{text}");
     }
     let parsed = parse_schedule("年9月底前", Some(ymd(2018, 3, 1)));
@@ -217,10 +178,7 @@ fn what_is_not_understood_is_unparsed_never_guessed() {
     ];
     for text in texts {
         let parsed = parse_schedule(text, plan());
-        let empty = ParsedSchedule {
-            warnings: parsed.warnings.clone(),
-            ..super::ParsedSchedule::of(Unparsed)
-        };
+        let empty = ParsedSchedule { warnings: parsed.warnings.clone(), ..super::ParsedSchedule::of(Unparsed) };
         assert_eq!(parsed, empty, "{text}");
         assert_eq!(codes(&parsed), ["SCHEDULE_UNPARSED"], "{text}");
         assert_eq!(parsed.warnings[0].line, None);
@@ -246,27 +204,12 @@ fn due_after_policy_adds_months_then_working_days() {
     assert_eq!(due_after_policy(issued, Some(6), None), ymd(2016, 2, 29));
     assert_eq!(due_after_policy(issued, Some(3), None), ymd(2015, 11, 30));
     // Friday 2015-09-04 + 1 working day is Monday 2015-09-07.
-    assert_eq!(
-        due_after_policy(ymd(2015, 9, 4), None, Some(1)),
-        ymd(2015, 9, 7)
-    );
+    assert_eq!(due_after_policy(ymd(2015, 9, 4), None, Some(1)), ymd(2015, 9, 7));
     // Saturday + 5 working days is the next Friday.
-    assert_eq!(
-        due_after_policy(ymd(2015, 9, 5), None, Some(5)),
-        ymd(2015, 9, 11)
-    );
-    assert_eq!(
-        due_after_policy(ymd(2015, 9, 7), None, Some(-1)),
-        ymd(2015, 9, 4)
-    );
-    assert_eq!(
-        due_after_policy(issued, Some(i32::MAX), None),
-        NaiveDate::MAX
-    );
-    assert_eq!(
-        due_after_policy(issued, None, Some(i32::MIN)),
-        NaiveDate::MIN
-    );
+    assert_eq!(due_after_policy(ymd(2015, 9, 5), None, Some(5)), ymd(2015, 9, 11));
+    assert_eq!(due_after_policy(ymd(2015, 9, 7), None, Some(-1)), ymd(2015, 9, 4));
+    assert_eq!(due_after_policy(issued, Some(i32::MAX), None), NaiveDate::MAX);
+    assert_eq!(due_after_policy(issued, None, Some(i32::MIN)), NaiveDate::MIN);
 }
 
 const FRAGMENTS: &[&str] = &[

@@ -34,8 +34,7 @@ static LABEL: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Verbs that end a clause such as `县民政局牵头` or `县财政局配合`.
-static VERB: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"牵头|负责|配合|参与|协办|协助|协同").expect("valid"));
+static VERB: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"牵头|负责|配合|参与|协办|协助|协同").expect("valid"));
 
 /// One label found in a text, with the value that follows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,9 +61,7 @@ fn label_kind(name: &str) -> LabelKind {
         }
         "责任单位" | "责任部门" | "负责单位" | "承办单位" => LabelKind::Responsible,
         "落实措施" | "工作措施" | "具体措施" => LabelKind::Measures,
-        n if n.starts_with("时") || n.starts_with("完") || n.starts_with("进") => {
-            LabelKind::Schedule
-        }
+        n if n.starts_with("时") || n.starts_with("完") || n.starts_with("进") => LabelKind::Schedule,
         _ => LabelKind::Supporting,
     }
 }
@@ -77,10 +74,7 @@ pub fn find_labels(text: &str) -> Vec<Label> {
         let (Some(whole), Some(name)) = (caps.get(0), caps.get(1)) else {
             continue;
         };
-        let next = hits
-            .get(i + 1)
-            .and_then(|c| c.get(0))
-            .map_or(text.len(), |m| m.start());
+        let next = hits.get(i + 1).and_then(|c| c.get(0)).map_or(text.len(), |m| m.start());
         let rest = &text[whole.end()..next];
         let cut = rest.find(['\n', '。', ';']).unwrap_or(rest.len());
         let value = rest[..cut].trim().trim_end_matches([';', ',', ')']).trim();
@@ -126,18 +120,8 @@ fn is_close(c: char) -> bool {
 /// Whether a bracket's content is a rule about the list rather than a unit, e.g.
 /// `县政府部门中列在首位的为牵头部门,有关部门按职责分工负责,下同`.
 pub fn is_rule_note(content: &str) -> bool {
-    const MARKS: [&str; 10] = [
-        "牵头",
-        "首位",
-        "下同",
-        "按职责",
-        "分工负责",
-        "排名第一",
-        "排在第一",
-        "第一位",
-        "主责",
-        "主办",
-    ];
+    const MARKS: [&str; 10] =
+        ["牵头", "首位", "下同", "按职责", "分工负责", "排名第一", "排在第一", "第一位", "主责", "主办"];
     MARKS.iter().any(|m| content.contains(m))
 }
 
@@ -177,9 +161,8 @@ fn split_raw(cell: &str) -> Vec<&str> {
 /// Trims punctuation and a trailing `等`/`等部门`/`等单位` from one name.
 fn tidy_name(part: &str) -> String {
     let name = strip_rule_notes(part);
-    let name = name.trim().trim_matches(|c: char| {
-        c.is_whitespace() || matches!(c, '。' | ':' | '：' | '.' | '"' | '“' | '”')
-    });
+    let name =
+        name.trim().trim_matches(|c: char| c.is_whitespace() || matches!(c, '。' | ':' | '：' | '.' | '"' | '“' | '”'));
     let name = name.strip_prefix('由').unwrap_or(name);
     for suffix in ["等有关部门", "等部门", "等单位", "等"] {
         if let Some(stripped) = name.strip_suffix(suffix)
@@ -194,19 +177,12 @@ fn tidy_name(part: &str) -> String {
 /// Splits a units cell on `、`, `,`, `，`, `;` — never inside brackets (`各县(市、区)政府` is one name) — trims,
 /// and drops rule notes such as `(县政府部门中列在首位的为牵头部门,有关部门按职责分工负责,下同)`.
 pub fn split_units(cell: &str) -> Vec<String> {
-    split_raw(cell)
-        .into_iter()
-        .map(tidy_name)
-        .filter(|name| !name.is_empty())
-        .collect()
+    split_raw(cell).into_iter().map(tidy_name).filter(|name| !name.is_empty()).collect()
 }
 
 /// Matching key for a unit name: simplified script, half-width brackets, no whitespace.
 pub fn normalize_name(name: &str) -> String {
-    fold_width(&to_simplified(name))
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect()
+    fold_width(&to_simplified(name)).chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 /// Reads who leads from one units cell or units parenthesis (without the outer brackets).
@@ -238,10 +214,7 @@ fn assemble(leads: Vec<String>, supporting: Vec<String>, listed: Vec<String>) ->
             rest.push(name);
         }
     }
-    Some(UnitSpec::Explicit {
-        leads: dedupe(leads),
-        supporting: rest,
-    })
+    Some(UnitSpec::Explicit { leads: dedupe(leads), supporting: rest })
 }
 
 fn dedupe(names: Vec<String>) -> Vec<String> {
@@ -320,15 +293,7 @@ fn clause_spec(cell: &str) -> Option<UnitSpec> {
 fn trim_clause(clause: &str) -> &str {
     let mut clause = clause.trim_matches(|c: char| c.is_whitespace() || ",;。、".contains(c));
     clause = clause.strip_prefix('由').unwrap_or(clause);
-    for suffix in [
-        "按照职责分工",
-        "按职责分工",
-        "按职责",
-        "分别",
-        "共同",
-        "具体",
-        "组织",
-    ] {
+    for suffix in ["按照职责分工", "按职责分工", "按职责", "分别", "共同", "具体", "组织"] {
         clause = clause.strip_suffix(suffix).unwrap_or(clause);
     }
     clause
@@ -347,13 +312,7 @@ mod tests {
     fn splits_on_all_separators_and_keeps_brackets() {
         assert_eq!(
             split_units("县民政局、县财政局,各县(市、区)政府;县统计局，县卫生局"),
-            names(&[
-                "县民政局",
-                "县财政局",
-                "各县(市、区)政府",
-                "县统计局",
-                "县卫生局"
-            ])
+            names(&["县民政局", "县财政局", "各县(市、区)政府", "县统计局", "县卫生局"])
         );
     }
 
@@ -362,13 +321,7 @@ mod tests {
         let cell = "县民政局、县发展改革委、县财政局、县政府其他有关部门,各镇人民政府(县政府部门中列在首位的为牵头部门,有关部门按职责分工负责,下同)";
         assert_eq!(
             split_units(cell),
-            names(&[
-                "县民政局",
-                "县发展改革委",
-                "县财政局",
-                "县政府其他有关部门",
-                "各镇人民政府"
-            ])
+            names(&["县民政局", "县发展改革委", "县财政局", "县政府其他有关部门", "各镇人民政府"])
         );
     }
 
@@ -384,18 +337,11 @@ mod tests {
         assert_eq!(
             spec,
             Some(UnitSpec::Explicit {
-                leads: names(&["县民政局"]),
-                supporting: names(&["县财政局", "县统计局"])
+                leads: names(&["县民政局"]), supporting: names(&["县财政局", "县统计局"])
             })
         );
         let spec = parse_units_cell("牵头单位:县民政局,配合单位:县财政局");
-        assert_eq!(
-            spec,
-            Some(UnitSpec::Explicit {
-                leads: names(&["县民政局"]),
-                supporting: names(&["县财政局"])
-            })
-        );
+        assert_eq!(spec, Some(UnitSpec::Explicit { leads: names(&["县民政局"]), supporting: names(&["县财政局"]) }));
     }
 
     #[test]
@@ -403,12 +349,8 @@ mod tests {
         let marked = parse_units_cell("县民政局(牵头)、县财政局");
         let clause = parse_units_cell("县民政局、县卫生局牵头,县财政局负责");
         let with = parse_units_cell("由县民政局会同县财政局、县统计局负责");
-        let expect = |leads: &[&str], sup: &[&str]| {
-            Some(UnitSpec::Explicit {
-                leads: names(leads),
-                supporting: names(sup),
-            })
-        };
+        let expect =
+            |leads: &[&str], sup: &[&str]| Some(UnitSpec::Explicit { leads: names(leads), supporting: names(sup) });
         assert_eq!(marked, expect(&["县民政局"], &["县财政局"]));
         assert_eq!(clause, expect(&["县民政局", "县卫生局"], &["县财政局"]));
         assert_eq!(with, expect(&["县民政局"], &["县财政局", "县统计局"]));
@@ -423,14 +365,7 @@ mod tests {
         let spec = parse_units_cell(
             "县民政局、县政府其他有关部门,各镇人民政府(县政府部门中列在首位的为牵头部门,有关部门按职责分工负责,下同)",
         );
-        assert_eq!(
-            spec,
-            Some(UnitSpec::Listed(names(&[
-                "县民政局",
-                "县政府其他有关部门",
-                "各镇人民政府"
-            ])))
-        );
+        assert_eq!(spec, Some(UnitSpec::Listed(names(&["县民政局", "县政府其他有关部门", "各镇人民政府"]))));
         assert_eq!(parse_units_cell(" 、, "), None);
     }
 

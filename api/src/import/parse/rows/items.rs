@@ -1,21 +1,16 @@
 //! Numbered items whose units come in a parenthesis, on label lines or in a `由X会同Y负责` clause.
 
-use super::{RawTask, RowsOutcome, UnitSpec, warning};
 use super::super::notice::chinese_number;
 use super::super::units::{find_labels, parse_units_cell, split_units};
-use super::table::*;
 use super::space::is_footer;
+use super::table::*;
+use super::{RawTask, RowsOutcome, UnitSpec, warning};
 use regex::Regex;
 use std::sync::LazyLock;
 
 /// Label values of one kind in a text, joined.
 pub(super) fn label_text(text: &str, kind: super::super::units::LabelKind) -> String {
-    find_labels(text)
-        .into_iter()
-        .filter(|l| l.kind == kind)
-        .map(|l| l.value)
-        .collect::<Vec<_>>()
-        .join(";")
+    find_labels(text).into_iter().filter(|l| l.kind == kind).map(|l| l.value).collect::<Vec<_>>().join(";")
 }
 
 /// How a numbered item is marked.
@@ -79,21 +74,10 @@ pub(super) fn parse_marker(text: &str) -> Option<(Style, i32, usize)> {
         }
         return Some((style, text[..digits].parse().ok()?, digits + mark));
     }
-    let cn: usize = text
-        .chars()
-        .take_while(|c| is_cn_digit(*c))
-        .take(4)
-        .map(char::len_utf8)
-        .sum();
+    let cn: usize = text.chars().take_while(|c| is_cn_digit(*c)).take(4).map(char::len_utf8).sum();
     let rest = text.get(cn..)?;
     (cn > 0 && rest.starts_with('、'))
-        .then(|| {
-            Some((
-                Style::CnComma,
-                chinese_number(&text[..cn])?,
-                cn + '、'.len_utf8(),
-            ))
-        })
+        .then(|| Some((Style::CnComma, chinese_number(&text[..cn])?, cn + '、'.len_utf8())))
         .flatten()
 }
 
@@ -114,15 +98,8 @@ pub(super) fn pieces(text: &str) -> Vec<Piece<'_>> {
     for (index, line) in text.split('\n').enumerate() {
         let (mut start, mut depth, mut prev) = (0, 0usize, None);
         for (i, c) in line.char_indices() {
-            if depth == 0
-                && i > start
-                && boundary_before(prev)
-                && parse_marker(&line[i..]).is_some()
-            {
-                out.push(Piece {
-                    line: index + 1,
-                    text: &line[start..i],
-                });
+            if depth == 0 && i > start && boundary_before(prev) && parse_marker(&line[i..]).is_some() {
+                out.push(Piece { line: index + 1, text: &line[start..i] });
                 start = i;
             }
             depth = match c {
@@ -132,10 +109,7 @@ pub(super) fn pieces(text: &str) -> Vec<Piece<'_>> {
             };
             prev = Some(c);
         }
-        out.push(Piece {
-            line: index + 1,
-            text: &line[start..],
-        });
+        out.push(Piece { line: index + 1, text: &line[start..] });
     }
     out
 }
@@ -164,32 +138,17 @@ pub(super) fn find_marks(pieces: &[Piece<'_>]) -> Vec<Mark> {
             let trimmed = p.text.trim_start();
             let (style, seq, len) = parse_marker(trimmed)?;
             let body_start = p.text.len() - trimmed.len() + len;
-            Some(Mark {
-                piece,
-                style,
-                seq,
-                body_start,
-            })
+            Some(Mark { piece, style, seq, body_start })
         })
         .collect()
 }
 
 /// Items of one style: each runs to the next mark of the same or a higher level, or `end`.
-pub(super) fn items_of(
-    style: Style,
-    marks: &[Mark],
-    order: &[Style],
-    pieces: &[Piece<'_>],
-    end: usize,
-) -> Vec<Item> {
+pub(super) fn items_of(style: Style, marks: &[Mark], order: &[Style], pieces: &[Piece<'_>], end: usize) -> Vec<Item> {
     let rank = |s: Style| order.iter().position(|o| *o == s).unwrap_or(usize::MAX);
     let mut items = Vec::new();
     for (k, mark) in marks.iter().enumerate().filter(|(_, m)| m.style == style) {
-        let next = marks[k + 1..]
-            .iter()
-            .find(|m| rank(m.style) <= rank(style))
-            .map_or(end, |m| m.piece)
-            .min(end);
+        let next = marks[k + 1..].iter().find(|m| rank(m.style) <= rank(style)).map_or(end, |m| m.piece).min(end);
         let first = &pieces[mark.piece];
         let mut text = first.text[mark.body_start..].to_string();
         for piece in pieces.get(mark.piece + 1..next).unwrap_or_default() {
@@ -197,12 +156,7 @@ pub(super) fn items_of(
             text.push_str(piece.text);
         }
         let has_units = item_units(&text).is_some();
-        items.push(Item {
-            seq: mark.seq,
-            line: first.line,
-            text,
-            has_units,
-        });
+        items.push(Item { seq: mark.seq, line: first.line, text, has_units });
     }
     items
 }
@@ -212,9 +166,7 @@ pub(super) fn parse_items(text: &str) -> RowsOutcome {
     let pieces = pieces(text);
     let marks = find_marks(&pieces);
     let first = marks.first().map_or(0, |m| m.piece);
-    let end = (first..pieces.len())
-        .find(|&i| is_footer(pieces[i].text))
-        .unwrap_or(pieces.len());
+    let end = (first..pieces.len()).find(|&i| is_footer(pieces[i].text)).unwrap_or(pieces.len());
     let mut order: Vec<Style> = Vec::new();
     for mark in marks.iter().filter(|m| m.piece < end) {
         if !order.contains(&mark.style) {
@@ -227,11 +179,7 @@ pub(super) fn parse_items(text: &str) -> RowsOutcome {
         .map(|(rank, s)| (rank, items_of(*s, &marks, &order, &pieces, end)))
         .max_by_key(|(rank, items)| {
             let with = items.iter().filter(|i| i.has_units).count();
-            (
-                with,
-                with * 1000 / items.len().max(1),
-                std::cmp::Reverse(*rank),
-            )
+            (with, with * 1000 / items.len().max(1), std::cmp::Reverse(*rank))
         })
         .map(|(_, items)| items)
         .unwrap_or_default();
@@ -265,21 +213,13 @@ pub(super) fn item_task(item: &Item) -> RawTask {
         body.replace_range(label.span.clone(), "");
     }
     let mut lines = body.split('\n').map(str::trim).filter(|l| !l.is_empty());
-    let title = lines
-        .next()
-        .unwrap_or_default()
-        .trim_end_matches(['。', ';', ',', ':', ' '])
-        .to_string();
+    let title = lines.next().unwrap_or_default().trim_end_matches(['。', ';', ',', ':', ' ']).to_string();
     let rest: Vec<&str> = lines.collect();
     let labelled_measures = label_text(text, super::super::units::LabelKind::Measures);
     RawTask {
         seq: item.seq,
         title,
-        measures: if labelled_measures.is_empty() {
-            rest.join("\n")
-        } else {
-            labelled_measures
-        },
+        measures: if labelled_measures.is_empty() { rest.join("\n") } else { labelled_measures },
         units,
         schedule: label_text(text, super::super::units::LabelKind::Schedule),
         line: item.line,
@@ -303,35 +243,26 @@ pub(super) fn item_units(text: &str) -> Option<(usize, UnitSpec)> {
 /// The last bracket group whose content reads as units.
 pub(super) fn units_paren(text: &str) -> Option<(usize, UnitSpec)> {
     const NOTES: [&str; 6] = ["下同", "首位", "第一位", "排名第一", "排在第一", "列在"];
-    super::super::units::bracket_groups(text)
-        .into_iter()
-        .rev()
-        .find_map(|group| {
-            let inner = text.get(group.clone())?;
-            let open = inner.chars().next()?.len_utf8();
-            let close = inner.chars().next_back()?.len_utf8();
-            let content = inner.get(open..inner.len().checked_sub(close)?)?;
-            if NOTES.iter().any(|n| content.contains(n)) {
-                return None;
-            }
-            let spec = parse_units_cell(content)?;
-            match &spec {
-                UnitSpec::Explicit { .. } => Some((group.start, spec)),
-                UnitSpec::Listed(names) => names
-                    .iter()
-                    .all(|n| looks_like_unit(n))
-                    .then_some((group.start, spec)),
-            }
-        })
+    super::super::units::bracket_groups(text).into_iter().rev().find_map(|group| {
+        let inner = text.get(group.clone())?;
+        let open = inner.chars().next()?.len_utf8();
+        let close = inner.chars().next_back()?.len_utf8();
+        let content = inner.get(open..inner.len().checked_sub(close)?)?;
+        if NOTES.iter().any(|n| content.contains(n)) {
+            return None;
+        }
+        let spec = parse_units_cell(content)?;
+        match &spec {
+            UnitSpec::Explicit { .. } => Some((group.start, spec)),
+            UnitSpec::Listed(names) => names.iter().all(|n| looks_like_unit(n)).then_some((group.start, spec)),
+        }
+    })
 }
 
 /// Whether a name ends like a government unit (`…局`, `…委`, `…办`, `…部门`, `…中心` …).
 pub(super) fn looks_like_unit(name: &str) -> bool {
     name.chars().count() >= 2
-        && name
-            .chars()
-            .next_back()
-            .is_some_and(|c| "局委办府院会社行队所部室处厅站团馆署组台厂校心司联".contains(c))
+        && name.chars().next_back().is_some_and(|c| "局委办府院会社行队所部室处厅站团馆署组台厂校心司联".contains(c))
         || name.ends_with("单位")
 }
 
@@ -349,4 +280,3 @@ pub(super) fn by_clause(text: &str) -> Option<(usize, UnitSpec)> {
         .then(|| Some((caps.get(0)?.start(), UnitSpec::Listed(names))))
         .flatten()
 }
-

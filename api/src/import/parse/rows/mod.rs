@@ -67,7 +67,6 @@ static NO_LEAD_RULE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid pattern")
 });
 
-
 /// Finds the plan's task rows in cleaned text (see the module docs for the layouts).
 pub fn parse_rows(cleaned: &str) -> RowsOutcome {
     let mut outcome = pipe::parse_pipe_table(cleaned)
@@ -76,10 +75,7 @@ pub fn parse_rows(cleaned: &str) -> RowsOutcome {
     if NO_LEAD_RULE.is_match(cleaned) {
         for task in &mut outcome.tasks {
             if let UnitSpec::Listed(units) = &task.units {
-                task.units = UnitSpec::Explicit {
-                    leads: units.clone(),
-                    supporting: Vec::new(),
-                };
+                task.units = UnitSpec::Explicit { leads: units.clone(), supporting: Vec::new() };
             }
         }
     }
@@ -88,11 +84,7 @@ pub fn parse_rows(cleaned: &str) -> RowsOutcome {
 }
 
 pub(super) fn warning(line: usize, code: &'static str, message: String) -> ParseWarning {
-    ParseWarning {
-        line: Some(line),
-        code,
-        message,
-    }
+    ParseWarning { line: Some(line), code, message }
 }
 
 /// Warns about sequence numbers that skip, repeat or go backwards.
@@ -111,7 +103,6 @@ fn check_seqs(tasks: &[RawTask], warnings: &mut Vec<ParseWarning>) {
         expected = task.seq.saturating_add(1);
     }
 }
-
 
 #[cfg(test)]
 mod tests;

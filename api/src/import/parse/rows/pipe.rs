@@ -5,9 +5,7 @@ use super::table::*;
 use regex::Regex;
 use std::sync::LazyLock;
 
-pub(super) static PIPE_HEADER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"序\s*号\s*\|").expect("valid pattern"));
-
+pub(super) static PIPE_HEADER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"序\s*号\s*\|").expect("valid pattern"));
 
 /// A pipe-table cell and the line its text starts on.
 pub(super) struct Cell {
@@ -24,10 +22,7 @@ pub(super) fn pipe_cells(text: &str, start: usize) -> Vec<Cell> {
     for piece in pieces.iter().take(pieces.len().saturating_sub(1)) {
         let lead = piece.len() - piece.trim_start().len();
         let text_line = line + piece[..lead].matches('\n').count();
-        cells.push(Cell {
-            text: piece.trim().to_string(),
-            line: text_line,
-        });
+        cells.push(Cell { text: piece.trim().to_string(), line: text_line });
         line += piece.matches('\n').count();
     }
     cells
@@ -35,16 +30,12 @@ pub(super) fn pipe_cells(text: &str, start: usize) -> Vec<Cell> {
 
 pub(super) fn is_header_cell(cell: &str) -> bool {
     let compact = compact(cell);
-    compact.chars().count() <= 8
-        && seq_number(&compact).is_none()
-        && !header_columns(&compact).is_empty()
+    compact.chars().count() <= 8 && seq_number(&compact).is_none() && !header_columns(&compact).is_empty()
 }
 
 /// Reads a (repeated) header row starting at `at`: its columns and the index after it.
 pub(super) fn read_pipe_header(cells: &[Cell], at: usize) -> (Vec<Column>, usize) {
-    let end = (at + 1..cells.len())
-        .find(|&j| !is_header_cell(&cells[j].text))
-        .unwrap_or(cells.len());
+    let end = (at + 1..cells.len()).find(|&j| !is_header_cell(&cells[j].text)).unwrap_or(cells.len());
     let header: String = cells[at..end].iter().map(|c| compact(&c.text)).collect();
     (header_columns(&header), end)
 }
@@ -64,17 +55,11 @@ pub(super) fn parse_pipe_table(text: &str) -> Option<RowsOutcome> {
             continue;
         }
         let wanted = columns.len().saturating_sub(1);
-        let starts_row = seq_number(&cell.text).filter(|&seq| {
-            row.as_ref()
-                .is_none_or(|r| r.cells.len() >= wanted || seq == r.seq.saturating_add(1))
-        });
+        let starts_row = seq_number(&cell.text)
+            .filter(|&seq| row.as_ref().is_none_or(|r| r.cells.len() >= wanted || seq == r.seq.saturating_add(1)));
         match (starts_row, row.as_mut()) {
             (Some(seq), _) => {
-                let new = Row {
-                    seq,
-                    line: cell.line,
-                    cells: Vec::new(),
-                };
+                let new = Row { seq, line: cell.line, cells: Vec::new() };
                 if let Some(done) = row.replace(new) {
                     tasks.push(finish_row(done, &columns, &mut warnings));
                 }
@@ -88,4 +73,3 @@ pub(super) fn parse_pipe_table(text: &str) -> Option<RowsOutcome> {
     }
     Some(RowsOutcome { tasks, warnings })
 }
-

@@ -35,10 +35,7 @@ pub(super) fn distribute(data_columns: &[Column], tokens: &[&str]) -> Vec<String
 /// A table whose cells are separated by spaces, with a spaced header.
 pub(super) fn parse_space_table(text: &str) -> Option<RowsOutcome> {
     let lines: Vec<&str> = text.split('\n').collect();
-    let (header_at, columns) = lines
-        .iter()
-        .enumerate()
-        .find_map(|(i, l)| space_header(l).map(|c| (i, c)))?;
+    let (header_at, columns) = lines.iter().enumerate().find_map(|(i, l)| space_header(l).map(|c| (i, c)))?;
     let data_columns = columns.get(1..).unwrap_or_default();
     let (mut tasks, mut warnings) = (Vec::new(), Vec::new());
     let mut rows: Vec<(i32, usize, Vec<&str>)> = Vec::new();
@@ -67,4 +64,3 @@ pub(super) fn parse_space_table(text: &str) -> Option<RowsOutcome> {
 pub(super) fn is_footer(line: &str) -> bool {
     FOOTER.is_match(line)
 }
-

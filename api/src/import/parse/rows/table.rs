@@ -1,9 +1,9 @@
 //! What table layouts share: columns named by header words, rows collected cell by cell.
 
-use super::{RawTask, UnitSpec, warning};
 use super::super::ParseWarning;
 use super::super::notice::chinese_number;
 use super::super::units::{parse_units_cell, split_units};
+use super::{RawTask, UnitSpec, warning};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -66,21 +66,14 @@ pub(super) const HEADER_WORDS: &[(&str, Column)] = &[
 ];
 
 /// The columns of the reference plan, used when a pipe table has no header.
-pub(super) const DEFAULT_COLUMNS: [Column; 5] = [
-    Column::Seq,
-    Column::Title,
-    Column::Measures,
-    Column::Units,
-    Column::Schedule,
-];
-
+pub(super) const DEFAULT_COLUMNS: [Column; 5] =
+    [Column::Seq, Column::Title, Column::Measures, Column::Units, Column::Schedule];
 
 /// Website footers and document tails that end the last row.
 pub(super) static FOOTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*(?:主办单位|承办单位:|版权所有|网站标识码|联系电话|技术支持|抄送|主题词|打印本页|关闭窗口|网站地图)|ICP备")
         .expect("valid pattern")
 });
-
 
 /// Text without any whitespace, for comparing headers like `工 作 任 务`.
 pub(super) fn compact(text: &str) -> String {
@@ -92,10 +85,7 @@ pub(super) fn header_columns(header: &str) -> Vec<Column> {
     let mut columns = Vec::new();
     let mut rest = header;
     while let Some(c) = rest.chars().next() {
-        let best = HEADER_WORDS
-            .iter()
-            .filter(|(word, _)| rest.starts_with(word))
-            .max_by_key(|(word, _)| word.len());
+        let best = HEADER_WORDS.iter().filter(|(word, _)| rest.starts_with(word)).max_by_key(|(word, _)| word.len());
         match best {
             Some((word, column)) => {
                 columns.push(*column);
@@ -164,14 +154,7 @@ impl Fields {
     }
 
     fn into_task(self, seq: i32, line: usize) -> RawTask {
-        RawTask {
-            seq,
-            units: self.units(),
-            title: self.title,
-            measures: self.measures,
-            schedule: self.schedule,
-            line,
-        }
+        RawTask { seq, units: self.units(), title: self.title, measures: self.measures, schedule: self.schedule, line }
     }
 }
 
@@ -186,21 +169,12 @@ pub(super) struct Row {
 pub(super) fn finish_row(row: Row, columns: &[Column], warnings: &mut Vec<ParseWarning>) -> RawTask {
     let wanted = columns.len().saturating_sub(1);
     if row.cells.len() < wanted {
-        let msg = format!(
-            "第 {} 行缺少单元格:应有 {wanted} 个,只有 {} 个",
-            row.seq,
-            row.cells.len()
-        );
+        let msg = format!("第 {} 行缺少单元格:应有 {wanted} 个,只有 {} 个", row.seq, row.cells.len());
         warnings.push(warning(row.line, "ROW_INCOMPLETE", msg));
     } else if row.cells.len() > wanted {
-        let msg = format!(
-            "第 {} 行多出单元格:应有 {wanted} 个,实有 {} 个",
-            row.seq,
-            row.cells.len()
-        );
+        let msg = format!("第 {} 行多出单元格:应有 {wanted} 个,实有 {} 个", row.seq, row.cells.len());
         warnings.push(warning(row.line, "ROW_EXTRA_CELLS", msg));
     }
     let data_columns = columns.get(1..).unwrap_or_default();
     Fields::from_cells(data_columns, &row.cells).into_task(row.seq, row.line)
 }
-

@@ -12,10 +12,7 @@ fn names(list: &[&str]) -> Vec<String> {
 }
 
 fn explicit(leads: &[&str], supporting: &[&str]) -> UnitSpec {
-    UnitSpec::Explicit {
-        leads: names(leads),
-        supporting: names(supporting),
-    }
+    UnitSpec::Explicit { leads: names(leads), supporting: names(supporting) }
 }
 
 fn rows_of(raw: &str) -> RowsOutcome {
@@ -32,24 +29,13 @@ fn assert_reference_tasks(outcome: &RowsOutcome) {
     let first = &outcome.tasks[0];
     assert_eq!(
         first.units,
-        UnitSpec::Listed(names(&[
-            "县民政局",
-            "县发展改革委",
-            "县财政局",
-            "县政府其他有关部门",
-            "各镇人民政府"
-        ]))
+        UnitSpec::Listed(names(&["县民政局", "县发展改革委", "县财政局", "县政府其他有关部门", "各镇人民政府"]))
     );
     assert!(first.measures.contains("医保(新农合)"));
     assert_eq!(first.schedule, "2014年12月底前落实并持续实施");
     let eleventh = &outcome.tasks[10];
-    assert_eq!(
-        eleventh.title,
-        "规划、建设自然灾害救助物资储备库,保障救助物资供应"
-    );
-    let UnitSpec::Listed(units) = &outcome.tasks[23].units else {
-        panic!("task 24 is listed")
-    };
+    assert_eq!(eleventh.title, "规划、建设自然灾害救助物资储备库,保障救助物资供应");
+    let UnitSpec::Listed(units) = &outcome.tasks[23].units else { panic!("task 24 is listed") };
     assert_eq!(units.len(), 17);
     for name in ["人民银行盘山分行", "农业银行盘山县支行", "县信用联社"] {
         assert!(units.iter().any(|u| u == name), "{name}");
@@ -81,26 +67,11 @@ fn reads_numbered_items_with_label_parentheses() {
     let outcome = rows_of(include_str!("../fixtures/layout2-paren-labels.txt"));
     assert_eq!(seqs(&outcome), vec![1, 2, 3, 4]);
     let t = &outcome.tasks;
-    assert_eq!(
-        t[0].title,
-        "压缩企业开办时间。将企业开办时间压缩至1个工作日以内"
-    );
-    assert_eq!(
-        t[0].units,
-        explicit(
-            &["县市场监管局"],
-            &["县税务局", "县公安局", "县人力资源社会保障局"]
-        )
-    );
+    assert_eq!(t[0].title, "压缩企业开办时间。将企业开办时间压缩至1个工作日以内");
+    assert_eq!(t[0].units, explicit(&["县市场监管局"], &["县税务局", "县公安局", "县人力资源社会保障局"]));
     assert_eq!(t[1].title, "推进政务服务“一网通办”");
-    assert_eq!(
-        t[1].units,
-        explicit(&["县行政审批局"], &["县大数据中心", "各乡镇人民政府"])
-    );
-    assert_eq!(
-        t[2].units,
-        explicit(&["县发展改革局", "县财政局"], &["各县(市、区)政府"])
-    );
+    assert_eq!(t[1].units, explicit(&["县行政审批局"], &["县大数据中心", "各乡镇人民政府"]));
+    assert_eq!(t[2].units, explicit(&["县发展改革局", "县财政局"], &["各县(市、区)政府"]));
     assert_eq!(t[2].schedule, "2021年6月底前");
     assert_eq!(t[3].units, explicit(&["县税务局"], &[]));
     assert!(outcome.warnings.is_empty(), "{:?}", outcome.warnings);
@@ -113,23 +84,11 @@ fn reads_label_lines() {
     let t = &outcome.tasks;
     assert_eq!(t[0].title, "实施城镇老旧小区改造");
     assert_eq!(t[0].measures, "改造老旧小区12个,惠及居民3000户。");
-    assert_eq!(
-        t[0].units,
-        explicit(
-            &["县住房城乡建设局"],
-            &["县财政局", "县发展改革局", "各镇人民政府"]
-        )
-    );
+    assert_eq!(t[0].units, explicit(&["县住房城乡建设局"], &["县财政局", "县发展改革局", "各镇人民政府"]));
     assert_eq!(t[0].schedule, "2022年11月底前");
-    assert_eq!(
-        t[1].units,
-        explicit(&["县交通运输局"], &["县财政局", "县自然资源局"])
-    );
+    assert_eq!(t[1].units, explicit(&["县交通运输局"], &["县财政局", "县自然资源局"]));
     assert_eq!(t[1].schedule, "2022年10月底前");
-    assert_eq!(
-        t[2].units,
-        explicit(&["县教育局"], &["县财政局", "县人力资源社会保障局"])
-    );
+    assert_eq!(t[2].units, explicit(&["县教育局"], &["县财政局", "县人力资源社会保障局"]));
     assert_eq!(t[2].schedule, "持续推进");
 }
 
@@ -139,14 +98,8 @@ fn responsible_units_alone_are_listed() {
     assert_eq!(seqs(&outcome), vec![1, 2, 3]);
     let t = &outcome.tasks;
     assert_eq!(t[0].title, "新建城区公办幼儿园2所");
-    assert_eq!(
-        t[0].units,
-        UnitSpec::Listed(names(&["县教育局", "县住房城乡建设局", "县财政局"]))
-    );
-    assert_eq!(
-        t[1].units,
-        UnitSpec::Listed(names(&["县水利局", "各镇人民政府"]))
-    );
+    assert_eq!(t[0].units, UnitSpec::Listed(names(&["县教育局", "县住房城乡建设局", "县财政局"])));
+    assert_eq!(t[1].units, UnitSpec::Listed(names(&["县水利局", "各镇人民政府"])));
     assert_eq!(t[1].schedule, "年底前");
     assert_eq!(t[2].units, UnitSpec::Listed(names(&["县卫生健康局"])));
 }
@@ -156,14 +109,8 @@ fn the_no_lead_rule_makes_every_responsible_unit_a_lead() {
     let outcome = rows_of(include_str!("../fixtures/layout4-rule.txt"));
     assert_eq!(seqs(&outcome), vec![1, 2]);
     let t = &outcome.tasks;
-    assert_eq!(
-        t[0].units,
-        explicit(&["县教育局", "县住房城乡建设局", "县财政局"], &[])
-    );
-    assert_eq!(
-        t[1].units,
-        explicit(&["县水利局"], &["县财政局", "各镇人民政府"])
-    );
+    assert_eq!(t[0].units, explicit(&["县教育局", "县住房城乡建设局", "县财政局"], &[]));
+    assert_eq!(t[1].units, explicit(&["县水利局"], &["县财政局", "各镇人民政府"]));
 }
 
 #[test]
@@ -172,19 +119,10 @@ fn reads_inline_leads_and_by_clauses() {
     assert_eq!(seqs(&outcome), vec![1, 2, 3, 4]);
     let t = &outcome.tasks;
     assert_eq!(t[0].title, "推进高标准农田建设,新建高标准农田2万亩");
-    assert_eq!(
-        t[0].units,
-        explicit(&["县农业农村局"], &["县财政局", "县自然资源局"])
-    );
-    assert_eq!(
-        t[1].units,
-        explicit(&["县农业农村局", "县市场监管局"], &["各镇人民政府"])
-    );
+    assert_eq!(t[0].units, explicit(&["县农业农村局"], &["县财政局", "县自然资源局"]));
+    assert_eq!(t[1].units, explicit(&["县农业农村局", "县市场监管局"], &["各镇人民政府"]));
     assert_eq!(t[2].title, "开展农村生活垃圾治理");
-    assert_eq!(
-        t[2].units,
-        explicit(&["县住房城乡建设局"], &["县生态环境局", "各镇人民政府"])
-    );
+    assert_eq!(t[2].units, explicit(&["县住房城乡建设局"], &["县生态环境局", "各镇人民政府"]));
     assert_eq!(t[3].units, UnitSpec::Listed(names(&["县农业农村局"])));
 }
 
@@ -194,10 +132,7 @@ fn reads_a_whitespace_table_with_a_spaced_header() {
     assert_eq!(seqs(&outcome), vec![1, 2, 3, 4, 5]);
     let t = &outcome.tasks;
     assert_eq!(t[0].title, "建设县城污水处理厂二期工程");
-    assert_eq!(
-        t[0].units,
-        explicit(&["县住房城乡建设局"], &["县发展改革局", "县财政局"])
-    );
+    assert_eq!(t[0].units, explicit(&["县住房城乡建设局"], &["县发展改革局", "县财政局"]));
     assert_eq!(t[0].schedule, "2023年12月底前");
     assert_eq!(t[3].title, "推进政务服务“一网通办”");
     assert_eq!(t[3].units, explicit(&["县行政审批局"], &["县大数据中心"]));
@@ -214,14 +149,8 @@ fn reads_a_traditional_notice_on_one_line() {
     assert_eq!(seqs(&outcome), vec![1, 2, 3]);
     let t = &outcome.tasks;
     assert_eq!(t[0].title, "完善最低生活保障制度");
-    assert_eq!(
-        t[0].units,
-        explicit(&["县民政局"], &["县财政局", "县统计局"])
-    );
-    assert_eq!(
-        t[1].units,
-        explicit(&["县民政局", "县卫生计生局"], &["县财政局"])
-    );
+    assert_eq!(t[0].units, explicit(&["县民政局"], &["县财政局", "县统计局"]));
+    assert_eq!(t[1].units, explicit(&["县民政局", "县卫生计生局"], &["县财政局"]));
     assert_eq!(t[1].schedule, "2015年6月底前");
     assert_eq!(t[2].units, explicit(&["县民政局"], &["各镇人民政府"]));
     let simplified = rows_of(&super::super::clean::to_simplified(raw));
@@ -234,14 +163,7 @@ fn warns_about_sequence_gaps_repeats_and_missing_cells() {
     let outcome = parse_rows(text);
     assert_eq!(seqs(&outcome), vec![1, 3, 3, 4]);
     let codes: Vec<_> = outcome.warnings.iter().map(|w| (w.code, w.line)).collect();
-    assert_eq!(
-        codes,
-        vec![
-            ("ROW_INCOMPLETE", Some(5)),
-            ("SEQ_GAP", Some(3)),
-            ("SEQ_DUPLICATE", Some(4))
-        ]
-    );
+    assert_eq!(codes, vec![("ROW_INCOMPLETE", Some(5)), ("SEQ_GAP", Some(3)), ("SEQ_DUPLICATE", Some(4))]);
 }
 
 #[test]
