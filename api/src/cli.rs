@@ -1,9 +1,9 @@
 //! The command line: `serve` (default), `migrate`, `import FILE`, `user create`,
-//! `export-schema`.
+//! `export-schema`, `seed-synthetic`.
 
 use crate::config::Config;
 use crate::domain::users::{self, NewUser};
-use crate::{db, graphql, import, startup};
+use crate::{db, graphql, import, startup, synthetic};
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Read;
@@ -48,6 +48,15 @@ pub enum Command {
         /// Exit non-zero if the file differs from the generated schema.
         #[arg(long, requires = "output")]
         check: bool,
+    },
+    /// Fill an empty database with synthetic plans for load benchmarks (see BENCHMARKS.md).
+    SeedSynthetic {
+        /// Number of plans of 26 tasks (≈30 units at 1, ≈300 at 1000).
+        #[arg(long)]
+        scale: u32,
+        /// Seed of the random stream: the same seed gives the same data.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
     },
 }
 
@@ -104,12 +113,35 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             create_user(&cli.config, username, role.into(), department).await
         }
         Command::ExportSchema { output, check } => export_schema(output, check),
+        Command::SeedSynthetic { scale, seed } => seed_synthetic(&cli.config, scale, seed).await,
     }
+}
+
+async fn seed_synthetic(config: &Config, scale: u32, seed: u64) -> anyhow::Result<()> {
+    let db = db::connect(&config.database_url).await?;
+    db::migrate(&db).await?;
+    let started = std::time::Instant::now();
+    let summary =
+        synthetic::seed(&db, scale, seed).await.map_err(|e| anyhow::anyhow!("cannot seed synthetic data: {e}"))?;
+    println!(
+        "seeded scale {scale} (seed {seed}) in {:.1} s: {} units, {} documents, {} tasks, {} assignments, {} reports, {} accounts",
+        started.elapsed().as_secs_f64(),
+        summary.units,
+        summary.documents,
+        summary.tasks,
+        summary.assignments,
+        summary.reports,
+        summary.accounts,
+    );
+    println!("accounts synadmin1-2, leader1-3 and unit<id> all have the password {}", synthetic::PASSWORD);
+    Ok(())
 }
 
 async fn serve(config: &Config) -> anyhow::Result<()> {
     let state = startup::build_state(config).await?;
-    let listener = tokio::net::TcpListener::bind(config.bind).await.with_context(|| format!("cannot listen on {}", config.bind))?;
+    let listener = tokio::net::TcpListener::bind(config.bind)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.bind))?;
     let addr = listener.local_addr()?;
     tracing::info!(%addr, "duban is listening");
     tracing::info!("GraphiQL: http://{addr}/graphiql");
@@ -158,7 +190,9 @@ fn export_schema(output: Option<PathBuf>, check: bool) -> anyhow::Result<()> {
     let sdl = graphql::sdl();
     match (output, check) {
         (None, _) => print!("{sdl}"),
-        (Some(path), false) => std::fs::write(&path, &sdl).with_context(|| format!("cannot write {}", path.display()))?,
+        (Some(path), false) => {
+            std::fs::write(&path, &sdl).with_context(|| format!("cannot write {}", path.display()))?
+        }
         (Some(path), true) => {
             let current = std::fs::read_to_string(&path).unwrap_or_default();
             if current != sdl {

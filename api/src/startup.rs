@@ -4,7 +4,7 @@ use crate::auth::LoginThrottle;
 use crate::auth::{TokenConfig, TokenKeys};
 use crate::config::Config;
 use crate::state::{AppState, AuthContext};
-use crate::{bootstrap, db, graphiql, graphql, http};
+use crate::{bootstrap, db, graphiql, graphql, http, observe};
 use anyhow::Context;
 use axum::Router;
 use axum::routing::get;
@@ -31,6 +31,8 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(http::health::healthz))
         .route("/readyz", get(http::health::readyz))
         .merge(graphiql::routes())
+        .route_layer(axum::middleware::from_fn(observe::count_requests))
+        .route("/metrics", get(observe::render))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)))
         .layer(TraceLayer::new_for_http())
@@ -44,7 +46,8 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
 }
 
 /// Migrates and bootstraps an open connection, then builds the state around it.
-pub async fn prepare(db: sea_orm::DatabaseConnection, config: &Config) -> anyhow::Result<AppState> {
+pub async fn prepare(mut db: sea_orm::DatabaseConnection, config: &Config) -> anyhow::Result<AppState> {
+    observe::count_sql_statements(&mut db);
     db::migrate(&db).await?;
     let secret = bootstrap::jwt_secret(config)?;
     bootstrap::ensure_admin(&db, config).await?;
@@ -62,7 +65,12 @@ pub async fn prepare(db: sea_orm::DatabaseConnection, config: &Config) -> anyhow
         tokens: Arc::new(tokens),
         throttle: Arc::new(LoginThrottle::new(LOGIN_FAILURES_PER_USER, LOGIN_FAILURES_PER_ADDRESS)),
     };
-    Ok(AppState { schema: graphql::build_schema(db.clone(), auth.clone()), db, auth, introspection: config.introspection })
+    Ok(AppState {
+        schema: graphql::build_schema(db.clone(), auth.clone()),
+        db,
+        auth,
+        introspection: config.introspection,
+    })
 }
 
 /// Serves `state` on `listener` until `shutdown` resolves, then drains open requests.

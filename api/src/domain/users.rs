@@ -154,3 +154,29 @@ pub async fn hash_blocking(plain: String) -> AppResult<String> {
 pub async fn verify_blocking(plain: String, phc: Option<String>) -> AppResult<bool> {
     tokio::task::spawn_blocking(move || auth::verify_password(&plain, phc.as_deref())).await.map_err(AppError::internal)
 }
+
+/// Inserts accounts that share one already-computed password hash (PHC string), in bulk.
+/// For synthetic data: argon2 is too slow to run once per account. The caller vouches that
+/// names are free and each role has the unit it needs (see [`check_unit`]).
+pub async fn insert_with_hash(
+    db: &impl ConnectionTrait,
+    password_hash: &str,
+    accounts: &[(String, UserRole, Option<i32>)],
+) -> AppResult<()> {
+    let now = chrono::Utc::now();
+    for chunk in accounts.chunks(1000) {
+        let rows = chunk.iter().map(|(username, role, department_id)| user::ActiveModel {
+            username: Set(normalize_username(username)),
+            password_hash: Set(password_hash.to_owned()),
+            role: Set(*role),
+            department_id: Set(*department_id),
+            active: Set(true),
+            token_version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        });
+        user::Entity::insert_many(rows).exec(db).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# duban load benchmark: seed a fresh PostgreSQL database at SCALE, serve it from the release
+# binary on a loopback port, and drive each operation with wrk (Debian: apt-get install wrk).
+#
+#   api/loadtest/run.sh SCALE [SECONDS] [CONNECTIONS]
+#
+# Defaults: 20 s and 16 connections per operation, then the 60 s mixed run at 64 connections.
+# Settings (environment): PG_URL (default postgres://postgres@127.0.0.1:5432, a superuser or a
+# role that may create databases), PORT (18080), MIX_SECONDS (60), MIX_CONNECTIONS (64),
+# KEEP_DB=1 to keep the database (for EXPLAIN ANALYZE), DUBAN (target/release/duban).
+# Needs: wrk, psql, pgbench, curl, jq. Everything listens on 127.0.0.1 and stops by itself.
+set -euo pipefail
+
+SCALE=${1:?usage: run.sh SCALE [SECONDS] [CONNECTIONS]}
+SECONDS_PER_OP=${2:-20}
+CONNECTIONS=${3:-16}
+MIX_SECONDS=${MIX_SECONDS:-60}
+MIX_CONNECTIONS=${MIX_CONNECTIONS:-64}
+PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432}
+PORT=${PORT:-18080}
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+DUBAN=${DUBAN:-$ROOT/target/release/duban}
+DB=duban_bench_s${SCALE}
+OUT=$ROOT/target/loadtest/scale-$SCALE
+BASE=http://127.0.0.1:$PORT
+
+for tool in wrk psql pgbench curl jq; do
+  command -v "$tool" >/dev/null || { echo "missing $tool (Debian: apt-get install $tool)" >&2; exit 1; }
+done
+[ -x "$DUBAN" ] || (cd "$ROOT" && cargo build --release -p duban)
+mkdir -p "$OUT"
+
+psql_db() { psql "$PG_URL/$DB" -qAtX -v ON_ERROR_STOP=1 "$@"; }
+SERVER=
+cleanup() {
+  [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null && wait "$SERVER" 2>/dev/null || true
+  if [ "${KEEP_DB:-0}" != 1 ]; then psql "$PG_URL/postgres" -qAtX -c "DROP DATABASE IF EXISTS $DB" || true; fi
+}
+trap cleanup EXIT
+
+echo "== database $DB"
+psql "$PG_URL/postgres" -qAtX -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
+export DATABASE_URL=$PG_URL/$DB
+/usr/bin/time -f "seed wall %e s, peak RSS %M KiB" "$DUBAN" seed-synthetic --scale "$SCALE" 2>&1 | grep -v INFO | tee "$OUT/seed.txt"
+psql_db -c "VACUUM ANALYZE"
+
+echo "== server on $BASE"
+DUBAN_JWT_SECRET=loadtest-secret-0123456789abcdef0123456789 DUBAN_ADMIN_PASSWORD=unused-admin-password \
+  DUBAN_LOAD_SAMPLE_PLAN=false DUBAN_BIND=127.0.0.1:$PORT DUBAN_LOG_FORMAT=json RUST_LOG=warn \
+  "$DUBAN" serve >"$OUT/server.log" 2>&1 &
+SERVER=$!
+for _ in $(seq 100); do curl -sf "$BASE/readyz" >/dev/null && break; sleep 0.2; done
+curl -sf "$BASE/readyz" >/dev/null || { echo "server did not start; see $OUT/server.log" >&2; exit 1; }
+
+login() {
+  curl -sf "$BASE/graphql" -H 'Content-Type: application/json' --data \
+    "{\"query\":\"mutation { login(username: \\\"$1\\\", password: \\\"synthetic-password\\\") { token } }\"}" |
+    jq -er .data.login.token
+}
+
+echo "== logging in every unit account"
+DATA=$OUT/data.lua
+{
+  echo "admin_token = \"$(login synadmin1)\""
+  echo "leader_token = \"$(login leader1)\""
+  echo "tokens = {}"
+  echo "units = {}"
+  for unit in $(psql_db -c "SELECT department_id FROM app_user WHERE role = 'DEPARTMENT' ORDER BY 1"); do
+    echo "tokens[$unit] = \"$(login "unit$unit")\"; units[#units + 1] = $unit"
+  done
+  psql_db -c "SELECT 'task_min, task_max = ' || min(id) || ', ' || max(id) FROM task"
+  psql_db -c "SELECT 'doc_min, doc_max = ' || min(id) || ', ' || max(id) FROM document"
+  echo "pairs_list = {"
+  psql_db -c "SELECT setseed(0.42)" -c "SELECT '{' || a.task_id || ',' || a.department_id || '},' FROM assignment a
+              JOIN department d ON d.id = a.department_id AND d.kind = 'UNIT' ORDER BY random() LIMIT 5000" | grep '^{'
+  echo "}"
+} >"$DATA"
+
+metric() { # metric NAME: the summed value of a Prometheus counter
+  curl -sf "$BASE/metrics" | awk -v name="$1" 'index($0, name) == 1 { sum += $NF } END { printf "%d", sum }'
+}
+graphql_requests() { curl -sf "$BASE/metrics" | awk '/^duban_http_requests_total\{route="\/graphql"\}/ { printf "%d", $NF }'; }
+rss() { awk -v key="$1:" '$1 == key { print $2 }' "/proc/$SERVER/status"; }
+
+RESULTS=$OUT/results.txt
+: >"$RESULTS"
+run() { # run OP SECONDS CONNECTIONS
+  local op=$1 seconds=$2 connections=$3
+  echo 5 >"/proc/$SERVER/clear_refs" # reset the peak RSS (VmHWM) to the current RSS
+  local rss_start sql_before req_before
+  rss_start=$(rss VmRSS); sql_before=$(metric duban_sql_statements_total); req_before=$(graphql_requests)
+  local line
+  line=$(DUBAN_OP=$op DUBAN_DATA=$DATA wrk -t2 -c"$connections" -d"${seconds}s" --timeout 10s \
+    -s "$ROOT/api/loadtest/ops.lua" "$BASE/graphql" | tee "$OUT/wrk-$op.txt" | grep '^RESULT')
+  local sql_after req_after
+  sql_after=$(metric duban_sql_statements_total); req_after=$(graphql_requests)
+  local per_request
+  per_request=$(awk -v s=$((sql_after - sql_before)) -v r=$((req_after - req_before)) 'BEGIN { printf "%.2f", s / r }')
+  echo "$line connections=$connections sql_per_request=$per_request rss_start_kib=$rss_start rss_end_kib=$(rss VmRSS) rss_peak_kib=$(rss VmHWM)" |
+    tee -a "$RESULTS"
+  grep '^ERROR_SAMPLE' "$OUT/wrk-$op.txt" || true
+}
+
+echo "== scale $SCALE: $SECONDS_PER_OP s per operation at $CONNECTIONS connections"
+for op in q1 q2 q3 w1; do run "$op" "$SECONDS_PER_OP" "$CONNECTIONS"; done
+echo "== mixed: $MIX_SECONDS s at $MIX_CONNECTIONS connections"
+run mix "$MIX_SECONDS" "$MIX_CONNECTIONS"
+
+echo "== pgbench: the single SQL statement that would answer each read, $CONNECTIONS connections"
+read -r UMIN UMAX < <(psql_db -F' ' -c "SELECT min(id), max(id) FROM department WHERE kind = 'UNIT'")
+read -r TMIN TMAX < <(psql_db -F' ' -c "SELECT min(id), max(id) FROM task")
+read -r DMIN DMAX < <(psql_db -F' ' -c "SELECT min(id), max(id) FROM document")
+for q in q1 q2 q3; do
+  pgbench -n -c "$CONNECTIONS" -j 2 -T "$SECONDS_PER_OP" -D unit_min="$UMIN" -D unit_max="$UMAX" \
+    -D task_min="$TMIN" -D task_max="$TMAX" -D doc_min="$DMIN" -D doc_max="$DMAX" \
+    -f "$ROOT/api/loadtest/pgbench/$q.sql" "$PG_URL/$DB" >"$OUT/pgbench-$q.txt" 2>&1
+  awk -v q="$q" '/^latency average/ { lat = $4 } /^tps/ { tps = $3 } /failed transactions/ { failed = $5 }
+    END { printf "PGBENCH op=%s tps=%.1f latency_avg_ms=%s failed=%s\n", q, tps, lat, failed }' "$OUT/pgbench-$q.txt" |
+    tee -a "$RESULTS"
+done
+echo "results: $RESULTS"

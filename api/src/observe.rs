@@ -1,0 +1,89 @@
+//! Process metrics in the Prometheus text format: HTTP requests by route and SQL statements.
+//!
+//! Counters are recorded with the `metrics` facade and rendered by `metrics-exporter-prometheus`.
+//! `GET /metrics` answers only clients on the loopback interface (the benchmark, a local agent
+//! or `curl` on the host); anyone else gets 404, as if the route did not exist. A reverse proxy
+//! on the same host must therefore not forward `/metrics`.
+
+use axum::extract::{ConnectInfo, MatchedPath, Request};
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use std::net::SocketAddr;
+use std::sync::OnceLock;
+
+/// HTTP requests served, labelled by matched route.
+pub const HTTP_REQUESTS: &str = "duban_http_requests_total";
+/// SQL statements sent to the database (BEGIN/COMMIT are not reported by sea-orm).
+pub const SQL_STATEMENTS: &str = "duban_sql_statements_total";
+/// SQL statements that returned an error.
+pub const SQL_FAILURES: &str = "duban_sql_statement_failures_total";
+
+static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+
+/// The process-wide Prometheus recorder, installed on first use. Several apps in one process
+/// (the test suite) share it; if another recorder was installed first, nothing is recorded.
+pub fn handle() -> &'static PrometheusHandle {
+    HANDLE.get_or_init(|| {
+        let recorder = PrometheusBuilder::new().build_recorder();
+        let handle = recorder.handle();
+        if metrics::set_global_recorder(recorder).is_err() {
+            tracing::warn!("another metrics recorder is installed; /metrics stays empty");
+        }
+        handle
+    })
+}
+
+/// Counts every SQL statement run through `db` (and through transactions begun from it).
+/// Call before the connection is cloned: clones made earlier do not see the callback.
+pub fn count_sql_statements(db: &mut sea_orm::DatabaseConnection) {
+    handle();
+    db.set_metric_callback(|info| {
+        metrics::counter!(SQL_STATEMENTS).increment(1);
+        if info.failed {
+            metrics::counter!(SQL_FAILURES).increment(1);
+        }
+    });
+}
+
+/// Middleware (as a route layer): counts requests by their matched route.
+pub async fn count_requests(request: Request, next: Next) -> Response {
+    let route = request.extensions().get::<MatchedPath>().map_or("unmatched", MatchedPath::as_str).to_owned();
+    metrics::counter!(HTTP_REQUESTS, "route" => route).increment(1);
+    next.run(request).await
+}
+
+/// `GET /metrics`: the Prometheus text format, for loopback clients only.
+pub async fn render(request: Request) -> Response {
+    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|info| info.0);
+    if !peer.is_some_and(|addr| addr.ip().is_loopback()) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let handle = handle();
+    handle.run_upkeep();
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], handle.render()).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+
+    #[tokio::test]
+    async fn metrics_are_refused_without_a_loopback_peer() {
+        let remote: SocketAddr = "203.0.113.7:4000".parse().unwrap();
+        let mut request = Request::new(Body::empty());
+        request.extensions_mut().insert(ConnectInfo(remote));
+        assert_eq!(render(request).await.status(), StatusCode::NOT_FOUND);
+        assert_eq!(render(Request::new(Body::empty())).await.status(), StatusCode::NOT_FOUND);
+    }
+
+    #[tokio::test]
+    async fn metrics_are_served_to_a_loopback_peer() {
+        let local: SocketAddr = "127.0.0.1:4000".parse().unwrap();
+        let mut request = Request::new(Body::empty());
+        request.extensions_mut().insert(ConnectInfo(local));
+        assert_eq!(render(request).await.status(), StatusCode::OK);
+    }
+}
