@@ -12,8 +12,11 @@ use duban::bootstrap::SAMPLE_PLAN;
 use duban::import::parse::schedule::parse_schedule;
 use duban::import::pipeline::parse_text;
 use duban::import::{ImportOptions, import_plan};
+use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 use tokio::runtime::Runtime;
 
 fn bench_parse_text(c: &mut Criterion) {
@@ -71,7 +74,7 @@ fn remove_database_files(path: &Path) {
 fn bench_import_plan(c: &mut Criterion) {
     let runtime = Runtime::new().expect("tokio runtime starts");
     let database = TempDatabase::new();
-    let db = runtime.block_on(async {
+    let mut db = runtime.block_on(async {
         let db = duban::db::connect(&database.url()).await.expect("sqlite opens");
         duban::db::migrate(&db).await.expect("migrations run");
         db
@@ -80,15 +83,36 @@ fn bench_import_plan(c: &mut Criterion) {
     // One import outside the measurement, so every measured iteration replaces a plan.
     let first = runtime.block_on(import_plan(&db, SAMPLE_PLAN, options)).expect("reference plan imports");
     assert_eq!(first.tasks.len(), 26, "the reference plan has 26 tasks");
+    report_statements(&runtime, &mut db, options);
     c.bench_function("import_plan/reference_plan_sqlite_replace", |b| {
         // `block_on` per iteration costs microseconds, negligible next to the import itself.
-        b.iter(|| {
-            runtime
-                .block_on(import_plan(&db, black_box(SAMPLE_PLAN), options))
-                .expect("reference plan imports")
-        });
+        b.iter(|| runtime.block_on(import_plan(&db, black_box(SAMPLE_PLAN), options)).expect("reference plan imports"));
     });
     runtime.block_on(db.close()).expect("database closes");
+}
+
+/// Statements of one replacing import, grouped by their first words, with the time each group
+/// took; printed once so a slow import shows where its time goes.
+fn report_statements(runtime: &Runtime, db: &mut sea_orm::DatabaseConnection, options: ImportOptions) {
+    let groups: Arc<Mutex<BTreeMap<String, (u32, Duration)>>> = Arc::default();
+    let sink = Arc::clone(&groups);
+    db.set_metric_callback(move |info| {
+        let key: String = info.statement.sql.split_whitespace().take(4).collect::<Vec<_>>().join(" ");
+        let mut groups = sink.lock().expect("metric lock");
+        let entry = groups.entry(key).or_default();
+        entry.0 += 1;
+        entry.1 += info.elapsed;
+    });
+    let started = Instant::now();
+    runtime.block_on(import_plan(&*db, SAMPLE_PLAN, options)).expect("reference plan imports");
+    let wall = started.elapsed();
+    db.set_metric_callback(|_| {});
+    let groups = groups.lock().expect("metric lock");
+    let (count, in_sql) = groups.values().fold((0, Duration::ZERO), |(n, t), (c, d)| (n + c, t + *d));
+    eprintln!("one import: {wall:?} wall, {count} statements taking {in_sql:?} (BEGIN/COMMIT not counted)");
+    for (key, (n, took)) in groups.iter() {
+        eprintln!("  {n:>4} × {took:>12?}  {key}");
+    }
 }
 
 criterion_group!(benches, bench_parse_text, bench_parse_schedule, bench_import_plan);
