@@ -80,6 +80,7 @@ pub fn parse_text(text: &str) -> AppResult<ParsedPlan> {
     if outcome.tasks.is_empty() {
         return Err(AppError::bad_input("no task rows were found in the text"));
     }
+    check_rows(&outcome.tasks)?;
     let warnings = outcome.warnings.into_iter().map(|w| warning(w, None)).collect();
     Ok(ParsedPlan { notice, rows: outcome.tasks, warnings })
 }
@@ -105,29 +106,39 @@ async fn write(
     )
     .await?;
     let mut resolver = Resolver::load(db).await?;
-    let mut created_tasks = Vec::with_capacity(rows.len());
-    for row in rows {
+    let mut new_tasks = Vec::with_capacity(rows.len());
+    let mut units = Vec::with_capacity(rows.len());
+    for row in &rows {
         let schedule = schedule::parse_schedule(&row.schedule, notice.issued_on);
         warnings.extend(schedule.warnings.iter().cloned().map(|w| warning(w, Some(row.line))));
-        let specs = assign(db, &mut resolver, &row, &mut warnings).await?;
-        let new = NewTask {
+        units.push(assign(db, &mut resolver, row, &mut warnings).await?);
+        new_tasks.push(NewTask {
             document_id: document.id,
             seq: row.seq,
             title: row.title.clone(),
             measures: row.measures.clone(),
             schedule: schedule_fields(&row.schedule, schedule),
-        };
-        let model = match tasks::insert(db, new).await {
-            Ok(model) => model,
-            Err(AppError::BadInput(message)) => {
-                return Err(AppError::bad_input(format!("line {}: {message}", row.line)));
-            }
-            Err(other) => return Err(other),
-        };
-        tasks::replace_assignments(db, model.id, &specs).await?;
-        created_tasks.push(model);
+        });
     }
+    // A fresh document: its tasks and assignments go in as a few bulk statements.
+    let created_tasks = tasks::insert_batch(db, document.id, new_tasks).await?;
+    let assignments = created_tasks.iter().zip(&units).map(|(task, specs)| (task.id, specs.as_slice()));
+    tasks::insert_assignments(db, assignments).await?;
     collect_outcome(db, document, created_tasks, resolver.created, warnings).await
+}
+
+/// Every row needs a title and a number of its own; the error names the plan line.
+fn check_rows(rows: &[RawTask]) -> AppResult<()> {
+    let mut seen = std::collections::HashSet::new();
+    for row in rows {
+        if row.title.trim().is_empty() {
+            return Err(AppError::bad_input(format!("line {}: task {} has no title", row.line, row.seq)));
+        }
+        if row.seq < 1 || !seen.insert(row.seq) {
+            return Err(AppError::bad_input(format!("line {}: a second task numbered {}", row.line, row.seq)));
+        }
+    }
+    Ok(())
 }
 
 /// Refuses a second document with the same number, or deletes the old one when asked to.

@@ -56,7 +56,7 @@ pub async fn create(db: &impl TransactionTrait, new: NewTask) -> AppResult<task:
     Ok(model)
 }
 
-/// Inserts a task inside the caller's transaction (used by the importer too).
+/// Inserts one task inside the caller's transaction.
 pub async fn insert(db: &impl ConnectionTrait, new: NewTask) -> AppResult<task::Model> {
     let title = required_text(&new.title, "title")?;
     if document::Entity::find_by_id(new.document_id).one(db).await?.is_none() {
@@ -77,6 +77,85 @@ pub async fn insert(db: &impl ConnectionTrait, new: NewTask) -> AppResult<task::
     };
     apply_schedule(&mut model, new.schedule);
     Ok(model.insert(db).await?)
+}
+
+/// Inserts the tasks of a new document in bulk (the importer's path): titles and seqs are
+/// checked against each other, the document is the caller's fresh one. Returns the tasks in
+/// the order given.
+pub async fn insert_batch(
+    db: &impl ConnectionTrait,
+    document_id: i32,
+    new: Vec<NewTask>,
+) -> AppResult<Vec<task::Model>> {
+    let mut seqs = HashSet::new();
+    for task in &new {
+        required_text(&task.title, "title")
+            .map_err(|e| AppError::bad_input(format!("task numbered {}: {e}", task.seq)))?;
+        if task.seq < 1 || !seqs.insert(task.seq) {
+            return Err(AppError::bad_input(format!("the plan has a second task numbered {}", task.seq)));
+        }
+    }
+    let now = chrono::Utc::now();
+    let rows: Vec<task::ActiveModel> = new
+        .into_iter()
+        .map(|t| {
+            let mut model = task::ActiveModel {
+                document_id: Set(document_id),
+                seq: Set(t.seq),
+                title: Set(t.title.trim().to_owned()),
+                measures: Set(t.measures.trim().to_owned()),
+                status: Set(TaskStatus::NotStarted),
+                version: Set(1),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            };
+            apply_schedule(&mut model, t.schedule);
+            model
+        })
+        .collect();
+    let order: Vec<i32> = rows.iter().map(|r| *r.seq.as_ref()).collect();
+    let mut inserted = Vec::with_capacity(rows.len());
+    for chunk in chunked(rows, BULK_ROWS) {
+        inserted.extend(task::Entity::insert_many(chunk).exec_with_returning(db).await?);
+    }
+    // RETURNING order is not promised by SQL: put the rows back in the order given.
+    inserted.sort_by_key(|t| order.iter().position(|s| *s == t.seq));
+    Ok(inserted)
+}
+
+/// Inserts the assignments of fresh tasks in bulk: `(task id, units in plan order)`.
+pub async fn insert_assignments<'a>(
+    db: &impl ConnectionTrait,
+    tasks: impl Iterator<Item = (i32, &'a [AssignmentSpec])>,
+) -> AppResult<()> {
+    let rows: Vec<assignment::ActiveModel> = tasks
+        .flat_map(|(task_id, units)| {
+            units.iter().enumerate().map(move |(i, u)| assignment::ActiveModel {
+                task_id: Set(task_id),
+                department_id: Set(u.department_id),
+                role: Set(u.role),
+                position: Set(i as i32 + 1),
+                ..Default::default()
+            })
+        })
+        .collect();
+    for chunk in chunked(rows, BULK_ROWS) {
+        assignment::Entity::insert_many(chunk).exec(db).await?;
+    }
+    Ok(())
+}
+
+/// Rows per bulk INSERT: well under PostgreSQL's 65,535 bind parameters.
+const BULK_ROWS: usize = 500;
+
+fn chunked<T>(rows: Vec<T>, size: usize) -> Vec<Vec<T>> {
+    let mut chunks = Vec::new();
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        chunks.push(rows.by_ref().take(size).collect());
+    }
+    chunks
 }
 
 /// Updates a task if `expected_version` is current; otherwise `CONFLICT` and nothing changes.
@@ -154,7 +233,7 @@ pub async fn set_assignments(db: &impl TransactionTrait, task_id: i32, units: &[
     Ok(())
 }
 
-/// Replaces assignments inside the caller's transaction (used by the importer too).
+/// Replaces assignments inside the caller's transaction.
 pub async fn replace_assignments(db: &impl ConnectionTrait, task_id: i32, units: &[AssignmentSpec]) -> AppResult<()> {
     let mut seen = HashSet::new();
     if let Some(dup) = units.iter().find(|u| !seen.insert(u.department_id)) {
