@@ -5,7 +5,7 @@ use crate::auth::generate_service_token;
 use crate::domain::tasks::required_text;
 use crate::error::{AppError, AppResult};
 use entity::{UserRole, service_token, user};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 /// Issues a token for a SERVICE account; the plaintext is returned once and never stored.
 pub async fn issue(db: &impl ConnectionTrait, user_id: i32, name: &str) -> AppResult<(String, service_token::Model)> {
@@ -47,13 +47,4 @@ pub async fn revoke_all_for(db: &impl ConnectionTrait, user_id: i32) -> AppResul
         .exec(db)
         .await?;
     Ok(())
-}
-
-/// The tokens of one account (hashes are never exposed).
-pub async fn list_for(db: &impl ConnectionTrait, user_id: i32) -> AppResult<Vec<service_token::Model>> {
-    Ok(service_token::Entity::find()
-        .filter(service_token::Column::UserId.eq(user_id))
-        .order_by_asc(service_token::Column::Id)
-        .all(db)
-        .await?)
 }

@@ -31,10 +31,11 @@ pub async fn login(
         return Err(AppError::RateLimited { retry_after_secs: wait.as_secs().max(1) });
     }
     let account = users::find_by_username(db, username).await?;
-    let hash = account.as_ref().filter(|a| a.active).map(|a| a.password_hash.clone());
+    let account = account.filter(|a| a.active);
+    let hash = account.as_ref().map(|a| a.password_hash.clone());
     let verified = users::verify_blocking(password.to_owned(), hash).await?;
     match account {
-        Some(account) if verified && account.active => issue(keys, account),
+        Some(account) if verified => issue(keys, account),
         _ => {
             throttle.record_failure(username, client);
             tracing::warn!(%client, "failed login");

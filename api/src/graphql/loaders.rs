@@ -129,6 +129,11 @@ impl Loader<i32> for AliasesByDepartment {
     }
 }
 
+/// A row a child edge points at is gone (deleted between two statements of one request).
+pub fn missing(what: &str) -> async_graphql::Error {
+    load_failed(Arc::new(DbErr::RecordNotFound(what.to_owned())))
+}
+
 /// Maps a loader failure to an internal error (logged, generic to the client).
 pub fn load_failed(error: LoadError) -> async_graphql::Error {
     use async_graphql::ErrorExtensions;

@@ -83,14 +83,6 @@ pub fn visible_report_departments(
     }
 }
 
-/// May this viewer leave a leader's instruction? Leaders and admins.
-pub fn may_instruct(principal: &Principal) -> AppResult<()> {
-    match principal.role {
-        UserRole::Admin | UserRole::Leader => Ok(()),
-        _ => Err(AppError::Forbidden("only leaders may leave instructions")),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

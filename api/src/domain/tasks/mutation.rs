@@ -114,13 +114,14 @@ pub async fn insert_batch(
             model
         })
         .collect();
-    let order: Vec<i32> = rows.iter().map(|r| *r.seq.as_ref()).collect();
+    let position: std::collections::HashMap<i32, usize> =
+        rows.iter().enumerate().map(|(i, r)| (*r.seq.as_ref(), i)).collect();
     let mut inserted = Vec::with_capacity(rows.len());
     for chunk in chunked(rows, BULK_ROWS) {
         inserted.extend(task::Entity::insert_many(chunk).exec_with_returning(db).await?);
     }
     // RETURNING order is not promised by SQL: put the rows back in the order given.
-    inserted.sort_by_key(|t| order.iter().position(|s| *s == t.seq));
+    inserted.sort_by_key(|t| position.get(&t.seq).copied());
     Ok(inserted)
 }
 

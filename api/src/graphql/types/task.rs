@@ -7,7 +7,7 @@ use crate::domain::tasks as domain;
 use crate::error::IntoGql;
 use crate::graphql::connection::{self, Conn, Total};
 use crate::graphql::context;
-use crate::graphql::loaders::load_failed;
+use crate::graphql::loaders::{load_failed, missing};
 use crate::graphql::scalars::{Date, DateTime};
 use crate::policy::rules;
 use async_graphql::{Context, ID, Object, Result};
@@ -41,9 +41,7 @@ impl Task {
     /// The plan this task belongs to.
     async fn document(&self, ctx: &Context<'_>) -> Result<Document> {
         let loaded = context::loaders(ctx).documents.load_one(self.0.document_id).await.map_err(load_failed)?;
-        loaded
-            .map(Document)
-            .ok_or_else(|| load_failed(std::sync::Arc::new(sea_orm::DbErr::RecordNotFound("document".into()))))
+        loaded.map(Document).ok_or_else(|| missing("document"))
     }
 
     /// The (first) lead unit; null only if none could be named.
@@ -184,8 +182,7 @@ impl Assignment {
     /// The unit.
     async fn department(&self, ctx: &Context<'_>) -> Result<Department> {
         let dept = context::loaders(ctx).departments.load_one(self.0.department_id).await.map_err(load_failed)?;
-        dept.map(Department::from)
-            .ok_or_else(|| load_failed(std::sync::Arc::new(sea_orm::DbErr::RecordNotFound("department".into()))))
+        dept.map(Department::from).ok_or_else(|| missing("department"))
     }
 
     /// Lead or supporting.
