@@ -12,6 +12,11 @@ pub struct Model {
     pub department_id: i32,
     pub role: AssignmentRole,
     pub position: i32,
+    /// The task's `document_id`, kept equal by a cascading foreign key: with `task_seq` it
+    /// orders a unit's tasks straight off an index.
+    pub task_document_id: i32,
+    /// The task's `seq`, kept equal by the same foreign key.
+    pub task_seq: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

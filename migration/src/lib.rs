@@ -14,6 +14,7 @@ mod m20261128_000009_create_policy_event;
 mod m20261128_000010_create_task_policy;
 mod m20261128_000011_create_service_token;
 mod m20261128_000012_create_document_source;
+mod m20261128_000013_assignment_task_place;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000010_create_task_policy::Migration),
             Box::new(m20261128_000011_create_service_token::Migration),
             Box::new(m20261128_000012_create_document_source::Migration),
+            Box::new(m20261128_000013_assignment_task_place::Migration),
         ]
     }
 }

@@ -122,7 +122,7 @@ async fn write(
     }
     // A fresh document: its tasks and assignments go in as a few bulk statements.
     let created_tasks = tasks::insert_batch(db, document.id, new_tasks).await?;
-    let assignments = created_tasks.iter().zip(&units).map(|(task, specs)| (task.id, specs.as_slice()));
+    let assignments = created_tasks.iter().zip(&units).map(|(task, specs)| (task, specs.as_slice()));
     tasks::insert_assignments(db, assignments).await?;
     collect_outcome(db, document, created_tasks, resolver.created, warnings).await
 }

@@ -3,21 +3,32 @@
 
 use super::Principal;
 use entity::{assignment, task};
+use sea_orm::sea_query::SelectStatement;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait, Select};
 
 /// Tasks the principal may see: all for admins and leaders; for a unit, the tasks it (or a
 /// group it belongs to) is assigned to.
 pub fn visible_tasks(principal: &Principal) -> Select<task::Entity> {
     let query = task::Entity::find();
-    if !principal.is_unit_scoped() {
-        return query;
+    match task_owners(principal) {
+        None => query,
+        Some(units) => query.filter(task::Column::Id.in_subquery(tasks_of(units))),
     }
-    let assigned = assignment::Entity::find()
+}
+
+/// The units whose assignments bound what the principal sees: `None` when nothing bounds it
+/// (admins, leaders); for a unit account, its unit and the unit's groups (none without a unit).
+pub fn task_owners(principal: &Principal) -> Option<Vec<i32>> {
+    principal.is_unit_scoped().then(|| principal.acting_for())
+}
+
+/// Ids of the tasks any of `units` is assigned to.
+pub fn tasks_of(units: Vec<i32>) -> SelectStatement {
+    assignment::Entity::find()
         .select_only()
         .column(assignment::Column::TaskId)
-        .filter(assignment::Column::DepartmentId.is_in(principal.acting_for()))
-        .into_query();
-    query.filter(task::Column::Id.in_subquery(assigned))
+        .filter(assignment::Column::DepartmentId.is_in(units))
+        .into_query()
 }
 
 #[cfg(test)]

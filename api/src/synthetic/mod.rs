@@ -142,12 +142,14 @@ async fn write_tasks(
     }
     let mut assignments = Vec::new();
     let mut reports = Vec::new();
-    for (id, (_, issued_on, draft)) in ids.iter().zip(drafts) {
+    for (id, (document_id, issued_on, draft)) in ids.iter().zip(drafts) {
         assignments.extend(draft.units.iter().enumerate().map(|(i, (dept, role))| assignment::ActiveModel {
             task_id: Set(*id),
             department_id: Set(*dept),
             role: Set(*role),
             position: Set(i as i32 + 1),
+            task_document_id: Set(*document_id),
+            task_seq: Set(draft.seq),
             ..Default::default()
         }));
         for (unit, percent, day) in &draft.reports {

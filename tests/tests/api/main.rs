@@ -14,4 +14,5 @@ mod reference_plan;
 mod schema_file;
 mod statement_count;
 mod token_attacks;
+mod unit_lists;
 mod unit_views;

@@ -125,26 +125,33 @@ pub async fn insert_batch(
     Ok(inserted)
 }
 
-/// Inserts the assignments of fresh tasks in bulk: `(task id, units in plan order)`.
+/// Inserts the assignments of fresh tasks in bulk: `(task, units in plan order)`.
 pub async fn insert_assignments<'a>(
     db: &impl ConnectionTrait,
-    tasks: impl Iterator<Item = (i32, &'a [AssignmentSpec])>,
+    tasks: impl Iterator<Item = (&'a task::Model, &'a [AssignmentSpec])>,
 ) -> AppResult<()> {
-    let rows: Vec<assignment::ActiveModel> = tasks
-        .flat_map(|(task_id, units)| {
-            units.iter().enumerate().map(move |(i, u)| assignment::ActiveModel {
-                task_id: Set(task_id),
-                department_id: Set(u.department_id),
-                role: Set(u.role),
-                position: Set(i as i32 + 1),
-                ..Default::default()
-            })
-        })
-        .collect();
+    let rows: Vec<assignment::ActiveModel> = tasks.flat_map(|(task, units)| assignment_rows(task, units)).collect();
     for chunk in chunked(rows, BULK_ROWS) {
         assignment::Entity::insert_many(chunk).exec(db).await?;
     }
     Ok(())
+}
+
+/// A task's assignment rows, positions counted from 1 in the order given. Each row carries the
+/// task's place `(document_id, seq)`; the database keeps it current when the task is renumbered.
+fn assignment_rows<'a>(
+    task: &'a task::Model,
+    units: &'a [AssignmentSpec],
+) -> impl Iterator<Item = assignment::ActiveModel> + 'a {
+    units.iter().enumerate().map(|(i, u)| assignment::ActiveModel {
+        task_id: Set(task.id),
+        department_id: Set(u.department_id),
+        role: Set(u.role),
+        position: Set(i as i32 + 1),
+        task_document_id: Set(task.document_id),
+        task_seq: Set(task.seq),
+        ..Default::default()
+    })
 }
 
 /// Rows per bulk INSERT: well under PostgreSQL's 65,535 bind parameters.
@@ -226,16 +233,18 @@ pub async fn delete(db: &impl TransactionTrait, id: i32) -> AppResult<()> {
 /// Replaces a task's assignments with `units`, in order.
 pub async fn set_assignments(db: &impl TransactionTrait, task_id: i32, units: &[AssignmentSpec]) -> AppResult<()> {
     let txn = db.begin().await?;
-    if task::Entity::find_by_id(task_id).one(&txn).await?.is_none() {
-        return Err(AppError::NotFound("task"));
-    }
-    replace_assignments(&txn, task_id, units).await?;
+    let task = task::Entity::find_by_id(task_id).one(&txn).await?.ok_or(AppError::NotFound("task"))?;
+    replace_assignments(&txn, &task, units).await?;
     txn.commit().await?;
     Ok(())
 }
 
 /// Replaces assignments inside the caller's transaction.
-pub async fn replace_assignments(db: &impl ConnectionTrait, task_id: i32, units: &[AssignmentSpec]) -> AppResult<()> {
+pub async fn replace_assignments(
+    db: &impl ConnectionTrait,
+    task: &task::Model,
+    units: &[AssignmentSpec],
+) -> AppResult<()> {
     let mut seen = HashSet::new();
     if let Some(dup) = units.iter().find(|u| !seen.insert(u.department_id)) {
         return Err(AppError::bad_input(format!(
@@ -248,18 +257,11 @@ pub async fn replace_assignments(db: &impl ConnectionTrait, task_id: i32, units:
     if known != ids.len() as u64 {
         return Err(AppError::NotFound("department"));
     }
-    assignment::Entity::delete_many().filter(assignment::Column::TaskId.eq(task_id)).exec(db).await?;
+    assignment::Entity::delete_many().filter(assignment::Column::TaskId.eq(task.id)).exec(db).await?;
     if units.is_empty() {
         return Ok(());
     }
-    let rows = units.iter().enumerate().map(|(i, u)| assignment::ActiveModel {
-        task_id: Set(task_id),
-        department_id: Set(u.department_id),
-        role: Set(u.role),
-        position: Set(i as i32 + 1),
-        ..Default::default()
-    });
-    assignment::Entity::insert_many(rows).exec(db).await?;
+    assignment::Entity::insert_many(assignment_rows(task, units)).exec(db).await?;
     Ok(())
 }
 

@@ -5,10 +5,10 @@ use crate::domain::page::{Page, PageRequest};
 use crate::error::AppResult;
 use crate::policy::{Principal, scope};
 use entity::{AssignmentRole, ScheduleKind, TaskStatus, assignment, document, group_member, task};
-use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
+use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, IntoIden, LikeExpr, Order, Query, SimpleExpr, UnionType};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    QueryTrait, Select,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait, Select,
 };
 
 /// The ordering key of tasks: (document, seq).
@@ -30,22 +30,132 @@ pub struct TaskFilter {
 }
 
 /// One page of tasks the principal may see, in (document, seq) order.
+///
+/// A list bounded by units (a unit's own view, or any viewer's `departmentId` filter) is read
+/// off the assignment index `(department_id, task_document_id, task_seq)`, one ordered range
+/// per unit, so the page costs the same whatever the number of plans. Other lists walk the
+/// task index `(document_id, seq)`.
 pub async fn list(
     db: &impl ConnectionTrait,
     principal: &Principal,
     filter: &TaskFilter,
     page: &PageRequest<TaskKey>,
 ) -> AppResult<Page<task::Model>> {
-    let mut query = filtered(principal, filter).order_by_asc(task::Column::DocumentId).order_by_asc(task::Column::Seq);
-    if let Some((doc, seq)) = page.after {
-        query = query.filter(
-            Condition::any()
-                .add(task::Column::DocumentId.gt(doc))
-                .add(task::Column::DocumentId.eq(doc).and(task::Column::Seq.gt(seq))),
-        );
+    match by_units(db, principal, filter).await? {
+        Some(units) => list_by_units(db, &units, filter, page).await,
+        None => {
+            let mut query =
+                filtered(principal, filter).order_by_asc(task::Column::DocumentId).order_by_asc(task::Column::Seq);
+            if let Some(after) = page.after {
+                query = query.filter(after_key((task::Entity, task::Column::DocumentId, task::Column::Seq), after));
+            }
+            let rows = query.limit(page.first + 1).all(db).await?;
+            Ok(Page::from_overfetch(rows, page.first))
+        }
     }
-    let rows = query.limit(page.first + 1).all(db).await?;
+}
+
+/// A list read through assignments: tasks on which any of `units` holds a place (with `role`,
+/// if given), within `scope` when the viewer's own units do not already bound it.
+#[derive(Debug)]
+struct ByUnits {
+    units: Vec<i32>,
+    role: Option<AssignmentRole>,
+    scope: Option<Vec<i32>>,
+}
+
+/// Which units bound the list, or `None` when nothing does (admins and leaders, no unit filter).
+async fn by_units(db: &impl ConnectionTrait, principal: &Principal, filter: &TaskFilter) -> AppResult<Option<ByUnits>> {
+    let owners = scope::task_owners(principal);
+    let Some(dept) = filter.department_id.or_else(|| filter.role.and(principal.department_id)) else {
+        return Ok(owners.map(|units| ByUnits { units, role: None, scope: None }));
+    };
+    // The viewer's own unit: its groups came with the token check.
+    if principal.department_id == Some(dept) {
+        return Ok(Some(ByUnits { units: principal.acting_for(), role: filter.role, scope: None }));
+    }
+    let groups = group_member::Entity::find()
+        .select_only()
+        .column(group_member::Column::GroupId)
+        .filter(group_member::Column::MemberId.eq(dept))
+        .into_tuple::<i32>()
+        .all(db)
+        .await?;
+    let units = std::iter::once(dept).chain(groups).collect();
+    Ok(Some(ByUnits { units, role: filter.role, scope: owners }))
+}
+
+async fn list_by_units(
+    db: &impl ConnectionTrait,
+    by: &ByUnits,
+    filter: &TaskFilter,
+    page: &PageRequest<TaskKey>,
+) -> AppResult<Page<task::Model>> {
+    let limit = page.first + 1;
+    let mut branches: Vec<Select<task::Entity>> =
+        by.units.iter().map(|&unit| unit_branch(unit, by, filter, page.after).limit(limit)).collect();
+    if branches.len() <= 1 {
+        let rows = match branches.pop() {
+            Some(branch) => branch.all(db).await?,
+            None => Vec::new(),
+        };
+        return Ok(Page::from_overfetch(rows, page.first));
+    }
+    // Several units (a town and its groups): merge their ordered ranges. A task held by two of
+    // them comes twice, side by side; each range alone is free of repeats, so `limit` rows of
+    // every range hold the first `limit` distinct tasks.
+    let wrap = |n: usize, branch: Select<task::Entity>| {
+        Query::select().column(Asterisk).from_subquery(branch.into_query(), Alias::new(format!("u{n}"))).to_owned()
+    };
+    let mut branches = branches.into_iter().enumerate().map(|(n, b)| wrap(n, b));
+    let mut union = branches.next().expect("two branches or more");
+    for branch in branches {
+        union.union(UnionType::All, branch);
+    }
+    union.order_by(Alias::new(PLACE_DOCUMENT), Order::Asc).order_by(Alias::new(PLACE_SEQ), Order::Asc);
+    let mut rows = task::Model::find_by_statement(db.get_database_backend().build(&union)).all(db).await?;
+    rows.dedup_by_key(|t| t.id);
     Ok(Page::from_overfetch(rows, page.first))
+}
+
+/// Names of the place columns a unit's range carries, so ranges merge on the index order.
+const PLACE_DOCUMENT: &str = "place_document_id";
+const PLACE_SEQ: &str = "place_seq";
+
+/// The tasks one unit holds a place on, in (document, seq) order straight off the assignment
+/// index, with every filter of the list applied.
+fn unit_branch(unit: i32, by: &ByUnits, filter: &TaskFilter, after: Option<TaskKey>) -> Select<task::Entity> {
+    let place = (assignment::Entity, assignment::Column::TaskDocumentId, assignment::Column::TaskSeq);
+    // Joined on the task id alone: with the place equalities in the join as well, PostgreSQL
+    // misjudges the join's size and sorts the unit's whole range instead of reading 21 entries.
+    let mut query = task::Entity::find()
+        .inner_join(assignment::Entity)
+        .column_as(assignment::Column::TaskDocumentId, PLACE_DOCUMENT)
+        .column_as(assignment::Column::TaskSeq, PLACE_SEQ)
+        .filter(assignment::Column::DepartmentId.eq(unit))
+        .filter(task_conditions(filter))
+        .order_by_asc(Expr::col((assignment::Entity, assignment::Column::TaskDocumentId)))
+        .order_by_asc(Expr::col((assignment::Entity, assignment::Column::TaskSeq)));
+    if let Some(role) = by.role {
+        query = query.filter(assignment::Column::Role.eq(role));
+    }
+    if let Some(doc) = filter.document_id {
+        query = query.filter(assignment::Column::TaskDocumentId.eq(doc));
+    }
+    if let Some(scope) = &by.scope {
+        query = query.filter(task::Column::Id.in_subquery(scope::tasks_of(scope.clone())));
+    }
+    if let Some(after) = after {
+        query = query.filter(after_key(place, after));
+    }
+    query
+}
+
+/// Rows after `after` in (document, seq) order, as one row comparison an index range can use.
+fn after_key<T: IntoIden + Copy, C: IntoIden + Copy>(columns: (T, C, C), after: TaskKey) -> SimpleExpr {
+    let (table, doc, seq) = columns;
+    Expr::tuple([Expr::col((table, doc)), Expr::col((table, seq))])
+        .gt(Expr::tuple([Expr::value(after.0), Expr::value(after.1)]))
 }
 
 /// How many tasks match, ignoring pagination.
@@ -74,7 +184,7 @@ pub fn is_overdue(task: &task::Model) -> bool {
 }
 
 fn filtered(principal: &Principal, filter: &TaskFilter) -> Select<task::Entity> {
-    let mut query = scope::visible_tasks(principal);
+    let mut query = scope::visible_tasks(principal).filter(task_conditions(filter));
     if let Some(doc) = filter.document_id {
         query = query.filter(task::Column::DocumentId.eq(doc));
     }
@@ -82,19 +192,25 @@ fn filtered(principal: &Principal, filter: &TaskFilter) -> Select<task::Entity> 
     if let Some(dept) = department {
         query = query.filter(task::Column::Id.in_subquery(assigned_to(dept, filter.role)));
     }
+    query
+}
+
+/// The filters on a task's own columns.
+fn task_conditions(filter: &TaskFilter) -> Condition {
+    let mut all = Condition::all();
     if let Some(kind) = filter.schedule_kind {
-        query = query.filter(task::Column::ScheduleKind.eq(kind));
+        all = all.add(task::Column::ScheduleKind.eq(kind));
     }
     if let Some(status) = filter.status {
-        query = query.filter(task::Column::Status.eq(status));
+        all = all.add(task::Column::Status.eq(status));
     }
     if let Some(overdue) = filter.overdue {
-        query = query.filter(overdue_condition(overdue));
+        all = all.add(overdue_condition(overdue));
     }
     if let Some(text) = filter.search.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        query = query.filter(search_condition(text));
+        all = all.add(search_condition(text));
     }
-    query
+    all
 }
 
 /// Task ids assigned to `dept` or to a group it belongs to, optionally with one role.
