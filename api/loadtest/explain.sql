@@ -1,13 +1,29 @@
 -- EXPLAIN ANALYZE of the SQL duban sends for Q1-Q3 (captured with log_statement = 'all').
--- psql -v unit=212 -v task=13001 -v doc=500 -f api/loadtest/explain.sql postgres://…/duban_bench_s1000
+-- psql -v unit=212 -v town=141 -v group=301 -v task=13001 -v doc=500 -f api/loadtest/explain.sql postgres://…/duban_bench_s1000
+-- unit: a unit in no group; town: a unit in the group `group`. run.sh picks them and saves the output.
 \set ON_ERROR_STOP 1
-\echo '== Q1 unit dashboard: tasks of a unit (scope + filter), first 20 (+1)'
+\echo '== Q1 unit dashboard: a unit in no group, first 20 (+1), one range of the assignment index'
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
-SELECT "task".* FROM "task"
-WHERE "task"."id" IN (SELECT "assignment"."task_id" FROM "assignment" WHERE "assignment"."department_id" IN (:unit))
-  AND "task"."id" IN (SELECT "assignment"."task_id" FROM "assignment" WHERE "assignment"."department_id" = :unit
-        OR "assignment"."department_id" IN (SELECT "group_member"."group_id" FROM "group_member" WHERE "group_member"."member_id" = :unit))
-ORDER BY "task"."document_id" ASC, "task"."seq" ASC LIMIT 21;
+SELECT "task".*, "assignment"."task_document_id" AS "place_document_id", "assignment"."task_seq" AS "place_seq"
+FROM "task" INNER JOIN "assignment" ON "task"."id" = "assignment"."task_id"
+WHERE "assignment"."department_id" = :unit
+ORDER BY "assignment"."task_document_id" ASC, "assignment"."task_seq" ASC LIMIT 21;
+\echo '== Q1 unit dashboard: a town and its group, two ranges merged'
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
+SELECT * FROM (SELECT "task".*, "assignment"."task_document_id" AS "place_document_id", "assignment"."task_seq" AS "place_seq"
+    FROM "task" INNER JOIN "assignment" ON "task"."id" = "assignment"."task_id" WHERE "assignment"."department_id" = :town
+    ORDER BY "assignment"."task_document_id" ASC, "assignment"."task_seq" ASC LIMIT 21) AS "u0"
+UNION ALL (SELECT * FROM (SELECT "task".*, "assignment"."task_document_id" AS "place_document_id", "assignment"."task_seq" AS "place_seq"
+    FROM "task" INNER JOIN "assignment" ON "task"."id" = "assignment"."task_id" WHERE "assignment"."department_id" = :group
+    ORDER BY "assignment"."task_document_id" ASC, "assignment"."task_seq" ASC LIMIT 21) AS "u1")
+ORDER BY "place_document_id" ASC, "place_seq" ASC;
+\echo '== a unit asking for another unit''s tasks: that unit''s range, within its own view'
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
+SELECT "task".*, "assignment"."task_document_id" AS "place_document_id", "assignment"."task_seq" AS "place_seq"
+FROM "task" INNER JOIN "assignment" ON "task"."id" = "assignment"."task_id"
+WHERE "assignment"."department_id" = :town
+  AND "task"."id" IN (SELECT "assignment"."task_id" FROM "assignment" WHERE "assignment"."department_id" IN (:unit))
+ORDER BY "assignment"."task_document_id" ASC, "assignment"."task_seq" ASC LIMIT 21;
 \echo '== Q1/Q2/Q3 assignments with unit names of a page of tasks'
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
 SELECT a.*, d.* FROM "assignment" a LEFT JOIN "department" d ON a."department_id" = d."id"

@@ -118,4 +118,16 @@ for q in q1 q2 q3; do
     END { printf "PGBENCH op=%s tps=%.1f latency_avg_ms=%s failed=%s\n", q, tps, lat, failed }' "$OUT/pgbench-$q.txt" |
     tee -a "$RESULTS"
 done
+echo "== EXPLAIN ANALYZE of the statements of Q1-Q3: $OUT/explain.txt"
+UNIT=$(psql_db -c "SELECT a.department_id FROM assignment a JOIN department d ON d.id = a.department_id AND d.kind = 'UNIT'
+                   WHERE NOT EXISTS (SELECT 1 FROM group_member g WHERE g.member_id = a.department_id)
+                   GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1")
+read -r TOWN GROUP < <(psql_db -F' ' -c "SELECT g.member_id, g.group_id FROM group_member g
+                   JOIN assignment a ON a.department_id = g.member_id GROUP BY 1, 2 ORDER BY count(*) DESC, 1 LIMIT 1")
+psql_db -v unit="$UNIT" -v town="${TOWN:-$UNIT}" -v group="${GROUP:-$UNIT}" -v task=$(((TMIN + TMAX) / 2)) \
+  -v doc=$(((DMIN + DMAX) / 2)) -f "$ROOT/api/loadtest/explain.sql" >"$OUT/explain.txt"
 echo "results: $RESULTS"
+if [ "$SCALE" != 1 ] && [ -s "$ROOT/target/loadtest/scale-1/results.txt" ]; then
+  echo "== budgets (scale 1 against scale $SCALE)"
+  "$ROOT/api/loadtest/budgets.sh" "$ROOT/target/loadtest/scale-1/results.txt" "$RESULTS" "$OUT/explain.txt"
+fi

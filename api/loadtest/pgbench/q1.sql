@@ -5,5 +5,5 @@ SELECT t.id, t.title, t.status, t.due_date, me.role AS my_role,
           FROM assignment a JOIN department d ON d.id = a.department_id WHERE a.task_id = t.id) AS assignments
   FROM assignment me JOIN task t ON t.id = me.task_id
  WHERE me.department_id = :unit
- ORDER BY t.document_id, t.seq
+ ORDER BY me.task_document_id, me.task_seq
  LIMIT 20;
