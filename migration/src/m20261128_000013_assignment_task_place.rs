@@ -6,8 +6,8 @@
 //! PostgreSQL alters the table in place. SQLite cannot add a foreign key to an existing table,
 //! so there the table is rebuilt (create, copy, drop, rename) inside the migration's transaction.
 
-use super::m20261128_000002_create_department::Department;
 use super::m20261128_000005_create_task::Task;
+use super::m20261128_000006_create_assignment as assignment_table;
 use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -92,28 +92,7 @@ async fn add_place_in_place(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
 
 /// Recreates `assignment` with (`with_place`) or without the place columns, keeping every row.
 async fn rebuild_sqlite(manager: &SchemaManager<'_>, with_place: bool) -> Result<(), DbErr> {
-    let mut table = Table::create();
-    table
-        .table(AssignmentRebuilt::Table)
-        .col(pk_auto(Assignment::Id))
-        .col(integer(Assignment::TaskId))
-        .col(integer(Assignment::DepartmentId))
-        .col(string_len(Assignment::Role, 16))
-        .col(integer(Assignment::Position))
-        .foreign_key(
-            ForeignKey::create()
-                .name("fk-assignment-task_id")
-                .from(AssignmentRebuilt::Table, Assignment::TaskId)
-                .to(Task::Table, Task::Id)
-                .on_delete(ForeignKeyAction::Cascade),
-        )
-        .foreign_key(
-            ForeignKey::create()
-                .name("fk-assignment-department_id")
-                .from(AssignmentRebuilt::Table, Assignment::DepartmentId)
-                .to(Department::Table, Department::Id)
-                .on_delete(ForeignKeyAction::Restrict),
-        );
+    let mut table = assignment_table::create_statement(AssignmentRebuilt::Table);
     let copy = if with_place {
         table
             .col(integer(Assignment::TaskDocumentId))
@@ -126,33 +105,12 @@ async fn rebuild_sqlite(manager: &SchemaManager<'_>, with_place: bool) -> Result
         "INSERT INTO assignment_rebuilt (id, task_id, department_id, role, position) \
          SELECT id, task_id, department_id, role, position FROM assignment"
     };
-    manager.create_table(table.to_owned()).await?;
-    let db = manager.get_connection();
-    db.execute_unprepared(copy).await?;
+    manager.create_table(table).await?;
+    manager.get_connection().execute_unprepared(copy).await?;
     manager.drop_table(Table::drop().table(Assignment::Table).to_owned()).await?;
     manager.rename_table(Table::rename().table(AssignmentRebuilt::Table, Assignment::Table).to_owned()).await?;
     // The indexes of migration 6 went with the old table.
-    manager
-        .create_index(
-            Index::create()
-                .name("uq-assignment-task_id-department_id")
-                .table(Assignment::Table)
-                .col(Assignment::TaskId)
-                .col(Assignment::DepartmentId)
-                .unique()
-                .to_owned(),
-        )
-        .await?;
-    manager
-        .create_index(
-            Index::create()
-                .name("idx-assignment-department_id-role")
-                .table(Assignment::Table)
-                .col(Assignment::DepartmentId)
-                .col(Assignment::Role)
-                .to_owned(),
-        )
-        .await
+    assignment_table::create_indexes(manager).await
 }
 
 /// `(task_document_id, task_seq)` follows the task's `(document_id, seq)`: an update of the
@@ -173,16 +131,12 @@ fn place_foreign_key() -> ForeignKeyCreateStatement {
 #[derive(DeriveIden)]
 enum Assignment {
     Table,
-    Id,
-    TaskId,
     DepartmentId,
-    Role,
-    Position,
     TaskDocumentId,
     TaskSeq,
 }
 
-#[derive(DeriveIden)]
+#[derive(DeriveIden, Clone)]
 enum AssignmentRebuilt {
     Table,
 }
