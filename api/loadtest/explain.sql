@@ -25,9 +25,10 @@ WHERE "assignment"."department_id" = :town
   AND "task"."id" IN (SELECT "assignment"."task_id" FROM "assignment" WHERE "assignment"."department_id" IN (:unit))
 ORDER BY "assignment"."task_document_id" ASC, "assignment"."task_seq" ASC LIMIT 21;
 \echo '== Q1/Q2/Q3 assignments with unit names of a page of tasks'
+SELECT string_agg(id::text, ', ') AS page FROM (SELECT id FROM task WHERE document_id = :doc ORDER BY seq LIMIT 21) t \gset
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
 SELECT a.*, d.* FROM "assignment" a LEFT JOIN "department" d ON a."department_id" = d."id"
-WHERE a."task_id" IN (SELECT id FROM task WHERE document_id = :doc)
+WHERE a."task_id" IN (:page)
 ORDER BY a."task_id" ASC, a."position" ASC;
 \echo '== Q2 task with its document'
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)

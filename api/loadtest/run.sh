@@ -89,14 +89,23 @@ run() { # run OP SECONDS CONNECTIONS
   echo 5 >"/proc/$SERVER/clear_refs" # reset the peak RSS (VmHWM) to the current RSS
   local rss_start sql_before req_before
   rss_start=$(rss VmRSS); sql_before=$(metric duban_sql_statements_total); req_before=$(graphql_requests)
+  # RSS once a second: a leak keeps growing, the first use of more connections is one step.
+  local samples=$OUT/rss-$op.txt
+  : >"$samples"
+  (while sleep 1; do rss VmRSS >>"$samples" || break; done) &
+  local sampler=$!
   local line
   line=$(DUBAN_OP=$op DUBAN_DATA=$DATA wrk -t2 -c"$connections" -d"${seconds}s" --timeout 10s \
     -s "$ROOT/api/loadtest/ops.lua" "$BASE/graphql" | tee "$OUT/wrk-$op.txt" | grep '^RESULT')
+  kill "$sampler" 2>/dev/null || true
+  wait "$sampler" 2>/dev/null || true
+  local rss_warm # after a quarter of the run
+  rss_warm=$(sed -n "$(((seconds + 3) / 4))p" "$samples")
   local sql_after req_after
   sql_after=$(metric duban_sql_statements_total); req_after=$(graphql_requests)
   local per_request
   per_request=$(awk -v s=$((sql_after - sql_before)) -v r=$((req_after - req_before)) 'BEGIN { printf "%.2f", s / r }')
-  echo "$line connections=$connections sql_per_request=$per_request rss_start_kib=$rss_start rss_end_kib=$(rss VmRSS) rss_peak_kib=$(rss VmHWM)" |
+  echo "$line connections=$connections sql_per_request=$per_request rss_start_kib=$rss_start rss_warm_kib=${rss_warm:-$rss_start} rss_end_kib=$(rss VmRSS) rss_peak_kib=$(rss VmHWM)" |
     tee -a "$RESULTS"
   grep '^ERROR_SAMPLE' "$OUT/wrk-$op.txt" || true
 }
@@ -127,7 +136,7 @@ read -r TOWN GROUP < <(psql_db -F' ' -c "SELECT g.member_id, g.group_id FROM gro
 psql_db -v unit="$UNIT" -v town="${TOWN:-$UNIT}" -v group="${GROUP:-$UNIT}" -v task=$(((TMIN + TMAX) / 2)) \
   -v doc=$(((DMIN + DMAX) / 2)) -f "$ROOT/api/loadtest/explain.sql" >"$OUT/explain.txt"
 echo "results: $RESULTS"
-if [ "$SCALE" != 1 ] && [ -s "$ROOT/target/loadtest/scale-1/results.txt" ]; then
+if [ "$SCALE" -ge 1000 ] && [ -s "$ROOT/target/loadtest/scale-1/results.txt" ]; then
   echo "== budgets (scale 1 against scale $SCALE)"
   "$ROOT/api/loadtest/budgets.sh" "$ROOT/target/loadtest/scale-1/results.txt" "$RESULTS" "$OUT/explain.txt"
 fi
