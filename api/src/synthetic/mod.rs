@@ -12,10 +12,11 @@ mod plan;
 
 use crate::domain::departments::{self, DepartmentInput};
 use crate::domain::documents::{self, DocumentInput};
+use crate::domain::tasks::{self, AssignmentSpec};
 use crate::domain::users;
 use crate::error::{AppError, AppResult};
 use chrono::{NaiveDate, TimeZone};
-use entity::{DepartmentKind, UserRole, assignment, progress_report, task, user};
+use entity::{DepartmentKind, UserRole, progress_report, task, user};
 use plan::{Roster, TaskDraft};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -132,38 +133,30 @@ async fn write_tasks(
     authors: &BTreeMap<i32, i32>,
     summary: &mut Summary,
 ) -> AppResult<()> {
-    let mut ids = Vec::with_capacity(drafts.len());
+    let mut written = Vec::with_capacity(drafts.len());
     for chunk in drafts.chunks(CHUNK) {
         let rows = chunk.iter().map(|(document_id, issued_on, draft)| task_row(*document_id, *issued_on, draft));
         let mut inserted = task::Entity::insert_many(rows).exec_with_returning(txn).await?;
         // RETURNING keeps the VALUES order on PostgreSQL and SQLite; sort by id to be sure.
         inserted.sort_by_key(|t| t.id);
-        ids.extend(inserted.into_iter().map(|t| t.id));
+        written.extend(inserted);
     }
-    let mut assignments = Vec::new();
+    let mut units = Vec::with_capacity(drafts.len());
     let mut reports = Vec::new();
-    for (id, (document_id, issued_on, draft)) in ids.iter().zip(drafts) {
-        assignments.extend(draft.units.iter().enumerate().map(|(i, (dept, role))| assignment::ActiveModel {
-            task_id: Set(*id),
-            department_id: Set(*dept),
-            role: Set(*role),
-            position: Set(i as i32 + 1),
-            task_document_id: Set(*document_id),
-            task_seq: Set(draft.seq),
-            ..Default::default()
-        }));
+    for (task, (_, issued_on, draft)) in written.iter().zip(drafts) {
+        let specs: Vec<AssignmentSpec> =
+            draft.units.iter().map(|&(department_id, role)| AssignmentSpec { department_id, role }).collect();
+        units.push(specs);
         for (unit, percent, day) in &draft.reports {
             let author = *authors.get(unit).ok_or(AppError::NotFound("unit account"))?;
-            reports.push(report_row(*id, *issued_on, (*unit, author), *percent, *day));
+            reports.push(report_row(task.id, *issued_on, (*unit, author), *percent, *day));
         }
     }
-    tracing::info!(tasks = ids.len(), "tasks written");
-    summary.tasks = ids.len();
-    summary.assignments = assignments.len();
+    tracing::info!(tasks = written.len(), "tasks written");
+    summary.tasks = written.len();
+    summary.assignments = units.iter().map(Vec::len).sum();
     summary.reports = reports.len();
-    for chunk in assignments.chunks(CHUNK) {
-        assignment::Entity::insert_many(chunk.to_vec()).exec(txn).await?;
-    }
+    tasks::insert_assignments(txn, written.iter().zip(&units).map(|(task, specs)| (task, specs.as_slice()))).await?;
     for chunk in reports.chunks(CHUNK) {
         progress_report::Entity::insert_many(chunk.to_vec()).exec(txn).await?;
     }

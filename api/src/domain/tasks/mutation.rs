@@ -155,7 +155,7 @@ fn assignment_rows<'a>(
 }
 
 /// Rows per bulk INSERT: well under PostgreSQL's 65,535 bind parameters.
-const BULK_ROWS: usize = 500;
+const BULK_ROWS: usize = 1000;
 
 fn chunked<T>(rows: Vec<T>, size: usize) -> Vec<Vec<T>> {
     let mut chunks = Vec::new();

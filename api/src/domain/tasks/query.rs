@@ -67,20 +67,14 @@ struct ByUnits {
 /// Which units bound the list, or `None` when nothing does (admins and leaders, no unit filter).
 async fn by_units(db: &impl ConnectionTrait, principal: &Principal, filter: &TaskFilter) -> AppResult<Option<ByUnits>> {
     let owners = scope::task_owners(principal);
-    let Some(dept) = filter.department_id.or_else(|| filter.role.and(principal.department_id)) else {
+    let Some(dept) = department_filter(principal, filter) else {
         return Ok(owners.map(|units| ByUnits { units, role: None, scope: None }));
     };
     // The viewer's own unit: its groups came with the token check.
     if principal.department_id == Some(dept) {
         return Ok(Some(ByUnits { units: principal.acting_for(), role: filter.role, scope: None }));
     }
-    let groups = group_member::Entity::find()
-        .select_only()
-        .column(group_member::Column::GroupId)
-        .filter(group_member::Column::MemberId.eq(dept))
-        .into_tuple::<i32>()
-        .all(db)
-        .await?;
+    let groups = groups_of(dept).into_tuple::<i32>().all(db).await?;
     let units = std::iter::once(dept).chain(groups).collect();
     Ok(Some(ByUnits { units, role: filter.role, scope: owners }))
 }
@@ -188,8 +182,7 @@ fn filtered(principal: &Principal, filter: &TaskFilter) -> Select<task::Entity> 
     if let Some(doc) = filter.document_id {
         query = query.filter(task::Column::DocumentId.eq(doc));
     }
-    let department = filter.department_id.or_else(|| filter.role.and(principal.department_id));
-    if let Some(dept) = department {
+    if let Some(dept) = department_filter(principal, filter) {
         query = query.filter(task::Column::Id.in_subquery(assigned_to(dept, filter.role)));
     }
     query
@@ -213,13 +206,22 @@ fn task_conditions(filter: &TaskFilter) -> Condition {
     all
 }
 
-/// Task ids assigned to `dept` or to a group it belongs to, optionally with one role.
-fn assigned_to(dept: i32, role: Option<AssignmentRole>) -> sea_orm::sea_query::SelectStatement {
-    let groups = group_member::Entity::find()
+/// The unit whose tasks the filter asks for: `departmentId`, or with `role` alone the viewer's own.
+fn department_filter(principal: &Principal, filter: &TaskFilter) -> Option<i32> {
+    filter.department_id.or_else(|| filter.role.and(principal.department_id))
+}
+
+/// Ids of the groups `dept` belongs to.
+fn groups_of(dept: i32) -> Select<group_member::Entity> {
+    group_member::Entity::find()
         .select_only()
         .column(group_member::Column::GroupId)
         .filter(group_member::Column::MemberId.eq(dept))
-        .into_query();
+}
+
+/// Task ids assigned to `dept` or to a group it belongs to, optionally with one role.
+fn assigned_to(dept: i32, role: Option<AssignmentRole>) -> sea_orm::sea_query::SelectStatement {
+    let groups = groups_of(dept).into_query();
     let mut query = assignment::Entity::find().select_only().column(assignment::Column::TaskId).filter(
         Condition::any()
             .add(assignment::Column::DepartmentId.eq(dept))
