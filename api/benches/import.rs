@@ -10,6 +10,8 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use duban::bootstrap::SAMPLE_PLAN;
+use duban::domain::Caller;
+use duban::domain::clock::Clock;
 use duban::import::parse::schedule::parse_schedule;
 use duban::import::pipeline::parse_text;
 use duban::import::{ImportOptions, import_plan};
@@ -82,12 +84,16 @@ fn bench_import_plan(c: &mut Criterion) {
     });
     let options = ImportOptions { replace: true, ..Default::default() };
     // One import outside the measurement, so every measured iteration replaces a plan.
-    let first = runtime.block_on(import_plan(&db, SAMPLE_PLAN, options)).expect("reference plan imports");
+    let first = runtime.block_on(import_plan(&db, &console(), SAMPLE_PLAN, options)).expect("reference plan imports");
     assert_eq!(first.tasks.len(), 26, "the reference plan has 26 tasks");
     report_statements(&runtime, &mut db, options);
     c.bench_function("import_plan/reference_plan_sqlite_replace", |b| {
         // `block_on` per iteration costs microseconds, negligible next to the import itself.
-        b.iter(|| runtime.block_on(import_plan(&db, black_box(SAMPLE_PLAN), options)).expect("reference plan imports"));
+        b.iter(|| {
+            runtime
+                .block_on(import_plan(&db, &console(), black_box(SAMPLE_PLAN), options))
+                .expect("reference plan imports")
+        });
     });
     runtime.block_on(db.close()).expect("database closes");
 }
@@ -110,7 +116,7 @@ fn report_statements(runtime: &Runtime, db: &mut sea_orm::DatabaseConnection, op
     });
     let started = Instant::now();
     for _ in 0..PROFILED_IMPORTS {
-        runtime.block_on(import_plan(&*db, SAMPLE_PLAN, options)).expect("reference plan imports");
+        runtime.block_on(import_plan(&*db, &console(), SAMPLE_PLAN, options)).expect("reference plan imports");
     }
     let wall = started.elapsed() / PROFILED_IMPORTS;
     db.set_metric_callback(|_| {});
@@ -122,6 +128,11 @@ fn report_statements(runtime: &Runtime, db: &mut sea_orm::DatabaseConnection, op
     for (key, (n, took)) in groups.iter() {
         eprintln!("  {:>4} × {:>10?}  {key}", n / PROFILED_IMPORTS, *took / PROFILED_IMPORTS);
     }
+}
+
+/// The importer runs as the operator at the console (as `duban import` does).
+fn console() -> Caller {
+    Caller::system(Clock::system().read())
 }
 
 criterion_group!(benches, bench_parse_text, bench_parse_schedule, bench_import_plan);

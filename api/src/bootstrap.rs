@@ -1,13 +1,16 @@
 //! First-start work: the signing secret, the bootstrap admin, and the sample plan.
 
 use crate::config::Config;
+use crate::domain::clock::Clock;
 use crate::domain::users::{self, NewUser};
+use crate::domain::{Caller, documents};
+use crate::error::AppError;
 use crate::{db, import};
 use anyhow::{Context, bail};
 use base64::Engine;
-use entity::{UserRole, document, user};
+use entity::UserRole;
 use rand::RngCore;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::DatabaseConnection;
 use secrecy::{ExposeSecret, SecretString};
 use std::path::PathBuf;
 
@@ -61,9 +64,9 @@ pub fn random_string(bytes: usize) -> String {
 
 /// On a database with no admin, creates `admin` with `DUBAN_ADMIN_PASSWORD`, or with a random
 /// password printed once on the console.
-pub async fn ensure_admin(db: &DatabaseConnection, config: &Config) -> anyhow::Result<()> {
-    let admins = user::Entity::find().filter(user::Column::Role.eq(UserRole::Admin)).count(db).await?;
-    if admins > 0 {
+pub async fn ensure_admin(db: &DatabaseConnection, config: &Config, clock: &Clock) -> anyhow::Result<()> {
+    let console = Caller::system(clock.read());
+    if users::has_admin(db, &console).await.map_err(AppError::into_anyhow)? {
         return Ok(());
     }
     let (password, generated) = match &config.admin_password {
@@ -72,7 +75,7 @@ pub async fn ensure_admin(db: &DatabaseConnection, config: &Config) -> anyhow::R
     };
     let new =
         NewUser { username: "admin".into(), password: password.clone(), role: UserRole::Admin, department_id: None };
-    users::create(db, new).await.map_err(|e| anyhow::anyhow!("cannot create the admin account: {e}"))?;
+    users::create(db, &console, new).await.map_err(AppError::into_anyhow).context("cannot create the admin account")?;
     if generated {
         // Deliberately on the console, not in the log stream: shown once, to the operator.
         eprintln!("\n  Created account `admin` with password: {password}\n  (set DUBAN_ADMIN_PASSWORD to choose it)\n");
@@ -83,13 +86,15 @@ pub async fn ensure_admin(db: &DatabaseConnection, config: &Config) -> anyhow::R
 }
 
 /// Imports the reference plan when the database holds no plan yet.
-pub async fn load_sample_plan(db: &DatabaseConnection) -> anyhow::Result<()> {
-    if document::Entity::find().count(db).await? > 0 {
+pub async fn load_sample_plan(db: &DatabaseConnection, clock: &Clock) -> anyhow::Result<()> {
+    let console = Caller::system(clock.read());
+    if documents::count(db, &console).await.map_err(AppError::into_anyhow)? > 0 {
         return Ok(());
     }
-    let outcome = import::import_plan(db, SAMPLE_PLAN, import::ImportOptions::default())
+    let outcome = import::import_plan(db, &console, SAMPLE_PLAN, import::ImportOptions::default())
         .await
-        .map_err(|e| anyhow::anyhow!("cannot import the sample plan: {e}"))?;
+        .map_err(AppError::into_anyhow)
+        .context("cannot import the sample plan")?;
     tracing::info!(tasks = outcome.tasks.len(), "imported the reference plan 盘县政办发〔2014〕103号");
     Ok(())
 }

@@ -2,7 +2,10 @@
 //! `export-schema`, `seed-synthetic`.
 
 use crate::config::Config;
+use crate::domain::Caller;
+use crate::domain::clock::Clock;
 use crate::domain::users::{self, NewUser};
+use crate::error::AppError;
 use crate::{db, graphql, import, startup, synthetic};
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -78,12 +81,18 @@ pub enum UserCommand {
     },
 }
 
-/// Account roles on the command line.
+/// Account roles on the command line, spelled as in the GraphQL enum (`DEPARTMENT`) or in
+/// lower case (`department`).
 #[derive(Debug, Clone, Copy, ValueEnum)]
+#[value(rename_all = "UPPER")]
 pub enum RoleArg {
+    #[value(alias = "admin")]
     Admin,
+    #[value(alias = "leader")]
     Leader,
+    #[value(alias = "department")]
     Department,
+    #[value(alias = "service")]
     Service,
 }
 
@@ -121,8 +130,11 @@ async fn seed_synthetic(config: &Config, scale: u32, seed: u64) -> anyhow::Resul
     let db = db::connect(&config.database_url).await?;
     db::migrate(&db).await?;
     let started = std::time::Instant::now();
-    let summary =
-        synthetic::seed(&db, scale, seed).await.map_err(|e| anyhow::anyhow!("cannot seed synthetic data: {e}"))?;
+    let console = console(config);
+    let summary = synthetic::seed(&db, &console, scale, seed)
+        .await
+        .map_err(AppError::into_anyhow)
+        .context("cannot seed synthetic data")?;
     println!(
         "seeded scale {scale} (seed {seed}) in {:.1} s: {} units, {} documents, {} tasks, {} assignments, {} reports, {} accounts",
         started.elapsed().as_secs_f64(),
@@ -145,7 +157,12 @@ async fn serve(config: &Config) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     tracing::info!(%addr, "duban is listening");
     tracing::info!("GraphiQL: http://{addr}/graphiql");
-    startup::serve(listener, state, startup::shutdown_signal()).await
+    startup::serve(listener, startup::router(state, config), startup::shutdown_signal()).await
+}
+
+/// The operator at the console, at the configured clock.
+fn console(config: &Config) -> Caller {
+    Caller::system(config.today.map_or_else(Clock::system, Clock::pinned).read())
 }
 
 async fn import_file(config: &Config, file: &PathBuf, dry_run: bool, replace: bool) -> anyhow::Result<()> {
@@ -153,7 +170,10 @@ async fn import_file(config: &Config, file: &PathBuf, dry_run: bool, replace: bo
     let db = db::connect(&config.database_url).await?;
     db::migrate(&db).await?;
     let options = import::ImportOptions { dry_run, replace };
-    let outcome = import::import_plan(&db, &text, options).await.map_err(|e| anyhow::anyhow!("import refused: {e}"))?;
+    let outcome = import::import_plan(&db, &console(config), &text, options)
+        .await
+        .map_err(AppError::into_anyhow)
+        .context("import refused")?;
     print!("{}", import::summary::render(&outcome, dry_run));
     Ok(())
 }
@@ -169,19 +189,21 @@ async fn create_user(
     let password = password.trim_end_matches(['\r', '\n']).to_owned();
     let db = db::connect(&config.database_url).await?;
     db::migrate(&db).await?;
+    let console = console(config);
     let department_id = match department {
         None => None,
         Some(name) => Some(
-            crate::domain::departments::find_by_name(&db, &name)
+            crate::domain::departments::find_by_name(&db, &console, &name)
                 .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?
+                .map_err(AppError::into_anyhow)?
                 .with_context(|| format!("no department named {name}"))?
                 .id,
         ),
     };
-    let user = users::create(&db, NewUser { username, password, role, department_id })
+    let user = users::create(&db, &console, NewUser { username, password, role, department_id })
         .await
-        .map_err(|e| anyhow::anyhow!("cannot create the account: {e}"))?;
+        .map_err(AppError::into_anyhow)
+        .context("cannot create the account")?;
     println!("created account {} (id {}, role {:?})", user.username, user.id, user.role);
     Ok(())
 }

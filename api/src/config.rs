@@ -45,6 +45,24 @@ pub struct Config {
     /// Log format: `pretty` for people, `json` for log collectors.
     #[arg(long, env = "DUBAN_LOG_FORMAT", value_enum, default_value_t = LogFormat::Pretty)]
     pub log_format: LogFormat,
+
+    /// Longest a request may take, in seconds, before it is answered with `TIMEOUT`.
+    #[arg(long, env = "DUBAN_REQUEST_TIMEOUT_SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub request_timeout_secs: u64,
+
+    /// Browser origins allowed to call the API cross-site (CORS), comma-separated, such as
+    /// `https://duban.example.gov.cn`. Empty: none (same-origin pages and non-browser clients only).
+    #[arg(long, env = "DUBAN_CORS_ORIGINS", value_delimiter = ',', num_args = 0..)]
+    pub cors_origins: Vec<String>,
+
+    /// Pins "today" to a date (`YYYY-MM-DD`) for demonstrations and tests; unset, the server
+    /// follows the system clock (China Standard Time).
+    #[arg(long, env = "DUBAN_TODAY")]
+    pub today: Option<chrono::NaiveDate>,
+
+    /// Test-only hooks (a route that panics); never set from the environment.
+    #[arg(skip)]
+    pub test_hooks: bool,
 }
 
 /// Introspection setting.
@@ -83,6 +101,10 @@ impl Config {
             introspection: Introspection::Authenticated,
             load_sample_plan: false,
             log_format: LogFormat::Pretty,
+            request_timeout_secs: 30,
+            cors_origins: Vec::new(),
+            today: None,
+            test_hooks: false,
         }
     }
 

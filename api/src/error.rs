@@ -56,6 +56,16 @@ impl AppError {
     pub fn internal(error: impl Into<anyhow::Error>) -> Self {
         AppError::Internal(error.into())
     }
+
+    /// For the command line and start-up, where the operator reads the message: an internal
+    /// error keeps its whole cause chain (never sent to a GraphQL client), any other error is
+    /// its own message.
+    pub fn into_anyhow(self) -> anyhow::Error {
+        match self {
+            AppError::Internal(cause) => cause,
+            other => anyhow::anyhow!("{other}"),
+        }
+    }
 }
 
 impl From<DbErr> for AppError {
@@ -102,6 +112,14 @@ impl<T> IntoGql<T> for AppResult<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_command_line_sees_the_cause_of_an_internal_error() {
+        let error = AppError::internal(anyhow::anyhow!("disk full").context("cannot write the plan"));
+        let printed = format!("{:#}", error.into_anyhow());
+        assert!(printed.contains("cannot write the plan") && printed.contains("disk full"), "{printed}");
+        assert_eq!(AppError::bad_input("no rows").into_anyhow().to_string(), "no rows");
+    }
 
     #[test]
     fn internal_errors_send_a_generic_message_and_code() {

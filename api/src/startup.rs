@@ -1,40 +1,36 @@
 //! Building the application: state from config, the router, and serving with graceful shutdown.
 
-use crate::auth::LoginThrottle;
-use crate::auth::{TokenConfig, TokenKeys};
-use crate::config::Config;
-use crate::state::{AppState, AuthContext};
+use crate::auth::{AuthContext, ThrottleLimits, TokenConfig, TokenKeys};
+use crate::config::{Config, Introspection};
+use crate::domain::clock::Clock;
+use crate::state::AppState;
 use crate::{bootstrap, db, graphiql, graphql, http, observe};
 use anyhow::Context;
 use axum::Router;
 use axum::routing::get;
 use std::net::SocketAddr;
-use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
-use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::timeout::TimeoutLayer;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 
-/// Failed logins allowed per minute for one username, and for one client address.
-const LOGIN_FAILURES_PER_USER: NonZeroU32 = NonZeroU32::new(5).unwrap();
-const LOGIN_FAILURES_PER_ADDRESS: NonZeroU32 = NonZeroU32::new(30).unwrap();
-
-/// Largest request body: a pasted plan is well under 2 MB; leave room for JSON escaping.
-const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
-
-/// The routes of duban over `state`.
-pub fn router(state: AppState) -> Router {
-    Router::new()
+/// The routes of duban over `state`, with the request timeout and the CORS origins of `config`.
+pub fn router(state: AppState, config: &Config) -> Router {
+    let mut app = Router::new()
         .route("/graphql", get(http::graphql::handle).post(http::graphql::handle))
         .route("/healthz", get(http::health::healthz))
         .route("/readyz", get(http::health::readyz))
-        .merge(graphiql::routes())
-        .route_layer(axum::middleware::from_fn(observe::count_requests))
+        .merge(graphiql::routes());
+    if config.test_hooks {
+        app = app.route("/__test/panic", get(http::guard::panic_for_tests));
+    }
+    let timeout = Duration::from_secs(config.request_timeout_secs);
+    app.route_layer(axum::middleware::from_fn(observe::count_requests))
         .route("/metrics", get(observe::render))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)))
+        .layer(axum::middleware::from_fn(move |req, next| http::guard::time_limit(timeout, req, next)))
+        .layer(http::guard::cors(&config.cors_origins))
+        .layer(CatchPanicLayer::custom(http::guard::panicked))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -49,10 +45,11 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
 pub async fn prepare(mut db: sea_orm::DatabaseConnection, config: &Config) -> anyhow::Result<AppState> {
     observe::count_sql_statements(&mut db);
     db::migrate(&db).await?;
+    let clock = config.today.map_or_else(Clock::system, Clock::pinned);
     let secret = bootstrap::jwt_secret(config)?;
-    bootstrap::ensure_admin(&db, config).await?;
+    bootstrap::ensure_admin(&db, config, &clock).await?;
     if config.load_sample_plan {
-        bootstrap::load_sample_plan(&db).await?;
+        bootstrap::load_sample_plan(&db, &clock).await?;
     }
     let tokens = TokenKeys::new(&TokenConfig {
         secret,
@@ -61,25 +58,24 @@ pub async fn prepare(mut db: sea_orm::DatabaseConnection, config: &Config) -> an
         audience: "duban-api".into(),
         ttl: chrono::Duration::minutes(config.token_ttl_minutes),
     });
-    let auth = AuthContext {
-        tokens: Arc::new(tokens),
-        throttle: Arc::new(LoginThrottle::new(LOGIN_FAILURES_PER_USER, LOGIN_FAILURES_PER_ADDRESS)),
-    };
+    let auth = AuthContext { tokens: Arc::new(tokens), throttle: ThrottleLimits::default() };
     Ok(AppState {
-        schema: graphql::build_schema(db.clone(), auth.clone()),
+        schemas: graphql::build_schemas(db.clone(), auth.clone()),
         db,
         auth,
-        introspection: config.introspection,
+        introspection: config.introspection == Introspection::Authenticated,
+        clock,
     })
 }
 
-/// Serves `state` on `listener` until `shutdown` resolves, then drains open requests.
+/// Serves `app` (see [`router`]) on `listener` until `shutdown` resolves, then drains open
+/// requests.
 pub async fn serve(
     listener: TcpListener,
-    state: AppState,
+    app: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let app = app.into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await.context("server failed")
 }
 

@@ -1,23 +1,18 @@
 //! Shared application state handed to every handler.
 
-use crate::auth::{LoginThrottle, TokenKeys};
-use crate::config::Introspection;
-use crate::graphql::AppSchema;
+use crate::auth::AuthContext;
+use crate::domain::clock::Clock;
+use crate::graphql::Schemas;
 use sea_orm::DatabaseConnection;
-use std::sync::Arc;
-
-/// Token keys and login throttle; shared by the HTTP layer and the `login` resolver.
-#[derive(Clone)]
-pub struct AuthContext {
-    pub tokens: Arc<TokenKeys>,
-    pub throttle: Arc<LoginThrottle>,
-}
 
 /// Everything a request handler needs; cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
     pub db: DatabaseConnection,
-    pub schema: AppSchema,
+    pub schemas: Schemas,
     pub auth: AuthContext,
-    pub introspection: Introspection,
+    /// Whether signed-in callers may introspect (`DUBAN_INTROSPECTION`).
+    pub introspection: bool,
+    /// The one clock every request reads once.
+    pub clock: Clock,
 }

@@ -8,6 +8,7 @@ pub mod document;
 pub mod document_source;
 pub mod enums;
 pub mod group_member;
+pub mod login_throttle;
 pub mod policy_event;
 pub mod progress_report;
 pub mod service_token;

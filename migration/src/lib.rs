@@ -15,6 +15,7 @@ mod m20261128_000010_create_task_policy;
 mod m20261128_000011_create_service_token;
 mod m20261128_000012_create_document_source;
 mod m20261128_000013_assignment_task_place;
+mod m20261201_000014_create_login_throttle;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000011_create_service_token::Migration),
             Box::new(m20261128_000012_create_document_source::Migration),
             Box::new(m20261128_000013_assignment_task_place::Migration),
+            Box::new(m20261201_000014_create_login_throttle::Migration),
         ]
     }
 }

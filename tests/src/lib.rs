@@ -52,6 +52,10 @@ pub struct TestApp {
     pub db: DatabaseConnection,
     statements: Arc<AtomicU64>,
     statement_log: Arc<Mutex<Vec<String>>>,
+    /// The server's clock: tests pin "today" with [`TestApp::set_today`].
+    pub clock: duban::domain::clock::Clock,
+    /// The database URL the server uses (for a second process on the same database).
+    pub url: String,
     _sqlite_dir: Option<tempfile::TempDir>,
     postgres: Option<PgDatabase>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
@@ -127,10 +131,12 @@ pub async fn spawn_app_with(options: AppOptions) -> TestApp {
         }
     });
     let state = duban::startup::prepare(db, &config).await.expect("prepare the app");
+    let clock = state.clock.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
     let address = format!("http://{}", listener.local_addr().expect("local address"));
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(duban::startup::serve(listener, state, async move {
+    let app = duban::startup::router(state, &config);
+    tokio::spawn(duban::startup::serve(listener, app, async move {
         let _ = rx.await;
     }));
     let direct = Database::connect(&url).await.expect("second connection");
@@ -140,6 +146,8 @@ pub async fn spawn_app_with(options: AppOptions) -> TestApp {
         db: direct,
         statements,
         statement_log,
+        clock,
+        url,
         _sqlite_dir: sqlite_dir,
         postgres,
         shutdown: Some(tx),
@@ -245,6 +253,12 @@ impl TestApp {
     /// The SQL of every statement run since the `skip`-th one (for diagnosing a count).
     pub fn statements_since(&self, skip: u64) -> Vec<String> {
         self.statement_log.lock().map(|log| log.iter().skip(skip as usize).cloned().collect()).unwrap_or_default()
+    }
+
+    /// Pins the server's "today" (China Standard Time) to `date`.
+    pub fn set_today(&self, date: &str) {
+        let day = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").expect("a YYYY-MM-DD date");
+        self.clock.set_today(Some(day));
     }
 
     /// True when this run is against PostgreSQL.

@@ -1,20 +1,30 @@
-//! Authentication primitives: password hashing, HS256 session tokens, opaque service tokens
-//! and failed-login throttling.
+//! Authentication primitives: password hashing, usernames, HS256 session tokens, opaque
+//! service tokens and the counters of failed-login throttling.
 //!
 //! Everything here is pure: no database, no GraphQL, no HTTP. The server wires these pieces
 //! into the login mutation and the request extractor.
 
 mod password;
 mod service_token;
-mod throttle;
+pub mod throttle;
 mod token;
+mod username;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 pub use password::{MIN_PASSWORD_LEN, check_password_policy, hash_password, verify_password};
 pub use service_token::{SERVICE_TOKEN_PREFIX, generate_service_token, hash_service_token, looks_like_service_token};
-pub use throttle::LoginThrottle;
+pub use throttle::ThrottleLimits;
 pub use token::{Claims, TokenConfig, TokenKeys};
+pub use username::{check_username, normalize_username};
+
+/// Token keys and throttle limits, shared by the HTTP layer and the `login` resolver.
+#[derive(Clone)]
+pub struct AuthContext {
+    pub tokens: Arc<TokenKeys>,
+    pub throttle: ThrottleLimits,
+}
 
 /// Why an authentication step failed.
 ///
@@ -40,6 +50,12 @@ pub enum AuthError {
         /// Minimum number of characters.
         min: usize,
     },
+    /// The new password is only whitespace or holds control characters.
+    #[error("a password must not be only spaces nor hold control characters")]
+    BlankPassword,
+    /// The username is empty, too long, or holds characters a name may not have.
+    #[error("a username is 1 to 64 letters, digits or . _ - @, without spaces")]
+    BadUsername,
     /// Unknown username or wrong password; deliberately does not say which.
     #[error("invalid username or password")]
     InvalidCredentials,

@@ -54,10 +54,14 @@ fn verify_against(plain: &str, phc: &str) -> bool {
     }
 }
 
-/// Accepts a new password only if it has at least [`MIN_PASSWORD_LEN`] characters.
+/// Accepts a new password only if it has at least [`MIN_PASSWORD_LEN`] characters, is not
+/// just whitespace and holds no control characters (a NUL would be cut by some clients).
 pub fn check_password_policy(plain: &str) -> Result<(), AuthError> {
     if plain.chars().count() < MIN_PASSWORD_LEN {
         return Err(AuthError::WeakPassword { min: MIN_PASSWORD_LEN });
+    }
+    if plain.trim().is_empty() || plain.chars().any(char::is_control) {
+        return Err(AuthError::BlankPassword);
     }
     Ok(())
 }
@@ -108,5 +112,16 @@ mod tests {
         assert!(check_password_policy("县政府督办任务跟进系统").is_ok());
         assert!(check_password_policy("123456789").is_err());
         assert!(check_password_policy("1234567890").is_ok());
+    }
+
+    #[test]
+    fn policy_refuses_blank_and_control_characters() {
+        assert!(matches!(check_password_policy("          "), Err(AuthError::BlankPassword)));
+        assert!(matches!(
+            check_password_policy("\u{3000}\u{3000}\u{3000}\u{3000}\u{3000}\u{3000}\u{3000}\u{3000}\u{3000}\u{3000}"),
+            Err(AuthError::BlankPassword)
+        ));
+        assert!(matches!(check_password_policy("long-enough\0password"), Err(AuthError::BlankPassword)));
+        assert!(check_password_policy("with spaces inside").is_ok());
     }
 }

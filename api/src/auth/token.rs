@@ -149,8 +149,9 @@ impl TokenKeys {
     /// Verifies a token and returns its claims.
     ///
     /// Refuses any algorithm but HS256 (including `none`), a missing or unknown `kid`, a bad
-    /// signature, an expired or not-yet-valid token (5 s leeway), a wrong `iss` or `aud`, and
-    /// a missing claim (`unit` alone is optional).
+    /// signature, an expired or not-yet-valid token (5 s leeway), a wrong `iss` or `aud`, a
+    /// missing claim (`unit` alone is optional), a lifetime longer than the configured one and
+    /// an `iat` in the future.
     pub fn verify(&self, token: &str) -> Result<Claims, AuthError> {
         let header = jsonwebtoken::decode_header(token).map_err(|_| AuthError::InvalidToken)?;
         if header.alg != Algorithm::HS256 {
@@ -158,15 +159,34 @@ impl TokenKeys {
         }
         let kid = header.kid.as_deref().ok_or(AuthError::InvalidToken)?;
         let (_, key) = self.decoding.iter().find(|(known, _)| known == kid).ok_or(AuthError::InvalidToken)?;
-        jsonwebtoken::decode::<Claims>(token, key, &self.validation).map(|data| data.claims).map_err(|err| {
-            match err.kind() {
-                ErrorKind::ExpiredSignature => AuthError::Expired,
-                kind => {
-                    tracing::debug!(reason = rejection_reason(kind), "token rejected");
-                    AuthError::InvalidToken
+        let claims =
+            jsonwebtoken::decode::<Claims>(token, key, &self.validation).map(|data| data.claims).map_err(|err| {
+                match err.kind() {
+                    ErrorKind::ExpiredSignature => AuthError::Expired,
+                    kind => {
+                        tracing::debug!(reason = rejection_reason(kind), "token rejected");
+                        AuthError::InvalidToken
+                    }
                 }
-            }
-        })
+            })?;
+        self.check_lifetime(&claims, Utc::now())?;
+        Ok(claims)
+    }
+
+    /// A correctly signed token must still look like one this server issued: no longer-lived
+    /// than the configured lifetime, and not issued in the future (both with the clock skew).
+    fn check_lifetime(&self, claims: &Claims, now: DateTime<Utc>) -> Result<(), AuthError> {
+        let skew = LEEWAY_SECS as i64;
+        let lifetime = claims.exp.saturating_sub(claims.iat);
+        if lifetime > self.ttl.num_seconds().saturating_add(skew) {
+            tracing::debug!(reason = "lifetime", "token rejected");
+            return Err(AuthError::InvalidToken);
+        }
+        if claims.iat > now.timestamp().saturating_add(skew) {
+            tracing::debug!(reason = "issued in the future", "token rejected");
+            return Err(AuthError::InvalidToken);
+        }
+        Ok(())
     }
 }
 

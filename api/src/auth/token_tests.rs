@@ -179,3 +179,24 @@ fn secret_never_appears_in_token_or_debug_output() {
     assert_eq!(header["kid"].as_str().unwrap().len(), 16);
     assert!(!format!("{:?}", config(SECRET, Some(OLD_SECRET))).contains(SECRET));
 }
+
+#[test]
+fn a_token_living_longer_than_the_configured_lifetime_is_refused() {
+    let now = Utc::now().timestamp();
+    let mut century = valid_claims();
+    century["exp"] = json!(now + 100 * 365 * 24 * 3600);
+    assert!(refused(&forge(&hs256_header(), &century, Some(SECRET))));
+    // The configured lifetime (one hour) plus the skew is still fine.
+    let mut longest = valid_claims();
+    longest["exp"] = json!(now + 3600 + LEEWAY_SECS as i64);
+    assert!(!refused(&forge(&hs256_header(), &longest, Some(SECRET))));
+}
+
+#[test]
+fn a_token_issued_in_the_future_is_refused() {
+    let now = Utc::now().timestamp();
+    let mut ahead = valid_claims();
+    ahead["iat"] = json!(now + 600);
+    ahead["exp"] = json!(now + 1200);
+    assert!(refused(&forge(&hs256_header(), &ahead, Some(SECRET))));
+}

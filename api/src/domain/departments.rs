@@ -1,11 +1,13 @@
 //! Departments (units, groups, catch-alls), their aliases and group membership.
 
+use crate::domain::Caller;
 use crate::domain::page::{Page, PageRequest};
-use crate::domain::tasks::required_text;
+use crate::domain::text::{contains_pattern, required_text};
 use crate::error::{AppError, AppResult};
+use crate::policy::rules;
 use entity::{DepartmentKind, assignment, department, department_alias, group_member, progress_report, user};
 use sea_orm::TransactionSession;
-use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
     Select, Set, TransactionTrait,
@@ -29,12 +31,14 @@ pub struct DepartmentInput {
     pub needs_review: Option<bool>,
 }
 
-/// One page of departments in id order.
+/// One page of departments in id order (anyone signed in: units are public within duban).
 pub async fn list(
     db: &impl ConnectionTrait,
+    caller: &Caller,
     filter: &DepartmentFilter,
     page: &PageRequest<i32>,
 ) -> AppResult<Page<department::Model>> {
+    rules::signed_in(&caller.viewer)?;
     let mut query = filtered(filter).order_by_asc(department::Column::Id);
     if let Some(after) = page.after {
         query = query.filter(department::Column::Id.gt(after));
@@ -44,12 +48,14 @@ pub async fn list(
 }
 
 /// How many departments match.
-pub async fn count(db: &impl ConnectionTrait, filter: &DepartmentFilter) -> AppResult<u64> {
+pub async fn count(db: &impl ConnectionTrait, caller: &Caller, filter: &DepartmentFilter) -> AppResult<u64> {
+    rules::signed_in(&caller.viewer)?;
     Ok(filtered(filter).count(db).await?)
 }
 
 /// One department by id.
-pub async fn get(db: &impl ConnectionTrait, id: i32) -> AppResult<Option<department::Model>> {
+pub async fn get(db: &impl ConnectionTrait, caller: &Caller, id: i32) -> AppResult<Option<department::Model>> {
+    rules::signed_in(&caller.viewer)?;
     Ok(department::Entity::find_by_id(id).one(db).await?)
 }
 
@@ -62,32 +68,54 @@ fn filtered(filter: &DepartmentFilter) -> Select<department::Entity> {
         query = query.filter(department::Column::NeedsReview.eq(flag));
     }
     if let Some(text) = filter.search.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        let simplified = zhconv::zhconv(text, zhconv::Variant::ZhHans).replace(['%', '_', '\\'], "");
-        query = query.filter(Expr::col(department::Column::Name).like(LikeExpr::new(format!("%{simplified}%"))));
+        query = query.filter(Expr::col(department::Column::Name).like(contains_pattern(text)));
     }
     query
 }
 
-/// Creates a department; the name must be new (neither a name nor an alias).
-pub async fn create(db: &impl TransactionTrait, input: DepartmentInput) -> AppResult<department::Model> {
+/// Creates a department (admins); the name must be new (neither a name nor an alias).
+pub async fn create(
+    db: &impl TransactionTrait,
+    caller: &Caller,
+    input: DepartmentInput,
+) -> AppResult<department::Model> {
+    rules::admin(&caller.viewer)?;
     let txn = db.begin().await?;
-    let name = required_text(input.name.as_deref().unwrap_or_default(), "name")?;
-    ensure_name_free(&txn, &name, None).await?;
-    let model = department::ActiveModel {
-        name: Set(name),
-        kind: Set(input.kind.unwrap_or(DepartmentKind::Unit)),
-        needs_review: Set(input.needs_review.unwrap_or(false)),
-        created_at: Set(chrono::Utc::now()),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
+    let model = insert(&txn, caller, input).await?;
     txn.commit().await?;
     Ok(model)
 }
 
-/// Renames, re-kinds or reviews a department.
-pub async fn update(db: &impl TransactionTrait, id: i32, input: DepartmentInput) -> AppResult<department::Model> {
+/// Inserts a department inside the caller's transaction (admins; the importer too): the one
+/// place a department row is made, so the name check always runs.
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    input: DepartmentInput,
+) -> AppResult<department::Model> {
+    rules::admin(&caller.viewer)?;
+    let name = required_text(input.name.as_deref().unwrap_or_default(), "name")?;
+    ensure_name_free(db, &name, None).await?;
+    let model = department::ActiveModel {
+        name: Set(name),
+        kind: Set(input.kind.unwrap_or(DepartmentKind::Unit)),
+        needs_review: Set(input.needs_review.unwrap_or(false)),
+        created_at: Set(caller.now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(model)
+}
+
+/// Renames, re-kinds or reviews a department (admins).
+pub async fn update(
+    db: &impl TransactionTrait,
+    caller: &Caller,
+    id: i32,
+    input: DepartmentInput,
+) -> AppResult<department::Model> {
+    rules::admin(&caller.viewer)?;
     let txn = db.begin().await?;
     let current = department::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound("department"))?;
     let mut model: department::ActiveModel = current.into();
@@ -107,19 +135,41 @@ pub async fn update(db: &impl TransactionTrait, id: i32, input: DepartmentInput)
     Ok(model)
 }
 
-/// Adds another name for a department.
-pub async fn add_alias(db: &impl TransactionTrait, id: i32, alias: &str) -> AppResult<department::Model> {
+/// Adds another name for a department (admins).
+pub async fn add_alias(
+    db: &impl TransactionTrait,
+    caller: &Caller,
+    id: i32,
+    alias: &str,
+) -> AppResult<department::Model> {
+    rules::admin(&caller.viewer)?;
     let txn = db.begin().await?;
     let target = department::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound("department"))?;
     let alias = required_text(alias, "alias")?;
     ensure_name_free(&txn, &alias, None).await?;
-    insert_alias(&txn, id, &alias).await?;
+    write_alias(&txn, id, &alias).await?;
     txn.commit().await?;
     Ok(target)
 }
 
-/// Inserts an alias row inside the caller's transaction.
-pub async fn insert_alias(db: &impl ConnectionTrait, department_id: i32, alias: &str) -> AppResult<()> {
+/// Adds aliases to a department inside the caller's transaction (admins; the seed catalog of
+/// the importer); each must be a free name.
+pub async fn insert_aliases(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    department_id: i32,
+    aliases: &[&str],
+) -> AppResult<()> {
+    rules::admin(&caller.viewer)?;
+    for alias in aliases {
+        let alias = required_text(alias, "alias")?;
+        ensure_name_free(db, &alias, None).await?;
+        write_alias(db, department_id, &alias).await?;
+    }
+    Ok(())
+}
+
+async fn write_alias(db: &impl ConnectionTrait, department_id: i32, alias: &str) -> AppResult<()> {
     department_alias::ActiveModel {
         alias: Set(alias.to_owned()),
         department_id: Set(department_id),
@@ -132,7 +182,8 @@ pub async fn insert_alias(db: &impl ConnectionTrait, department_id: i32, alias: 
 
 /// Merges `from` into `into`: assignments, aliases, members, reports and accounts move; the
 /// old name becomes an alias; `from` is deleted. One transaction.
-pub async fn merge(db: &impl TransactionTrait, from: i32, into: i32) -> AppResult<department::Model> {
+pub async fn merge(db: &impl TransactionTrait, caller: &Caller, from: i32, into: i32) -> AppResult<department::Model> {
+    rules::admin(&caller.viewer)?;
     if from == into {
         return Err(AppError::bad_input("cannot merge a department into itself"));
     }
@@ -157,7 +208,7 @@ pub async fn merge(db: &impl TransactionTrait, from: i32, into: i32) -> AppResul
         .exec(&txn)
         .await?;
     department::Entity::delete_by_id(from).exec(&txn).await?;
-    insert_alias(&txn, into, &source.name).await?;
+    write_alias(&txn, into, &source.name).await?;
     txn.commit().await?;
     Ok(target)
 }
@@ -212,8 +263,14 @@ async fn move_group_links(db: &impl ConnectionTrait, from: i32, into: i32) -> Ap
     Ok(())
 }
 
-/// Sets the units a group stands for (replacing the old list).
-pub async fn set_members(db: &impl TransactionTrait, group_id: i32, member_ids: &[i32]) -> AppResult<()> {
+/// Sets the units a group stands for, replacing the old list (admins).
+pub async fn set_members(
+    db: &impl TransactionTrait,
+    caller: &Caller,
+    group_id: i32,
+    member_ids: &[i32],
+) -> AppResult<()> {
+    rules::admin(&caller.viewer)?;
     let txn = db.begin().await?;
     let group = department::Entity::find_by_id(group_id).one(&txn).await?.ok_or(AppError::NotFound("department"))?;
     if group.kind != DepartmentKind::Group {
@@ -259,14 +316,61 @@ async fn ensure_name_free(db: &impl ConnectionTrait, name: &str, except: Option<
 }
 
 /// The department with this name or alias (Traditional input is folded to Simplified).
-pub async fn find_by_name(db: &impl ConnectionTrait, name: &str) -> AppResult<Option<department::Model>> {
+pub async fn find_by_name(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    name: &str,
+) -> AppResult<Option<department::Model>> {
+    rules::signed_in(&caller.viewer)?;
     let name = zhconv::zhconv(name.trim(), zhconv::Variant::ZhHans);
     if let Some(found) = department::Entity::find().filter(department::Column::Name.eq(&name)).one(db).await? {
         return Ok(Some(found));
     }
     let alias = department_alias::Entity::find().filter(department_alias::Column::Alias.eq(&name)).one(db).await?;
     match alias {
-        Some(alias) => get(db, alias.department_id).await,
+        Some(alias) => get(db, caller, alias.department_id).await,
         None => Ok(None),
+    }
+}
+
+/// Every department with its aliases (admins and the console: the importer's name lookup).
+pub async fn all_with_aliases(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+) -> AppResult<Vec<(department::Model, Vec<department_alias::Model>)>> {
+    rules::admin(&caller.viewer)?;
+    Ok(department::Entity::find().find_with_related(department_alias::Entity).all(db).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::testing::{refused_before_any_statement, unit_caller};
+
+    #[tokio::test]
+    async fn non_admins_are_refused_before_any_statement() {
+        let db = sea_orm::DatabaseConnection::default();
+        for caller in unit_caller() {
+            let input = || DepartmentInput { name: Some("县审计局".into()), ..Default::default() };
+            refused_before_any_statement(create(&db, &caller, input()).await);
+            refused_before_any_statement(insert(&db, &caller, input()).await);
+            refused_before_any_statement(update(&db, &caller, 1, input()).await);
+            refused_before_any_statement(add_alias(&db, &caller, 1, "审计局").await);
+            refused_before_any_statement(insert_aliases(&db, &caller, 1, &["审计局"]).await);
+            refused_before_any_statement(merge(&db, &caller, 1, 2).await);
+            refused_before_any_statement(set_members(&db, &caller, 1, &[2]).await);
+            refused_before_any_statement(all_with_aliases(&db, &caller).await);
+        }
+    }
+
+    #[tokio::test]
+    async fn anonymous_callers_cannot_read_units() {
+        let db = sea_orm::DatabaseConnection::default();
+        let caller = &unit_caller()[0];
+        refused_before_any_statement(
+            list(&db, caller, &DepartmentFilter::default(), &PageRequest::new(None, None).unwrap()).await,
+        );
+        refused_before_any_statement(get(&db, caller, 1).await);
+        refused_before_any_statement(find_by_name(&db, caller, "县民政局").await);
     }
 }

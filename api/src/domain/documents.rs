@@ -1,8 +1,10 @@
 //! Documents (notices carrying a plan).
 
+use crate::domain::Caller;
 use crate::domain::page::{Page, PageRequest};
-use crate::domain::tasks::required_text;
+use crate::domain::text::required_text;
 use crate::error::{AppError, AppResult};
+use crate::policy::rules;
 use entity::{document, document_source};
 use sea_orm::TransactionSession;
 use sea_orm::{
@@ -20,8 +22,14 @@ pub struct DocumentInput {
     pub source_text: Option<String>,
 }
 
-/// One page of documents in id order.
-pub async fn list(db: &impl ConnectionTrait, page: &PageRequest<i32>) -> AppResult<Page<document::Model>> {
+/// One page of documents in id order (anyone signed in: the plans themselves are public
+/// notices; which of their tasks a viewer sees is decided per task).
+pub async fn list(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    page: &PageRequest<i32>,
+) -> AppResult<Page<document::Model>> {
+    rules::signed_in(&caller.viewer)?;
     let mut query = document::Entity::find().order_by_asc(document::Column::Id);
     if let Some(after) = page.after {
         query = query.filter(document::Column::Id.gt(after));
@@ -31,38 +39,51 @@ pub async fn list(db: &impl ConnectionTrait, page: &PageRequest<i32>) -> AppResu
 }
 
 /// How many documents there are.
-pub async fn count(db: &impl ConnectionTrait) -> AppResult<u64> {
+pub async fn count(db: &impl ConnectionTrait, caller: &Caller) -> AppResult<u64> {
+    rules::signed_in(&caller.viewer)?;
     Ok(document::Entity::find().count(db).await?)
 }
 
 /// One document by id.
-pub async fn get(db: &impl ConnectionTrait, id: i32) -> AppResult<Option<document::Model>> {
+pub async fn get(db: &impl ConnectionTrait, caller: &Caller, id: i32) -> AppResult<Option<document::Model>> {
+    rules::signed_in(&caller.viewer)?;
     Ok(document::Entity::find_by_id(id).one(db).await?)
 }
 
 /// The document with this number, if any.
-pub async fn find_by_number(db: &impl ConnectionTrait, number: &str) -> AppResult<Option<document::Model>> {
+pub async fn find_by_number(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    number: &str,
+) -> AppResult<Option<document::Model>> {
+    rules::signed_in(&caller.viewer)?;
+    by_number(db, number).await
+}
+
+async fn by_number(db: &impl ConnectionTrait, number: &str) -> AppResult<Option<document::Model>> {
     Ok(document::Entity::find().filter(document::Column::DocNumber.eq(number)).one(db).await?)
 }
 
-/// Creates a document.
-pub async fn create(db: &impl TransactionTrait, input: DocumentInput) -> AppResult<document::Model> {
+/// Creates a document (admins).
+pub async fn create(db: &impl TransactionTrait, caller: &Caller, input: DocumentInput) -> AppResult<document::Model> {
+    rules::admin(&caller.viewer)?;
     let txn = db.begin().await?;
-    let model = insert(&txn, input).await?;
+    let model = insert(&txn, caller, input).await?;
     txn.commit().await?;
     Ok(model)
 }
 
-/// Inserts a document inside the caller's transaction (used by the importer too).
-pub async fn insert(db: &impl ConnectionTrait, input: DocumentInput) -> AppResult<document::Model> {
+/// Inserts a document inside the caller's transaction (admins; the importer too).
+pub async fn insert(db: &impl ConnectionTrait, caller: &Caller, input: DocumentInput) -> AppResult<document::Model> {
+    rules::admin(&caller.viewer)?;
     let title = required_text(input.title.as_deref().unwrap_or_default(), "title")?;
     let doc_number = normalized_number(input.doc_number);
     if let Some(number) = &doc_number
-        && find_by_number(db, number).await?.is_some()
+        && by_number(db, number).await?.is_some()
     {
         return Err(AppError::Conflict(format!("document {number} already exists")));
     }
-    let now = chrono::Utc::now();
+    let now = caller.now();
     let model = document::ActiveModel {
         doc_number: Set(doc_number),
         title: Set(title),
@@ -79,8 +100,14 @@ pub async fn insert(db: &impl ConnectionTrait, input: DocumentInput) -> AppResul
     Ok(model)
 }
 
-/// Updates a document's metadata.
-pub async fn update(db: &impl TransactionTrait, id: i32, input: DocumentInput) -> AppResult<document::Model> {
+/// Updates a document's metadata (admins).
+pub async fn update(
+    db: &impl TransactionTrait,
+    caller: &Caller,
+    id: i32,
+    input: DocumentInput,
+) -> AppResult<document::Model> {
+    rules::admin(&caller.viewer)?;
     let txn = db.begin().await?;
     let current = document::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound("document"))?;
     let mut model: document::ActiveModel = current.into();
@@ -90,7 +117,7 @@ pub async fn update(db: &impl TransactionTrait, id: i32, input: DocumentInput) -
     if input.doc_number.is_some() {
         let number = normalized_number(input.doc_number);
         if let Some(n) = &number
-            && find_by_number(&txn, n).await?.is_some_and(|d| d.id != id)
+            && by_number(&txn, n).await?.is_some_and(|d| d.id != id)
         {
             return Err(AppError::Conflict(format!("document {n} already exists")));
         }
@@ -102,22 +129,52 @@ pub async fn update(db: &impl TransactionTrait, id: i32, input: DocumentInput) -
     if let Some(date) = input.issued_on {
         model.issued_on = Set(Some(date));
     }
-    model.updated_at = Set(chrono::Utc::now());
+    model.updated_at = Set(caller.now());
     let model = model.update(&txn).await?;
     txn.commit().await?;
     Ok(model)
 }
 
-/// Deletes a document with all its tasks.
-pub async fn delete(db: &impl TransactionTrait, id: i32) -> AppResult<()> {
+/// Deletes a document with all its tasks (admins).
+pub async fn delete(db: &impl TransactionTrait, caller: &Caller, id: i32) -> AppResult<()> {
+    rules::admin(&caller.viewer)?;
     let txn = db.begin().await?;
-    if document::Entity::delete_by_id(id).exec(&txn).await?.rows_affected == 0 {
+    remove(&txn, caller, id).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Deletes a document inside the caller's transaction (admins; the importer's `replace`).
+pub async fn remove(db: &impl ConnectionTrait, caller: &Caller, id: i32) -> AppResult<()> {
+    rules::admin(&caller.viewer)?;
+    if document::Entity::delete_by_id(id).exec(db).await?.rows_affected == 0 {
         return Err(AppError::NotFound("document"));
     }
-    txn.commit().await?;
     Ok(())
 }
 
 fn normalized_number(number: Option<String>) -> Option<String> {
     number.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::testing::{refused_before_any_statement, unit_caller};
+
+    #[tokio::test]
+    async fn non_admins_are_refused_before_any_statement() {
+        let db = sea_orm::DatabaseConnection::default();
+        for caller in unit_caller() {
+            let input = || DocumentInput { title: Some("x".into()), ..Default::default() };
+            refused_before_any_statement(create(&db, &caller, input()).await);
+            refused_before_any_statement(insert(&db, &caller, input()).await);
+            refused_before_any_statement(update(&db, &caller, 1, input()).await);
+            refused_before_any_statement(delete(&db, &caller, 1).await);
+            refused_before_any_statement(remove(&db, &caller, 1).await);
+        }
+        let anonymous = &unit_caller()[0];
+        refused_before_any_statement(list(&db, anonymous, &PageRequest::new(None, None).unwrap()).await);
+        refused_before_any_statement(get(&db, anonymous, 1).await);
+    }
 }

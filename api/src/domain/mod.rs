@@ -1,6 +1,8 @@
-//! Domain functions: they take a connection and the viewer, own transactions and invariants,
-//! and know nothing of GraphQL. Resolvers call exactly one of them.
+//! Domain functions: they take a connection and the [`Caller`], ask `policy` before they touch
+//! the database, own transactions and invariants, and know nothing of GraphQL. Resolvers call
+//! exactly one of them.
 
+mod caller;
 pub mod clock;
 pub mod departments;
 pub mod documents;
@@ -10,4 +12,11 @@ pub mod reports;
 pub mod service_tokens;
 pub mod sessions;
 pub mod tasks;
+pub mod text;
+pub mod throttle;
 pub mod users;
+
+#[cfg(test)]
+mod testing;
+
+pub use caller::Caller;

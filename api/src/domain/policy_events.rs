@@ -1,14 +1,16 @@
 //! Higher-level policies that tasks wait for, and the due dates they release.
 
+use crate::domain::Caller;
+use crate::domain::text::required_text;
 use crate::error::{AppError, AppResult};
 use crate::import::parse::schedule;
-use crate::policy::{Principal, scope};
+use crate::policy::{rules, scope};
 use entity::{PolicyLevel, ScheduleKind, document, policy_event, task, task_policy};
 use sea_orm::TransactionSession;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
 };
+use std::collections::HashMap;
 
 /// Parses a stored `waiting_for` list (`NATIONAL,PROVINCIAL`).
 pub fn parse_levels(stored: Option<&str>) -> Vec<PolicyLevel> {
@@ -55,9 +57,11 @@ pub struct NewPolicyEvent {
 /// `issue date + offset` once every level it waits for is issued (the latest issue date counts).
 pub async fn record(
     db: &impl TransactionTrait,
+    caller: &Caller,
     new: NewPolicyEvent,
 ) -> AppResult<(policy_event::Model, Vec<task::Model>)> {
-    let title = crate::domain::tasks::required_text(&new.title, "title")?;
+    rules::admin(&caller.viewer)?;
+    let title = required_text(&new.title, "title")?;
     if new.task_ids.is_none() && new.document_id.is_none() {
         return Err(AppError::bad_input("name the tasks (taskIds) or the plan (documentId) the policy satisfies"));
     }
@@ -67,7 +71,7 @@ pub async fn record(
         level: Set(new.level),
         title: Set(title),
         issued_on: Set(new.issued_on),
-        created_at: Set(chrono::Utc::now()),
+        created_at: Set(caller.now()),
         ..Default::default()
     }
     .insert(&txn)
@@ -82,7 +86,7 @@ pub async fn record(
         task_policy::ActiveModel { task_id: Set(task.id), level: Set(new.level), policy_event_id: Set(event.id) }
             .insert(&txn)
             .await?;
-        updated.push(release_due_date(&txn, task).await?);
+        updated.push(release_due_date(&txn, caller, task).await?);
     }
     txn.commit().await?;
     Ok((event, updated))
@@ -118,7 +122,7 @@ async fn waiting_tasks(db: &impl ConnectionTrait, new: &NewPolicyEvent) -> AppRe
 }
 
 /// Sets the due date once every awaited level has an issued policy.
-async fn release_due_date(db: &impl ConnectionTrait, task: task::Model) -> AppResult<task::Model> {
+async fn release_due_date(db: &impl ConnectionTrait, caller: &Caller, task: task::Model) -> AppResult<task::Model> {
     let levels = parse_levels(task.waiting_for.as_deref());
     let satisfied = task_policy::Entity::find().filter(task_policy::Column::TaskId.eq(task.id)).all(db).await?;
     if !levels.iter().all(|l| satisfied.iter().any(|s| s.level == *l)) {
@@ -137,11 +141,12 @@ async fn release_due_date(db: &impl ConnectionTrait, task: task::Model) -> AppRe
     let version = task.version;
     let mut model: task::ActiveModel = task.into();
     model.due_date = Set(Some(due));
-    crate::domain::tasks::bump_version(db, model, version).await
+    crate::domain::tasks::bump_version(db, caller, model, version).await
 }
 
 /// Every recorded policy, newest issue first.
-pub async fn list(db: &impl ConnectionTrait) -> AppResult<Vec<policy_event::Model>> {
+pub async fn list(db: &impl ConnectionTrait, caller: &Caller) -> AppResult<Vec<policy_event::Model>> {
+    rules::signed_in(&caller.viewer)?;
     Ok(policy_event::Entity::find()
         .order_by_desc(policy_event::Column::IssuedOn)
         .order_by_desc(policy_event::Column::Id)
@@ -149,24 +154,48 @@ pub async fn list(db: &impl ConnectionTrait) -> AppResult<Vec<policy_event::Mode
         .await?)
 }
 
-/// Ids of the tasks an event satisfied, as far as the principal may see them.
+/// Ids of the tasks each of `event_ids` satisfied, as far as the caller may see them (one
+/// statement for a whole list of events).
 pub async fn satisfied_task_ids(
     db: &impl ConnectionTrait,
-    principal: &Principal,
-    event_id: i32,
-) -> AppResult<Vec<i32>> {
-    let mut query = task_policy::Entity::find().filter(task_policy::Column::PolicyEventId.eq(event_id));
-    if principal.is_unit_scoped() {
-        // A unit learns only of tasks it may see: ids of the others would widen its view.
-        let visible = scope::visible_tasks(principal).select_only().column(task::Column::Id).into_query();
+    caller: &Caller,
+    event_ids: &[i32],
+) -> AppResult<HashMap<i32, Vec<i32>>> {
+    rules::signed_in(&caller.viewer)?;
+    let mut query = task_policy::Entity::find()
+        .filter(task_policy::Column::PolicyEventId.is_in(event_ids.to_vec()))
+        .order_by_asc(task_policy::Column::TaskId);
+    // A unit learns only of tasks it may see: ids of the others would widen its view.
+    if let Some(visible) = scope::visible_task_ids(&caller.viewer) {
         query = query.filter(task_policy::Column::TaskId.in_subquery(visible));
     }
-    Ok(query.all(db).await?.into_iter().map(|t| t.task_id).collect())
+    let mut by_event: HashMap<i32, Vec<i32>> = event_ids.iter().map(|id| (*id, Vec::new())).collect();
+    for row in query.all(db).await? {
+        by_event.entry(row.policy_event_id).or_default().push(row.task_id);
+    }
+    Ok(by_event)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::testing::{refused_before_any_statement, unit_caller};
+
+    #[tokio::test]
+    async fn non_admins_cannot_record_a_policy() {
+        let db = sea_orm::DatabaseConnection::default();
+        let new = NewPolicyEvent {
+            level: PolicyLevel::Provincial,
+            title: "x".into(),
+            issued_on: chrono::NaiveDate::from_ymd_opt(2015, 1, 1).unwrap(),
+            task_ids: None,
+            document_id: Some(1),
+        };
+        for caller in unit_caller() {
+            refused_before_any_statement(record(&db, &caller, new.clone()).await);
+        }
+        refused_before_any_statement(list(&db, &unit_caller()[0]).await);
+    }
 
     #[test]
     fn levels_round_trip_in_fixed_order() {

@@ -1,9 +1,10 @@
 //! Progress reports (进展报送) and status changes: where lead and supporting units differ.
 
 use crate::domain::page::{Page, PageRequest};
-use crate::domain::tasks;
+use crate::domain::text::required_text;
+use crate::domain::{Caller, tasks};
 use crate::error::{AppError, AppResult};
-use crate::policy::{Principal, rules};
+use crate::policy::{Viewer, rules};
 use entity::{AssignmentRole, TaskStatus, assignment, progress_report, task};
 use sea_orm::TransactionSession;
 use sea_orm::{
@@ -11,33 +12,34 @@ use sea_orm::{
     Select, Set, TransactionTrait,
 };
 
-/// The principal's role on a task it can see, or `NOT_FOUND` when it cannot see the task.
-pub async fn role_on(
+/// The caller's role on a task it can see, or `NOT_FOUND` when it cannot see the task.
+async fn role_on(
     db: &impl ConnectionTrait,
-    principal: &Principal,
+    caller: &Caller,
     task_id: i32,
 ) -> AppResult<(task::Model, Vec<assignment::Model>, Option<AssignmentRole>)> {
-    let task = tasks::get(db, principal, task_id).await?.ok_or(AppError::NotFound("task"))?;
+    let task = tasks::get(db, caller, task_id).await?.ok_or(AppError::NotFound("task"))?;
     let assignments = assignment::Entity::find().filter(assignment::Column::TaskId.eq(task_id)).all(db).await?;
     let pairs: Vec<_> = assignments.iter().map(|a| (a.department_id, a.role)).collect();
-    let role = rules::role_on_task(principal, &pairs);
+    let role = caller.viewer.principal().and_then(|p| rules::role_on_task(p, &pairs));
     Ok((task, assignments, role))
 }
 
 /// Records a unit's progress on a task it is assigned to.
 pub async fn submit(
     db: &impl TransactionTrait,
-    principal: &Principal,
+    caller: &Caller,
     task_id: i32,
     text: &str,
     percent: i32,
 ) -> AppResult<progress_report::Model> {
-    let text = tasks::required_text(text, "text")?;
+    let principal = rules::account(&caller.viewer)?;
+    let text = required_text(text, "text")?;
     if !(0..=100).contains(&percent) {
         return Err(AppError::bad_input("percent must be between 0 and 100"));
     }
     let txn = db.begin().await?;
-    let (_, _, role) = role_on(&txn, principal, task_id).await?;
+    let (_, _, role) = role_on(&txn, caller, task_id).await?;
     let unit = rules::may_submit_report(principal, role)?;
     let report = progress_report::ActiveModel {
         task_id: Set(task_id),
@@ -45,7 +47,7 @@ pub async fn submit(
         author_id: Set(principal.user_id),
         text: Set(text),
         percent: Set(percent),
-        created_at: Set(chrono::Utc::now()),
+        created_at: Set(caller.now()),
         ..Default::default()
     }
     .insert(&txn)
@@ -57,17 +59,18 @@ pub async fn submit(
 /// Changes a task's status: the lead unit or an admin, at the expected version.
 pub async fn update_status(
     db: &impl TransactionTrait,
-    principal: &Principal,
+    caller: &Caller,
     task_id: i32,
     status: TaskStatus,
     expected_version: i32,
 ) -> AppResult<task::Model> {
+    let principal = rules::account(&caller.viewer)?;
     let txn = db.begin().await?;
-    let (task, _, role) = role_on(&txn, principal, task_id).await?;
+    let (task, _, role) = role_on(&txn, caller, task_id).await?;
     rules::may_update_status(principal, role)?;
     let mut model: task::ActiveModel = task.into();
     model.status = Set(status);
-    let updated = tasks::bump_version(&txn, model, expected_version).await?;
+    let updated = tasks::bump_version(&txn, caller, model, expected_version).await?;
     txn.commit().await?;
     Ok(updated)
 }
@@ -76,12 +79,13 @@ pub async fn update_status(
 /// and the lead unit; a supporting unit sees its own and the lead units'.
 pub async fn visible(
     db: &impl ConnectionTrait,
-    principal: &Principal,
+    caller: &Caller,
     task_id: i32,
     assignments: &[assignment::Model],
     page: &PageRequest<i32>,
 ) -> AppResult<Page<progress_report::Model>> {
-    let Some(query) = visible_query(principal, task_id, assignments) else {
+    rules::signed_in(&caller.viewer)?;
+    let Some(query) = visible_query(&caller.viewer, task_id, assignments) else {
         return Ok(Page { items: Vec::new(), has_next: false });
     };
     let mut query = query.order_by_desc(progress_report::Column::Id);
@@ -95,11 +99,12 @@ pub async fn visible(
 /// How many reports of the task the principal may read.
 pub async fn count_visible(
     db: &impl ConnectionTrait,
-    principal: &Principal,
+    caller: &Caller,
     task_id: i32,
     assignments: &[assignment::Model],
 ) -> AppResult<u64> {
-    match visible_query(principal, task_id, assignments) {
+    rules::signed_in(&caller.viewer)?;
+    match visible_query(&caller.viewer, task_id, assignments) {
         Some(query) => Ok(query.count(db).await?),
         None => Ok(0),
     }
@@ -107,16 +112,16 @@ pub async fn count_visible(
 
 /// The reports query narrowed by [`rules::visible_report_departments`]; `None` when nothing is visible.
 fn visible_query(
-    principal: &Principal,
+    viewer: &Viewer,
     task_id: i32,
     assignments: &[assignment::Model],
 ) -> Option<Select<progress_report::Entity>> {
     let pairs: Vec<_> = assignments.iter().map(|a| (a.department_id, a.role)).collect();
-    let role = rules::role_on_task(principal, &pairs);
+    let role = viewer.principal().and_then(|p| rules::role_on_task(p, &pairs));
     let leads: Vec<i32> =
         assignments.iter().filter(|a| a.role == AssignmentRole::Lead).map(|a| a.department_id).collect();
     let query = progress_report::Entity::find().filter(progress_report::Column::TaskId.eq(task_id));
-    match rules::visible_report_departments(principal, role, &leads) {
+    match rules::visible_report_departments(viewer, role, &leads) {
         rules::ReportScope::All => Some(query),
         rules::ReportScope::Departments(ids) => Some(query.filter(progress_report::Column::DepartmentId.is_in(ids))),
         rules::ReportScope::None => None,

@@ -2,13 +2,22 @@
 //! hash, revocable.
 
 use crate::auth::generate_service_token;
-use crate::domain::tasks::required_text;
+use crate::domain::Caller;
+use crate::domain::text::required_text;
 use crate::error::{AppError, AppResult};
+use crate::policy::rules;
 use entity::{UserRole, service_token, user};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
-/// Issues a token for a SERVICE account; the plaintext is returned once and never stored.
-pub async fn issue(db: &impl ConnectionTrait, user_id: i32, name: &str) -> AppResult<(String, service_token::Model)> {
+/// Issues a token for a SERVICE account (admins); the plaintext is returned once and never stored.
+pub async fn issue(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    user_id: i32,
+    name: &str,
+) -> AppResult<(String, service_token::Model)> {
+    rules::admin(&caller.viewer)?;
+    let name = required_text(name, "name")?;
     let account = user::Entity::find_by_id(user_id).one(db).await?.ok_or(AppError::NotFound("user"))?;
     if account.role != UserRole::Service || !account.active {
         return Err(AppError::bad_input("service tokens are issued to active SERVICE accounts only"));
@@ -16,9 +25,9 @@ pub async fn issue(db: &impl ConnectionTrait, user_id: i32, name: &str) -> AppRe
     let (plain, hash) = generate_service_token();
     let model = service_token::ActiveModel {
         user_id: Set(user_id),
-        name: Set(required_text(name, "name")?),
+        name: Set(name),
         token_hash: Set(hash),
-        created_at: Set(chrono::Utc::now()),
+        created_at: Set(caller.now()),
         revoked_at: Set(None),
         ..Default::default()
     }
@@ -27,24 +36,44 @@ pub async fn issue(db: &impl ConnectionTrait, user_id: i32, name: &str) -> AppRe
     Ok((plain, model))
 }
 
-/// Revokes a token; it stops working at once.
-pub async fn revoke(db: &impl ConnectionTrait, id: i32) -> AppResult<service_token::Model> {
+/// Revokes a token (admins); it stops working at once.
+pub async fn revoke(db: &impl ConnectionTrait, caller: &Caller, id: i32) -> AppResult<service_token::Model> {
+    rules::admin(&caller.viewer)?;
     let token = service_token::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound("service token"))?;
     if token.revoked_at.is_some() {
         return Ok(token);
     }
     let mut model: service_token::ActiveModel = token.into();
-    model.revoked_at = Set(Some(chrono::Utc::now()));
+    model.revoked_at = Set(Some(caller.now()));
     Ok(model.update(db).await?)
 }
 
-/// Revokes every working service token of an account (its `logoutEverywhere`).
-pub async fn revoke_all_for(db: &impl ConnectionTrait, user_id: i32) -> AppResult<()> {
+/// Revokes every working service token of an account (the domain's own use: logging out
+/// everywhere, an admin changing or deactivating the account).
+pub(in crate::domain) async fn revoke_all_of(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    user_id: i32,
+) -> AppResult<()> {
     service_token::Entity::update_many()
-        .col_expr(service_token::Column::RevokedAt, sea_orm::sea_query::Expr::value(chrono::Utc::now()))
+        .col_expr(service_token::Column::RevokedAt, sea_orm::sea_query::Expr::value(caller.now()))
         .filter(service_token::Column::UserId.eq(user_id))
         .filter(service_token::Column::RevokedAt.is_null())
         .exec(db)
         .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::testing::{refused_before_any_statement, unit_caller};
+
+    #[tokio::test]
+    async fn non_admins_are_refused_before_any_statement() {
+        for caller in unit_caller() {
+            refused_before_any_statement(issue(&sea_orm::DatabaseConnection::default(), &caller, 1, "ledger").await);
+            refused_before_any_statement(revoke(&sea_orm::DatabaseConnection::default(), &caller, 1).await);
+        }
+    }
 }

@@ -1,11 +1,12 @@
 //! Signing in and out: password checks, throttling, token issue.
 
-use crate::auth::{LoginThrottle, TokenKeys};
-use crate::domain::{service_tokens, users};
+use crate::auth::{AuthContext, TokenKeys};
+use crate::domain::{Caller, service_tokens, throttle, users};
 use crate::error::{AppError, AppResult};
+use crate::policy::rules;
 use entity::user;
-use sea_orm::{ConnectionTrait, TransactionSession, TransactionTrait};
-use std::net::IpAddr;
+use sea_orm::{ActiveEnum, ConnectionTrait, TransactionSession, TransactionTrait};
+use std::net::{IpAddr, Ipv4Addr};
 
 /// A fresh token and whom it is for.
 #[derive(Debug, Clone)]
@@ -15,51 +16,41 @@ pub struct Session {
     pub user: user::Model,
 }
 
-/// Checks a username and password. Unknown user, deactivated account and wrong password all
-/// give the same error after the same work; failures are throttled per name and address.
-#[tracing::instrument(skip(db, keys, throttle, password))]
+/// Checks a username and password; anyone may try. Unknown user, deactivated account and
+/// wrong password all give the same error after the same work; failures are throttled per
+/// name and address, per address and per name (see `auth::throttle`), on the database.
+#[tracing::instrument(skip(db, auth, password), fields(client = ?caller.client))]
 pub async fn login(
     db: &impl ConnectionTrait,
-    keys: &TokenKeys,
-    throttle: &LoginThrottle,
+    caller: &Caller,
+    auth: &AuthContext,
     username: &str,
     password: &str,
-    client: IpAddr,
 ) -> AppResult<Session> {
-    if let Err(wait) = throttle.check(username, client) {
-        tracing::warn!(%client, "login throttled");
-        return Err(AppError::RateLimited { retry_after_secs: wait.as_secs().max(1) });
+    let client = caller.client.unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
+    if let Err(refused) = throttle::check(db, &auth.throttle, username, client, caller.now()).await {
+        tracing::warn!("login throttled");
+        return Err(refused);
     }
-    let account = users::find_by_username(db, username).await?;
-    let account = account.filter(|a| a.active);
+    let account = users::by_username(db, username).await?.filter(|a| a.active);
     let hash = account.as_ref().map(|a| a.password_hash.clone());
     let verified = users::verify_blocking(password.to_owned(), hash).await?;
     match account {
-        Some(account) if verified => issue(keys, account),
+        Some(account) if verified => issue(&auth.tokens, caller, account),
         _ => {
-            throttle.record_failure(username, client);
-            tracing::warn!(%client, "failed login");
+            throttle::record_failure(db, &auth.throttle, username, client, caller.now()).await?;
+            tracing::warn!("failed login");
             Err(AppError::Unauthenticated)
         }
     }
 }
 
 /// Issues a token for `account` as it is now.
-pub fn issue(keys: &TokenKeys, account: user::Model) -> AppResult<Session> {
-    let role = match account.role {
-        entity::UserRole::Admin => "ADMIN",
-        entity::UserRole::Leader => "LEADER",
-        entity::UserRole::Department => "DEPARTMENT",
-        entity::UserRole::Service => "SERVICE",
-    };
+fn issue(keys: &TokenKeys, caller: &Caller, account: user::Model) -> AppResult<Session> {
+    let role = account.role.to_value();
+    let unit = account.department_id.map(i64::from);
     let (token, expires_at) = keys
-        .issue(
-            &account.id.to_string(),
-            role,
-            account.department_id.map(i64::from),
-            account.token_version,
-            chrono::Utc::now(),
-        )
+        .issue(&account.id.to_string(), &role, unit, account.token_version, caller.now())
         .map_err(AppError::internal)?;
     Ok(Session { token, expires_at, user: account })
 }
@@ -68,26 +59,43 @@ pub fn issue(keys: &TokenKeys, account: user::Model) -> AppResult<Session> {
 /// every older token (this one included) stops working.
 pub async fn change_password(
     db: &impl ConnectionTrait,
+    caller: &Caller,
     keys: &TokenKeys,
-    user_id: i32,
     old_password: &str,
     new_password: &str,
 ) -> AppResult<Session> {
-    let account = users::get(db, user_id).await?.ok_or(AppError::Unauthenticated)?;
+    let principal = rules::account(&caller.viewer)?;
+    let account = users::me(db, caller).await?.ok_or(AppError::Unauthenticated)?;
     if !users::verify_blocking(old_password.to_owned(), Some(account.password_hash.clone())).await? {
         return Err(AppError::bad_input("the old password is wrong"));
     }
-    let updated = users::set_password(db, user_id, new_password).await?;
-    issue(keys, updated)
+    let updated = users::write_password(db, caller, principal.user_id, new_password).await?;
+    issue(keys, caller, updated)
 }
 
-/// Revokes every credential of an account in one transaction: its session tokens (by bumping
-/// the token version) and its service tokens, so the caller's own token stops working too,
-/// whichever kind it is.
-pub async fn logout_everywhere(db: &impl TransactionTrait, user_id: i32) -> AppResult<()> {
+/// Revokes every credential of the caller's account in one transaction: its session tokens (by
+/// bumping the token version) and its service tokens, so the caller's own token stops working
+/// too, whichever kind it is.
+pub async fn logout_everywhere(db: &impl TransactionTrait, caller: &Caller) -> AppResult<()> {
+    let principal = rules::account(&caller.viewer)?;
     let txn = db.begin().await?;
-    users::bump_token_version(&txn, user_id).await?;
-    service_tokens::revoke_all_for(&txn, user_id).await?;
+    users::bump_token_version(&txn, caller, principal.user_id).await?;
+    service_tokens::revoke_all_of(&txn, caller, principal.user_id).await?;
     txn.commit().await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::testing::refused_before_any_statement;
+    use crate::policy::Viewer;
+
+    #[tokio::test]
+    async fn the_console_and_anonymous_callers_have_no_session_to_change() {
+        for viewer in [Viewer::Anonymous, Viewer::System] {
+            let caller = Caller::new(viewer, None, crate::domain::clock::Clock::system().read());
+            refused_before_any_statement(logout_everywhere(&sea_orm::DatabaseConnection::default(), &caller).await);
+        }
+    }
 }

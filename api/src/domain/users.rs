@@ -1,10 +1,15 @@
-//! Accounts: creating them, finding them, signing in.
+//! Accounts: creating, changing and listing them (admins), and one's own account.
 
 use crate::auth;
+use crate::domain::Caller;
+use crate::domain::service_tokens;
 use crate::error::{AppError, AppResult};
+use crate::policy::rules;
 use entity::{DepartmentKind, UserRole, department, user};
-use sea_orm::TransactionSession;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionSession,
+    TransactionTrait,
+};
 
 /// A new account.
 #[derive(Debug, Clone)]
@@ -15,35 +20,57 @@ pub struct NewUser {
     pub department_id: Option<i32>,
 }
 
-/// One account by id.
-pub async fn get(db: &impl ConnectionTrait, id: i32) -> AppResult<Option<user::Model>> {
-    Ok(user::Entity::find_by_id(id).one(db).await?)
+/// Changes to an account by an admin; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct UserChanges {
+    pub role: Option<UserRole>,
+    /// `Some(None)` clears the unit.
+    pub department_id: Option<Option<i32>>,
 }
 
-/// One account by login name (case-insensitive, trimmed).
-pub async fn find_by_username(db: &impl ConnectionTrait, username: &str) -> AppResult<Option<user::Model>> {
-    let name = normalize_username(username);
+/// The caller's own account (`None` for the console and anonymous callers).
+pub async fn me(db: &impl ConnectionTrait, caller: &Caller) -> AppResult<Option<user::Model>> {
+    let Some(principal) = caller.viewer.principal() else { return Ok(None) };
+    Ok(user::Entity::find_by_id(principal.user_id).one(db).await?)
+}
+
+/// Every account, by id (admins).
+pub async fn list(db: &impl ConnectionTrait, caller: &Caller) -> AppResult<Vec<user::Model>> {
+    rules::admin(&caller.viewer)?;
+    Ok(user::Entity::find().order_by_asc(user::Column::Id).all(db).await?)
+}
+
+/// The account with this login name, if any (admins and the console).
+pub async fn find_by_username(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    username: &str,
+) -> AppResult<Option<user::Model>> {
+    rules::admin(&caller.viewer)?;
+    by_username(db, username).await
+}
+
+/// Looks an account up by name for signing in (the domain's own use).
+pub(in crate::domain) async fn by_username(
+    db: &impl ConnectionTrait,
+    username: &str,
+) -> AppResult<Option<user::Model>> {
+    let name = auth::normalize_username(username);
     Ok(user::Entity::find().filter(user::Column::Username.eq(name)).one(db).await?)
 }
 
-/// Login names are stored trimmed and lower-case.
-pub fn normalize_username(username: &str) -> String {
-    username.trim().to_lowercase()
-}
-
-/// Creates an account after checking name, password strength and unit.
-pub async fn create(db: &impl ConnectionTrait, new: NewUser) -> AppResult<user::Model> {
-    let username = normalize_username(&new.username);
-    if username.is_empty() || username.chars().count() > 64 {
-        return Err(AppError::bad_input("username must be 1 to 64 characters"));
-    }
+/// Creates an account after checking name, password strength and unit (admins).
+pub async fn create(db: &impl ConnectionTrait, caller: &Caller, new: NewUser) -> AppResult<user::Model> {
+    rules::admin(&caller.viewer)?;
+    let username = auth::normalize_username(&new.username);
+    auth::check_username(&username).map_err(|e| AppError::bad_input(e.to_string()))?;
     auth::check_password_policy(&new.password).map_err(|e| AppError::bad_input(e.to_string()))?;
     check_unit(db, new.role, new.department_id).await?;
-    if find_by_username(db, &username).await?.is_some() {
+    if by_username(db, &username).await?.is_some() {
         return Err(AppError::Conflict(format!("username {username} is taken")));
     }
     let hash = hash_blocking(new.password.clone()).await?;
-    let now = chrono::Utc::now();
+    let now = caller.now();
     let model = user::ActiveModel {
         username: Set(username),
         password_hash: Set(hash),
@@ -58,13 +85,8 @@ pub async fn create(db: &impl ConnectionTrait, new: NewUser) -> AppResult<user::
     Ok(model.insert(db).await?)
 }
 
-/// Hashes a password (argon2id).
-pub fn hash(plain: &str) -> AppResult<String> {
-    auth::hash_password(plain).map_err(AppError::internal)
-}
-
 /// DEPARTMENT and SERVICE accounts act for exactly one UNIT; others for none.
-pub async fn check_unit(db: &impl ConnectionTrait, role: UserRole, department_id: Option<i32>) -> AppResult<()> {
+async fn check_unit(db: &impl ConnectionTrait, role: UserRole, department_id: Option<i32>) -> AppResult<()> {
     match (role, department_id) {
         (UserRole::Department | UserRole::Service, None) => {
             Err(AppError::bad_input("DEPARTMENT and SERVICE accounts need a department"))
@@ -83,90 +105,121 @@ pub async fn check_unit(db: &impl ConnectionTrait, role: UserRole, department_id
     }
 }
 
-/// Changes to an account by an admin; `None` leaves a field as it is.
-#[derive(Debug, Clone, Default)]
-pub struct UserChanges {
-    pub role: Option<UserRole>,
-    /// `Some(None)` clears the unit.
-    pub department_id: Option<Option<i32>>,
-}
-
-/// Every account, by id.
-pub async fn list(db: &impl ConnectionTrait) -> AppResult<Vec<user::Model>> {
-    use sea_orm::QueryOrder;
-    Ok(user::Entity::find().order_by_asc(user::Column::Id).all(db).await?)
-}
-
-/// Changes role and unit; old tokens stop working (they carry the old role and unit).
-pub async fn update(db: &impl sea_orm::TransactionTrait, id: i32, changes: UserChanges) -> AppResult<user::Model> {
+/// Changes role and unit (admins). Every credential of the account stops working, session
+/// tokens and service tokens alike: they were issued for the old role and unit.
+pub async fn update(
+    db: &impl TransactionTrait,
+    caller: &Caller,
+    id: i32,
+    changes: UserChanges,
+) -> AppResult<user::Model> {
+    rules::admin(&caller.viewer)?;
     let txn = db.begin().await?;
-    let current = get(&txn, id).await?.ok_or(AppError::NotFound("user"))?;
+    let current = user::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound("user"))?;
     let role = changes.role.unwrap_or(current.role);
     let department_id = changes.department_id.unwrap_or(current.department_id);
     check_unit(&txn, role, department_id).await?;
     let mut model: user::ActiveModel = current.clone().into();
     model.role = Set(role);
     model.department_id = Set(department_id);
-    model.token_version = Set(current.token_version + 1);
-    model.updated_at = Set(chrono::Utc::now());
-    let model = model.update(&txn).await?;
+    let model = revoke_credentials(&txn, caller, current, model).await?;
     txn.commit().await?;
     Ok(model)
 }
 
-/// Deactivates an account; its tokens stop working at once.
-pub async fn deactivate(db: &impl ConnectionTrait, id: i32) -> AppResult<user::Model> {
-    let current = get(db, id).await?.ok_or(AppError::NotFound("user"))?;
+/// Deactivates an account (admins); every credential stops working at once.
+pub async fn deactivate(db: &impl TransactionTrait, caller: &Caller, id: i32) -> AppResult<user::Model> {
+    rules::admin(&caller.viewer)?;
+    let txn = db.begin().await?;
+    let current = user::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound("user"))?;
     let mut model: user::ActiveModel = current.clone().into();
     model.active = Set(false);
-    model.token_version = Set(current.token_version + 1);
-    model.updated_at = Set(chrono::Utc::now());
-    Ok(model.update(db).await?)
+    let model = revoke_credentials(&txn, caller, current, model).await?;
+    txn.commit().await?;
+    Ok(model)
 }
 
-/// Sets a new password (admin reset or own change); old tokens stop working.
-pub async fn set_password(db: &impl ConnectionTrait, id: i32, new_password: &str) -> AppResult<user::Model> {
+/// Writes `model` with a new token version and revokes the account's service tokens.
+async fn revoke_credentials(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    current: user::Model,
+    mut model: user::ActiveModel,
+) -> AppResult<user::Model> {
+    model.token_version = Set(current.token_version + 1);
+    model.updated_at = Set(caller.now());
+    let model = model.update(db).await?;
+    service_tokens::revoke_all_of(db, caller, current.id).await?;
+    Ok(model)
+}
+
+/// Sets a new password for an account (admins); its session tokens stop working.
+pub async fn reset_password(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    id: i32,
+    new_password: &str,
+) -> AppResult<user::Model> {
+    rules::admin(&caller.viewer)?;
+    write_password(db, caller, id, new_password).await
+}
+
+/// Stores a new password and bumps the token version (the domain's own use: reset, change).
+pub(in crate::domain) async fn write_password(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    id: i32,
+    new_password: &str,
+) -> AppResult<user::Model> {
     auth::check_password_policy(new_password).map_err(|e| AppError::bad_input(e.to_string()))?;
-    let current = get(db, id).await?.ok_or(AppError::NotFound("user"))?;
+    let current = user::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound("user"))?;
     let hash = hash_blocking(new_password.to_owned()).await?;
     let mut model: user::ActiveModel = current.clone().into();
     model.password_hash = Set(hash);
     model.token_version = Set(current.token_version + 1);
-    model.updated_at = Set(chrono::Utc::now());
+    model.updated_at = Set(caller.now());
     Ok(model.update(db).await?)
 }
 
-/// Revokes every token of an account by bumping its token version.
-pub async fn bump_token_version(db: &impl ConnectionTrait, id: i32) -> AppResult<user::Model> {
-    let current = get(db, id).await?.ok_or(AppError::NotFound("user"))?;
+/// Revokes every session token of an account by bumping its token version.
+pub(in crate::domain) async fn bump_token_version(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    id: i32,
+) -> AppResult<user::Model> {
+    let current = user::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound("user"))?;
     let mut model: user::ActiveModel = current.clone().into();
     model.token_version = Set(current.token_version + 1);
-    model.updated_at = Set(chrono::Utc::now());
+    model.updated_at = Set(caller.now());
     Ok(model.update(db).await?)
 }
 
 /// Hashes off the async runtime: argon2 is deliberately slow.
 pub async fn hash_blocking(plain: String) -> AppResult<String> {
-    tokio::task::spawn_blocking(move || hash(&plain)).await.map_err(AppError::internal)?
+    tokio::task::spawn_blocking(move || auth::hash_password(&plain).map_err(AppError::internal))
+        .await
+        .map_err(AppError::internal)?
 }
 
 /// Verifies off the async runtime; `None` (unknown user) costs the same as a wrong password.
-pub async fn verify_blocking(plain: String, phc: Option<String>) -> AppResult<bool> {
+pub(in crate::domain) async fn verify_blocking(plain: String, phc: Option<String>) -> AppResult<bool> {
     tokio::task::spawn_blocking(move || auth::verify_password(&plain, phc.as_deref())).await.map_err(AppError::internal)
 }
 
-/// Inserts accounts that share one already-computed password hash (PHC string), in bulk.
-/// For synthetic data: argon2 is too slow to run once per account. The caller vouches that
-/// names are free and each role has the unit it needs (see [`check_unit`]).
+/// Inserts accounts that share one already-computed password hash (PHC string), in bulk
+/// (admins and the console: synthetic data, where argon2 per account would take minutes). The
+/// caller vouches that names are free and each role has the unit it needs.
 pub async fn insert_with_hash(
     db: &impl ConnectionTrait,
+    caller: &Caller,
     password_hash: &str,
     accounts: &[(String, UserRole, Option<i32>)],
 ) -> AppResult<()> {
-    let now = chrono::Utc::now();
+    rules::admin(&caller.viewer)?;
+    let now = caller.now();
     for chunk in accounts.chunks(1000) {
         let rows = chunk.iter().map(|(username, role, department_id)| user::ActiveModel {
-            username: Set(normalize_username(username)),
+            username: Set(auth::normalize_username(username)),
             password_hash: Set(password_hash.to_owned()),
             role: Set(*role),
             department_id: Set(*department_id),
@@ -179,4 +232,41 @@ pub async fn insert_with_hash(
         user::Entity::insert_many(rows).exec(db).await?;
     }
     Ok(())
+}
+
+/// Whether the database holds an admin account yet (first start).
+pub async fn has_admin(db: &impl ConnectionTrait, caller: &Caller) -> AppResult<bool> {
+    rules::admin(&caller.viewer)?;
+    Ok(user::Entity::find().filter(user::Column::Role.eq(UserRole::Admin)).one(db).await?.is_some())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::testing::{refused_before_any_statement, unit_caller};
+
+    #[tokio::test]
+    async fn non_admins_are_refused_before_any_statement() {
+        let new = NewUser {
+            username: "x".into(),
+            password: "long-enough-1".into(),
+            role: UserRole::Leader,
+            department_id: None,
+        };
+        for caller in unit_caller() {
+            refused_before_any_statement(list(&sea_orm::DatabaseConnection::default(), &caller).await);
+            refused_before_any_statement(create(&sea_orm::DatabaseConnection::default(), &caller, new.clone()).await);
+            refused_before_any_statement(
+                update(&sea_orm::DatabaseConnection::default(), &caller, 1, UserChanges::default()).await,
+            );
+            refused_before_any_statement(deactivate(&sea_orm::DatabaseConnection::default(), &caller, 1).await);
+            refused_before_any_statement(
+                reset_password(&sea_orm::DatabaseConnection::default(), &caller, 1, "long-enough-1").await,
+            );
+            refused_before_any_statement(
+                find_by_username(&sea_orm::DatabaseConnection::default(), &caller, "admin").await,
+            );
+            refused_before_any_statement(has_admin(&sea_orm::DatabaseConnection::default(), &caller).await);
+        }
+    }
 }

@@ -4,7 +4,6 @@ use crate::domain::page::{Page, PageRequest};
 use crate::domain::{departments, documents, reports, tasks};
 use crate::error::{AppError, AppResult, IntoGql};
 use crate::graphql::context;
-use crate::policy::Principal;
 use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, Object, OutputType};
 use base64::Engine;
@@ -54,24 +53,22 @@ pub fn id_page(prefix: &str, first: Option<i32>, after: Option<String>) -> AppRe
 
 /// What `totalCount` counts; computed only when the client asks for it.
 pub enum Total {
-    Tasks { principal: Principal, filter: tasks::TaskFilter },
+    Tasks { filter: tasks::TaskFilter },
     Departments { filter: departments::DepartmentFilter },
     Documents,
-    Reports { principal: Principal, task_id: i32, assignments: Vec<entity::assignment::Model> },
+    Reports { task_id: i32, assignments: Vec<entity::assignment::Model> },
 }
 
 #[Object]
 impl Total {
     /// Number of items in the whole list, across all pages.
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
-        let db = context::db(ctx);
+        let (db, caller) = (context::db(ctx), context::caller(ctx));
         match self {
-            Total::Tasks { principal, filter } => tasks::count(db, principal, filter).await,
-            Total::Departments { filter } => departments::count(db, filter).await,
-            Total::Documents => documents::count(db).await,
-            Total::Reports { principal, task_id, assignments } => {
-                reports::count_visible(db, principal, *task_id, assignments).await
-            }
+            Total::Tasks { filter } => tasks::count(db, caller, filter).await,
+            Total::Departments { filter } => departments::count(db, caller, filter).await,
+            Total::Documents => documents::count(db, caller).await,
+            Total::Reports { task_id, assignments } => reports::count_visible(db, caller, *task_id, assignments).await,
         }
         .gql()
     }

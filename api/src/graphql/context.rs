@@ -1,29 +1,30 @@
-//! Reading the request's database, viewer and loaders from the GraphQL context.
+//! Reading the request's database, caller and loaders from the GraphQL context.
 
-use crate::error::{AppError, AppResult, IntoGql};
+use crate::auth::AuthContext;
+use crate::domain::Caller;
+use crate::error::{AppError, AppResult};
 use crate::graphql::loaders::Loaders;
-use crate::policy::{Principal, Viewer, rules};
 use async_graphql::{Context, ID};
 use sea_orm::DatabaseConnection;
+use std::sync::LazyLock;
 
 /// The database pool.
 pub fn db<'a>(ctx: &Context<'a>) -> &'a DatabaseConnection {
     ctx.data_unchecked::<DatabaseConnection>()
 }
 
-/// Who is asking (anonymous when the request carried no token).
-pub fn viewer<'a>(ctx: &Context<'a>) -> &'a Viewer {
-    ctx.data_opt::<Viewer>().unwrap_or(&Viewer::Anonymous)
+/// Who is asking, from where and when. Every request carries one (the HTTP layer attaches it);
+/// a request without one is anonymous.
+pub fn caller<'a>(ctx: &Context<'a>) -> &'a Caller {
+    static ANONYMOUS: LazyLock<Caller> = LazyLock::new(|| {
+        Caller::new(crate::policy::Viewer::Anonymous, None, crate::domain::clock::Clock::system().read())
+    });
+    ctx.data_opt::<Caller>().unwrap_or(&ANONYMOUS)
 }
 
-/// The signed-in principal, or `UNAUTHENTICATED`.
-pub fn principal<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Principal> {
-    rules::signed_in(viewer(ctx)).gql()
-}
-
-/// The signed-in admin, or `UNAUTHENTICATED` / `FORBIDDEN`.
-pub fn admin<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Principal> {
-    rules::admin(viewer(ctx)).gql()
+/// Token keys and throttle limits.
+pub fn auth<'a>(ctx: &Context<'a>) -> &'a AuthContext {
+    ctx.data_unchecked::<AuthContext>()
 }
 
 /// The per-request DataLoaders.
@@ -39,4 +40,9 @@ pub fn parse_id(id: &ID) -> AppResult<i32> {
 /// [`parse_id`] for an optional argument.
 pub fn parse_opt_id(id: Option<&ID>) -> AppResult<Option<i32>> {
     id.map(parse_id).transpose()
+}
+
+/// [`parse_id`] for a list argument.
+pub fn parse_ids(ids: &[ID]) -> AppResult<Vec<i32>> {
+    ids.iter().map(parse_id).collect()
 }

@@ -1,8 +1,9 @@
 //! One DataLoader per child edge: each batch is a single `IN (…)` query, so a page of 100
 //! tasks costs the same number of statements as a page of 5.
 
+use crate::domain::{Caller, policy_events};
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
-use entity::{assignment, department, department_alias, document};
+use entity::{assignment, department, department_alias, document, user};
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -16,16 +17,20 @@ pub struct Loaders {
     pub departments: DataLoader<DepartmentById, HashMapCache>,
     pub assignments: DataLoader<AssignmentsByTask, HashMapCache>,
     pub aliases: DataLoader<AliasesByDepartment, HashMapCache>,
+    pub users: DataLoader<UserById, HashMapCache>,
+    pub policy_tasks: DataLoader<TasksByPolicyEvent, HashMapCache>,
 }
 
 impl Loaders {
-    /// Fresh loaders over `db`.
-    pub fn new(db: &DatabaseConnection) -> Self {
+    /// Fresh loaders over `db` for one request's `caller`.
+    pub fn new(db: &DatabaseConnection, caller: &Caller) -> Self {
         Loaders {
             documents: cached(DocumentById(db.clone())),
             departments: cached(DepartmentById(db.clone())),
             assignments: cached(AssignmentsByTask(db.clone())),
             aliases: cached(AliasesByDepartment(db.clone())),
+            users: cached(UserById(db.clone())),
+            policy_tasks: cached(TasksByPolicyEvent(db.clone(), caller.clone())),
         }
     }
 }
@@ -126,6 +131,35 @@ impl Loader<i32> for AliasesByDepartment {
             map.entry(row.department_id).or_default().push(row.alias);
         }
         Ok(map)
+    }
+}
+
+/// `ProgressReport.author`: the accounts that wrote a page of reports.
+pub struct UserById(pub DatabaseConnection);
+
+impl Loader<i32> for UserById {
+    type Value = user::Model;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
+        let rows = user::Entity::find().filter(user::Column::Id.is_in(keys.to_vec())).all(&self.0).await?;
+        Ok(rows.into_iter().map(|u| (u.id, u)).collect())
+    }
+}
+
+/// `PolicyEvent.taskIds`: through the domain, because which ids a viewer may learn depends on
+/// the viewer (a unit sees only its own tasks' ids).
+pub struct TasksByPolicyEvent(pub DatabaseConnection, pub Caller);
+
+impl Loader<i32> for TasksByPolicyEvent {
+    type Value = Vec<i32>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
+        policy_events::satisfied_task_ids(&self.0, &self.1, keys).await.map_err(|e| match e {
+            crate::error::AppError::Internal(cause) => Arc::new(DbErr::Custom(format!("{cause:#}"))),
+            refused => Arc::new(DbErr::Custom(refused.to_string())),
+        })
     }
 }
 

@@ -10,26 +10,62 @@ pub mod query;
 pub mod scalars;
 pub mod types;
 
-use crate::state::AuthContext;
-use async_graphql::{EmptySubscription, Schema};
+use crate::auth::AuthContext;
+use async_graphql::{EmptySubscription, Schema, SchemaBuilder};
 use sea_orm::DatabaseConnection;
 
 /// The schema type served at `/graphql`.
 pub type AppSchema = Schema<query::Query, mutation::Mutation, EmptySubscription>;
 
-/// Limits that keep one request from exhausting the server.
-const MAX_DEPTH: usize = 12;
-const MAX_COMPLEXITY: usize = 5_000;
+/// Deepest selection a request may make, and its largest complexity (each field costs 1, a
+/// connection of `first: n` multiplies its children by n). Documented in README as part of the
+/// contract.
+pub const MAX_DEPTH: usize = 12;
+pub const MAX_COMPLEXITY: usize = 5_000;
 
-/// Builds the schema with the database and auth keys as shared data. Per-request data (viewer, loaders) is
-/// added by the HTTP handler.
-pub fn build_schema(db: DatabaseConnection, auth: AuthContext) -> AppSchema {
-    Schema::build(query::Query, mutation::Mutation::default(), EmptySubscription)
-        .data(db)
-        .data(auth)
-        .limit_depth(MAX_DEPTH)
-        .limit_complexity(MAX_COMPLEXITY)
-        .finish()
+/// Limits for introspection-only requests. The standard introspection query (graphql-js
+/// `getIntrospectionQuery()`, which GraphiQL, codegen and client tooling send) nests `ofType`
+/// nine levels deep under `__schema { types { fields { type … } } }`: deeper than any data query
+/// needs, but bounded; anything nested deeper is still refused.
+pub const MAX_INTROSPECTION_DEPTH: usize = 20;
+pub const MAX_INTROSPECTION_COMPLEXITY: usize = 50_000;
+
+/// The schema as served to three kinds of request. All share one registry shape; they differ in
+/// limits and in what an error may reveal.
+#[derive(Clone)]
+pub struct Schemas {
+    /// Signed-in callers who may introspect: validation errors suggest field names.
+    pub full: AppSchema,
+    /// Everyone else: introspection off, and no "Did you mean …" suggestions (they would tell
+    /// an anonymous caller the names introspection hides).
+    pub quiet: AppSchema,
+    /// Introspection-only requests of callers who may introspect.
+    pub introspection: AppSchema,
+}
+
+fn builder(
+    db: &DatabaseConnection,
+    auth: &AuthContext,
+) -> SchemaBuilder<query::Query, mutation::Mutation, EmptySubscription> {
+    Schema::build(query::Query, mutation::Mutation::default(), EmptySubscription).data(db.clone()).data(auth.clone())
+}
+
+/// Builds the schemas with the database and auth keys as shared data. Per-request data
+/// (caller, loaders) is added by the HTTP handler.
+pub fn build_schemas(db: DatabaseConnection, auth: AuthContext) -> Schemas {
+    Schemas {
+        full: builder(&db, &auth).limit_depth(MAX_DEPTH).limit_complexity(MAX_COMPLEXITY).finish(),
+        quiet: builder(&db, &auth)
+            .limit_depth(MAX_DEPTH)
+            .limit_complexity(MAX_COMPLEXITY)
+            .disable_introspection()
+            .disable_suggestions()
+            .finish(),
+        introspection: builder(&db, &auth)
+            .limit_depth(MAX_INTROSPECTION_DEPTH)
+            .limit_complexity(MAX_INTROSPECTION_COMPLEXITY)
+            .finish(),
+    }
 }
 
 /// The schema in SDL, as committed in `schema.graphql`. Types and fields come out sorted.

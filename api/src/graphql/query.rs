@@ -9,7 +9,6 @@ use crate::graphql::types::department::task_connection;
 use crate::graphql::types::enums::{AssignmentRole, DepartmentKind, ScheduleKind, TaskStatus};
 use crate::graphql::types::policy::PolicyEvent;
 use crate::graphql::types::{Department, Document, Task, User};
-use crate::policy::Viewer;
 use async_graphql::{Context, ID, InputObject, Object, Result};
 
 /// The root query.
@@ -64,9 +63,7 @@ pub struct DepartmentFilter {
 impl Query {
     /// The signed-in account; null when anonymous.
     async fn viewer(&self, ctx: &Context<'_>) -> Result<Option<User>> {
-        let Viewer::User(principal) = context::viewer(ctx) else { return Ok(None) };
-        let user = users::get(context::db(ctx), principal.user_id).await.gql()?;
-        Ok(user.map(User))
+        Ok(users::me(context::db(ctx), context::caller(ctx)).await.gql()?.map(User))
     }
 
     /// Tasks the viewer may see, in (document, seq) order. `first` defaults to 20, at most 100.
@@ -83,12 +80,12 @@ impl Query {
 
     /// One task; null when it does not exist or the viewer may not see it.
     async fn task(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Task>> {
-        let principal = context::principal(ctx)?;
+        let caller = context::caller(ctx);
         let id = parse_id(&id).gql()?;
         let db = context::db(ctx);
         let look = ctx.look_ahead();
         let task = if look.field("document").exists() {
-            let Some((task, document)) = tasks::get_with_document(db, principal, id).await.gql()? else {
+            let Some((task, document)) = tasks::get_with_document(db, caller, id).await.gql()? else {
                 return Ok(None);
             };
             if let Some(document) = document {
@@ -96,7 +93,7 @@ impl Query {
             }
             task
         } else {
-            let Some(task) = tasks::get(db, principal, id).await.gql()? else { return Ok(None) };
+            let Some(task) = tasks::get(db, caller, id).await.gql()? else { return Ok(None) };
             task
         };
         prefetch::assignments(ctx, &look, std::slice::from_ref(&task)).await?;
@@ -105,18 +102,16 @@ impl Query {
 
     /// Registered documents (plans), oldest first.
     async fn documents(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> Result<Conn<Document>> {
-        context::principal(ctx)?;
         let has_previous = after.is_some();
         let page = connection::id_page("doc", first, after).gql()?;
-        let rows = documents::list(context::db(ctx), &page).await.gql()?;
+        let rows = documents::list(context::db(ctx), context::caller(ctx), &page).await.gql()?;
         Ok(connection::connection(rows, Total::Documents, has_previous, |d| format!("doc:{}", d.id), Document))
     }
 
     /// One document.
     async fn document(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Document>> {
-        context::principal(ctx)?;
         let id = parse_id(&id).gql()?;
-        Ok(documents::get(context::db(ctx), id).await.gql()?.map(Document))
+        Ok(documents::get(context::db(ctx), context::caller(ctx), id).await.gql()?.map(Document))
     }
 
     /// Departments (units, groups, catch-alls) in id order.
@@ -127,7 +122,6 @@ impl Query {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Conn<Department>> {
-        context::principal(ctx)?;
         let filter = filter.unwrap_or_default();
         let filter = departments::DepartmentFilter {
             kind: filter.kind.map(Into::into),
@@ -136,27 +130,25 @@ impl Query {
         };
         let has_previous = after.is_some();
         let page = connection::id_page("dept", first, after).gql()?;
-        let rows = departments::list(context::db(ctx), &filter, &page).await.gql()?;
+        let rows = departments::list(context::db(ctx), context::caller(ctx), &filter, &page).await.gql()?;
         let total = Total::Departments { filter };
         Ok(connection::connection(rows, total, has_previous, |d| format!("dept:{}", d.id), Department::from))
     }
 
     /// Recorded higher-level policies, newest first.
     async fn policy_events(&self, ctx: &Context<'_>) -> Result<Vec<PolicyEvent>> {
-        context::principal(ctx)?;
-        Ok(policy_events::list(context::db(ctx)).await.gql()?.into_iter().map(PolicyEvent).collect())
+        let events = policy_events::list(context::db(ctx), context::caller(ctx)).await.gql()?;
+        Ok(events.into_iter().map(PolicyEvent).collect())
     }
 
     /// Every account (admin).
     async fn users(&self, ctx: &Context<'_>) -> Result<Vec<User>> {
-        context::admin(ctx)?;
-        Ok(users::list(context::db(ctx)).await.gql()?.into_iter().map(User).collect())
+        Ok(users::list(context::db(ctx), context::caller(ctx)).await.gql()?.into_iter().map(User).collect())
     }
 
     /// One department.
     async fn department(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Department>> {
-        context::principal(ctx)?;
         let id = parse_id(&id).gql()?;
-        Ok(departments::get(context::db(ctx), id).await.gql()?.map(Department::from))
+        Ok(departments::get(context::db(ctx), context::caller(ctx), id).await.gql()?.map(Department::from))
     }
 }

@@ -1,54 +1,153 @@
-//! `POST /graphql` (and `GET` for queries): resolves the viewer, attaches per-request data,
-//! runs the schema, and makes sure every error leaving the server carries a code.
+//! `POST /graphql` (and `GET` for queries): negotiates the media type, resolves the caller,
+//! reads and parses the request once, picks the schema the caller may use, runs it to the end
+//! even if the client leaves, and makes sure every error leaving the server carries a code.
 
 use super::auth::{Refused, viewer_from_headers};
-use crate::config::Introspection;
+use super::request;
+use super::response::{self, MediaType, Refusal};
+use crate::domain::Caller;
+use crate::graphql::AppSchema;
 use crate::graphql::loaders::Loaders;
-use crate::policy::Viewer;
+use crate::policy::{Viewer, rules};
 use crate::state::AppState;
+use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
 use async_graphql::{ServerError, Value};
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
-use axum::extract::{ConnectInfo, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{StatusCode, header};
+use axum::response::Response;
 use std::net::SocketAddr;
-
-/// The client's address, for throttling failed logins.
-#[derive(Debug, Clone, Copy)]
-pub struct ClientAddr(pub std::net::IpAddr);
 
 /// Serves one GraphQL request.
 pub async fn handle(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    method: Method,
-    headers: HeaderMap,
-    request: GraphQLRequest,
+    req: Request,
 ) -> Response {
-    let viewer = match viewer_from_headers(&state, &headers).await {
-        Ok(viewer) => viewer,
-        Err(refused) => return unauthenticated(refused),
+    let Some(media) = MediaType::negotiate(req.headers()) else {
+        let refusal = Refusal::new(
+            StatusCode::NOT_ACCEPTABLE,
+            "BAD_REQUEST",
+            "accept application/graphql-response+json or application/json",
+        );
+        return refusal.respond(None);
     };
-    let mut request = request.into_inner();
-    if method == Method::GET && is_mutation(&request.query) {
-        return error_response(StatusCode::METHOD_NOT_ALLOWED, "mutations must use POST", "BAD_USER_INPUT");
+    let viewer = match viewer_from_headers(&state, req.headers()).await {
+        Ok(viewer) => viewer,
+        Err(refused) => return unauthenticated(refused).respond(Some(media)),
+    };
+    let (parts, body) = req.into_parts();
+    let mut request = match request::read(&parts.method, parts.uri.query(), &parts.headers, body).await {
+        Ok(request) => request,
+        Err(refusal) => return refusal.respond(Some(media)),
+    };
+    let document = match async_graphql::parser::parse_query(&request.query) {
+        Ok(document) => document,
+        Err(error) => return response::graphql(request_error(ServerError::from(error), "BAD_USER_INPUT"), media),
+    };
+    let operation = operation_type(&document, request.operation_name.as_deref());
+    if parts.method == axum::http::Method::GET && operation.is_some_and(|op| op != OperationType::Query) {
+        let refusal = Refusal::new(StatusCode::METHOD_NOT_ALLOWED, "BAD_REQUEST", "mutations must use POST")
+            .with_header(header::ALLOW, "POST");
+        return refusal.respond(Some(media));
     }
-    let introspection_allowed =
-        state.introspection == Introspection::Authenticated && matches!(viewer, Viewer::User(_));
-    if !introspection_allowed {
-        if asks_for_introspection(&request.query) {
-            let (status, code) = match viewer {
-                Viewer::Anonymous => (StatusCode::OK, "UNAUTHENTICATED"),
-                Viewer::User(_) => (StatusCode::OK, "FORBIDDEN"),
-            };
-            return error_response(status, "introspection is not available to this caller", code);
+    let schema = match pick_schema(&state, &viewer, &document) {
+        Ok(schema) => schema.clone(),
+        Err(refused) => return response::graphql(*refused, media),
+    };
+    let caller = Caller::new(viewer, Some(peer.ip()), state.clock.read());
+    request.set_parsed_query(document);
+    let request = request.data(Loaders::new(&state.db, &caller)).data(caller);
+    // Run in a task of its own: a client that hangs up mid-write must not cancel the write
+    // halfway (dropping a transaction's future mid-commit); the request finishes, unread.
+    let execution = tokio::spawn(async move { schema.execute(request).await });
+    let mut executed = match execution.await {
+        Ok(executed) => executed,
+        Err(error) => {
+            tracing::error!(%error, "a GraphQL request panicked");
+            return internal().respond(Some(media));
         }
-        request = request.disable_introspection();
+    };
+    executed.errors.iter_mut().for_each(ensure_code);
+    response::graphql(executed, media)
+}
+
+/// Which schema serves the request: introspection-only requests of callers who may introspect
+/// get the introspection limits; a request that asks for introspection it may not have is
+/// refused; everyone who may not introspect gets the schema without suggestions.
+fn pick_schema<'a>(
+    state: &'a AppState,
+    viewer: &Viewer,
+    document: &ExecutableDocument,
+) -> Result<&'a AppSchema, Box<async_graphql::Response>> {
+    let allowed = rules::may_introspect(viewer, state.introspection);
+    let (asks, only) = introspection_in(document);
+    match allowed {
+        Ok(()) if only => Ok(&state.schemas.introspection),
+        Ok(()) => Ok(&state.schemas.full),
+        Err(refused) if asks => Err(Box::new(request_error(
+            ServerError::new("introspection is not available to this caller", None),
+            refused.code(),
+        ))),
+        Err(_) => Ok(&state.schemas.quiet),
     }
-    let request = request.data(viewer).data(Loaders::new(&state.db)).data(ClientAddr(peer.ip()));
-    let mut response = state.schema.execute(request).await;
-    response.errors.iter_mut().for_each(ensure_code);
-    GraphQLResponse::from(response).into_response()
+}
+
+/// Whether a document selects `__schema` or `__type` anywhere (operations and fragments), and
+/// whether every root field of every operation is an introspection field (`__schema`, `__type`,
+/// `__typename`), looking through fragments at the root.
+fn introspection_in(document: &ExecutableDocument) -> (bool, bool) {
+    let sets = document
+        .operations
+        .iter()
+        .map(|(_, op)| &op.node.selection_set.node)
+        .chain(document.fragments.values().map(|f| &f.node.selection_set.node));
+    let asks = sets.into_iter().any(selects_meta);
+    let only = document.operations.iter().all(|(_, op)| root_is_meta(&op.node.selection_set.node, document, 0));
+    (asks, only)
+}
+
+fn selects_meta(set: &SelectionSet) -> bool {
+    set.items.iter().any(|item| match &item.node {
+        Selection::Field(f) => {
+            matches!(f.node.name.node.as_str(), "__schema" | "__type") || selects_meta(&f.node.selection_set.node)
+        }
+        Selection::InlineFragment(f) => selects_meta(&f.node.selection_set.node),
+        Selection::FragmentSpread(_) => false,
+    })
+}
+
+fn root_is_meta(set: &SelectionSet, document: &ExecutableDocument, hops: usize) -> bool {
+    set.items.iter().all(|item| match &item.node {
+        Selection::Field(f) => matches!(f.node.name.node.as_str(), "__schema" | "__type" | "__typename"),
+        Selection::InlineFragment(f) => root_is_meta(&f.node.selection_set.node, document, hops),
+        // Fragment cycles are refused by validation; the hop bound only keeps this walk finite.
+        Selection::FragmentSpread(spread) => {
+            hops < 8
+                && document
+                    .fragments
+                    .get(&spread.node.fragment_name.node)
+                    .is_some_and(|f| root_is_meta(&f.node.selection_set.node, document, hops + 1))
+        }
+    })
+}
+
+/// The type of the operation the request runs; `None` when the document does not say (no
+/// such operation name, or several without a name): validation reports that.
+fn operation_type(document: &ExecutableDocument, name: Option<&str>) -> Option<OperationType> {
+    use async_graphql::parser::types::DocumentOperations;
+    match (&document.operations, name) {
+        (DocumentOperations::Single(op), _) => Some(op.node.ty),
+        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name).map(|op| op.node.ty),
+        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next().map(|op| op.node.ty),
+        (DocumentOperations::Multiple(_), None) => None,
+    }
+}
+
+fn request_error(mut error: ServerError, code: &str) -> async_graphql::Response {
+    let mut extensions = error.extensions.take().unwrap_or_default();
+    extensions.set("code", Value::from(code));
+    error.extensions = Some(extensions);
+    async_graphql::Response::from_errors(vec![error])
 }
 
 /// Errors raised by async-graphql itself (syntax, validation, variable and argument coercion)
@@ -72,41 +171,52 @@ fn ensure_code(error: &mut ServerError) {
     error.extensions = Some(extensions);
 }
 
-fn is_mutation(query: &str) -> bool {
-    use async_graphql::parser::types::OperationType;
-    async_graphql::parser::parse_query(query)
-        .map(|doc| doc.operations.iter().any(|(_, op)| op.node.ty != OperationType::Query))
-        .unwrap_or(false)
-}
-
-/// Whether a query selects `__schema` or `__type` anywhere (operations and fragments).
-fn asks_for_introspection(query: &str) -> bool {
-    use async_graphql::parser::types::{Selection, SelectionSet};
-    fn walk(set: &SelectionSet) -> bool {
-        set.items.iter().any(|item| match &item.node {
-            Selection::Field(f) => {
-                matches!(f.node.name.node.as_str(), "__schema" | "__type") || walk(&f.node.selection_set.node)
-            }
-            Selection::InlineFragment(f) => walk(&f.node.selection_set.node),
-            Selection::FragmentSpread(_) => false,
-        })
-    }
-    let Ok(doc) = async_graphql::parser::parse_query(query) else { return false };
-    doc.operations.iter().any(|(_, op)| walk(&op.node.selection_set.node))
-        || doc.fragments.values().any(|f| walk(&f.node.selection_set.node))
-}
-
-fn unauthenticated(refused: Refused) -> Response {
+fn unauthenticated(refused: Refused) -> Refusal {
     match refused {
         Refused::Invalid(reason) => tracing::info!(reason, "bearer token refused"),
         Refused::Internal(error) => tracing::error!(%error, "could not verify bearer token"),
     }
-    let mut response = error_response(StatusCode::UNAUTHORIZED, "invalid or expired token", "UNAUTHENTICATED");
-    response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-    response
+    Refusal::new(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", "invalid or expired token")
+        .with_header(header::WWW_AUTHENTICATE, "Bearer")
 }
 
-fn error_response(status: StatusCode, message: &str, code: &str) -> Response {
-    let body = serde_json::json!({ "data": null, "errors": [{ "message": message, "extensions": { "code": code } }] });
-    (status, axum::Json(body)).into_response()
+/// The response to a request whose handling panicked (the cause is in the log).
+pub fn internal() -> Refusal {
+    Refusal::new(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL", "internal error")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(query: &str) -> ExecutableDocument {
+        async_graphql::parser::parse_query(query).unwrap()
+    }
+
+    #[test]
+    fn the_standard_introspection_query_is_introspection_only() {
+        let doc = parse(
+            "query IntrospectionQuery { __schema { queryType { name } types { ...FullType } } } fragment FullType on __Type { kind name fields { name } }",
+        );
+        assert_eq!(introspection_in(&doc), (true, true));
+    }
+
+    #[test]
+    fn data_fields_beside_introspection_are_not_introspection_only() {
+        assert_eq!(introspection_in(&parse("{ __schema { queryType { name } } tasks { totalCount } }")), (true, false));
+        assert_eq!(introspection_in(&parse("{ tasks { totalCount } }")), (false, false));
+        assert_eq!(introspection_in(&parse("{ __typename }")), (false, true));
+        let through_fragment = parse("{ ...F } fragment F on Query { __type(name: \"Task\") { name } }");
+        assert_eq!(introspection_in(&through_fragment), (true, true));
+        let data_in_fragment = parse("{ ...F } fragment F on Query { __typename tasks { totalCount } }");
+        assert_eq!(introspection_in(&data_in_fragment), (false, false));
+    }
+
+    #[test]
+    fn the_operation_type_follows_the_operation_name() {
+        let doc = parse("query A { __typename } mutation B { logoutEverywhere }");
+        assert_eq!(operation_type(&doc, Some("B")), Some(OperationType::Mutation));
+        assert_eq!(operation_type(&doc, Some("A")), Some(OperationType::Query));
+        assert_eq!(operation_type(&doc, None), None);
+    }
 }

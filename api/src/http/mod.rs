@@ -1,5 +1,9 @@
-//! HTTP handlers: `/graphql`, health probes, and bearer-token resolution.
+//! HTTP handlers: `/graphql` (reading requests and writing responses as the GraphQL-over-HTTP
+//! spec asks), bearer-token resolution, health probes, and the guards around every route.
 
 pub mod auth;
 pub mod graphql;
+pub mod guard;
 pub mod health;
+pub mod request;
+pub mod response;

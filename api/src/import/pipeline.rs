@@ -5,10 +5,12 @@ use super::parse::rows::{RawTask, UnitSpec};
 use super::parse::schedule::{self, ParsedSchedule, PolicyLevel as ParsedLevel, ScheduleKind as ParsedKind};
 use super::parse::{ParseWarning, clean, notice, rows};
 use super::resolve::Resolver;
+use crate::domain::Caller;
 use crate::domain::documents::{self, DocumentInput};
 use crate::domain::policy_events::format_levels;
 use crate::domain::tasks::{self, AssignmentSpec, NewTask, ScheduleFields};
 use crate::error::{AppError, AppResult};
+use crate::policy::rules;
 use entity::{
     AssignmentRole, DepartmentKind, PolicyLevel, ScheduleKind, assignment, department, department_alias, document, task,
 };
@@ -17,6 +19,16 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 
 /// Largest text accepted (a long plan is a few hundred kilobytes).
 pub const MAX_IMPORT_BYTES: usize = 2 * 1024 * 1024;
+
+/// Most tasks one plan may hold (the largest real plans have a few hundred).
+pub const MAX_TASKS: usize = 2_000;
+
+/// Most units one task may name (a long real list names a few dozen).
+pub const MAX_UNITS_PER_TASK: usize = 200;
+
+/// Ids per `IN (…)` list when reading back what was written: well under SQLite's 32,766 and
+/// PostgreSQL's 65,535 bind parameters.
+const IDS_PER_STATEMENT: usize = 1_000;
 
 /// How to import.
 #[derive(Debug, Clone, Copy, Default)]
@@ -48,15 +60,21 @@ pub struct ImportOutcome {
     pub warnings: Vec<ImportWarning>,
 }
 
-/// Imports `text` as one plan.
+/// Imports `text` as one plan (admins and the console).
 #[tracing::instrument(skip_all, fields(bytes = text.len(), dry_run = options.dry_run))]
-pub async fn import_plan(db: &impl TransactionTrait, text: &str, options: ImportOptions) -> AppResult<ImportOutcome> {
+pub async fn import_plan(
+    db: &impl TransactionTrait,
+    caller: &Caller,
+    text: &str,
+    options: ImportOptions,
+) -> AppResult<ImportOutcome> {
+    rules::admin(&caller.viewer)?;
     if text.len() > MAX_IMPORT_BYTES {
         return Err(AppError::bad_input(format!("the text is larger than {} MB", MAX_IMPORT_BYTES / 1024 / 1024)));
     }
     let parsed = parse_text(text)?;
     let txn = db.begin().await?;
-    let outcome = write(&txn, text, parsed, options).await?;
+    let outcome = write(&txn, caller, text, parsed, options).await?;
     if options.dry_run {
         txn.rollback().await?;
     } else {
@@ -81,21 +99,24 @@ pub fn parse_text(text: &str) -> AppResult<ParsedPlan> {
         return Err(AppError::bad_input("no task rows were found in the text"));
     }
     check_rows(&outcome.tasks)?;
+    check_size(&outcome.tasks)?;
     let warnings = outcome.warnings.into_iter().map(|w| warning(w, None)).collect();
     Ok(ParsedPlan { notice, rows: outcome.tasks, warnings })
 }
 
 async fn write(
     db: &impl ConnectionTrait,
+    caller: &Caller,
     source: &str,
     parsed: ParsedPlan,
     options: ImportOptions,
 ) -> AppResult<ImportOutcome> {
     let ParsedPlan { notice, rows, mut warnings } = parsed;
-    replace_existing(db, notice.doc_number.as_deref(), options.replace).await?;
+    replace_existing(db, caller, notice.doc_number.as_deref(), options.replace).await?;
     let title = if notice.title.trim().is_empty() { "未命名方案".to_owned() } else { notice.title.clone() };
     let document = documents::insert(
         db,
+        caller,
         DocumentInput {
             doc_number: notice.doc_number.clone(),
             title: Some(title),
@@ -105,13 +126,13 @@ async fn write(
         },
     )
     .await?;
-    let mut resolver = Resolver::load(db).await?;
+    let mut resolver = Resolver::load(db, caller).await?;
     let mut new_tasks = Vec::with_capacity(rows.len());
     let mut units = Vec::with_capacity(rows.len());
     for row in &rows {
         let schedule = schedule::parse_schedule(&row.schedule, notice.issued_on);
         warnings.extend(schedule.warnings.iter().cloned().map(|w| warning(w, Some(row.line))));
-        units.push(assign(db, &mut resolver, row, &mut warnings).await?);
+        units.push(assign(db, caller, &mut resolver, row, &mut warnings).await?);
         new_tasks.push(NewTask {
             document_id: document.id,
             seq: row.seq,
@@ -121,9 +142,9 @@ async fn write(
         });
     }
     // A fresh document: its tasks and assignments go in as a few bulk statements.
-    let created_tasks = tasks::insert_batch(db, document.id, new_tasks).await?;
+    let created_tasks = tasks::insert_batch(db, caller, document.id, new_tasks).await?;
     let assignments = created_tasks.iter().zip(&units).map(|(task, specs)| (task, specs.as_slice()));
-    tasks::insert_assignments(db, assignments).await?;
+    tasks::insert_assignments(db, caller, assignments).await?;
     collect_outcome(db, document, created_tasks, resolver.created, warnings).await
 }
 
@@ -141,22 +162,47 @@ fn check_rows(rows: &[RawTask]) -> AppResult<()> {
     Ok(())
 }
 
+/// Refuses absurd plans up front, before anything is resolved or written.
+fn check_size(rows: &[RawTask]) -> AppResult<()> {
+    if rows.len() > MAX_TASKS {
+        return Err(AppError::bad_input(format!("the plan has {} tasks; at most {MAX_TASKS} are taken", rows.len())));
+    }
+    for row in rows {
+        let units = match &row.units {
+            UnitSpec::Listed(names) => names.len(),
+            UnitSpec::Explicit { leads, supporting } => leads.len() + supporting.len(),
+        };
+        if units > MAX_UNITS_PER_TASK {
+            return Err(AppError::bad_input(format!(
+                "line {}: task {} names {units} units; at most {MAX_UNITS_PER_TASK} are taken",
+                row.line, row.seq
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Refuses a second document with the same number, or deletes the old one when asked to.
-async fn replace_existing(db: &impl ConnectionTrait, number: Option<&str>, replace: bool) -> AppResult<()> {
+async fn replace_existing(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    number: Option<&str>,
+    replace: bool,
+) -> AppResult<()> {
     let Some(number) = number else { return Ok(()) };
-    let Some(existing) = documents::find_by_number(db, number).await? else { return Ok(()) };
+    let Some(existing) = documents::find_by_number(db, caller, number).await? else { return Ok(()) };
     if !replace {
         return Err(AppError::Conflict(format!(
             "document {number} was already imported; pass replace: true to import it again"
         )));
     }
-    document::Entity::delete_by_id(existing.id).exec(db).await?;
-    Ok(())
+    documents::remove(db, caller, existing.id).await
 }
 
 /// Resolves a row's units and decides roles.
 async fn assign(
     db: &impl ConnectionTrait,
+    caller: &Caller,
     resolver: &mut Resolver,
     row: &RawTask,
     warnings: &mut Vec<ImportWarning>,
@@ -172,7 +218,7 @@ async fn assign(
         .chain(supporting.iter().map(|n| (n, AssignmentRole::Supporting)));
     for (name, role) in named {
         let name = name.trim();
-        let dept = resolver.resolve(db, name).await?;
+        let dept = resolver.resolve(db, caller, name).await?;
         if specs.iter().any(|s| s.department_id == dept.id) {
             warnings.push(ImportWarning {
                 line: Some(row.line),
@@ -236,23 +282,28 @@ async fn collect_outcome(
     warnings: Vec<ImportWarning>,
 ) -> AppResult<ImportOutcome> {
     let task_ids: Vec<i32> = tasks.iter().map(|t| t.id).collect();
-    let assignments = assignment::Entity::find()
-        .filter(assignment::Column::TaskId.is_in(task_ids))
-        .order_by_asc(assignment::Column::TaskId)
-        .order_by_asc(assignment::Column::Position)
-        .all(db)
-        .await?;
+    let mut assignments = Vec::new();
+    for ids in task_ids.chunks(IDS_PER_STATEMENT) {
+        let rows = assignment::Entity::find()
+            .filter(assignment::Column::TaskId.is_in(ids.to_vec()))
+            .order_by_asc(assignment::Column::TaskId)
+            .order_by_asc(assignment::Column::Position)
+            .all(db)
+            .await?;
+        assignments.extend(rows);
+    }
     let mut dept_ids: Vec<i32> = assignments.iter().map(|a| a.department_id).collect();
     dept_ids.sort_unstable();
     dept_ids.dedup();
-    let departments = department::Entity::find()
-        .filter(department::Column::Id.is_in(dept_ids))
-        .find_with_related(department_alias::Entity)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|(d, aliases)| (d, aliases.into_iter().map(|a| a.alias).collect()))
-        .collect();
+    let mut departments = Vec::with_capacity(dept_ids.len());
+    for ids in dept_ids.chunks(IDS_PER_STATEMENT) {
+        let rows = department::Entity::find()
+            .filter(department::Column::Id.is_in(ids.to_vec()))
+            .find_with_related(department_alias::Entity)
+            .all(db)
+            .await?;
+        departments.extend(rows.into_iter().map(|(d, aliases)| (d, aliases.into_iter().map(|a| a.alias).collect())));
+    }
     Ok(ImportOutcome { document, tasks, assignments, departments, created_departments, warnings })
 }
 

@@ -1,13 +1,15 @@
 //! Resolving unit names from a plan to departments: by name, by alias, by script and bracket
 //! variants, through the seed catalog, or — for a name never seen — as a new unit flagged for
-//! an admin's review. A name is never dropped.
+//! an admin's review. A name is never dropped. Departments are made through the domain's one
+//! department writer, so its name rules hold for imported units too.
 
 use super::catalog::{self, UnitKind};
 use super::parse::units::normalize_name;
-use crate::domain::departments::insert_alias;
+use crate::domain::Caller;
+use crate::domain::departments::{self, DepartmentInput};
 use crate::error::AppResult;
-use entity::{DepartmentKind, department, department_alias};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, PaginatorTrait, Set};
+use entity::{DepartmentKind, department};
+use sea_orm::ConnectionTrait;
 use std::collections::HashMap;
 
 /// Department lookup for one import, loaded once and kept up to date as units are created.
@@ -19,16 +21,18 @@ pub struct Resolver {
 
 impl Resolver {
     /// Loads every department and alias (the seed catalog first, on an empty database).
-    pub async fn load(db: &impl ConnectionTrait) -> AppResult<Self> {
-        if department::Entity::find().count(db).await? == 0 {
-            seed_catalog(db).await?;
+    pub async fn load(db: &impl ConnectionTrait, caller: &Caller) -> AppResult<Self> {
+        let mut departments = departments::all_with_aliases(db, caller).await?;
+        if departments.is_empty() {
+            seed_catalog(db, caller).await?;
+            departments = departments::all_with_aliases(db, caller).await?;
         }
-        let departments = department::Entity::find().all(db).await?;
-        let by_id: HashMap<i32, department::Model> = departments.iter().map(|d| (d.id, d.clone())).collect();
-        let mut by_key: HashMap<String, department::Model> =
-            departments.into_iter().map(|d| (normalize_name(&d.name), d)).collect();
-        for alias in department_alias::Entity::find().all(db).await? {
-            if let Some(dept) = by_id.get(&alias.department_id) {
+        let mut by_key: HashMap<String, department::Model> = HashMap::new();
+        for (dept, _) in &departments {
+            by_key.insert(normalize_name(&dept.name), dept.clone());
+        }
+        for (dept, aliases) in &departments {
+            for alias in aliases {
                 by_key.entry(normalize_name(&alias.alias)).or_insert_with(|| dept.clone());
             }
         }
@@ -36,20 +40,22 @@ impl Resolver {
     }
 
     /// The department for `name`, creating a flagged one when the name is unknown.
-    pub async fn resolve(&mut self, db: &impl ConnectionTrait, name: &str) -> AppResult<department::Model> {
+    pub async fn resolve(
+        &mut self,
+        db: &impl ConnectionTrait,
+        caller: &Caller,
+        name: &str,
+    ) -> AppResult<department::Model> {
         let key = normalize_name(name);
         if let Some(found) = self.by_key.get(&key) {
             return Ok(found.clone());
         }
-        let model = department::ActiveModel {
-            name: Set(key.clone()),
-            kind: Set(kind_of(catalog::classify_name(&key))),
-            needs_review: Set(true),
-            created_at: Set(chrono::Utc::now()),
-            ..Default::default()
-        }
-        .insert(db)
-        .await?;
+        let input = DepartmentInput {
+            name: Some(key.clone()),
+            kind: Some(kind_of(catalog::classify_name(&key))),
+            needs_review: Some(true),
+        };
+        let model = departments::insert(db, caller, input).await?;
         self.by_key.insert(key, model.clone());
         self.created.push(model.clone());
         Ok(model)
@@ -57,20 +63,15 @@ impl Resolver {
 }
 
 /// Inserts the reference plan's units and their aliases.
-async fn seed_catalog(db: &impl ConnectionTrait) -> AppResult<()> {
+async fn seed_catalog(db: &impl ConnectionTrait, caller: &Caller) -> AppResult<()> {
     for unit in catalog::SEED_UNITS {
-        let model = department::ActiveModel {
-            name: Set(unit.name.to_owned()),
-            kind: Set(kind_of(unit.kind)),
-            needs_review: Set(false),
-            created_at: Set(chrono::Utc::now()),
-            ..Default::default()
-        }
-        .insert(db)
-        .await?;
-        for alias in unit.aliases {
-            insert_alias(db, model.id, alias).await?;
-        }
+        let input = DepartmentInput {
+            name: Some(unit.name.to_owned()),
+            kind: Some(kind_of(unit.kind)),
+            needs_review: Some(false),
+        };
+        let model = departments::insert(db, caller, input).await?;
+        departments::insert_aliases(db, caller, model.id, unit.aliases).await?;
     }
     Ok(())
 }

@@ -2,7 +2,7 @@
 //!
 //! [`rules`] holds pure functions over a [`Viewer`] (unit-tested without a database);
 //! [`scope`] holds the query scopers every root query starts from, so a child field can never
-//! widen what its parent could see.
+//! widen what its parent could see. Domain functions ask these before they touch the database.
 
 pub mod rules;
 pub mod scope;
@@ -16,6 +16,9 @@ pub enum Viewer {
     Anonymous,
     /// A verified account.
     User(Principal),
+    /// The operator at the server's console (command line, first start): an admin's rights,
+    /// but no account, so nothing that needs an author (reports, instructions) is open to it.
+    System,
 }
 
 /// A verified account and the units it acts for.
@@ -39,5 +42,24 @@ impl Principal {
     /// The departments whose assignments count as this account's: its unit and the unit's groups.
     pub fn acting_for(&self) -> Vec<i32> {
         self.department_id.into_iter().chain(self.group_ids.iter().copied()).collect()
+    }
+}
+
+impl Viewer {
+    /// The account, when the viewer is one.
+    pub fn principal(&self) -> Option<&Principal> {
+        match self {
+            Viewer::User(principal) => Some(principal),
+            Viewer::Anonymous | Viewer::System => None,
+        }
+    }
+
+    /// True for the viewers that see every task: admins, leaders and the console.
+    pub fn sees_everything(&self) -> bool {
+        match self {
+            Viewer::User(principal) => !principal.is_unit_scoped(),
+            Viewer::System => true,
+            Viewer::Anonymous => false,
+        }
     }
 }

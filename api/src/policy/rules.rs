@@ -4,20 +4,41 @@ use super::{Principal, Viewer};
 use crate::error::{AppError, AppResult};
 use entity::{AssignmentRole, UserRole};
 
-/// Any signed-in account; anonymous callers get `UNAUTHENTICATED`.
-pub fn signed_in(viewer: &Viewer) -> AppResult<&Principal> {
+/// Anyone but an anonymous caller: reading the plans, the units and the documents.
+pub fn signed_in(viewer: &Viewer) -> AppResult<()> {
+    match viewer {
+        Viewer::Anonymous => Err(AppError::Unauthenticated),
+        Viewer::User(_) | Viewer::System => Ok(()),
+    }
+}
+
+/// A signed-in account (what an author, a signer or a password needs); the console has none.
+pub fn account(viewer: &Viewer) -> AppResult<&Principal> {
     match viewer {
         Viewer::User(principal) => Ok(principal),
+        Viewer::Anonymous => Err(AppError::Unauthenticated),
+        Viewer::System => Err(AppError::Forbidden("this needs a signed-in account")),
+    }
+}
+
+/// Admins (and the console) only: imports, units, documents, tasks, accounts.
+pub fn admin(viewer: &Viewer) -> AppResult<()> {
+    match viewer {
+        Viewer::System => Ok(()),
+        Viewer::User(principal) if principal.role == UserRole::Admin => Ok(()),
+        Viewer::User(_) => Err(AppError::Forbidden("admin only")),
         Viewer::Anonymous => Err(AppError::Unauthenticated),
     }
 }
 
-/// Admins only: imports, units, documents, tasks, accounts.
-pub fn admin(viewer: &Viewer) -> AppResult<&Principal> {
-    let principal = signed_in(viewer)?;
-    match principal.role {
-        UserRole::Admin => Ok(principal),
-        _ => Err(AppError::Forbidden("admin only")),
+/// May this viewer run introspection (`__schema`, `__type`)? Signed-in accounts may, unless
+/// the operator turned introspection off for everyone. Anonymous callers never may: the
+/// schema would tell them what to try.
+pub fn may_introspect(viewer: &Viewer, enabled: bool) -> AppResult<()> {
+    match viewer {
+        Viewer::Anonymous => Err(AppError::Unauthenticated),
+        Viewer::User(_) | Viewer::System if enabled => Ok(()),
+        Viewer::User(_) | Viewer::System => Err(AppError::Forbidden("introspection is turned off")),
     }
 }
 
@@ -69,10 +90,13 @@ pub enum ReportScope {
 /// Everything for admins, leaders and the lead unit; a supporting unit sees its own and the
 /// lead units' reports, never another supporting unit's.
 pub fn visible_report_departments(
-    principal: &Principal,
+    viewer: &Viewer,
     role: Option<AssignmentRole>,
     lead_departments: &[i32],
 ) -> ReportScope {
+    let Some(principal) = viewer.principal() else {
+        return if viewer.sees_everything() { ReportScope::All } else { ReportScope::None };
+    };
     match (principal.role, role) {
         (UserRole::Admin | UserRole::Leader, _) => ReportScope::All,
         (_, Some(AssignmentRole::Lead)) => ReportScope::All,
@@ -101,6 +125,24 @@ mod tests {
             assert_eq!(admin(&viewer).unwrap_err().code(), "FORBIDDEN", "{role:?}");
         }
         assert!(admin(&Viewer::User(principal(UserRole::Admin, None, &[]))).is_ok());
+        assert!(admin(&Viewer::System).is_ok(), "the console acts as an admin");
+    }
+
+    #[test]
+    fn the_console_has_an_admins_rights_but_no_account() {
+        assert!(signed_in(&Viewer::System).is_ok());
+        assert_eq!(account(&Viewer::System).unwrap_err().code(), "FORBIDDEN");
+        assert_eq!(account(&Viewer::Anonymous).unwrap_err().code(), "UNAUTHENTICATED");
+        let leader = Viewer::User(principal(UserRole::Leader, None, &[]));
+        assert_eq!(account(&leader).unwrap().role, UserRole::Leader);
+    }
+
+    #[test]
+    fn introspection_needs_a_signed_in_caller_and_the_setting() {
+        let leader = Viewer::User(principal(UserRole::Leader, None, &[]));
+        assert!(may_introspect(&leader, true).is_ok());
+        assert_eq!(may_introspect(&leader, false).unwrap_err().code(), "FORBIDDEN");
+        assert_eq!(may_introspect(&Viewer::Anonymous, true).unwrap_err().code(), "UNAUTHENTICATED");
     }
 
     #[test]
@@ -150,15 +192,17 @@ mod tests {
     #[test]
     fn supporting_units_see_own_and_lead_reports_only() {
         let leads = [1];
-        let supporting = principal(UserRole::Department, Some(3), &[]);
+        let supporting = Viewer::User(principal(UserRole::Department, Some(3), &[]));
         assert_eq!(
             visible_report_departments(&supporting, Some(Supporting), &leads),
             ReportScope::Departments(vec![3, 1])
         );
-        let lead = principal(UserRole::Department, Some(1), &[]);
+        let lead = Viewer::User(principal(UserRole::Department, Some(1), &[]));
         assert_eq!(visible_report_departments(&lead, Some(Lead), &leads), ReportScope::All);
-        let leader = principal(UserRole::Leader, None, &[]);
+        let leader = Viewer::User(principal(UserRole::Leader, None, &[]));
         assert_eq!(visible_report_departments(&leader, None, &leads), ReportScope::All);
         assert_eq!(visible_report_departments(&supporting, None, &leads), ReportScope::None);
+        assert_eq!(visible_report_departments(&Viewer::System, None, &leads), ReportScope::All);
+        assert_eq!(visible_report_departments(&Viewer::Anonymous, None, &leads), ReportScope::None);
     }
 }

@@ -10,6 +10,7 @@
 mod names;
 mod plan;
 
+use crate::domain::Caller;
 use crate::domain::departments::{self, DepartmentInput};
 use crate::domain::documents::{self, DocumentInput};
 use crate::domain::tasks::{self, AssignmentSpec};
@@ -49,48 +50,54 @@ pub fn unit_count(scale: u32) -> usize {
 }
 
 /// Fills an empty database; refuses one that already holds documents.
-pub async fn seed(db: &DatabaseConnection, scale: u32, seed: u64) -> AppResult<Summary> {
+pub async fn seed(db: &DatabaseConnection, caller: &Caller, scale: u32, seed: u64) -> AppResult<Summary> {
+    crate::policy::rules::admin(&caller.viewer)?;
     if !(1..=MAX_SCALE).contains(&scale) {
         return Err(AppError::bad_input(format!("scale must be between 1 and {MAX_SCALE}")));
     }
-    if documents::count(db).await? > 0 {
+    if documents::count(db, caller).await? > 0 {
         return Err(AppError::bad_input("the database already holds documents; seed an empty database"));
     }
     let hash = users::hash_blocking(PASSWORD.to_owned()).await?;
     let mut rng = StdRng::seed_from_u64(seed);
     let started = std::time::Instant::now();
     let txn = db.begin().await?;
-    let roster = create_departments(&txn, &mut rng, unit_count(scale)).await?;
+    let roster = create_departments(&txn, caller, &mut rng, unit_count(scale)).await?;
     let mut summary = Summary { units: roster.units.len(), ..Summary::default() };
-    let authors = create_accounts(&txn, &hash, &roster).await?;
+    let authors = create_accounts(&txn, caller, &hash, &roster).await?;
     summary.accounts = authors.len() + 5;
     let mut drafts = Vec::with_capacity(scale as usize * plan::TASKS_PER_PLAN as usize);
     for number in 1..=scale {
         let issued_on = issue_date(&mut rng);
-        let document = documents::insert(&txn, document_input(&mut rng, number, issued_on)).await?;
+        let document = documents::insert(&txn, caller, document_input(&mut rng, number, issued_on)).await?;
         drafts.extend(plan::draft_tasks(&mut rng, &roster, issued_on).into_iter().map(|t| (document.id, issued_on, t)));
     }
     summary.documents = scale as usize;
     tracing::info!(elapsed = ?started.elapsed(), "units, accounts and documents written");
-    write_tasks(&txn, &drafts, &authors, &mut summary).await?;
+    write_tasks(&txn, caller, &drafts, &authors, &mut summary).await?;
     tracing::info!(elapsed = ?started.elapsed(), "tasks, assignments and reports written");
     txn.commit().await?;
     Ok(summary)
 }
 
-async fn create_departments(txn: &DatabaseTransaction, rng: &mut StdRng, count: usize) -> AppResult<Roster> {
+async fn create_departments(
+    txn: &DatabaseTransaction,
+    caller: &Caller,
+    rng: &mut StdRng,
+    count: usize,
+) -> AppResult<Roster> {
     let mut units = Vec::with_capacity(count);
     let mut towns = Vec::new();
     for (name, is_town) in names::unit_names(rng, count) {
-        let unit = departments::create(txn, department(&name, DepartmentKind::Unit)).await?;
+        let unit = departments::insert(txn, caller, department(&name, DepartmentKind::Unit)).await?;
         units.push(unit.id);
         if is_town {
             towns.push(unit.id);
         }
     }
-    let towns_group = departments::create(txn, department(names::TOWNS_GROUP, DepartmentKind::Group)).await?.id;
-    departments::set_members(txn, towns_group, &towns).await?;
-    let catch_all = departments::create(txn, department(names::CATCH_ALL, DepartmentKind::CatchAll)).await?.id;
+    let towns_group = departments::insert(txn, caller, department(names::TOWNS_GROUP, DepartmentKind::Group)).await?.id;
+    departments::set_members(txn, caller, towns_group, &towns).await?;
+    let catch_all = departments::insert(txn, caller, department(names::CATCH_ALL, DepartmentKind::CatchAll)).await?.id;
     Ok(Roster { units, towns_group, catch_all })
 }
 
@@ -99,12 +106,17 @@ fn department(name: &str, kind: DepartmentKind) -> DepartmentInput {
 }
 
 /// Creates the accounts; returns each unit's account id by unit id.
-async fn create_accounts(txn: &DatabaseTransaction, hash: &str, roster: &Roster) -> AppResult<BTreeMap<i32, i32>> {
+async fn create_accounts(
+    txn: &DatabaseTransaction,
+    caller: &Caller,
+    hash: &str,
+    roster: &Roster,
+) -> AppResult<BTreeMap<i32, i32>> {
     let mut accounts: Vec<(String, UserRole, Option<i32>)> = Vec::new();
     accounts.extend((1..=2).map(|i| (format!("synadmin{i}"), UserRole::Admin, None)));
     accounts.extend((1..=3).map(|i| (format!("leader{i}"), UserRole::Leader, None)));
     accounts.extend(roster.units.iter().map(|id| (format!("unit{id}"), UserRole::Department, Some(*id))));
-    users::insert_with_hash(txn, hash, &accounts).await?;
+    users::insert_with_hash(txn, caller, hash, &accounts).await?;
     let unit_accounts = user::Entity::find().filter(user::Column::Role.eq(UserRole::Department)).all(txn).await?;
     Ok(unit_accounts.into_iter().filter_map(|u| Some((u.department_id?, u.id))).collect())
 }
@@ -129,6 +141,7 @@ fn document_input(rng: &mut StdRng, number: u32, issued_on: NaiveDate) -> Docume
 /// Inserts tasks in chunks, then their assignments and reports with the returned ids.
 async fn write_tasks(
     txn: &DatabaseTransaction,
+    caller: &Caller,
     drafts: &[(i32, NaiveDate, TaskDraft)],
     authors: &BTreeMap<i32, i32>,
     summary: &mut Summary,
@@ -156,7 +169,8 @@ async fn write_tasks(
     summary.tasks = written.len();
     summary.assignments = units.iter().map(Vec::len).sum();
     summary.reports = reports.len();
-    tasks::insert_assignments(txn, written.iter().zip(&units).map(|(task, specs)| (task, specs.as_slice()))).await?;
+    let assignments = written.iter().zip(&units).map(|(task, specs)| (task, specs.as_slice()));
+    tasks::insert_assignments(txn, caller, assignments).await?;
     for chunk in reports.chunks(CHUNK) {
         progress_report::Entity::insert_many(chunk.to_vec()).exec(txn).await?;
     }
@@ -221,6 +235,10 @@ mod tests {
         assert_eq!(unit_count(1000), 300);
     }
 
+    fn console() -> Caller {
+        Caller::system(crate::domain::clock::Clock::system().read())
+    }
+
     async fn fresh_database(name: &str) -> (DatabaseConnection, std::path::PathBuf) {
         let path = std::env::temp_dir().join(format!("duban-synthetic-{name}-{}.sqlite", std::process::id()));
         let _ = std::fs::remove_file(&path);
@@ -232,10 +250,10 @@ mod tests {
     #[tokio::test]
     async fn seeding_fills_an_empty_database_and_refuses_a_second_time() {
         let (db, path) = fresh_database("twice").await;
-        let summary = seed(&db, 2, 7).await.unwrap();
+        let summary = seed(&db, &console(), 2, 7).await.unwrap();
         assert_eq!((summary.units, summary.documents, summary.tasks, summary.accounts), (57, 2, 52, 62));
         assert!(summary.assignments >= 4 * summary.tasks);
-        let again = seed(&db, 1, 7).await.unwrap_err();
+        let again = seed(&db, &console(), 1, 7).await.unwrap_err();
         assert_eq!(again.code(), "BAD_USER_INPUT");
         let _ = std::fs::remove_file(path);
     }
@@ -244,7 +262,7 @@ mod tests {
     async fn the_same_seed_writes_the_same_rows() {
         async fn titles(name: &str) -> Vec<(String, String, Option<NaiveDate>)> {
             let (db, path) = fresh_database(name).await;
-            seed(&db, 1, 11).await.unwrap();
+            seed(&db, &console(), 1, 11).await.unwrap();
             let rows = task::Entity::find().all(&db).await.unwrap();
             let _ = std::fs::remove_file(path);
             rows.into_iter().map(|t| (t.title, t.schedule_text, t.due_date)).collect()

@@ -1,7 +1,10 @@
 //! Admin writes on tasks and their assignments. Each is one transaction; a stale version or
 //! invalid input changes nothing.
 
+use crate::domain::Caller;
+use crate::domain::text::required_text;
 use crate::error::{AppError, AppResult};
+use crate::policy::rules;
 use entity::{AssignmentRole, ScheduleKind, TaskStatus, assignment, department, document, task};
 use sea_orm::TransactionSession;
 use sea_orm::{
@@ -48,22 +51,24 @@ pub struct AssignmentSpec {
     pub role: AssignmentRole,
 }
 
-/// Creates a task (no assignments yet) after checking its document and seq.
-pub async fn create(db: &impl TransactionTrait, new: NewTask) -> AppResult<task::Model> {
+/// Creates a task (admins; no assignments yet) after checking its document and seq.
+pub async fn create(db: &impl TransactionTrait, caller: &Caller, new: NewTask) -> AppResult<task::Model> {
+    rules::admin(&caller.viewer)?;
     let txn = db.begin().await?;
-    let model = insert(&txn, new).await?;
+    let model = insert(&txn, caller, new).await?;
     txn.commit().await?;
     Ok(model)
 }
 
-/// Inserts one task inside the caller's transaction.
-pub async fn insert(db: &impl ConnectionTrait, new: NewTask) -> AppResult<task::Model> {
+/// Inserts one task inside the caller's transaction (admins).
+pub async fn insert(db: &impl ConnectionTrait, caller: &Caller, new: NewTask) -> AppResult<task::Model> {
+    rules::admin(&caller.viewer)?;
     let title = required_text(&new.title, "title")?;
     if document::Entity::find_by_id(new.document_id).one(db).await?.is_none() {
         return Err(AppError::NotFound("document"));
     }
     ensure_seq_free(db, new.document_id, new.seq, None).await?;
-    let now = chrono::Utc::now();
+    let now = caller.now();
     let mut model = task::ActiveModel {
         document_id: Set(new.document_id),
         seq: Set(new.seq),
@@ -79,14 +84,16 @@ pub async fn insert(db: &impl ConnectionTrait, new: NewTask) -> AppResult<task::
     Ok(model.insert(db).await?)
 }
 
-/// Inserts the tasks of a new document in bulk (the importer's path): titles and seqs are
-/// checked against each other, the document is the caller's fresh one. Returns the tasks in
-/// the order given.
+/// Inserts the tasks of a new document in bulk (admins; the importer's path): titles and
+/// seqs are checked against each other, the document is the caller's fresh one. Returns the
+/// tasks in the order given.
 pub async fn insert_batch(
     db: &impl ConnectionTrait,
+    caller: &Caller,
     document_id: i32,
     new: Vec<NewTask>,
 ) -> AppResult<Vec<task::Model>> {
+    rules::admin(&caller.viewer)?;
     let mut seqs = HashSet::new();
     for task in &new {
         required_text(&task.title, "title")
@@ -95,7 +102,7 @@ pub async fn insert_batch(
             return Err(AppError::bad_input(format!("the plan has a second task numbered {}", task.seq)));
         }
     }
-    let now = chrono::Utc::now();
+    let now = caller.now();
     let rows: Vec<task::ActiveModel> = new
         .into_iter()
         .map(|t| {
@@ -125,11 +132,13 @@ pub async fn insert_batch(
     Ok(inserted)
 }
 
-/// Inserts the assignments of fresh tasks in bulk: `(task, units in plan order)`.
+/// Inserts the assignments of fresh tasks in bulk (admins): `(task, units in plan order)`.
 pub async fn insert_assignments<'a>(
     db: &impl ConnectionTrait,
+    caller: &Caller,
     tasks: impl Iterator<Item = (&'a task::Model, &'a [AssignmentSpec])>,
 ) -> AppResult<()> {
+    rules::admin(&caller.viewer)?;
     let rows: Vec<assignment::ActiveModel> = tasks.flat_map(|(task, units)| assignment_rows(task, units)).collect();
     for chunk in chunked(rows, BULK_ROWS) {
         assignment::Entity::insert_many(chunk).exec(db).await?;
@@ -166,13 +175,16 @@ fn chunked<T>(rows: Vec<T>, size: usize) -> Vec<Vec<T>> {
     chunks
 }
 
-/// Updates a task if `expected_version` is current; otherwise `CONFLICT` and nothing changes.
+/// Updates a task (admins) if `expected_version` is current; otherwise `CONFLICT` and nothing
+/// changes.
 pub async fn update(
     db: &impl TransactionTrait,
+    caller: &Caller,
     id: i32,
     expected_version: i32,
     changes: TaskChanges,
 ) -> AppResult<task::Model> {
+    rules::admin(&caller.viewer)?;
     let txn = db.begin().await?;
     let current = task::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound("task"))?;
     let mut model: task::ActiveModel = current.clone().into();
@@ -192,21 +204,22 @@ pub async fn update(
     if let Some(status) = changes.status {
         model.status = Set(status);
     }
-    let updated = bump_version(&txn, model, expected_version).await?;
+    let updated = bump_version(&txn, caller, model, expected_version).await?;
     txn.commit().await?;
     Ok(updated)
 }
 
 /// Writes `model` only if the stored version still equals `expected`, and bumps it: the
 /// compare-and-set happens in the UPDATE's WHERE clause, so two racing writers cannot both win.
-pub async fn bump_version(
+pub(in crate::domain) async fn bump_version(
     db: &impl ConnectionTrait,
+    caller: &Caller,
     mut model: task::ActiveModel,
     expected: i32,
 ) -> AppResult<task::Model> {
     let id = *model.id.as_ref();
     model.version = Set(expected + 1);
-    model.updated_at = Set(chrono::Utc::now());
+    model.updated_at = Set(caller.now());
     let result = task::Entity::update_many()
         .set(model)
         .filter(task::Column::Id.eq(id))
@@ -219,8 +232,9 @@ pub async fn bump_version(
     task::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound("task"))
 }
 
-/// Deletes a task with its assignments and reports.
-pub async fn delete(db: &impl TransactionTrait, id: i32) -> AppResult<()> {
+/// Deletes a task with its assignments and reports (admins).
+pub async fn delete(db: &impl TransactionTrait, caller: &Caller, id: i32) -> AppResult<()> {
+    rules::admin(&caller.viewer)?;
     let txn = db.begin().await?;
     let result = task::Entity::delete_by_id(id).exec(&txn).await?;
     if result.rows_affected == 0 {
@@ -230,21 +244,23 @@ pub async fn delete(db: &impl TransactionTrait, id: i32) -> AppResult<()> {
     Ok(())
 }
 
-/// Replaces a task's assignments with `units`, in order.
-pub async fn set_assignments(db: &impl TransactionTrait, task_id: i32, units: &[AssignmentSpec]) -> AppResult<()> {
+/// Replaces a task's assignments with `units`, in order (admins).
+pub async fn set_assignments(
+    db: &impl TransactionTrait,
+    caller: &Caller,
+    task_id: i32,
+    units: &[AssignmentSpec],
+) -> AppResult<task::Model> {
+    rules::admin(&caller.viewer)?;
     let txn = db.begin().await?;
     let task = task::Entity::find_by_id(task_id).one(&txn).await?.ok_or(AppError::NotFound("task"))?;
     replace_assignments(&txn, &task, units).await?;
     txn.commit().await?;
-    Ok(())
+    Ok(task)
 }
 
 /// Replaces assignments inside the caller's transaction.
-pub async fn replace_assignments(
-    db: &impl ConnectionTrait,
-    task: &task::Model,
-    units: &[AssignmentSpec],
-) -> AppResult<()> {
+async fn replace_assignments(db: &impl ConnectionTrait, task: &task::Model, units: &[AssignmentSpec]) -> AppResult<()> {
     let mut seen = HashSet::new();
     if let Some(dup) = units.iter().find(|u| !seen.insert(u.department_id)) {
         return Err(AppError::bad_input(format!(
@@ -290,11 +306,36 @@ async fn ensure_seq_free(db: &impl ConnectionTrait, document_id: i32, seq: i32, 
     Ok(())
 }
 
-/// Trims `value` and refuses it when empty.
-pub fn required_text(value: &str, field: &str) -> AppResult<String> {
-    let trimmed = value.trim();
-    if trimmed.is_empty() {
-        return Err(AppError::bad_input(format!("{field} must not be empty")));
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::testing::{refused_before_any_statement, unit_caller};
+
+    fn schedule() -> ScheduleFields {
+        ScheduleFields {
+            text: "持续实施".into(),
+            kind: ScheduleKind::Ongoing,
+            due_date: None,
+            ongoing: true,
+            waiting_for: None,
+            offset_months: None,
+            offset_days: None,
+        }
     }
-    Ok(trimmed.to_owned())
+
+    #[tokio::test]
+    async fn non_admins_are_refused_before_any_statement() {
+        let db = sea_orm::DatabaseConnection::default();
+        for caller in unit_caller() {
+            let new =
+                || NewTask { document_id: 1, seq: 1, title: "x".into(), measures: String::new(), schedule: schedule() };
+            refused_before_any_statement(create(&db, &caller, new()).await);
+            refused_before_any_statement(insert(&db, &caller, new()).await);
+            refused_before_any_statement(insert_batch(&db, &caller, 1, vec![new()]).await);
+            refused_before_any_statement(insert_assignments(&db, &caller, std::iter::empty()).await);
+            refused_before_any_statement(update(&db, &caller, 1, 1, TaskChanges::default()).await);
+            refused_before_any_statement(delete(&db, &caller, 1).await);
+            refused_before_any_statement(set_assignments(&db, &caller, 1, &[]).await);
+        }
+    }
 }

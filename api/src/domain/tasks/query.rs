@@ -1,11 +1,12 @@
 //! Reading tasks through the viewer's scope, with filters and keyset pagination.
 
-use crate::domain::clock;
+use crate::domain::Caller;
 use crate::domain::page::{Page, PageRequest};
+use crate::domain::text::contains_pattern;
 use crate::error::AppResult;
-use crate::policy::{Principal, scope};
+use crate::policy::{Viewer, rules, scope};
 use entity::{AssignmentRole, ScheduleKind, TaskStatus, assignment, document, group_member, task};
-use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, IntoIden, LikeExpr, Order, Query, SimpleExpr, UnionType};
+use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, IntoIden, Order, Query, SimpleExpr, UnionType};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, QueryTrait, Select,
@@ -37,15 +38,16 @@ pub struct TaskFilter {
 /// task index `(document_id, seq)`.
 pub async fn list(
     db: &impl ConnectionTrait,
-    principal: &Principal,
+    caller: &Caller,
     filter: &TaskFilter,
     page: &PageRequest<TaskKey>,
 ) -> AppResult<Page<task::Model>> {
-    match by_units(db, principal, filter).await? {
-        Some(units) => list_by_units(db, &units, filter, page).await,
+    rules::signed_in(&caller.viewer)?;
+    match by_units(db, &caller.viewer, filter).await? {
+        Some(units) => list_by_units(db, caller, &units, filter, page).await,
         None => {
             let mut query =
-                filtered(principal, filter).order_by_asc(task::Column::DocumentId).order_by_asc(task::Column::Seq);
+                filtered(caller, filter).order_by_asc(task::Column::DocumentId).order_by_asc(task::Column::Seq);
             if let Some(after) = page.after {
                 query = query.filter(after_key((task::Entity, task::Column::DocumentId, task::Column::Seq), after));
             }
@@ -65,13 +67,13 @@ struct ByUnits {
 }
 
 /// Which units bound the list, or `None` when nothing does (admins and leaders, no unit filter).
-async fn by_units(db: &impl ConnectionTrait, principal: &Principal, filter: &TaskFilter) -> AppResult<Option<ByUnits>> {
-    let owners = scope::task_owners(principal);
-    let Some(dept) = department_filter(principal, filter) else {
+async fn by_units(db: &impl ConnectionTrait, viewer: &Viewer, filter: &TaskFilter) -> AppResult<Option<ByUnits>> {
+    let owners = scope::task_owners(viewer);
+    let Some(dept) = department_filter(viewer, filter) else {
         return Ok(owners.map(|units| ByUnits { units, role: None, scope: None }));
     };
     // The viewer's own unit: its groups came with the token check.
-    if principal.department_id == Some(dept) {
+    if let Some(principal) = viewer.principal().filter(|p| p.department_id == Some(dept)) {
         return Ok(Some(ByUnits { units: principal.acting_for(), role: filter.role, scope: None }));
     }
     let groups = groups_of(dept).into_tuple::<i32>().all(db).await?;
@@ -81,13 +83,14 @@ async fn by_units(db: &impl ConnectionTrait, principal: &Principal, filter: &Tas
 
 async fn list_by_units(
     db: &impl ConnectionTrait,
+    caller: &Caller,
     by: &ByUnits,
     filter: &TaskFilter,
     page: &PageRequest<TaskKey>,
 ) -> AppResult<Page<task::Model>> {
     let limit = page.first + 1;
     let mut branches: Vec<Select<task::Entity>> =
-        by.units.iter().map(|&unit| unit_branch(unit, by, filter, page.after).limit(limit)).collect();
+        by.units.iter().map(|&unit| unit_branch(caller, unit, by, filter, page.after).limit(limit)).collect();
     if branches.len() <= 1 {
         let rows = match branches.pop() {
             Some(branch) => branch.all(db).await?,
@@ -118,7 +121,13 @@ const PLACE_SEQ: &str = "place_seq";
 
 /// The tasks one unit holds a place on, in (document, seq) order straight off the assignment
 /// index, with every filter of the list applied.
-fn unit_branch(unit: i32, by: &ByUnits, filter: &TaskFilter, after: Option<TaskKey>) -> Select<task::Entity> {
+fn unit_branch(
+    caller: &Caller,
+    unit: i32,
+    by: &ByUnits,
+    filter: &TaskFilter,
+    after: Option<TaskKey>,
+) -> Select<task::Entity> {
     let place = (assignment::Entity, assignment::Column::TaskDocumentId, assignment::Column::TaskSeq);
     // Joined on the task id alone: with the place equalities in the join as well, PostgreSQL
     // misjudges the join's size and sorts the unit's whole range instead of reading 21 entries.
@@ -127,7 +136,7 @@ fn unit_branch(unit: i32, by: &ByUnits, filter: &TaskFilter, after: Option<TaskK
         .column_as(assignment::Column::TaskDocumentId, PLACE_DOCUMENT)
         .column_as(assignment::Column::TaskSeq, PLACE_SEQ)
         .filter(assignment::Column::DepartmentId.eq(unit))
-        .filter(task_conditions(filter))
+        .filter(task_conditions(caller, filter))
         .order_by_asc(Expr::col((assignment::Entity, assignment::Column::TaskDocumentId)))
         .order_by_asc(Expr::col((assignment::Entity, assignment::Column::TaskSeq)));
     if let Some(role) = by.role {
@@ -153,43 +162,46 @@ fn after_key<T: IntoIden + Copy, C: IntoIden + Copy>(columns: (T, C, C), after: 
 }
 
 /// How many tasks match, ignoring pagination.
-pub async fn count(db: &impl ConnectionTrait, principal: &Principal, filter: &TaskFilter) -> AppResult<u64> {
-    Ok(filtered(principal, filter).count(db).await?)
+pub async fn count(db: &impl ConnectionTrait, caller: &Caller, filter: &TaskFilter) -> AppResult<u64> {
+    rules::signed_in(&caller.viewer)?;
+    Ok(filtered(caller, filter).count(db).await?)
 }
 
-/// One task, or `None` when it does not exist or the principal may not see it.
-pub async fn get(db: &impl ConnectionTrait, principal: &Principal, id: i32) -> AppResult<Option<task::Model>> {
-    Ok(scope::visible_tasks(principal).filter(task::Column::Id.eq(id)).one(db).await?)
+/// One task, or `None` when it does not exist or the caller may not see it.
+pub async fn get(db: &impl ConnectionTrait, caller: &Caller, id: i32) -> AppResult<Option<task::Model>> {
+    rules::signed_in(&caller.viewer)?;
+    Ok(scope::visible_tasks(&caller.viewer).filter(task::Column::Id.eq(id)).one(db).await?)
 }
 
 /// One task with its document, in one statement.
 pub async fn get_with_document(
     db: &impl ConnectionTrait,
-    principal: &Principal,
+    caller: &Caller,
     id: i32,
 ) -> AppResult<Option<(task::Model, Option<document::Model>)>> {
-    let query = scope::visible_tasks(principal).filter(task::Column::Id.eq(id));
+    rules::signed_in(&caller.viewer)?;
+    let query = scope::visible_tasks(&caller.viewer).filter(task::Column::Id.eq(id));
     Ok(query.find_also_related(document::Entity).one(db).await?)
 }
 
-/// Whether a task is past its due date and not completed.
-pub fn is_overdue(task: &task::Model) -> bool {
-    task.status != TaskStatus::Completed && task.due_date.is_some_and(|due| due < clock::today())
+/// Whether a task is past its due date on `today` and not completed.
+pub fn is_overdue(task: &task::Model, today: chrono::NaiveDate) -> bool {
+    task.status != TaskStatus::Completed && task.due_date.is_some_and(|due| due < today)
 }
 
-fn filtered(principal: &Principal, filter: &TaskFilter) -> Select<task::Entity> {
-    let mut query = scope::visible_tasks(principal).filter(task_conditions(filter));
+fn filtered(caller: &Caller, filter: &TaskFilter) -> Select<task::Entity> {
+    let mut query = scope::visible_tasks(&caller.viewer).filter(task_conditions(caller, filter));
     if let Some(doc) = filter.document_id {
         query = query.filter(task::Column::DocumentId.eq(doc));
     }
-    if let Some(dept) = department_filter(principal, filter) {
+    if let Some(dept) = department_filter(&caller.viewer, filter) {
         query = query.filter(task::Column::Id.in_subquery(assigned_to(dept, filter.role)));
     }
     query
 }
 
 /// The filters on a task's own columns.
-fn task_conditions(filter: &TaskFilter) -> Condition {
+fn task_conditions(caller: &Caller, filter: &TaskFilter) -> Condition {
     let mut all = Condition::all();
     if let Some(kind) = filter.schedule_kind {
         all = all.add(task::Column::ScheduleKind.eq(kind));
@@ -198,7 +210,7 @@ fn task_conditions(filter: &TaskFilter) -> Condition {
         all = all.add(task::Column::Status.eq(status));
     }
     if let Some(overdue) = filter.overdue {
-        all = all.add(overdue_condition(overdue));
+        all = all.add(overdue_condition(overdue, caller.today()));
     }
     if let Some(text) = filter.search.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         all = all.add(search_condition(text));
@@ -207,8 +219,8 @@ fn task_conditions(filter: &TaskFilter) -> Condition {
 }
 
 /// The unit whose tasks the filter asks for: `departmentId`, or with `role` alone the viewer's own.
-fn department_filter(principal: &Principal, filter: &TaskFilter) -> Option<i32> {
-    filter.department_id.or_else(|| filter.role.and(principal.department_id))
+fn department_filter(viewer: &Viewer, filter: &TaskFilter) -> Option<i32> {
+    filter.department_id.or_else(|| filter.role.and(viewer.principal().and_then(|p| p.department_id)))
 }
 
 /// Ids of the groups `dept` belongs to.
@@ -233,8 +245,7 @@ fn assigned_to(dept: i32, role: Option<AssignmentRole>) -> sea_orm::sea_query::S
     query.into_query()
 }
 
-fn overdue_condition(overdue: bool) -> Condition {
-    let today = clock::today();
+fn overdue_condition(overdue: bool, today: chrono::NaiveDate) -> Condition {
     if overdue {
         Condition::all().add(task::Column::DueDate.lt(today)).add(task::Column::Status.ne(TaskStatus::Completed))
     } else {
@@ -247,16 +258,7 @@ fn overdue_condition(overdue: bool) -> Condition {
 }
 
 fn search_condition(text: &str) -> Condition {
-    let simplified = zhconv::zhconv(text, zhconv::Variant::ZhHans);
-    let escaped: String = simplified
-        .chars()
-        .flat_map(|c| match c {
-            '%' | '_' | '\\' => vec!['\\', c],
-            c => vec![c],
-        })
-        .collect();
-    let pattern = || LikeExpr::new(format!("%{escaped}%")).escape('\\');
     Condition::any()
-        .add(Expr::col(task::Column::Title).like(pattern()))
-        .add(Expr::col(task::Column::Measures).like(pattern()))
+        .add(Expr::col(task::Column::Title).like(contains_pattern(text)))
+        .add(Expr::col(task::Column::Measures).like(contains_pattern(text)))
 }

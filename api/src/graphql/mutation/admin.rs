@@ -3,7 +3,7 @@
 use crate::domain::tasks::{AssignmentSpec, NewTask, ScheduleFields, TaskChanges};
 use crate::domain::{departments, documents, tasks};
 use crate::error::IntoGql;
-use crate::graphql::context::{self, parse_id};
+use crate::graphql::context::{self, parse_id, parse_ids};
 use crate::graphql::scalars::Date;
 use crate::graphql::types::enums::{AssignmentRole, DepartmentKind, ScheduleKind, TaskStatus};
 use crate::graphql::types::{Department, Document, Task};
@@ -131,67 +131,58 @@ pub struct AssignmentInput {
 impl AdminMutation {
     /// Creates a department.
     async fn create_department(&self, ctx: &Context<'_>, input: DepartmentInput) -> Result<Department> {
-        context::admin(ctx)?;
-        Ok(Department::from(departments::create(context::db(ctx), input.into()).await.gql()?))
+        Ok(Department::from(departments::create(context::db(ctx), context::caller(ctx), input.into()).await.gql()?))
     }
 
     /// Renames, re-kinds or reviews a department.
     async fn update_department(&self, ctx: &Context<'_>, id: ID, input: DepartmentInput) -> Result<Department> {
-        context::admin(ctx)?;
         let id = parse_id(&id).gql()?;
-        Ok(Department::from(departments::update(context::db(ctx), id, input.into()).await.gql()?))
+        Ok(Department::from(departments::update(context::db(ctx), context::caller(ctx), id, input.into()).await.gql()?))
     }
 
     /// Adds another name for a department.
     async fn add_department_alias(&self, ctx: &Context<'_>, id: ID, alias: String) -> Result<Department> {
-        context::admin(ctx)?;
         let id = parse_id(&id).gql()?;
-        Ok(Department::from(departments::add_alias(context::db(ctx), id, &alias).await.gql()?))
+        Ok(Department::from(departments::add_alias(context::db(ctx), context::caller(ctx), id, &alias).await.gql()?))
     }
 
     /// Merges one department into another: its assignments, aliases, reports and accounts
     /// move, its name becomes an alias, and it is deleted. One transaction.
     async fn merge_departments(&self, ctx: &Context<'_>, from_id: ID, into_id: ID) -> Result<Department> {
-        context::admin(ctx)?;
         let (from, into) = (parse_id(&from_id).gql()?, parse_id(&into_id).gql()?);
-        Ok(Department::from(departments::merge(context::db(ctx), from, into).await.gql()?))
+        Ok(Department::from(departments::merge(context::db(ctx), context::caller(ctx), from, into).await.gql()?))
     }
 
     /// Sets which units a group (such as 各镇人民政府) stands for.
     async fn set_group_members(&self, ctx: &Context<'_>, group_id: ID, member_ids: Vec<ID>) -> Result<Department> {
-        context::admin(ctx)?;
         let group = parse_id(&group_id).gql()?;
-        let members = member_ids.iter().map(parse_id).collect::<Result<Vec<_>, _>>().gql()?;
-        let db = context::db(ctx);
-        departments::set_members(db, group, &members).await.gql()?;
-        let dept = departments::get(db, group).await.gql()?;
+        let members = parse_ids(&member_ids).gql()?;
+        let (db, caller) = (context::db(ctx), context::caller(ctx));
+        departments::set_members(db, caller, group, &members).await.gql()?;
+        let dept = departments::get(db, caller, group).await.gql()?;
         dept.map(Department::from)
             .ok_or_else(|| async_graphql::ErrorExtensions::extend(&crate::error::AppError::NotFound("department")))
     }
 
     /// Registers a document by hand (imports create documents too).
     async fn create_document(&self, ctx: &Context<'_>, input: DocumentInput) -> Result<Document> {
-        context::admin(ctx)?;
-        Ok(Document(documents::create(context::db(ctx), input.into()).await.gql()?))
+        Ok(Document(documents::create(context::db(ctx), context::caller(ctx), input.into()).await.gql()?))
     }
 
     /// Changes a document's metadata.
     async fn update_document(&self, ctx: &Context<'_>, id: ID, input: DocumentInput) -> Result<Document> {
-        context::admin(ctx)?;
         let id = parse_id(&id).gql()?;
-        Ok(Document(documents::update(context::db(ctx), id, input.into()).await.gql()?))
+        Ok(Document(documents::update(context::db(ctx), context::caller(ctx), id, input.into()).await.gql()?))
     }
 
     /// Deletes a document with all its tasks, assignments and reports.
     async fn delete_document(&self, ctx: &Context<'_>, id: ID) -> Result<bool> {
-        context::admin(ctx)?;
-        documents::delete(context::db(ctx), parse_id(&id).gql()?).await.gql()?;
+        documents::delete(context::db(ctx), context::caller(ctx), parse_id(&id).gql()?).await.gql()?;
         Ok(true)
     }
 
     /// Creates a task (assign units with `setTaskAssignments`).
     async fn create_task(&self, ctx: &Context<'_>, input: CreateTaskInput) -> Result<Task> {
-        context::admin(ctx)?;
         let new = NewTask {
             document_id: parse_id(&input.document_id).gql()?,
             seq: input.seq,
@@ -199,7 +190,7 @@ impl AdminMutation {
             measures: input.measures,
             schedule: input.schedule.into(),
         };
-        Ok(Task(tasks::create(context::db(ctx), new).await.gql()?))
+        Ok(Task(tasks::create(context::db(ctx), context::caller(ctx), new).await.gql()?))
     }
 
     /// Changes a task if `expectedVersion` is its current version; otherwise fails with
@@ -211,7 +202,6 @@ impl AdminMutation {
         expected_version: i32,
         input: UpdateTaskInput,
     ) -> Result<Task> {
-        context::admin(ctx)?;
         let changes = TaskChanges {
             seq: input.seq,
             title: input.title,
@@ -220,13 +210,12 @@ impl AdminMutation {
             status: input.status.map(Into::into),
         };
         let id = parse_id(&id).gql()?;
-        Ok(Task(tasks::update(context::db(ctx), id, expected_version, changes).await.gql()?))
+        Ok(Task(tasks::update(context::db(ctx), context::caller(ctx), id, expected_version, changes).await.gql()?))
     }
 
     /// Deletes a task with its assignments and reports.
     async fn delete_task(&self, ctx: &Context<'_>, id: ID) -> Result<bool> {
-        context::admin(ctx)?;
-        tasks::delete(context::db(ctx), parse_id(&id).gql()?).await.gql()?;
+        tasks::delete(context::db(ctx), context::caller(ctx), parse_id(&id).gql()?).await.gql()?;
         Ok(true)
     }
 
@@ -238,16 +227,12 @@ impl AdminMutation {
         task_id: ID,
         assignments: Vec<AssignmentInput>,
     ) -> Result<Task> {
-        let principal = context::admin(ctx)?;
         let task_id = parse_id(&task_id).gql()?;
         let specs = assignments
             .iter()
             .map(|a| Ok(AssignmentSpec { department_id: parse_id(&a.department_id)?, role: a.role.into() }))
             .collect::<crate::error::AppResult<Vec<_>>>()
             .gql()?;
-        let db = context::db(ctx);
-        tasks::set_assignments(db, task_id, &specs).await.gql()?;
-        let task = tasks::get(db, principal, task_id).await.gql()?;
-        task.map(Task).ok_or_else(|| async_graphql::ErrorExtensions::extend(&crate::error::AppError::NotFound("task")))
+        Ok(Task(tasks::set_assignments(context::db(ctx), context::caller(ctx), task_id, &specs).await.gql()?))
     }
 }

@@ -7,8 +7,6 @@ use crate::graphql::context::{self, parse_id, parse_opt_id};
 use crate::graphql::scalars::DateTime;
 use crate::graphql::types::User;
 use crate::graphql::types::enums::UserRole;
-use crate::http::graphql::ClientAddr;
-use crate::state::AuthContext;
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
 use entity::service_token;
 
@@ -46,8 +44,8 @@ pub struct CreateUserInput {
     pub department_id: Option<ID>,
 }
 
-/// Changes to an account; omitted fields stay as they are. Changing either revokes the
-/// account's tokens.
+/// Changes to an account; omitted fields stay as they are. Changing either revokes every
+/// credential of the account: its session tokens and its service tokens.
 #[derive(InputObject)]
 pub struct UpdateUserInput {
     /// New role.
@@ -93,11 +91,8 @@ impl AuthMutation {
     /// Signs in. Unknown user and wrong password give the same UNAUTHENTICATED error;
     /// repeated failures are throttled (RATE_LIMITED).
     async fn login(&self, ctx: &Context<'_>, username: String, password: String) -> Result<AuthPayload> {
-        let auth = ctx.data_unchecked::<AuthContext>();
-        let client = ctx.data_opt::<ClientAddr>().map_or(std::net::Ipv4Addr::LOCALHOST.into(), |c| c.0);
-        let db = context::db(ctx);
-        let session = sessions::login(db, &auth.tokens, &auth.throttle, &username, &password, client).await.gql()?;
-        Ok(session.into())
+        let (db, caller, auth) = (context::db(ctx), context::caller(ctx), context::auth(ctx));
+        Ok(sessions::login(db, caller, auth, &username, &password).await.gql()?.into())
     }
 
     /// Changes one's own password (the old one is required). Every older token stops
@@ -108,67 +103,61 @@ impl AuthMutation {
         old_password: String,
         new_password: String,
     ) -> Result<AuthPayload> {
-        let principal = context::principal(ctx)?;
-        let auth = ctx.data_unchecked::<AuthContext>();
-        let db = context::db(ctx);
-        let session =
-            sessions::change_password(db, &auth.tokens, principal.user_id, &old_password, &new_password).await.gql()?;
+        let (db, caller, auth) = (context::db(ctx), context::caller(ctx), context::auth(ctx));
+        let session = sessions::change_password(db, caller, &auth.tokens, &old_password, &new_password).await.gql()?;
         Ok(session.into())
     }
 
     /// Revokes every token of the signed-in account, this one included.
     async fn logout_everywhere(&self, ctx: &Context<'_>) -> Result<bool> {
-        let principal = context::principal(ctx)?;
-        sessions::logout_everywhere(context::db(ctx), principal.user_id).await.gql()?;
+        sessions::logout_everywhere(context::db(ctx), context::caller(ctx)).await.gql()?;
         Ok(true)
     }
 
     /// Creates an account (admin).
     async fn create_user(&self, ctx: &Context<'_>, input: CreateUserInput) -> Result<User> {
-        context::admin(ctx)?;
         let new = NewUser {
             username: input.username,
             password: input.password,
             role: input.role.into(),
             department_id: parse_opt_id(input.department_id.as_ref()).gql()?,
         };
-        Ok(User(users::create(context::db(ctx), new).await.gql()?))
+        Ok(User(users::create(context::db(ctx), context::caller(ctx), new).await.gql()?))
     }
 
     /// Changes an account's role or unit (admin).
     async fn update_user(&self, ctx: &Context<'_>, id: ID, input: UpdateUserInput) -> Result<User> {
-        context::admin(ctx)?;
         let department_id = match input.department_id {
             MaybeUndefined::Undefined => None,
             MaybeUndefined::Null => Some(None),
             MaybeUndefined::Value(id) => Some(Some(parse_id(&id).gql()?)),
         };
         let changes = UserChanges { role: input.role.map(Into::into), department_id };
-        Ok(User(users::update(context::db(ctx), parse_id(&id).gql()?, changes).await.gql()?))
+        Ok(User(users::update(context::db(ctx), context::caller(ctx), parse_id(&id).gql()?, changes).await.gql()?))
     }
 
     /// Deactivates an account (admin); its tokens stop working at once.
     async fn deactivate_user(&self, ctx: &Context<'_>, id: ID) -> Result<User> {
-        context::admin(ctx)?;
-        Ok(User(users::deactivate(context::db(ctx), parse_id(&id).gql()?).await.gql()?))
+        Ok(User(users::deactivate(context::db(ctx), context::caller(ctx), parse_id(&id).gql()?).await.gql()?))
     }
 
     /// Sets a new password for an account (admin); its tokens stop working.
     async fn reset_password(&self, ctx: &Context<'_>, id: ID, new_password: String) -> Result<User> {
-        context::admin(ctx)?;
-        Ok(User(users::set_password(context::db(ctx), parse_id(&id).gql()?, &new_password).await.gql()?))
+        let id = parse_id(&id).gql()?;
+        Ok(User(users::reset_password(context::db(ctx), context::caller(ctx), id, &new_password).await.gql()?))
     }
 
     /// Issues a service token for a SERVICE account (admin). The secret is returned once.
     async fn create_service_token(&self, ctx: &Context<'_>, user_id: ID, name: String) -> Result<ServiceTokenPayload> {
-        context::admin(ctx)?;
-        let (token, model) = service_tokens::issue(context::db(ctx), parse_id(&user_id).gql()?, &name).await.gql()?;
+        let user_id = parse_id(&user_id).gql()?;
+        let (token, model) =
+            service_tokens::issue(context::db(ctx), context::caller(ctx), user_id, &name).await.gql()?;
         Ok(ServiceTokenPayload { token, service_token: ServiceToken(model) })
     }
 
     /// Revokes a service token (admin); it stops working at once.
     async fn revoke_service_token(&self, ctx: &Context<'_>, id: ID) -> Result<ServiceToken> {
-        context::admin(ctx)?;
-        Ok(ServiceToken(service_tokens::revoke(context::db(ctx), parse_id(&id).gql()?).await.gql()?))
+        let id = parse_id(&id).gql()?;
+        Ok(ServiceToken(service_tokens::revoke(context::db(ctx), context::caller(ctx), id).await.gql()?))
     }
 }

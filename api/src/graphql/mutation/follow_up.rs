@@ -21,9 +21,9 @@ impl FollowUpMutation {
         text: String,
         percent: i32,
     ) -> Result<ProgressReport> {
-        let principal = context::principal(ctx)?;
         let task_id = parse_id(&task_id).gql()?;
-        Ok(ProgressReport(reports::submit(context::db(ctx), principal, task_id, &text, percent).await.gql()?))
+        let caller = context::caller(ctx);
+        Ok(ProgressReport(reports::submit(context::db(ctx), caller, task_id, &text, percent).await.gql()?))
     }
 
     /// Changes a task's status; only its lead unit or an admin may. `expectedVersion` must
@@ -35,11 +35,10 @@ impl FollowUpMutation {
         status: TaskStatus,
         expected_version: i32,
     ) -> Result<Task> {
-        let principal = context::principal(ctx)?;
         let task_id = parse_id(&task_id).gql()?;
-        let task = reports::update_status(context::db(ctx), principal, task_id, status.into(), expected_version)
-            .await
-            .gql()?;
+        let caller = context::caller(ctx);
+        let task =
+            reports::update_status(context::db(ctx), caller, task_id, status.into(), expected_version).await.gql()?;
         Ok(Task(task))
     }
 }

@@ -50,9 +50,9 @@ impl ImportMutation {
         #[graphql(default_with = "Some(false)")] dry_run: Option<bool>,
         #[graphql(default_with = "Some(false)")] replace: Option<bool>,
     ) -> Result<ImportResult> {
-        context::admin(ctx)?;
         let (dry_run, replace) = (dry_run.unwrap_or(false), replace.unwrap_or(false));
-        let outcome = import::import_plan(context::db(ctx), &text, ImportOptions { dry_run, replace }).await.gql()?;
+        let options = ImportOptions { dry_run, replace };
+        let outcome = import::import_plan(context::db(ctx), context::caller(ctx), &text, options).await.gql()?;
         feed_loaders(ctx, &outcome).await;
         Ok(into_result(outcome, dry_run))
     }

@@ -2,7 +2,7 @@
 
 use crate::domain::policy_events::{self, NewPolicyEvent};
 use crate::error::IntoGql;
-use crate::graphql::context::{self, parse_id, parse_opt_id};
+use crate::graphql::context::{self, parse_ids, parse_opt_id};
 use crate::graphql::scalars::Date;
 use crate::graphql::types::Task;
 use crate::graphql::types::enums::PolicyLevel;
@@ -42,9 +42,7 @@ impl PolicyMutation {
     /// Records that a higher-level policy was issued; waiting tasks get their due dates
     /// (issue date + offset; the later date when a task waits for several levels).
     async fn record_policy_event(&self, ctx: &Context<'_>, input: PolicyEventInput) -> Result<PolicyEventResult> {
-        context::admin(ctx)?;
-        let task_ids =
-            input.task_ids.map(|ids| ids.iter().map(parse_id).collect::<Result<Vec<_>, _>>()).transpose().gql()?;
+        let task_ids = input.task_ids.as_deref().map(parse_ids).transpose().gql()?;
         let new = NewPolicyEvent {
             level: input.level.into(),
             title: input.title,
@@ -52,7 +50,7 @@ impl PolicyMutation {
             task_ids,
             document_id: parse_opt_id(input.document_id.as_ref()).gql()?,
         };
-        let (event, tasks) = policy_events::record(context::db(ctx), new).await.gql()?;
+        let (event, tasks) = policy_events::record(context::db(ctx), context::caller(ctx), new).await.gql()?;
         Ok(PolicyEventResult { event: PolicyEvent(event), tasks: tasks.into_iter().map(Task).collect() })
     }
 }

@@ -82,13 +82,12 @@ pub async fn task_connection(
     first: Option<i32>,
     after: Option<String>,
 ) -> Result<Conn<Task>> {
-    let principal = context::principal(ctx)?;
     let has_previous = after.is_some();
     let page = connection::task_page(first, after).gql()?;
-    let rows = tasks::list(context::db(ctx), principal, &filter, &page).await.gql()?;
+    let rows = tasks::list(context::db(ctx), context::caller(ctx), &filter, &page).await.gql()?;
     let node = prefetch::connection_nodes(ctx);
     prefetch::documents(ctx, &node, &rows.items).await?;
     prefetch::assignments(ctx, &node, &rows.items).await?;
-    let total = Total::Tasks { principal: principal.clone(), filter };
+    let total = Total::Tasks { filter };
     Ok(connection::connection(rows, total, has_previous, |t| format!("t:{}:{}", t.document_id, t.seq), Task))
 }

@@ -1,9 +1,8 @@
 //! The `PolicyEvent` type.
 
 use super::enums::PolicyLevel;
-use crate::domain::policy_events;
-use crate::error::IntoGql;
 use crate::graphql::context;
+use crate::graphql::loaders::load_failed;
 use crate::graphql::scalars::{Date, DateTime};
 use async_graphql::{Context, ID, Object, Result};
 use entity::policy_event;
@@ -40,8 +39,7 @@ impl PolicyEvent {
 
     /// Ids of the tasks whose wait at this level it ended.
     async fn task_ids(&self, ctx: &Context<'_>) -> Result<Vec<ID>> {
-        let principal = context::principal(ctx)?;
-        let ids = policy_events::satisfied_task_ids(context::db(ctx), principal, self.0.id).await.gql()?;
-        Ok(ids.into_iter().map(|id| ID(id.to_string())).collect())
+        let ids = context::loaders(ctx).policy_tasks.load_one(self.0.id).await.map_err(load_failed)?;
+        Ok(ids.unwrap_or_default().into_iter().map(|id| ID(id.to_string())).collect())
     }
 }

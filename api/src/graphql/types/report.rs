@@ -1,8 +1,6 @@
 //! The `ProgressReport` type.
 
 use super::{Department, User};
-use crate::domain::users;
-use crate::error::IntoGql;
 use crate::graphql::context;
 use crate::graphql::loaders::load_failed;
 use crate::graphql::scalars::DateTime;
@@ -27,7 +25,8 @@ impl ProgressReport {
 
     /// The account that wrote it.
     async fn author(&self, ctx: &Context<'_>) -> Result<Option<User>> {
-        Ok(users::get(context::db(ctx), self.0.author_id).await.gql()?.map(User))
+        let author = context::loaders(ctx).users.load_one(self.0.author_id).await.map_err(load_failed)?;
+        Ok(author.map(User))
     }
 
     /// What was done.

@@ -61,7 +61,7 @@ impl Task {
 
     /// The viewer's unit's role on this task, else null (always null for admins and leaders).
     async fn my_role(&self, ctx: &Context<'_>) -> Result<Option<AssignmentRole>> {
-        let principal = context::principal(ctx)?;
+        let Some(principal) = context::caller(ctx).viewer.principal() else { return Ok(None) };
         let assignments = self.load_assignments(ctx).await?;
         let pairs: Vec<_> = assignments.iter().map(|a| (a.department_id, a.role)).collect();
         Ok(rules::role_on_task(principal, &pairs).map(Into::into))
@@ -78,8 +78,8 @@ impl Task {
     }
 
     /// True when the due date has passed and the task is not completed.
-    async fn overdue(&self) -> bool {
-        domain::is_overdue(&self.0)
+    async fn overdue(&self, ctx: &Context<'_>) -> bool {
+        domain::is_overdue(&self.0, context::caller(ctx).today())
     }
 
     /// Where the task stands.
@@ -95,12 +95,12 @@ impl Task {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Conn<ProgressReport>> {
-        let principal = context::principal(ctx)?;
         let assignments = self.load_assignments(ctx).await?;
         let has_previous = after.is_some();
         let page = connection::id_page("rep", first, after).gql()?;
-        let rows = reports::visible(context::db(ctx), principal, self.0.id, &assignments, &page).await.gql()?;
-        let total = Total::Reports { principal: principal.clone(), task_id: self.0.id, assignments };
+        let caller = context::caller(ctx);
+        let rows = reports::visible(context::db(ctx), caller, self.0.id, &assignments, &page).await.gql()?;
+        let total = Total::Reports { task_id: self.0.id, assignments };
         Ok(connection::connection(rows, total, has_previous, |r| format!("rep:{}", r.id), ProgressReport))
     }
 

@@ -1,0 +1,144 @@
+//! Reading a GraphQL request off HTTP, as the GraphQL-over-HTTP spec describes it.
+//!
+//! - `GET /graphql?query=…&variables=…&operationName=…&extensions=…` (queries only; mutations are
+//!   refused later, once the document is parsed);
+//! - `POST` with `Content-Type: application/json` (charset, if given, `utf-8`): one request
+//!   object, `query` a string, `variables` and `extensions` maps or null, `operationName` a
+//!   string or null. Batches (arrays) are not served;
+//! - `POST` with `multipart/form-data` following the GraphQL multipart request spec (file
+//!   uploads), only with an `Authorization` header: a browser cannot attach one to a cross-site
+//!   form, so no other site can make a signed-in user's browser post there.
+//!
+//! Anything else is refused with a GraphQL-shaped error body (see `super::response`): a POST
+//! without a content type or with `text/plain` never executes, since a browser sends those
+//! cross-site without asking first.
+
+use super::response::Refusal;
+use async_graphql::http::MultipartOptions;
+use async_graphql::{Request, Variables};
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use futures_util::TryStreamExt;
+use serde_json::{Map, Value};
+
+/// Largest JSON body: a pasted plan is at most 2 MB; leave room for JSON escaping.
+pub const MAX_JSON_BYTES: usize = 8 * 1024 * 1024;
+/// Largest uploaded file (a Word or Excel plan).
+pub const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
+/// Largest multipart body: one file and the operation around it.
+pub const MAX_MULTIPART_BYTES: usize = MAX_UPLOAD_BYTES + 1024 * 1024;
+
+/// Reads the GraphQL request of one HTTP request.
+pub async fn read(method: &Method, query: Option<&str>, headers: &HeaderMap, body: Body) -> Result<Request, Refusal> {
+    if method == Method::GET {
+        return from_query_string(query.unwrap_or_default());
+    }
+    if method != Method::POST {
+        return Err(Refusal::new(StatusCode::METHOD_NOT_ALLOWED, "BAD_REQUEST", "use GET or POST"));
+    }
+    let Some(content_type) = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
+        return Err(unsupported("a POST needs Content-Type: application/json"));
+    };
+    let mime: mime::Mime = content_type.parse().map_err(|_| unsupported("the Content-Type cannot be read"))?;
+    match (mime.type_(), mime.subtype()) {
+        (mime::APPLICATION, mime::JSON) => {
+            if mime.get_param(mime::CHARSET).is_some_and(|c| c != mime::UTF_8) {
+                return Err(unsupported("JSON bodies must be UTF-8"));
+            }
+            let bytes = axum::body::to_bytes(body, MAX_JSON_BYTES).await.map_err(|_| too_large(MAX_JSON_BYTES))?;
+            from_json(&bytes)
+        }
+        (mime::MULTIPART, mime::FORM_DATA) if headers.contains_key(header::AUTHORIZATION) => {
+            from_multipart(content_type, body).await
+        }
+        (mime::MULTIPART, mime::FORM_DATA) => {
+            Err(unsupported("uploads (multipart/form-data) need an Authorization header"))
+        }
+        _ => Err(unsupported("send application/json (or multipart/form-data for an upload)")),
+    }
+}
+
+fn unsupported(message: &str) -> Refusal {
+    Refusal::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "BAD_REQUEST", message)
+}
+
+fn too_large(limit: usize) -> Refusal {
+    let message = format!("the request body is larger than {} MB", limit / 1024 / 1024);
+    Refusal::new(StatusCode::PAYLOAD_TOO_LARGE, "PAYLOAD_TOO_LARGE", &message)
+}
+
+fn bad(message: &str) -> Refusal {
+    Refusal::new(StatusCode::BAD_REQUEST, "BAD_REQUEST", message)
+}
+
+/// `query`, `variables` (JSON text), `operationName`, `extensions` (JSON text) from a URL.
+fn from_query_string(input: &str) -> Result<Request, Refusal> {
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(input).map_err(|_| bad("the URL query cannot be read"))?;
+    let get = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    let mut object = Map::new();
+    object.insert("query".into(), get("query").map_or(Value::Null, |q| Value::String(q.into())));
+    object.insert("operationName".into(), get("operationName").map_or(Value::Null, |o| Value::String(o.into())));
+    for name in ["variables", "extensions"] {
+        let value = match get(name) {
+            None | Some("") => Value::Null,
+            Some(text) => serde_json::from_str(text).map_err(|_| bad(&format!("{name} is not JSON")))?,
+        };
+        object.insert(name.into(), value);
+    }
+    from_object(object)
+}
+
+fn from_json(bytes: &[u8]) -> Result<Request, Refusal> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(bad("the request body is empty"));
+    }
+    match serde_json::from_slice::<Value>(bytes) {
+        Ok(Value::Object(object)) => from_object(object),
+        Ok(Value::Array(_)) => Err(bad("batched requests are not served: send one operation per request")),
+        Ok(_) => Err(bad("the body must be a JSON object")),
+        Err(_) => Err(bad("the body is not valid JSON")),
+    }
+}
+
+/// Checks the request parameters' types, as the spec lists them.
+fn from_object(mut object: Map<String, Value>) -> Result<Request, Refusal> {
+    let Some(Value::String(query)) = object.remove("query") else {
+        return Err(bad("query must be a string"));
+    };
+    let mut request = Request::new(query);
+    match object.remove("operationName") {
+        None | Some(Value::Null) => {}
+        Some(Value::String(name)) => request = request.operation_name(name),
+        Some(_) => return Err(bad("operationName must be a string")),
+    }
+    match object.remove("variables") {
+        None | Some(Value::Null) => {}
+        Some(variables @ Value::Object(_)) => request = request.variables(Variables::from_json(variables)),
+        Some(_) => return Err(bad("variables must be an object")),
+    }
+    match object.remove("extensions") {
+        None | Some(Value::Null) | Some(Value::Object(_)) => {}
+        Some(_) => return Err(bad("extensions must be an object")),
+    }
+    Ok(request)
+}
+
+/// The GraphQL multipart request spec (`operations`, `map`, files), through async-graphql.
+async fn from_multipart(content_type: &str, body: Body) -> Result<Request, Refusal> {
+    let limited = axum::body::Body::new(http_body_util::Limited::new(body, MAX_MULTIPART_BYTES));
+    let stream = limited.into_data_stream().map_err(std::io::Error::other);
+    let reader = tokio_util::compat::TokioAsyncReadCompatExt::compat(tokio_util::io::StreamReader::new(stream));
+    let options = MultipartOptions::default().max_file_size(MAX_UPLOAD_BYTES).max_num_files(1);
+    match async_graphql::http::receive_body(Some(content_type), reader, options).await {
+        Ok(request) => Ok(request),
+        Err(async_graphql::ParseRequestError::PayloadTooLarge) => Err(too_large(MAX_UPLOAD_BYTES)),
+        Err(error) => {
+            tracing::info!(%error, "multipart request refused");
+            if error.to_string().contains("length limit") {
+                return Err(too_large(MAX_MULTIPART_BYTES));
+            }
+            Err(bad("the multipart request does not follow the GraphQL multipart request spec"))
+        }
+    }
+}
