@@ -107,6 +107,27 @@ impl From<RoleArg> for entity::UserRole {
     }
 }
 
+/// The whole program: parse the command line, start logging, run the command on a Tokio
+/// runtime. Errors print with their cause chain.
+pub fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    crate::telemetry::init(cli.config.log_format);
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("cannot start the runtime: {error}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!("{error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
 /// Runs the parsed command line.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve) {

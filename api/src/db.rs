@@ -6,6 +6,10 @@ use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 use std::path::PathBuf;
 use std::time::Duration;
 
+/// How long a request waits for a pooled connection before it fails (with `INTERNAL`): while
+/// the database is away, requests fail within this bound instead of piling up.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// Opens a pool for `url`. SQLite gets WAL mode and a busy timeout so concurrent requests wait
 /// for the single writer instead of failing.
 pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
@@ -13,6 +17,7 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     options
         .max_connections(if url.starts_with("sqlite:") { 8 } else { 20 })
         .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(ACQUIRE_TIMEOUT)
         .sqlx_logging(false);
     if url.starts_with("sqlite:") {
         options.map_sqlx_sqlite_opts(|o| {

@@ -23,7 +23,9 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .route("/readyz", get(http::health::readyz))
         .merge(graphiql::routes());
     if config.test_hooks {
-        app = app.route("/__test/panic", get(http::guard::panic_for_tests));
+        app = app
+            .route("/__test/panic", get(http::guard::panic_for_tests))
+            .route("/__test/sleep/{millis}", get(http::guard::sleep_for_tests));
     }
     let timeout = Duration::from_secs(config.request_timeout_secs);
     app.route_layer(axum::middleware::from_fn(observe::count_requests))
@@ -65,6 +67,7 @@ pub async fn prepare(mut db: sea_orm::DatabaseConnection, config: &Config) -> an
         auth,
         introspection: config.introspection == Introspection::Authenticated,
         clock,
+        test_hooks: config.test_hooks,
     })
 }
 

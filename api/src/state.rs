@@ -15,4 +15,6 @@ pub struct AppState {
     pub introspection: bool,
     /// The one clock every request reads once.
     pub clock: Clock,
+    /// Test-only hooks are on (never from the environment; see `Config::test_hooks`).
+    pub test_hooks: bool,
 }

@@ -86,3 +86,55 @@ fn export_schema_check_fails_on_a_stale_file() {
     assert!(duban(dir.path(), &["export-schema", "--output", path], None).status.success());
     assert!(duban(dir.path(), &["export-schema", "--output", path, "--check"], None).status.success());
 }
+
+/// The README's account example, run exactly as written there (`echo '…' | duban user create …`).
+#[test]
+fn the_readmes_user_create_example_runs_as_written() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
+    let line = readme
+        .lines()
+        .find(|l| l.contains("| duban user create"))
+        .expect("README shows `echo '…' | duban user create …`");
+    let line = line.trim().trim_start_matches('`').trim_end_matches(['`', '.']);
+    let (echo, command) = line.split_once('|').unwrap();
+    let password = echo.trim().strip_prefix("echo").unwrap().trim().trim_matches('\'');
+    let args: Vec<&str> = command.split_whitespace().skip(1).collect();
+    assert_eq!(args[..2], ["user", "create"]);
+
+    let dir = tempfile::tempdir().unwrap();
+    let plan = concat!(env!("CARGO_MANIFEST_DIR"), "/data/panshan-2014-103.txt");
+    assert!(duban(dir.path(), &["import", plan], None).status.success());
+    let created = duban(dir.path(), &args, Some(&format!("{password}\n")));
+
+    assert!(created.status.success(), "{line}\n{}", text(&created.stderr));
+    assert!(text(&created.stdout).contains("created account"), "{}", text(&created.stdout));
+}
+
+#[test]
+fn roles_are_taken_in_the_graphql_spelling_and_in_lower_case() {
+    let dir = tempfile::tempdir().unwrap();
+    for (n, role) in ["LEADER", "leader", "ADMIN", "admin"].iter().enumerate() {
+        let name = format!("user{n}");
+        let args = ["user", "create", "--username", &name, "--role", role, "--password-stdin"];
+        let created = duban(dir.path(), &args, Some("a-long-enough-password\n"));
+        assert!(created.status.success(), "--role {role}: {}", text(&created.stderr));
+    }
+    let wrong = duban(dir.path(), &["user", "create", "--username", "z", "--role", "Boss", "--password-stdin"], Some("x\n"));
+    assert!(!wrong.status.success());
+}
+
+#[test]
+fn an_internal_error_on_the_command_line_prints_its_cause() {
+    let dir = tempfile::tempdir().unwrap();
+    // A database file in a directory that does not exist: the cause must reach the operator.
+    let output = Command::new(env!("CARGO_BIN_EXE_duban"))
+        .args(["migrate"])
+        .current_dir(dir.path())
+        .env("DATABASE_URL", "sqlite:///no/such/dir/duban.sqlite?mode=rwc")
+        .env("DUBAN_LOG_FORMAT", "json")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let err = text(&output.stderr);
+    assert!(err.contains("cannot connect to the database") && err.contains("unable to open"), "{err}");
+}

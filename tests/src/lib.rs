@@ -5,6 +5,12 @@
 //! PostgreSQL server (`postgres://postgres@127.0.0.1:5432`): then each test creates a uniquely
 //! named database there and drops it when the test ends.
 
+mod process;
+mod proxy;
+
+pub use process::ServerProcess;
+pub use proxy::TcpProxy;
+
 use duban::config::Config;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use serde_json::{Value, json};
@@ -17,6 +23,13 @@ pub const ADMIN_PASSWORD: &str = "admin-password-for-tests";
 /// The password [`TestApp::user_token`] and [`TestApp::create_account`] give an account.
 pub fn password_for(username: &str) -> String {
     format!("{username}-password-1")
+}
+
+/// The JWT secret of every test app (and of [`ServerProcess`]es on their databases).
+pub fn token_secret() -> String {
+    use secrecy::ExposeSecret;
+    let secret = Config::for_database("sqlite::memory:").jwt_secret.expect("the test configuration has a secret");
+    secret.expose_secret().to_owned()
 }
 
 /// Token keys exactly as a test app signs with (the secret of [`Config::for_database`],
@@ -91,6 +104,27 @@ impl GqlResponse {
     }
 }
 
+/// What a raw HTTP call returned.
+#[derive(Debug, Clone)]
+pub struct RawResponse {
+    pub status: u16,
+    pub content_type: String,
+    pub headers: reqwest::header::HeaderMap,
+    pub text: String,
+}
+
+impl RawResponse {
+    /// The body as JSON (panics when it is not).
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or_else(|_| panic!("not JSON: {}", self.text))
+    }
+
+    /// The `extensions.code` of the first error.
+    pub fn error_code(&self) -> Option<String> {
+        self.json()["errors"][0]["extensions"]["code"].as_str().map(str::to_owned)
+    }
+}
+
 /// Options for [`spawn_app_with`].
 #[derive(Debug, Clone)]
 pub struct AppOptions {
@@ -98,11 +132,14 @@ pub struct AppOptions {
     pub sample_plan: bool,
     /// Adjust the server configuration before start.
     pub configure: fn(&mut Config),
+    /// PostgreSQL only: the server reaches the database through a [`TcpProxy`] on this port
+    /// (the test's own connection, `TestApp::db`, does not).
+    pub via_proxy: Option<u16>,
 }
 
 impl Default for AppOptions {
     fn default() -> Self {
-        AppOptions { sample_plan: true, configure: |_| {} }
+        AppOptions { sample_plan: true, configure: |_| {}, via_proxy: None }
     }
 }
 
@@ -114,14 +151,19 @@ pub async fn spawn_app() -> TestApp {
 /// A server configured by `options`.
 pub async fn spawn_app_with(options: AppOptions) -> TestApp {
     let (url, sqlite_dir, postgres) = fresh_database().await;
-    let mut config = Config::for_database(&url);
+    let server_url = match options.via_proxy {
+        Some(port) => url.replace("127.0.0.1:5432", &format!("127.0.0.1:{port}")),
+        None => url.clone(),
+    };
+    let mut config = Config::for_database(&server_url);
     config.admin_password = Some(ADMIN_PASSWORD.to_owned().into());
     config.load_sample_plan = options.sample_plan;
+    config.test_hooks = true;
     (options.configure)(&mut config);
 
     let statements = Arc::new(AtomicU64::new(0));
     let statement_log = Arc::new(Mutex::new(Vec::new()));
-    let mut db = duban::db::connect(&url).await.expect("connect to the test database");
+    let mut db = duban::db::connect(&server_url).await.expect("connect to the test database");
     let counter = statements.clone();
     let log = statement_log.clone();
     db.set_metric_callback(move |info| {
@@ -170,6 +212,22 @@ impl TestApp {
             response.headers().get(reqwest::header::WWW_AUTHENTICATE).and_then(|v| v.to_str().ok()).map(str::to_owned);
         let body = response.json().await.expect("GraphQL response is JSON");
         GqlResponse { status, body, www_authenticate }
+    }
+
+    /// `http://127.0.0.1:PORT` + `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    /// Sends a request built on this app's client and reads everything back.
+    pub async fn raw(&self, request: reqwest::RequestBuilder) -> RawResponse {
+        let response = request.send().await.expect("send request");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let content_type =
+            headers.get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+        let text = response.text().await.expect("response body");
+        RawResponse { status, content_type, headers, text }
     }
 
     /// Logs in and returns the token, panicking on failure.

@@ -59,3 +59,37 @@ pub async fn record_failure(
     login_throttle::Entity::delete_many().filter(Column::WindowId.lt(current)).exec(db).await?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    async fn database() -> sea_orm::DatabaseConnection {
+        let db = crate::db::connect("sqlite::memory:").await.unwrap();
+        crate::db::migrate(&db).await.unwrap();
+        db
+    }
+
+    #[tokio::test]
+    async fn a_spent_counter_refuses_until_its_window_ends_and_refusals_never_extend_it() {
+        let db = database().await;
+        let limits = ThrottleLimits::default();
+        let ip: IpAddr = "10.0.0.9".parse().unwrap();
+        let start = Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 5).unwrap();
+        for n in 0..5 {
+            check(&db, &limits, "alice", ip, start).await.unwrap();
+            record_failure(&db, &limits, "alice", ip, start + chrono::Duration::seconds(n)).await.unwrap();
+        }
+        let refused = check(&db, &limits, "alice", ip, start + chrono::Duration::seconds(10)).await.unwrap_err();
+        assert!(matches!(refused, AppError::RateLimited { retry_after_secs: 45 }), "{refused:?}");
+        // Refused attempts spend nothing, so the lock ends with its window however often one tries.
+        for s in 11..55 {
+            assert!(check(&db, &limits, "alice", ip, start + chrono::Duration::seconds(s)).await.is_err());
+        }
+        let next_window = Utc.with_ymd_and_hms(2026, 12, 1, 9, 1, 0).unwrap();
+        check(&db, &limits, "alice", ip, next_window).await.expect("a new window, a new count");
+        let other = "10.0.0.10".parse().unwrap();
+        check(&db, &limits, "alice", other, start + chrono::Duration::seconds(10)).await.expect("another address");
+    }
+}

@@ -22,6 +22,13 @@ fn decode_cursor(cursor: &str) -> AppResult<String> {
         .ok_or_else(|| AppError::bad_input("invalid cursor"))
 }
 
+/// The complexity of a connection field: its children cost once per row the page may hold
+/// (`first`, 20 when omitted), so a page of 100 inside a page of 100 counts as 10,000 rows.
+pub fn page_cost(first: Option<i32>, child_complexity: usize) -> usize {
+    let rows = first.unwrap_or(crate::domain::page::DEFAULT_PAGE_SIZE as i32).clamp(1, 100) as usize;
+    1 + rows * child_complexity
+}
+
 /// Builds a page request over tasks from `first`/`after`.
 pub fn task_page(first: Option<i32>, after: Option<String>) -> AppResult<PageRequest<tasks::TaskKey>> {
     let after = after

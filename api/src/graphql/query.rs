@@ -67,6 +67,7 @@ impl Query {
     }
 
     /// Tasks the viewer may see, in (document, seq) order. `first` defaults to 20, at most 100.
+    #[graphql(complexity = "crate::graphql::connection::page_cost(first, child_complexity)")]
     async fn tasks(
         &self,
         ctx: &Context<'_>,
@@ -101,6 +102,7 @@ impl Query {
     }
 
     /// Registered documents (plans), oldest first.
+    #[graphql(complexity = "crate::graphql::connection::page_cost(first, child_complexity)")]
     async fn documents(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> Result<Conn<Document>> {
         let has_previous = after.is_some();
         let page = connection::id_page("doc", first, after).gql()?;
@@ -115,6 +117,7 @@ impl Query {
     }
 
     /// Departments (units, groups, catch-alls) in id order.
+    #[graphql(complexity = "crate::graphql::connection::page_cost(first, child_complexity)")]
     async fn departments(
         &self,
         ctx: &Context<'_>,

@@ -56,7 +56,12 @@ pub async fn handle(
     };
     let caller = Caller::new(viewer, Some(peer.ip()), state.clock.read());
     request.set_parsed_query(document);
-    let request = request.data(Loaders::new(&state.db, &caller)).data(caller);
+    // Test hook: a request without its loaders makes the first resolver that needs them panic.
+    let break_resolvers = state.test_hooks && parts.headers.contains_key("x-duban-test-panic");
+    if !break_resolvers {
+        request = request.data(Loaders::new(&state.db, &caller));
+    }
+    let request = request.data(caller);
     // Run in a task of its own: a client that hangs up mid-write must not cancel the write
     // halfway (dropping a transaction's future mid-commit); the request finishes, unread.
     let execution = tokio::spawn(async move { schema.execute(request).await });
@@ -171,13 +176,21 @@ fn ensure_code(error: &mut ServerError) {
     error.extensions = Some(extensions);
 }
 
+/// A refused token is 401; a token that could not be checked (the database is away) is not the
+/// client's fault and must not sign it out: 503, retry later.
 fn unauthenticated(refused: Refused) -> Refusal {
     match refused {
-        Refused::Invalid(reason) => tracing::info!(reason, "bearer token refused"),
-        Refused::Internal(error) => tracing::error!(%error, "could not verify bearer token"),
+        Refused::Invalid(reason) => {
+            tracing::info!(reason, "bearer token refused");
+            Refusal::new(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", "invalid or expired token")
+                .with_header(header::WWW_AUTHENTICATE, "Bearer")
+        }
+        Refused::Internal(error) => {
+            tracing::error!(%error, "could not verify bearer token");
+            Refusal::new(StatusCode::SERVICE_UNAVAILABLE, "INTERNAL", "the service is unavailable; retry later")
+                .with_header(header::RETRY_AFTER, "5")
+        }
     }
-    Refusal::new(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", "invalid or expired token")
-        .with_header(header::WWW_AUTHENTICATE, "Bearer")
 }
 
 /// The response to a request whose handling panicked (the cause is in the log).

@@ -41,6 +41,12 @@ pub async fn panic_for_tests() -> Response {
     panic!("panic requested by a test");
 }
 
+/// A route that takes `millis` to answer, mounted only when the test hooks are on.
+pub async fn sleep_for_tests(axum::extract::Path(millis): axum::extract::Path<u64>) -> &'static str {
+    tokio::time::sleep(Duration::from_millis(millis)).await;
+    "slept"
+}
+
 /// CORS: closed unless origins are configured; then those origins may call `/graphql` with a
 /// bearer token (no cookies: duban never uses them).
 pub fn cors(origins: &[String]) -> CorsLayer {

@@ -69,3 +69,36 @@ async fn a_unit_dashboard_and_a_task_detail_each_cost_at_most_four_statements() 
     let n = statements_of(&app, detail, json!({ "id": id }), &unit).await;
     assert!(n <= 4, "task detail: {n} statements\n{}", app.statements_since(app.statements() - n).join("\n"));
 }
+
+#[tokio::test]
+async fn report_authors_and_policy_event_tasks_are_loaded_once_per_list() {
+    let app = spawn_app_with(AppOptions::default()).await;
+    let admin = app.admin_token().await;
+    let ids = app.graphql("{ tasks(first: 30) { nodes { id seq } } }", json!({}), Some(&admin)).await;
+    let task_14 = ids.data()["tasks"]["nodes"].as_array().unwrap().iter().find(|t| t["seq"] == 14).unwrap()["id"].clone();
+    let mut reporters = Vec::new();
+    for (name, unit) in [("minzheng", "县民政局"), ("weisheng", "县卫生局"), ("fagai", "县发展和改革局")] {
+        reporters.push(app.user_token(name, "DEPARTMENT", Some(unit)).await);
+    }
+    for (n, token) in reporters.iter().cycle().take(12).enumerate() {
+        let report = "mutation($t: ID!, $x: String!) { submitReport(taskId: $t, text: $x, percent: 10) { id } }";
+        app.graphql(report, json!({ "t": task_14, "x": format!("进展 {n}") }), Some(token)).await.data();
+    }
+    let reports = |first: i32| {
+        format!("query($id: ID!) {{ task(id: $id) {{ reports(first: {first}) {{ nodes {{ text author {{ username }} department {{ name }} }} }} }} }}")
+    };
+    let few = statements_of(&app, &reports(2), json!({ "id": task_14 }), &admin).await;
+    let many = statements_of(&app, &reports(12), json!({ "id": task_14 }), &admin).await;
+    assert_eq!(few, many, "authors of a page of reports load in one batch");
+
+    let plan = app.graphql("{ documents { nodes { id } } }", json!({}), Some(&admin)).await;
+    let plan = plan.data()["documents"]["nodes"][0]["id"].clone();
+    for (level, title) in [("NATIONAL", "国务院意见"), ("PROVINCIAL", "省办法"), ("MUNICIPAL", "市细则")] {
+        let record = "mutation($i: PolicyEventInput!) { recordPolicyEvent(input: $i) { event { id } } }";
+        let input = json!({ "level": level, "title": title, "issuedOn": "2015-03-01", "documentId": plan });
+        app.graphql(record, json!({ "i": input }), Some(&admin)).await.data();
+    }
+    let events = statements_of(&app, "{ policyEvents { title taskIds } }", json!({}), &admin).await;
+    // Token check, the events, and their tasks in one batch.
+    assert!(events <= 3, "{events} statements for a list of policy events");
+}

@@ -62,6 +62,7 @@ impl Department {
 
     /// Tasks this department is assigned to (directly or through a group it belongs to), as far
     /// as the viewer may see them, in (document, seq) order.
+    #[graphql(complexity = "crate::graphql::connection::page_cost(first, child_complexity)")]
     async fn tasks(
         &self,
         ctx: &Context<'_>,

@@ -89,6 +89,7 @@ impl Task {
 
     /// Progress reports, newest first: all of them for admins, leaders and the lead unit; a
     /// supporting unit sees its own and the lead unit's.
+    #[graphql(complexity = "crate::graphql::connection::page_cost(first, child_complexity)")]
     async fn reports(
         &self,
         ctx: &Context<'_>,

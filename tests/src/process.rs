@@ -1,0 +1,60 @@
+//! A second duban process on the database of a [`TestApp`](crate::TestApp): the shape of two
+//! replicas behind a load balancer. It shares nothing with the test's own server but the
+//! database.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A running `duban serve` child process.
+pub struct ServerProcess {
+    /// `http://127.0.0.1:PORT`.
+    pub address: String,
+    child: Child,
+}
+
+impl ServerProcess {
+    /// Starts `binary serve` (the test package's `duban-process`, see `src/bin/`) on
+    /// `database_url`, with the test apps' secret, and waits until it listens.
+    pub fn start(binary: &str, database_url: &str) -> ServerProcess {
+        let secret = crate::token_secret();
+        let mut child = Command::new(binary)
+            .arg("serve")
+            .env("DATABASE_URL", database_url)
+            .env("DUBAN_BIND", "127.0.0.1:0")
+            .env("DUBAN_JWT_SECRET", secret)
+            .env("DUBAN_ADMIN_PASSWORD", crate::ADMIN_PASSWORD)
+            .env("DUBAN_LOAD_SAMPLE_PLAN", "false")
+            .env("DUBAN_LOG_FORMAT", "json")
+            .env("RUST_LOG", "info,sqlx=warn,sea_orm=warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start the second duban process");
+        let stderr = child.stderr.take().expect("stderr");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut sent = false;
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if !sent && line.contains("duban is listening") {
+                    let addr = serde_json::from_str::<serde_json::Value>(&line).ok().and_then(|v| {
+                        v["fields"]["addr"].as_str().map(str::to_owned)
+                    });
+                    let _ = tx.send(addr.unwrap_or_default());
+                    sent = true;
+                }
+            }
+        });
+        let started = Instant::now();
+        let addr = rx.recv_timeout(Duration::from_secs(60)).unwrap_or_default();
+        assert!(!addr.is_empty(), "the second process did not start within {:?}", started.elapsed());
+        ServerProcess { address: format!("http://{addr}"), child }
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

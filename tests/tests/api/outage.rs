@@ -1,0 +1,72 @@
+//! The database goes away under load and comes back (PostgreSQL, through a TCP proxy of the
+//! test's own): requests during the outage fail in time with a code, `/readyz` says 503, and
+//! within 5 s of the restore every request succeeds again, without a restart.
+
+use duban_tests::{AppOptions, TcpProxy, spawn_app_with};
+use serde_json::json;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// One request of the load: when it started, how long it took, status and error code.
+#[derive(Debug, Clone)]
+struct Sample {
+    started: Instant,
+    took: Duration,
+    status: u16,
+    code: Option<String>,
+}
+
+#[tokio::test]
+async fn postgres_outage_under_load_fails_requests_with_a_code_and_recovers_after_the_restore() {
+    if std::env::var("DUBAN_TEST_DATABASE_URL").map_or(true, |u| !u.starts_with("postgres")) {
+        eprintln!("the outage test needs PostgreSQL (DUBAN_TEST_DATABASE_URL); SQLite has no network to cut");
+        return;
+    }
+    let proxy = TcpProxy::start("127.0.0.1:5432").await;
+    let options = AppOptions { via_proxy: Some(proxy.port), configure: |c| c.request_timeout_secs = 10, ..Default::default() };
+    let app = Arc::new(spawn_app_with(options).await);
+    let admin = app.admin_token().await;
+    let samples: Arc<Mutex<Vec<Sample>>> = Arc::default();
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut workers = Vec::new();
+    for _ in 0..6 {
+        let (app, admin, samples, stop) = (app.clone(), admin.clone(), samples.clone(), stop.clone());
+        workers.push(tokio::spawn(async move {
+            while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                let started = Instant::now();
+                let response = app.graphql("{ tasks(first: 5) { totalCount nodes { seq } } }", json!({}), Some(&admin)).await;
+                let code = response.error_code().map(str::to_owned);
+                samples.lock().unwrap().push(Sample { started, took: started.elapsed(), status: response.status, code });
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        }));
+    }
+
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let cut_at = Instant::now();
+    proxy.cut();
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let ready = app.raw(app.client.get(app.url("/readyz"))).await;
+    let restored_at = Instant::now();
+    proxy.restore();
+    tokio::time::sleep(Duration::from_secs(8)).await;
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    for worker in workers {
+        worker.await.expect("no panic in the load");
+    }
+
+    assert_eq!(ready.status, 503, "/readyz during the outage");
+    let samples = samples.lock().unwrap().clone();
+    let failed: Vec<&Sample> = samples.iter().filter(|s| s.code.is_some()).collect();
+    assert!(!failed.is_empty(), "requests failed during the outage");
+    for sample in &failed {
+        assert!(sample.started >= cut_at - Duration::from_millis(100), "a failure before the cut: {sample:?}");
+        assert!(matches!(sample.code.as_deref(), Some("INTERNAL" | "TIMEOUT")), "{sample:?}");
+        assert!(sample.took < Duration::from_secs(10), "failed within the request timeout: {sample:?}");
+    }
+    let late: Vec<&Sample> = samples.iter().filter(|s| s.started >= restored_at + Duration::from_secs(5)).collect();
+    assert!(!late.is_empty(), "requests ran after the restore");
+    assert!(late.iter().all(|s| s.status == 200 && s.code.is_none()), "all succeed 5 s after the restore: {late:?}");
+    let health = app.raw(app.client.get(app.url("/readyz"))).await;
+    assert_eq!(health.status, 200);
+}
