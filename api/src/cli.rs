@@ -8,7 +8,7 @@ use crate::domain::users::{self, NewUser};
 use crate::error::AppError;
 use crate::{db, graphql, import, startup, synthetic};
 use anyhow::{Context, bail};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 use std::io::Read;
 use std::path::PathBuf;
 
@@ -70,8 +70,9 @@ pub enum UserCommand {
     Create {
         #[arg(long)]
         username: String,
-        #[arg(long, value_enum)]
-        role: RoleArg,
+        /// ADMIN, LEADER, DEPARTMENT or SERVICE (as in the GraphQL enum; lower case is taken too).
+        #[arg(long, value_parser = parse_role)]
+        role: entity::UserRole,
         /// Name (or alias) of the unit a DEPARTMENT or SERVICE account acts for.
         #[arg(long)]
         department: Option<String>,
@@ -81,30 +82,14 @@ pub enum UserCommand {
     },
 }
 
-/// Account roles on the command line, spelled as in the GraphQL enum (`DEPARTMENT`) or in
-/// lower case (`department`).
-#[derive(Debug, Clone, Copy, ValueEnum)]
-#[value(rename_all = "UPPER")]
-pub enum RoleArg {
-    #[value(alias = "admin")]
-    Admin,
-    #[value(alias = "leader")]
-    Leader,
-    #[value(alias = "department")]
-    Department,
-    #[value(alias = "service")]
-    Service,
-}
-
-impl From<RoleArg> for entity::UserRole {
-    fn from(r: RoleArg) -> Self {
-        match r {
-            RoleArg::Admin => entity::UserRole::Admin,
-            RoleArg::Leader => entity::UserRole::Leader,
-            RoleArg::Department => entity::UserRole::Department,
-            RoleArg::Service => entity::UserRole::Service,
-        }
-    }
+/// A role as the GraphQL enum spells it (`DEPARTMENT`), or in lower case: the stored names of
+/// `entity::UserRole` are the one definition.
+fn parse_role(value: &str) -> Result<entity::UserRole, String> {
+    use sea_orm::{ActiveEnum, Iterable};
+    entity::UserRole::try_from_value(&value.trim().to_uppercase()).map_err(|_| {
+        let names: Vec<String> = entity::UserRole::iter().map(|r| r.to_value()).collect();
+        format!("unknown role {value:?}; one of {}", names.join(", "))
+    })
 }
 
 /// The whole program: parse the command line, start logging, run the command on a Tokio
@@ -140,7 +125,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Import { file, dry_run, replace } => import_file(&cli.config, &file, dry_run, replace).await,
         Command::User(UserCommand::Create { username, role, department, .. }) => {
-            create_user(&cli.config, username, role.into(), department).await
+            create_user(&cli.config, username, role, department).await
         }
         Command::ExportSchema { output, check } => export_schema(output, check),
         Command::SeedSynthetic { scale, seed } => seed_synthetic(&cli.config, scale, seed).await,

@@ -119,7 +119,8 @@ fn roles_are_taken_in_the_graphql_spelling_and_in_lower_case() {
         let created = duban(dir.path(), &args, Some("a-long-enough-password\n"));
         assert!(created.status.success(), "--role {role}: {}", text(&created.stderr));
     }
-    let wrong = duban(dir.path(), &["user", "create", "--username", "z", "--role", "Boss", "--password-stdin"], Some("x\n"));
+    let wrong =
+        duban(dir.path(), &["user", "create", "--username", "z", "--role", "Boss", "--password-stdin"], Some("x\n"));
     assert!(!wrong.status.success());
 }
 

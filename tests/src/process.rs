@@ -37,9 +37,9 @@ impl ServerProcess {
             let mut sent = false;
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
                 if !sent && line.contains("duban is listening") {
-                    let addr = serde_json::from_str::<serde_json::Value>(&line).ok().and_then(|v| {
-                        v["fields"]["addr"].as_str().map(str::to_owned)
-                    });
+                    let addr = serde_json::from_str::<serde_json::Value>(&line)
+                        .ok()
+                        .and_then(|v| v["fields"]["addr"].as_str().map(str::to_owned));
                     let _ = tx.send(addr.unwrap_or_default());
                     sent = true;
                 }

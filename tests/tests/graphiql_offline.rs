@@ -143,47 +143,7 @@ struct RequestLog {
 /// execute button and returns what the result pane shows.
 fn run_in_browser(chromium: &Path, address: &str, token: &str) -> anyhow::Result<BrowserOutcome> {
     let profile = TempDir::create("duban-graphiql-chromium")?;
-
-    // Belt and braces: the resolver maps every host name except the loopback
-    // address to "not found", and the request interception below refuses any
-    // request that is not for the test server.
-    let extra_args = [
-        "--disable-quic",
-        "--disable-component-update",
-        "--disable-background-networking",
-        "--disable-sync",
-        "--no-first-run",
-        "--no-proxy-server",
-        "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-    ];
-    let options = LaunchOptions {
-        path: Some(chromium.to_path_buf()),
-        headless: true,
-        sandbox: false,
-        enable_gpu: false,
-        window_size: Some((1400, 900)),
-        user_data_dir: Some(profile.0.clone()),
-        args: extra_args.iter().map(std::ffi::OsStr::new).collect(),
-        idle_browser_timeout: Duration::from_secs(120),
-        ..LaunchOptions::default()
-    };
-    let browser = Browser::new(options)?;
-    let tab = browser.new_tab()?;
-    tab.set_default_timeout(UI_TIMEOUT);
-
-    let log = Arc::new(Mutex::new(RequestLog::default()));
-    block_other_hosts(&tab, address, Arc::clone(&log))?;
-    // The page's Content-Security-Policy stops requests to other hosts before
-    // they reach the network (and so the interception); record those too.
-    tab.call_method(Page::AddScriptToEvaluateOnNewDocument {
-        source: "window.__dubanBlocked = [];\
-                 document.addEventListener('securitypolicyviolation',\
-                   (e) => window.__dubanBlocked.push(e.blockedURI));"
-            .to_owned(),
-        world_name: None,
-        include_command_line_api: None,
-        run_immediately: None,
-    })?;
+    let (browser, tab, log) = open_browser(chromium, &profile, address)?;
 
     let url = format!("{address}/graphiql?query={}", percent_encode(QUERY));
     tab.navigate_to(&url)?.wait_until_navigated()?;
@@ -236,6 +196,173 @@ fn run_in_browser(chromium: &Path, address: &str, token: &str) -> anyhow::Result
     std::fs::write(&screenshot, png)?;
     eprintln!("screenshot of the GraphiQL page: {}", screenshot.display());
 
+    let blocked = blocked_requests(&tab, &log)?;
+    drop(tab);
+    drop(browser);
+
+    Ok(BrowserOutcome { result_pane, blocked, screenshot })
+}
+
+#[tokio::test]
+async fn graphiql_signs_in_then_shows_the_schema_in_its_docs_and_completes_fields() {
+    let chromium = chromium_path();
+    let app = spawn_app().await;
+    let address = app.address.clone();
+    let run = tokio::task::spawn_blocking(move || explore_in_browser(&chromium, &address));
+    let outcome = match run.await {
+        Ok(outcome) => outcome,
+        Err(error) => std::panic::resume_unwind(error.into_panic()),
+    };
+    let outcome = outcome.unwrap_or_else(|error| panic!("driving Chromium failed: {error:#}"));
+    let screenshot = outcome.screenshot.display();
+
+    assert!(outcome.blocked.is_empty(), "the page tried to reach other hosts: {:?}", outcome.blocked);
+    assert!(outcome.status.contains("Signed in as admin"), "sign-in status: {:?} ({screenshot})", outcome.status);
+    assert!(outcome.schema_fetched_with_token, "the schema was fetched with the signed-in token ({screenshot})");
+    for field in ["tasks", "documents", "departments", "viewer"] {
+        assert!(
+            outcome.query_fields.contains(field),
+            "the docs list Query.{field}: {:?} ({screenshot})",
+            outcome.query_fields
+        );
+    }
+    assert!(
+        outcome.suggestions.iter().any(|s| s == "tasks"),
+        "typing `ta` suggests `tasks`: {:?} ({screenshot})",
+        outcome.suggestions
+    );
+}
+
+/// What the exploring test saw.
+struct ExploreOutcome {
+    status: String,
+    schema_fetched_with_token: bool,
+    query_fields: String,
+    suggestions: Vec<String>,
+    blocked: Vec<String>,
+    screenshot: PathBuf,
+}
+
+/// Signs in with the page's own box, opens the docs at `Query`, and types the start of a field.
+fn explore_in_browser(chromium: &Path, address: &str) -> anyhow::Result<ExploreOutcome> {
+    let profile = TempDir::create("duban-graphiql-explore")?;
+    let (browser, tab, log) = open_browser(chromium, &profile, address)?;
+    tab.navigate_to(&format!("{address}/graphiql"))?.wait_until_navigated()?;
+    tab.wait_for_element_with_custom_timeout(".graphiql-execute-button", UI_TIMEOUT)?;
+
+    tab.find_element("#duban-username")?.click()?;
+    tab.type_str("admin")?;
+    tab.find_element("#duban-password")?.click()?;
+    tab.type_str(duban_tests::ADMIN_PASSWORD)?;
+    tab.find_element("#duban-signin-button")?.click()?;
+    let status = wait_for(|| {
+        let text = tab.find_element("#duban-status")?.get_inner_text()?;
+        Ok(text.contains("Signed in").then_some(text))
+    })
+    .map_err(|e| e.context("the sign-in box never said it signed in"))?;
+    let schema_fetched_with_token = wait_for(|| {
+        let log = log.lock().expect("request log");
+        let fetched = log.allowed.iter().any(|r| {
+            r.body.as_deref().is_some_and(|b| b.contains("__schema"))
+                && r.authorization.as_deref().is_some_and(|a| a.starts_with("Bearer ey"))
+        });
+        Ok(fetched.then_some(true))
+    })
+    .unwrap_or(false);
+
+    tab.wait_for_element("button[aria-label='Show Documentation Explorer']")?.click()?;
+    wait_for(|| {
+        for link in tab.find_elements(".graphiql-doc-explorer a")? {
+            if link.get_inner_text()? == "Query" {
+                link.click()?;
+                return Ok(Some(()));
+            }
+        }
+        Ok(None)
+    })
+    .map_err(|e| e.context("the docs pane never showed the Query root type"))?;
+    let query_fields = wait_for(|| {
+        let text = tab.find_element(".graphiql-doc-explorer")?.get_inner_text()?;
+        Ok(text.contains("departments").then_some(text))
+    })
+    .unwrap_or_else(|_| {
+        tab.find_element(".graphiql-doc-explorer").and_then(|e| e.get_inner_text()).unwrap_or_default()
+    });
+
+    // Type the start of a field in an empty selection, as a user would.
+    tab.evaluate(
+        "(() => { const cm = document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror; \
+                   cm.setValue('{\\n  \\n}'); cm.focus(); cm.setCursor({ line: 1, ch: 2 }); })()",
+        false,
+    )?;
+    tab.type_str("ta")?;
+    let suggestions = wait_for(|| {
+        let hints = tab.find_elements(".CodeMirror-hints .CodeMirror-hint")?;
+        let texts: Vec<String> = hints.iter().filter_map(|h| h.get_inner_text().ok()).collect();
+        Ok((!texts.is_empty()).then_some(texts))
+    })
+    .unwrap_or_default();
+
+    let screenshot = std::env::temp_dir()
+        .join(format!("duban-graphiql-explore-{}.png", address.rsplit(':').next().unwrap_or("page")));
+    std::fs::write(&screenshot, tab.capture_screenshot(Page::CaptureScreenshotFormatOption::Png, None, None, true)?)?;
+    let blocked = blocked_requests(&tab, &log)?;
+    drop(tab);
+    drop(browser);
+    Ok(ExploreOutcome { status, schema_fetched_with_token, query_fields, suggestions, blocked, screenshot })
+}
+
+/// Launches Chromium with every host but the test server unreachable, and a tab that logs the
+/// requests it sends.
+fn open_browser(
+    chromium: &Path,
+    profile: &TempDir,
+    address: &str,
+) -> anyhow::Result<(Browser, Arc<Tab>, Arc<Mutex<RequestLog>>)> {
+    // Belt and braces: the resolver maps every host name except the loopback
+    // address to "not found", and the request interception below refuses any
+    // request that is not for the test server.
+    let extra_args = [
+        "--disable-quic",
+        "--disable-component-update",
+        "--disable-background-networking",
+        "--disable-sync",
+        "--no-first-run",
+        "--no-proxy-server",
+        "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+    ];
+    let options = LaunchOptions {
+        path: Some(chromium.to_path_buf()),
+        headless: true,
+        sandbox: false,
+        enable_gpu: false,
+        window_size: Some((1400, 900)),
+        user_data_dir: Some(profile.0.clone()),
+        args: extra_args.iter().map(std::ffi::OsStr::new).collect(),
+        idle_browser_timeout: Duration::from_secs(120),
+        ..LaunchOptions::default()
+    };
+    let browser = Browser::new(options)?;
+    let tab = browser.new_tab()?;
+    tab.set_default_timeout(UI_TIMEOUT);
+    let log = Arc::new(Mutex::new(RequestLog::default()));
+    block_other_hosts(&tab, address, Arc::clone(&log))?;
+    // The page's Content-Security-Policy stops requests to other hosts before
+    // they reach the network (and so the interception); record those too.
+    tab.call_method(Page::AddScriptToEvaluateOnNewDocument {
+        source: "window.__dubanBlocked = [];\
+                 document.addEventListener('securitypolicyviolation',\
+                   (e) => window.__dubanBlocked.push(e.blockedURI));"
+            .to_owned(),
+        world_name: None,
+        include_command_line_api: None,
+        run_immediately: None,
+    })?;
+    Ok((browser, tab, log))
+}
+
+/// Requests refused by the interception or by the page's Content-Security-Policy.
+fn blocked_requests(tab: &Tab, log: &Mutex<RequestLog>) -> anyhow::Result<Vec<String>> {
     let mut blocked = log.lock().expect("request log").blocked.clone();
     let refused_by_csp = tab
         .evaluate("JSON.stringify(window.__dubanBlocked)", false)?
@@ -243,10 +370,7 @@ fn run_in_browser(chromium: &Path, address: &str, token: &str) -> anyhow::Result
         .and_then(|v| v.as_str().map(str::to_owned))
         .ok_or_else(|| anyhow::anyhow!("could not read the CSP violations"))?;
     blocked.extend(serde_json::from_str::<Vec<String>>(&refused_by_csp)?);
-    drop(tab);
-    drop(browser);
-
-    Ok(BrowserOutcome { result_pane, blocked, screenshot })
+    Ok(blocked)
 }
 
 /// Intercepts every request of `tab`: requests for the test server go through

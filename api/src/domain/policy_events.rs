@@ -7,6 +7,7 @@ use crate::import::parse::schedule;
 use crate::policy::{rules, scope};
 use entity::{PolicyLevel, ScheduleKind, document, policy_event, task, task_policy};
 use sea_orm::TransactionSession;
+use sea_orm::{ActiveEnum, Iterable};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
 };
@@ -17,27 +18,13 @@ pub fn parse_levels(stored: Option<&str>) -> Vec<PolicyLevel> {
     stored
         .unwrap_or_default()
         .split(',')
-        .filter_map(|s| match s.trim() {
-            "NATIONAL" => Some(PolicyLevel::National),
-            "PROVINCIAL" => Some(PolicyLevel::Provincial),
-            "MUNICIPAL" => Some(PolicyLevel::Municipal),
-            _ => None,
-        })
+        .filter_map(|s| PolicyLevel::try_from_value(&s.trim().to_owned()).ok())
         .collect()
 }
 
-/// Formats levels for storage, in a fixed order.
+/// Formats levels for storage, in a fixed order (national, provincial, municipal).
 pub fn format_levels(levels: &[PolicyLevel]) -> Option<String> {
-    let order = [PolicyLevel::National, PolicyLevel::Provincial, PolicyLevel::Municipal];
-    let names: Vec<&str> = order
-        .iter()
-        .filter(|l| levels.contains(l))
-        .map(|l| match l {
-            PolicyLevel::National => "NATIONAL",
-            PolicyLevel::Provincial => "PROVINCIAL",
-            PolicyLevel::Municipal => "MUNICIPAL",
-        })
-        .collect();
+    let names: Vec<String> = PolicyLevel::iter().filter(|l| levels.contains(l)).map(|l| l.to_value()).collect();
     (!names.is_empty()).then(|| names.join(","))
 }
 

@@ -62,7 +62,9 @@ async fn post_and_hang_up(address: &str, token: &str, body: &str) {
 fn large_plan(tasks: usize) -> String {
     let mut text = String::from("某县政办发〔2026〕9号\n某县人民政府办公室\n2026年1月5日\n某县重点任务分工方案\n");
     for n in 1..=tasks {
-        text.push_str(&format!("{n}．第{n}项重点工作。（牵头单位：县民政局；配合单位：县财政局、县卫生局、县统计局）\n"));
+        text.push_str(&format!(
+            "{n}．第{n}项重点工作。（牵头单位：县民政局；配合单位：县财政局、县卫生局、县统计局）\n"
+        ));
     }
     text
 }

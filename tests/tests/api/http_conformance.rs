@@ -34,7 +34,8 @@ async fn the_response_media_type_follows_the_accept_header() {
         assert!(response.content_type.contains("charset=utf-8"), "{}", response.content_type);
         assert_eq!(response.json()["data"]["__typename"], "Query");
     }
-    let refused = app.raw(post(&app).header("content-type", "application/json").header("accept", "text/html").body(body)).await;
+    let refused =
+        app.raw(post(&app).header("content-type", "application/json").header("accept", "text/html").body(body)).await;
     assert_eq!((refused.status, refused.error_code().as_deref()), (406, Some("BAD_REQUEST")));
 }
 
@@ -45,7 +46,10 @@ async fn request_errors_answer_400_without_data_under_graphql_response_json() {
     let cases = [
         (json!({ "query": "{" }), "parse failure"),
         (json!({ "query": "{ noSuchField }" }), "validation failure"),
-        (json!({ "query": "query($id: ID!) { task(id: $id) { seq } }", "variables": { "id": null } }), "variable coercion"),
+        (
+            json!({ "query": "query($id: ID!) { task(id: $id) { seq } }", "variables": { "id": null } }),
+            "variable coercion",
+        ),
     ];
     for (body, what) in cases {
         let strict = app.raw(post(&app).bearer_auth(&admin).header("accept", GRAPHQL_RESPONSE).json(&body)).await;
@@ -69,10 +73,34 @@ async fn malformed_http_requests_get_coded_graphql_shaped_errors() {
         ("a batch", Some(json), json!([{ "query": "{ __typename }" }]).to_string(), 400, "BAD_REQUEST"),
         ("query not a string", Some(json), json!({ "query": 1 }).to_string(), 400, "BAD_REQUEST"),
         ("no query", Some(json), json!({ "notquery": "{ __typename }" }).to_string(), 400, "BAD_REQUEST"),
-        ("variables not a map", Some(json), json!({ "query": "{ __typename }", "variables": "x" }).to_string(), 400, "BAD_REQUEST"),
-        ("operationName not a string", Some(json), json!({ "query": "{ __typename }", "operationName": 1 }).to_string(), 400, "BAD_REQUEST"),
-        ("extensions not a map", Some(json), json!({ "query": "{ __typename }", "extensions": [1] }).to_string(), 400, "BAD_REQUEST"),
-        ("latin-1 charset", Some("application/json; charset=iso-8859-1"), json!({ "query": "{ __typename }" }).to_string(), 415, "BAD_REQUEST"),
+        (
+            "variables not a map",
+            Some(json),
+            json!({ "query": "{ __typename }", "variables": "x" }).to_string(),
+            400,
+            "BAD_REQUEST",
+        ),
+        (
+            "operationName not a string",
+            Some(json),
+            json!({ "query": "{ __typename }", "operationName": 1 }).to_string(),
+            400,
+            "BAD_REQUEST",
+        ),
+        (
+            "extensions not a map",
+            Some(json),
+            json!({ "query": "{ __typename }", "extensions": [1] }).to_string(),
+            400,
+            "BAD_REQUEST",
+        ),
+        (
+            "latin-1 charset",
+            Some("application/json; charset=iso-8859-1"),
+            json!({ "query": "{ __typename }" }).to_string(),
+            415,
+            "BAD_REQUEST",
+        ),
         ("no content type", None, json!({ "query": "{ __typename }" }).to_string(), 415, "BAD_REQUEST"),
         ("text/plain", Some("text/plain"), json!({ "query": "{ __typename }" }).to_string(), 415, "BAD_REQUEST"),
         ("a form", Some("application/x-www-form-urlencoded"), "query=%7B__typename%7D".into(), 415, "BAD_REQUEST"),
@@ -96,7 +124,8 @@ async fn a_mutation_sent_as_text_plain_or_a_plain_form_never_runs() {
     let token = app.user_token("leader1", "LEADER", None).await;
     let mutation = json!({ "query": "mutation { logoutEverywhere }" }).to_string();
     for content_type in ["text/plain", "application/x-www-form-urlencoded"] {
-        let response = app.raw(post(&app).bearer_auth(&token).header("content-type", content_type).body(mutation.clone())).await;
+        let response =
+            app.raw(post(&app).bearer_auth(&token).header("content-type", content_type).body(mutation.clone())).await;
         assert_eq!(response.status, 415, "{content_type}");
     }
     let upload_form = "multipart/form-data; boundary=x";
@@ -114,7 +143,11 @@ async fn mutations_over_get_are_refused_with_405_and_allow_post() {
     assert_eq!(response.status, 405);
     assert_eq!(response.headers.get("allow").and_then(|v| v.to_str().ok()), Some("POST"));
     assert_eq!(response.error_code().as_deref(), Some("BAD_REQUEST"));
-    let named = app.raw(app.client.get(app.url("/graphql?query=query%20A%7B__typename%7D%20mutation%20B%7BlogoutEverywhere%7D&operationName=B"))).await;
+    let named = app
+        .raw(app.client.get(
+            app.url("/graphql?query=query%20A%7B__typename%7D%20mutation%20B%7BlogoutEverywhere%7D&operationName=B"),
+        ))
+        .await;
     assert_eq!(named.status, 405, "the operation named in operationName decides");
     let query = app.raw(app.client.get(app.url("/graphql?query=%7B__typename%7D"))).await;
     assert_eq!(query.json()["data"]["__typename"], "Query");

@@ -30,7 +30,8 @@ async fn a_query_nested_deeper_than_12_is_refused() {
 async fn a_query_over_the_complexity_limit_is_refused() {
     let app = spawn_app().await;
     let admin = app.admin_token().await;
-    let query = "{ tasks(first: 100) { nodes { assignments { department { tasks(first: 100) { nodes { id title } } } } } } }";
+    let query =
+        "{ tasks(first: 100) { nodes { assignments { department { tasks(first: 100) { nodes { id title } } } } } } }";
     let response = app.graphql(query, json!({}), Some(&admin)).await;
     assert_eq!(response.error_code(), Some("BAD_USER_INPUT"), "{:.300}", response.body.to_string());
     assert!(response.body["data"].is_null());

@@ -23,7 +23,8 @@ async fn postgres_outage_under_load_fails_requests_with_a_code_and_recovers_afte
         return;
     }
     let proxy = TcpProxy::start("127.0.0.1:5432").await;
-    let options = AppOptions { via_proxy: Some(proxy.port), configure: |c| c.request_timeout_secs = 10, ..Default::default() };
+    let options =
+        AppOptions { via_proxy: Some(proxy.port), configure: |c| c.request_timeout_secs = 10, ..Default::default() };
     let app = Arc::new(spawn_app_with(options).await);
     let admin = app.admin_token().await;
     let samples: Arc<Mutex<Vec<Sample>>> = Arc::default();
@@ -34,9 +35,15 @@ async fn postgres_outage_under_load_fails_requests_with_a_code_and_recovers_afte
         workers.push(tokio::spawn(async move {
             while !stop.load(std::sync::atomic::Ordering::SeqCst) {
                 let started = Instant::now();
-                let response = app.graphql("{ tasks(first: 5) { totalCount nodes { seq } } }", json!({}), Some(&admin)).await;
+                let response =
+                    app.graphql("{ tasks(first: 5) { totalCount nodes { seq } } }", json!({}), Some(&admin)).await;
                 let code = response.error_code().map(str::to_owned);
-                samples.lock().unwrap().push(Sample { started, took: started.elapsed(), status: response.status, code });
+                samples.lock().unwrap().push(Sample {
+                    started,
+                    took: started.elapsed(),
+                    status: response.status,
+                    code,
+                });
                 tokio::time::sleep(Duration::from_millis(50)).await;
             }
         }));

@@ -9,8 +9,15 @@ const VIEWER: &str = "{ viewer { username } }";
 const BINARY: &str = env!("CARGO_BIN_EXE_duban-process");
 
 /// A GraphQL call to another process.
-async fn call(client: &reqwest::Client, address: &str, query: &str, variables: Value, token: Option<&str>) -> GqlResponse {
-    let mut request = client.post(format!("{address}/graphql")).json(&json!({ "query": query, "variables": variables }));
+async fn call(
+    client: &reqwest::Client,
+    address: &str,
+    query: &str,
+    variables: Value,
+    token: Option<&str>,
+) -> GqlResponse {
+    let mut request =
+        client.post(format!("{address}/graphql")).json(&json!({ "query": query, "variables": variables }));
     if let Some(token) = token {
         request = request.bearer_auth(token);
     }
@@ -38,8 +45,13 @@ async fn what_one_process_revokes_the_other_refuses_at_once() {
     // Deactivation through A, seen by B.
     let id = app.create_account(&admin, "leaving", "LEADER", None).await;
     let token = app.login("leaving", &password_for("leaving")).await;
-    assert_eq!(call(&client, &b.address, VIEWER, json!({}), Some(&token)).await.data()["viewer"]["username"], "leaving");
-    app.graphql("mutation($id: ID!) { deactivateUser(id: $id) { active } }", json!({ "id": id }), Some(&admin)).await.data();
+    assert_eq!(
+        call(&client, &b.address, VIEWER, json!({}), Some(&token)).await.data()["viewer"]["username"],
+        "leaving"
+    );
+    app.graphql("mutation($id: ID!) { deactivateUser(id: $id) { active } }", json!({ "id": id }), Some(&admin))
+        .await
+        .data();
     refused(&call(&client, &b.address, VIEWER, json!({}), Some(&token)).await, "deactivated through A, used on B");
 
     // A password change through B, seen by A.
@@ -54,7 +66,10 @@ async fn what_one_process_revokes_the_other_refuses_at_once() {
     app.create_account(&admin, "everywhere", "LEADER", None).await;
     let session = app.login("everywhere", &password_for("everywhere")).await;
     app.graphql("mutation { logoutEverywhere }", json!({}), Some(&session)).await.data();
-    refused(&call(&client, &b.address, VIEWER, json!({}), Some(&session)).await, "logged out everywhere on A, used on B");
+    refused(
+        &call(&client, &b.address, VIEWER, json!({}), Some(&session)).await,
+        "logged out everywhere on A, used on B",
+    );
 
     // A service token revoked through B, seen by A.
     let unit = app.department_id_as(&admin, "县发展和改革局").await;
@@ -79,12 +94,27 @@ async fn a_stale_version_is_a_conflict_on_either_process() {
     let task = listed.data()["tasks"]["nodes"][0].clone();
     let update = "mutation($id: ID!, $v: Int!, $t: String!) { updateTask(id: $id, expectedVersion: $v, input: { title: $t }) { version } }";
 
-    let first = app.graphql(update, json!({ "id": task["id"], "v": task["version"], "t": "A wins" }), Some(&admin)).await;
-    let second = call(&client, &b.address, update, json!({ "id": task["id"], "v": task["version"], "t": "B lost" }), Some(&admin)).await;
+    let first =
+        app.graphql(update, json!({ "id": task["id"], "v": task["version"], "t": "A wins" }), Some(&admin)).await;
+    let second = call(
+        &client,
+        &b.address,
+        update,
+        json!({ "id": task["id"], "v": task["version"], "t": "B lost" }),
+        Some(&admin),
+    )
+    .await;
 
     assert_eq!(first.data()["updateTask"]["version"], task["version"].as_i64().unwrap() + 1);
     assert_eq!(second.error_code(), Some("CONFLICT"), "{}", second.body);
-    let third = call(&client, &b.address, update, json!({ "id": task["id"], "v": task["version"], "t": "B again" }), Some(&admin)).await;
+    let third = call(
+        &client,
+        &b.address,
+        update,
+        json!({ "id": task["id"], "v": task["version"], "t": "B again" }),
+        Some(&admin),
+    )
+    .await;
     assert_eq!(third.error_code(), Some("CONFLICT"));
 }
 

@@ -79,7 +79,11 @@ async fn guessing_from_one_address_does_not_lock_the_user_out_from_another() {
         let again = login_from(&app, &attacker, "admin", "a-wrong-guess").await;
         assert_eq!(again.as_deref(), Some("RATE_LIMITED"));
     }
-    assert_eq!(login_from(&app, &office, "admin", ADMIN_PASSWORD).await, None, "the admin still signs in at the office");
+    assert_eq!(
+        login_from(&app, &office, "admin", ADMIN_PASSWORD).await,
+        None,
+        "the admin still signs in at the office"
+    );
 }
 
 #[tokio::test]
@@ -95,7 +99,11 @@ async fn look_alike_usernames_control_characters_markup_and_blank_passwords_are_
         ("<script>alert(1)</script>", "a-long-password", "BAD_USER_INPUT"),
         ("two words", "a-long-password", "BAD_USER_INPUT"),
         ("newleader", "          ", "BAD_USER_INPUT"),
-        ("newleader", "\u{3000}\u{3000}\u{3000}\u{3000}\u{3000}\u{3000}\u{3000}\u{3000}\u{3000}\u{3000}", "BAD_USER_INPUT"),
+        (
+            "newleader",
+            "\u{3000}\u{3000}\u{3000}\u{3000}\u{3000}\u{3000}\u{3000}\u{3000}\u{3000}\u{3000}",
+            "BAD_USER_INPUT",
+        ),
     ];
     for (username, password, code) in cases {
         let response = app.graphql(create, account(username, password), Some(&admin)).await;
@@ -130,7 +138,8 @@ async fn an_absurd_plan_is_refused_up_front_with_bad_user_input() {
         .graphql("mutation($t: String!) { importPlan(text: $t) { tasks { id } } }", json!({ "t": plan }), Some(&admin))
         .await;
     assert_eq!(response.error_code(), Some("BAD_USER_INPUT"), "{:.300}", response.body.to_string());
-    let created = app.graphql("{ departments(filter: { needsReview: true }) { totalCount } }", json!({}), Some(&admin)).await;
+    let created =
+        app.graphql("{ departments(filter: { needsReview: true }) { totalCount } }", json!({}), Some(&admin)).await;
     assert_eq!(created.data()["departments"]["totalCount"], 0, "refused before anything was resolved or written");
 }
 

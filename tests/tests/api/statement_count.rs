@@ -75,9 +75,11 @@ async fn report_authors_and_policy_event_tasks_are_loaded_once_per_list() {
     let app = spawn_app_with(AppOptions::default()).await;
     let admin = app.admin_token().await;
     let ids = app.graphql("{ tasks(first: 30) { nodes { id seq } } }", json!({}), Some(&admin)).await;
-    let task_14 = ids.data()["tasks"]["nodes"].as_array().unwrap().iter().find(|t| t["seq"] == 14).unwrap()["id"].clone();
+    let task_14 =
+        ids.data()["tasks"]["nodes"].as_array().unwrap().iter().find(|t| t["seq"] == 14).unwrap()["id"].clone();
     let mut reporters = Vec::new();
-    for (name, unit) in [("minzheng", "县民政局"), ("weisheng", "县卫生局"), ("fagai", "县发展和改革局")] {
+    for (name, unit) in [("minzheng", "县民政局"), ("weisheng", "县卫生局"), ("fagai", "县发展和改革局")]
+    {
         reporters.push(app.user_token(name, "DEPARTMENT", Some(unit)).await);
     }
     for (n, token) in reporters.iter().cycle().take(12).enumerate() {
@@ -85,7 +87,9 @@ async fn report_authors_and_policy_event_tasks_are_loaded_once_per_list() {
         app.graphql(report, json!({ "t": task_14, "x": format!("进展 {n}") }), Some(token)).await.data();
     }
     let reports = |first: i32| {
-        format!("query($id: ID!) {{ task(id: $id) {{ reports(first: {first}) {{ nodes {{ text author {{ username }} department {{ name }} }} }} }} }}")
+        format!(
+            "query($id: ID!) {{ task(id: $id) {{ reports(first: {first}) {{ nodes {{ text author {{ username }} department {{ name }} }} }} }} }}"
+        )
     };
     let few = statements_of(&app, &reports(2), json!({ "id": task_14 }), &admin).await;
     let many = statements_of(&app, &reports(12), json!({ "id": task_14 }), &admin).await;
