@@ -17,6 +17,6 @@ pub mod throttle;
 pub mod users;
 
 #[cfg(test)]
-mod testing;
+pub(crate) mod testing;
 
 pub use caller::Caller;

@@ -310,3 +310,18 @@ async fn collect_outcome(
 fn warning(w: ParseWarning, line: Option<usize>) -> ImportWarning {
     ImportWarning { line: w.line.or(line), code: w.code.to_owned(), message: w.message }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::testing::{refused_before_any_statement, unit_caller};
+
+    #[tokio::test]
+    async fn only_admins_import_and_they_are_refused_before_any_statement() {
+        let db = sea_orm::DatabaseConnection::default();
+        for caller in unit_caller() {
+            let plan = crate::bootstrap::SAMPLE_PLAN;
+            refused_before_any_statement(import_plan(&db, &caller, plan, ImportOptions::default()).await);
+        }
+    }
+}

@@ -248,6 +248,14 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn only_admins_and_the_console_seed() {
+        let db = DatabaseConnection::default();
+        for caller in crate::domain::testing::unit_caller() {
+            crate::domain::testing::refused_before_any_statement(seed(&db, &caller, 1, 1).await);
+        }
+    }
+
+    #[tokio::test]
     async fn seeding_fills_an_empty_database_and_refuses_a_second_time() {
         let (db, path) = fresh_database("twice").await;
         let summary = seed(&db, &console(), 2, 7).await.unwrap();
