@@ -25,6 +25,9 @@ pub enum AppError {
     /// The write conflicts with the current state (stale version, duplicate).
     #[error("{0}")]
     Conflict(String),
+    /// The state machine of a task or of a unit's part refuses this transition now.
+    #[error("{0}")]
+    InvalidState(String),
     /// Too many attempts; try again later.
     #[error("too many attempts, retry in {retry_after_secs} s")]
     RateLimited { retry_after_secs: u64 },
@@ -42,6 +45,7 @@ impl AppError {
             AppError::NotFound(_) => "NOT_FOUND",
             AppError::BadInput(_) => "BAD_USER_INPUT",
             AppError::Conflict(_) => "CONFLICT",
+            AppError::InvalidState(_) => "INVALID_STATE",
             AppError::RateLimited { .. } => "RATE_LIMITED",
             AppError::Internal(_) => "INTERNAL",
         }
@@ -137,11 +141,15 @@ mod tests {
             AppError::NotFound("task"),
             AppError::bad_input("x"),
             AppError::Conflict("x".into()),
+            AppError::InvalidState("x".into()),
             AppError::RateLimited { retry_after_secs: 1 },
         ]
         .iter()
         .map(AppError::code)
         .collect();
-        assert_eq!(codes, ["UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "BAD_USER_INPUT", "CONFLICT", "RATE_LIMITED"]);
+        assert_eq!(
+            codes,
+            ["UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "BAD_USER_INPUT", "CONFLICT", "INVALID_STATE", "RATE_LIMITED"]
+        );
     }
 }

@@ -1,6 +1,6 @@
 //! A unit's place on a task: lead or supporting, in the order the plan lists it.
 
-use crate::enums::AssignmentRole;
+use crate::enums::{AssignmentRole, AssignmentState};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -17,6 +17,20 @@ pub struct Model {
     pub task_document_id: i32,
     /// The task's `seq`, kept equal by the same foreign key.
     pub task_seq: i32,
+    pub state: AssignmentState,
+    /// When the unit was handed the task.
+    pub assigned_on: Option<Date>,
+    /// By when it must sign (a number of working days after `assigned_on`).
+    pub sign_due: Option<Date>,
+    pub signed_at: Option<DateTimeUtc>,
+    /// 承办人 named when signing.
+    pub responsible_person: Option<String>,
+    pub contact: Option<String>,
+    /// When its next progress report is due (none when nothing is due).
+    pub next_report_due: Option<Date>,
+    pub last_report_on: Option<Date>,
+    pub last_report_late: bool,
+    pub done_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -14,6 +14,8 @@ pub struct Model {
     pub issued_on: Option<Date>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// The plan's default reporting rule (`MONTHLY:25`, …).
+    pub report_rule: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -51,16 +51,88 @@ pub enum ScheduleKind {
     Unparsed,
 }
 
-/// Where a task stands.
+/// Where a task stands in the follow-up loop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
 pub enum TaskStatus {
+    /// Handed out, nothing reported yet.
     #[sea_orm(string_value = "NOT_STARTED")]
     NotStarted,
+    /// Work under way (a report came in).
     #[sea_orm(string_value = "IN_PROGRESS")]
     InProgress,
+    /// The lead unit submitted its completion report (办结报告); the office reviews it.
+    #[sea_orm(string_value = "PENDING_REVIEW")]
+    PendingReview,
+    /// The office returned the completion report (退回重办); work goes on.
+    #[sea_orm(string_value = "RETURNED")]
+    Returned,
+    /// The office approved the completion report (办结).
     #[sea_orm(string_value = "COMPLETED")]
     Completed,
+    /// Closed and filed (销号).
+    #[sea_orm(string_value = "ARCHIVED")]
+    Archived,
+    /// Stopped by the office (中止), with a reason.
+    #[sea_orm(string_value = "SUSPENDED")]
+    Suspended,
+}
+
+/// Where one unit stands on one task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum AssignmentState {
+    /// Handed the task (交办), not signed yet.
+    #[sea_orm(string_value = "ASSIGNED")]
+    Assigned,
+    /// Signed for it (签收), naming the person responsible.
+    #[sea_orm(string_value = "SIGNED")]
+    Signed,
+    /// Reported at least once.
+    #[sea_orm(string_value = "IN_PROGRESS")]
+    InProgress,
+    /// Its part is finished.
+    #[sea_orm(string_value = "DONE")]
+    Done,
+}
+
+/// Where an extension request stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum ExtensionStatus {
+    #[sea_orm(string_value = "PENDING")]
+    Pending,
+    #[sea_orm(string_value = "APPROVED")]
+    Approved,
+    #[sea_orm(string_value = "REJECTED")]
+    Rejected,
+}
+
+/// The office's decision on a completion report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum CompletionDecision {
+    #[sea_orm(string_value = "PENDING")]
+    Pending,
+    #[sea_orm(string_value = "APPROVED")]
+    Approved,
+    #[sea_orm(string_value = "RETURNED")]
+    Returned,
+}
+
+/// Why a task's due date changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum DueDateCause {
+    /// An approved extension request.
+    #[sea_orm(string_value = "EXTENSION")]
+    Extension,
+    /// An admin edited the schedule.
+    #[sea_orm(string_value = "EDIT")]
+    Edit,
+    /// The higher-level policy the task waited for was issued.
+    #[sea_orm(string_value = "POLICY")]
+    Policy,
 }
 
 /// What an account may do.

@@ -2,18 +2,27 @@
 //! crate decides who may see a row and how it is exposed.
 
 pub mod assignment;
+pub mod calendar_day;
+pub mod completion_report;
 pub mod department;
 pub mod department_alias;
 pub mod document;
 pub mod document_source;
+pub mod due_date_change;
 pub mod enums;
+pub mod extension_request;
+pub mod follow_up_settings;
 pub mod group_member;
+pub mod instruction;
+pub mod instruction_response;
 pub mod login_throttle;
 pub mod policy_event;
 pub mod progress_report;
+pub mod report_consolidation;
 pub mod service_token;
 pub mod task;
 pub mod task_policy;
+pub mod urging;
 pub mod user;
 
 pub use enums::*;

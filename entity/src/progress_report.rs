@@ -14,6 +14,12 @@ pub struct Model {
     pub text: String,
     pub percent: i32,
     pub created_at: DateTimeUtc,
+    /// The county's calendar day the report was sent.
+    pub reported_on: Option<Date>,
+    /// The due date the report answered, if one was due.
+    pub due_on: Option<Date>,
+    /// Sent after `due_on` (逾期报送).
+    pub late: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -26,6 +26,25 @@ pub struct Model {
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// The day the task was handed out (the plan's issue date, or when it was created).
+    pub assigned_on: Option<Date>,
+    /// The due date before any extension: statistics judge punctuality against it.
+    pub original_due_date: Option<Date>,
+    pub completed_at: Option<DateTimeUtc>,
+    pub archived_at: Option<DateTimeUtc>,
+    /// Why the office returned or suspended the task (or archived an ongoing one).
+    #[sea_orm(column_type = "Text", nullable)]
+    pub state_reason: Option<String>,
+    /// The status a suspended task resumes in.
+    pub suspended_from: Option<TaskStatus>,
+    /// The task's own reporting rule, overriding its plan's (`MONTHLY:25`, …).
+    pub report_rule: Option<String>,
+    /// Facts the warnings are computed from, kept current by the domain.
+    pub latest_percent: Option<i32>,
+    pub earliest_report_due: Option<Date>,
+    pub earliest_sign_due: Option<Date>,
+    pub late_report_units: i32,
+    pub open_urgings: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -16,6 +16,19 @@ mod m20261128_000011_create_service_token;
 mod m20261128_000012_create_document_source;
 mod m20261128_000013_assignment_task_place;
 mod m20261201_000014_create_login_throttle;
+mod m20261201_000015_task_follow_up;
+mod m20261201_000016_assignment_follow_up;
+mod m20261201_000017_document_report_rule;
+mod m20261201_000018_progress_report_follow_up;
+mod m20261201_000019_create_report_consolidation;
+mod m20261201_000020_create_extension_request;
+mod m20261201_000021_create_due_date_change;
+mod m20261201_000022_create_urging;
+mod m20261201_000023_create_instruction;
+mod m20261201_000024_create_instruction_response;
+mod m20261201_000025_create_completion_report;
+mod m20261201_000026_create_calendar_day;
+mod m20261201_000027_create_follow_up_settings;
 
 pub struct Migrator;
 
@@ -37,8 +50,62 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000012_create_document_source::Migration),
             Box::new(m20261128_000013_assignment_task_place::Migration),
             Box::new(m20261201_000014_create_login_throttle::Migration),
+            Box::new(m20261201_000015_task_follow_up::Migration),
+            Box::new(m20261201_000016_assignment_follow_up::Migration),
+            Box::new(m20261201_000017_document_report_rule::Migration),
+            Box::new(m20261201_000018_progress_report_follow_up::Migration),
+            Box::new(m20261201_000019_create_report_consolidation::Migration),
+            Box::new(m20261201_000020_create_extension_request::Migration),
+            Box::new(m20261201_000021_create_due_date_change::Migration),
+            Box::new(m20261201_000022_create_urging::Migration),
+            Box::new(m20261201_000023_create_instruction::Migration),
+            Box::new(m20261201_000024_create_instruction_response::Migration),
+            Box::new(m20261201_000025_create_completion_report::Migration),
+            Box::new(m20261201_000026_create_calendar_day::Migration),
+            Box::new(m20261201_000027_create_follow_up_settings::Migration),
         ]
     }
+}
+
+/// Adds columns one statement each (SQLite alters one column per statement).
+pub(crate) async fn add_columns<T: IntoTableRef + Clone>(
+    manager: &SchemaManager<'_>,
+    table: T,
+    columns: Vec<ColumnDef>,
+) -> Result<(), DbErr> {
+    for mut column in columns {
+        manager.alter_table(Table::alter().table(table.clone()).add_column(&mut column).to_owned()).await?;
+    }
+    Ok(())
+}
+
+/// Drops columns one statement each.
+pub(crate) async fn drop_columns<T: IntoTableRef + Clone, C: IntoIden + Clone>(
+    manager: &SchemaManager<'_>,
+    table: T,
+    columns: &[C],
+) -> Result<(), DbErr> {
+    for column in columns {
+        manager.alter_table(Table::alter().table(table.clone()).drop_column(column.clone()).to_owned()).await?;
+    }
+    Ok(())
+}
+
+/// `date(expr)` on SQLite, `CAST(expr AS date)` on PostgreSQL: the calendar day of a timestamp.
+pub(crate) fn date_of(manager: &SchemaManager<'_>, expr: &str) -> String {
+    match manager.get_database_backend() {
+        sea_orm_migration::sea_orm::DbBackend::Sqlite => format!("date({expr})"),
+        _ => format!("CAST({expr} AS date)"),
+    }
+}
+
+/// Runs statements that move existing rows along with a change.
+pub(crate) async fn run_all(manager: &SchemaManager<'_>, statements: &[String]) -> Result<(), DbErr> {
+    use sea_orm_migration::sea_orm::ConnectionTrait;
+    for sql in statements {
+        manager.get_connection().execute_unprepared(sql).await?;
+    }
+    Ok(())
 }
 
 /// Creates a plain (non-unique) index named `idx-<table>-<column>`.

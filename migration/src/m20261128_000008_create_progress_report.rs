@@ -77,7 +77,7 @@ impl MigrationTrait for Migration {
 }
 
 #[derive(DeriveIden, Clone)]
-enum ProgressReport {
+pub enum ProgressReport {
     Table,
     Id,
     TaskId,

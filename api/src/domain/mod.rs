@@ -6,6 +6,7 @@ mod caller;
 pub mod clock;
 pub mod departments;
 pub mod documents;
+pub mod follow_up;
 pub mod page;
 pub mod policy_events;
 pub mod reports;

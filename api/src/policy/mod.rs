@@ -4,6 +4,7 @@
 //! [`scope`] holds the query scopers every root query starts from, so a child field can never
 //! widen what its parent could see. Domain functions ask these before they touch the database.
 
+pub mod follow_up;
 pub mod rules;
 pub mod scope;
 

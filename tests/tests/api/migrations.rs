@@ -22,17 +22,26 @@ async fn tables(db: &sea_orm::DatabaseConnection) -> Vec<String> {
 const TABLES: &[&str] = &[
     "app_user",
     "assignment",
+    "calendar_day",
+    "completion_report",
     "department",
     "department_alias",
     "document",
     "document_source",
+    "due_date_change",
+    "extension_request",
+    "follow_up_settings",
     "group_member",
+    "instruction",
+    "instruction_response",
     "login_throttle",
     "policy_event",
     "progress_report",
+    "report_consolidation",
     "service_token",
     "task",
     "task_policy",
+    "urging",
 ];
 
 #[tokio::test]

@@ -63,14 +63,72 @@ mirror_enum!(
 );
 
 mirror_enum!(
-    /// Where a task stands.
+    /// Where a task stands in the follow-up loop.
     TaskStatus => entity::TaskStatus {
-        /// Nothing reported yet.
+        /// Handed out (交办), nothing reported yet.
         NotStarted,
-        /// Work under way.
+        /// Work under way: a unit reported.
         InProgress,
-        /// Done (办结).
+        /// The lead unit submitted its completion report (办结报告); the office reviews it.
+        PendingReview,
+        /// The office returned the completion report (退回重办); work goes on.
+        Returned,
+        /// The office approved the completion report (办结).
         Completed,
+        /// Closed and filed (销号).
+        Archived,
+        /// Stopped by the office (中止).
+        Suspended,
+    }
+);
+
+mirror_enum!(
+    /// Where one unit stands on one task.
+    AssignmentState => entity::AssignmentState {
+        /// Handed the task (交办), not signed for yet.
+        Assigned,
+        /// Signed for it (签收), naming the person responsible.
+        Signed,
+        /// Reported at least once.
+        InProgress,
+        /// Its part is finished.
+        Done,
+    }
+);
+
+mirror_enum!(
+    /// Where an extension request stands.
+    ExtensionStatus => entity::ExtensionStatus {
+        /// Waiting for the office.
+        Pending,
+        /// Approved: the due date moved.
+        Approved,
+        /// Rejected: the due date stays.
+        Rejected,
+    }
+);
+
+mirror_enum!(
+    /// The office's decision on a completion report.
+    CompletionDecision => entity::CompletionDecision {
+        /// Not reviewed yet.
+        Pending,
+        /// Approved: the task is completed.
+        Approved,
+        /// Returned for more work (退回重办).
+        Returned,
+    }
+);
+
+mirror_enum!(
+    /// Why a task's due date changed.
+    DueDateCause => entity::DueDateCause {
+        /// An approved extension request.
+        Extension,
+        /// An admin edited the schedule.
+        Edit,
+        /// The higher-level policy the task waited for was issued.
+        Policy,
     }
 );
 

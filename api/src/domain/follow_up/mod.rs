@@ -1,0 +1,18 @@
+//! The follow-up loop (督办闭环): 交办 → 签收 → 办理 + 进展反馈 → 催办 → 办结报告 → 审核 (通过 /
+//! 退回重办) → 办结 → 销号, with warnings, extension requests and leaders' instructions.
+//!
+//! Pure rules first: [`states`] (the two state machines), [`cadence`] (when reports fall due),
+//! [`calendar`] (working days), [`warning`] (the warning rules, read as SQL and as Rust). The
+//! others are domain functions over them, each one transaction that ends by refreshing the
+//! warning facts of the tasks it touched ([`facts`]).
+
+pub mod cadence;
+pub mod calendar;
+pub mod due_dates;
+pub mod facts;
+pub mod on_task;
+pub mod parts;
+pub mod settings;
+pub mod states;
+pub mod warning;
+pub mod work;

@@ -1,0 +1,211 @@
+//! A unit's own work on a task: signing for it (签收), reporting progress (进展报送, on its
+//! cadence, a lead's report possibly consolidating its supporting units' reports), and
+//! finishing its part.
+
+use super::on_task::{self, OnTask};
+use super::states::{self, PartEvent, TaskEvent};
+use super::{cadence, facts, parts};
+use crate::domain::Caller;
+use crate::domain::tasks;
+use crate::domain::text::required_text;
+use crate::error::{AppError, AppResult};
+use crate::policy::{follow_up as may, rules};
+use entity::{AssignmentRole, AssignmentState, TaskStatus, assignment, progress_report, report_consolidation, task};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionSession, TransactionTrait,
+};
+
+/// Who signs for a unit (承办人) and how to reach them.
+#[derive(Debug, Clone)]
+pub struct Signature {
+    pub responsible_person: String,
+    pub contact: String,
+}
+
+/// The caller's unit signs for the task (its own place on it).
+pub async fn sign(db: &impl TransactionTrait, caller: &Caller, task_id: i32, signature: Signature) -> AppResult<assignment::Model> {
+    let principal = rules::account(&caller.viewer)?;
+    let person = short_text(&signature.responsible_person, "responsiblePerson")?;
+    let contact = short_text(&signature.contact, "contact")?;
+    let txn = db.begin().await?;
+    let on = on_task::load(&txn, caller, task_id).await?;
+    may::own_place(principal, on.own_role())?;
+    ensure_not_closed(&on.task)?;
+    let part = on.own.clone().ok_or(AppError::Forbidden("the unit has no place of its own on this task"))?;
+    let state = states::next_part_state(part.state, PartEvent::Sign)?;
+    let mut model: assignment::ActiveModel = part.into();
+    model.state = Set(state);
+    model.signed_at = Set(Some(caller.now()));
+    model.responsible_person = Set(Some(person));
+    model.contact = Set(Some(contact));
+    let signed = model.update(&txn).await?;
+    facts::refresh(&txn, &[task_id]).await?;
+    txn.commit().await?;
+    Ok(signed)
+}
+
+/// A progress report being sent.
+#[derive(Debug, Clone)]
+pub struct NewReport {
+    pub text: String,
+    pub percent: i32,
+    /// Supporting units' reports on the same task that a lead's report consolidates (汇总).
+    pub consolidates: Vec<i32>,
+}
+
+/// A unit reports progress on a task it is assigned to (through its own place, or through a
+/// group it belongs to). Its own place must be signed for first; the report is marked late
+/// when it comes after the unit's report due date.
+pub async fn report(db: &impl TransactionTrait, caller: &Caller, task_id: i32, new: NewReport) -> AppResult<progress_report::Model> {
+    let principal = rules::account(&caller.viewer)?;
+    let text = required_text(&new.text, "text")?;
+    if !(0..=100).contains(&new.percent) {
+        return Err(AppError::bad_input("percent must be between 0 and 100"));
+    }
+    let txn = db.begin().await?;
+    let on = on_task::load(&txn, caller, task_id).await?;
+    let unit = rules::may_submit_report(principal, on.role)?;
+    let status = states::next_task_status(on.task.status, TaskEvent::Report)?;
+    if !new.consolidates.is_empty() {
+        check_consolidated(&txn, &on, unit, &new.consolidates).await?;
+    }
+    let (due_on, late) = match &on.own {
+        Some(part) => advance_part(&txn, caller, &on.task, part).await?,
+        None => (None, false),
+    };
+    let report = progress_report::ActiveModel {
+        task_id: Set(task_id),
+        department_id: Set(unit),
+        author_id: Set(principal.user_id),
+        text: Set(text),
+        percent: Set(new.percent),
+        created_at: Set(caller.now()),
+        reported_on: Set(Some(caller.today())),
+        due_on: Set(due_on),
+        late: Set(late),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    for consolidated in new.consolidates {
+        report_consolidation::ActiveModel { report_id: Set(report.id), consolidated_id: Set(consolidated) }.insert(&txn).await?;
+    }
+    if status != on.task.status {
+        let version = on.task.version;
+        let mut model: task::ActiveModel = on.task.into();
+        model.status = Set(status);
+        tasks::bump_version(&txn, caller, model, version).await?;
+    }
+    facts::refresh(&txn, &[task_id]).await?;
+    txn.commit().await?;
+    Ok(report)
+}
+
+/// Moves a unit's part on with its report: in progress, its next report due date, and whether
+/// this report answered a due date late. Returns (the due date answered, late).
+async fn advance_part(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    task: &task::Model,
+    part: &assignment::Model,
+) -> AppResult<(Option<chrono::NaiveDate>, bool)> {
+    let state = states::next_part_state(part.state, PartEvent::Report)?;
+    let rule = parts::load_rule(db, task).await?;
+    let (answered, late, next) = cadence::after_report(rule, task.due_date, part.next_report_due, caller.today());
+    let mut model: assignment::ActiveModel = part.clone().into();
+    model.state = Set(state);
+    model.next_report_due = Set(next);
+    model.last_report_on = Set(Some(caller.today()));
+    if answered.is_some() {
+        model.last_report_late = Set(late);
+    }
+    model.update(db).await?;
+    Ok((answered, late))
+}
+
+/// A lead's report may consolidate reports of its supporting units on the same task.
+async fn check_consolidated(db: &impl ConnectionTrait, on: &OnTask, unit: i32, ids: &[i32]) -> AppResult<()> {
+    if on.own_role() != Some(AssignmentRole::Lead) {
+        return Err(AppError::Forbidden("only the lead unit consolidates its supporting units' reports"));
+    }
+    let found = progress_report::Entity::find()
+        .filter(progress_report::Column::Id.is_in(ids.to_vec()))
+        .filter(progress_report::Column::TaskId.eq(on.task.id))
+        .filter(progress_report::Column::DepartmentId.ne(unit))
+        .all(db)
+        .await?;
+    if found.len() != ids.iter().collect::<std::collections::HashSet<_>>().len() {
+        return Err(AppError::bad_input("consolidates names reports that are not supporting units' reports on this task"));
+    }
+    Ok(())
+}
+
+/// The caller's unit says its part of the task is finished.
+pub async fn finish_part(db: &impl TransactionTrait, caller: &Caller, task_id: i32) -> AppResult<assignment::Model> {
+    let principal = rules::account(&caller.viewer)?;
+    let txn = db.begin().await?;
+    let on = on_task::load(&txn, caller, task_id).await?;
+    may::own_place(principal, on.own_role())?;
+    ensure_not_closed(&on.task)?;
+    let part = on.own.clone().ok_or(AppError::Forbidden("the unit has no place of its own on this task"))?;
+    let state = states::next_part_state(part.state, PartEvent::Finish)?;
+    let mut model: assignment::ActiveModel = part.into();
+    model.state = Set(state);
+    model.done_at = Set(Some(caller.now()));
+    model.next_report_due = Set(None);
+    let done = model.update(&txn).await?;
+    facts::refresh(&txn, &[task_id]).await?;
+    txn.commit().await?;
+    Ok(done)
+}
+
+/// `updateTaskStatus` of the first version: starting work (NOT_STARTED → IN_PROGRESS) by the
+/// lead unit or an admin. Every other change goes through the loop's verbs.
+pub async fn start(
+    db: &impl TransactionTrait,
+    caller: &Caller,
+    task_id: i32,
+    status: TaskStatus,
+    expected_version: i32,
+) -> AppResult<task::Model> {
+    let principal = rules::account(&caller.viewer)?;
+    let txn = db.begin().await?;
+    let on = on_task::load(&txn, caller, task_id).await?;
+    rules::may_update_status(principal, on.role)?;
+    let allowed = status == TaskStatus::InProgress && matches!(on.task.status, TaskStatus::NotStarted | TaskStatus::InProgress);
+    if !allowed {
+        return Err(AppError::InvalidState(
+            "updateTaskStatus only starts work; use submitCompletion, reviewCompletion, archiveTask or suspendTask".into(),
+        ));
+    }
+    let mut model: task::ActiveModel = on.task.into();
+    model.status = Set(status);
+    let updated = tasks::bump_version(&txn, caller, model, expected_version).await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// Signing and finishing concern open work (and a task under review, whose units may still
+/// catch up), never a closed or suspended task.
+fn ensure_not_closed(task: &task::Model) -> AppResult<()> {
+    match task.status {
+        TaskStatus::Completed | TaskStatus::Archived | TaskStatus::Suspended => {
+            Err(AppError::InvalidState("the task is closed or suspended".into()))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A short required text (a name, a phone number): trimmed, at most 100 characters.
+fn short_text(value: &str, field: &str) -> AppResult<String> {
+    let text = required_text(value, field)?;
+    if text.chars().count() > 100 {
+        return Err(AppError::bad_input(format!("{field} must be at most 100 characters")));
+    }
+    Ok(text)
+}
+
+/// Whether a unit's part counts in the follow-up (its state moves): a UNIT's own place.
+pub fn tracked(state: AssignmentState) -> bool {
+    state != AssignmentState::Done
+}
