@@ -2,6 +2,7 @@
 //! and know nothing of GraphQL. Resolvers call exactly one of them.
 
 pub mod clock;
+pub mod dates;
 pub mod departments;
 pub mod documents;
 pub mod page;

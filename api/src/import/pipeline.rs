@@ -2,16 +2,14 @@
 //! A dry run does every step, then rolls back.
 
 use super::parse::rows::{RawTask, UnitSpec};
-use super::parse::schedule::{self, ParsedSchedule, PolicyLevel as ParsedLevel, ScheduleKind as ParsedKind};
+use super::parse::schedule::{self, ParsedSchedule};
 use super::parse::{ParseWarning, clean, notice, rows};
 use super::resolve::Resolver;
 use crate::domain::documents::{self, DocumentInput};
 use crate::domain::policy_events::format_levels;
 use crate::domain::tasks::{self, AssignmentSpec, NewTask, ScheduleFields};
 use crate::error::{AppError, AppResult};
-use entity::{
-    AssignmentRole, DepartmentKind, PolicyLevel, ScheduleKind, assignment, department, department_alias, document, task,
-};
+use entity::{AssignmentRole, DepartmentKind, assignment, department, department_alias, document, task};
 use sea_orm::TransactionSession;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
 
@@ -202,27 +200,12 @@ async fn assign(
 }
 
 fn schedule_fields(text: &str, parsed: ParsedSchedule) -> ScheduleFields {
-    let levels: Vec<PolicyLevel> = parsed
-        .waiting_for
-        .iter()
-        .map(|l| match l {
-            ParsedLevel::National => PolicyLevel::National,
-            ParsedLevel::Provincial => PolicyLevel::Provincial,
-            ParsedLevel::Municipal => PolicyLevel::Municipal,
-        })
-        .collect();
     ScheduleFields {
         text: text.trim().to_owned(),
-        kind: match parsed.kind {
-            ParsedKind::Deadline => ScheduleKind::Deadline,
-            ParsedKind::AfterPolicy => ScheduleKind::AfterPolicy,
-            ParsedKind::Ongoing => ScheduleKind::Ongoing,
-            ParsedKind::Recurring => ScheduleKind::Recurring,
-            ParsedKind::Unparsed => ScheduleKind::Unparsed,
-        },
+        kind: parsed.kind,
         due_date: parsed.due_date,
         ongoing: parsed.ongoing,
-        waiting_for: format_levels(&levels),
+        waiting_for: format_levels(&parsed.waiting_for),
         offset_months: parsed.offset_months,
         offset_days: parsed.offset_days,
     }

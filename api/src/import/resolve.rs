@@ -2,11 +2,11 @@
 //! variants, through the seed catalog, or — for a name never seen — as a new unit flagged for
 //! an admin's review. A name is never dropped.
 
-use super::catalog::{self, UnitKind};
+use super::catalog;
 use super::parse::units::normalize_name;
 use crate::domain::departments::insert_alias;
 use crate::error::AppResult;
-use entity::{DepartmentKind, department, department_alias};
+use entity::{department, department_alias};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, PaginatorTrait, Set};
 use std::collections::HashMap;
 
@@ -43,7 +43,7 @@ impl Resolver {
         }
         let model = department::ActiveModel {
             name: Set(key.clone()),
-            kind: Set(kind_of(catalog::classify_name(&key))),
+            kind: Set(catalog::classify_name(&key)),
             needs_review: Set(true),
             created_at: Set(chrono::Utc::now()),
             ..Default::default()
@@ -61,7 +61,7 @@ async fn seed_catalog(db: &impl ConnectionTrait) -> AppResult<()> {
     for unit in catalog::SEED_UNITS {
         let model = department::ActiveModel {
             name: Set(unit.name.to_owned()),
-            kind: Set(kind_of(unit.kind)),
+            kind: Set(unit.kind),
             needs_review: Set(false),
             created_at: Set(chrono::Utc::now()),
             ..Default::default()
@@ -73,12 +73,4 @@ async fn seed_catalog(db: &impl ConnectionTrait) -> AppResult<()> {
         }
     }
     Ok(())
-}
-
-fn kind_of(kind: UnitKind) -> DepartmentKind {
-    match kind {
-        UnitKind::Unit => DepartmentKind::Unit,
-        UnitKind::Group => DepartmentKind::Group,
-        UnitKind::CatchAll => DepartmentKind::CatchAll,
-    }
 }

@@ -27,36 +27,13 @@
 
 use std::sync::LazyLock;
 
-use chrono::{Months, NaiveDate};
+use chrono::NaiveDate;
 use regex::{Captures, Regex};
 
 use super::ParseWarning;
 
-/// What kind of schedule a cell states.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ScheduleKind {
-    /// Due on [`ParsedSchedule::due_date`] (possibly with ongoing work after it).
-    Deadline,
-    /// No date until the higher-level policies in [`ParsedSchedule::waiting_for`] are issued.
-    AfterPolicy,
-    /// Continuing work without a closing date (`持续实施`, `长期坚持`).
-    Ongoing,
-    /// Done again every year (`逐年落实`, `每年`).
-    Recurring,
-    /// Not understood; the text is kept and a warning explains why.
-    Unparsed,
-}
-
-/// Whose policy a task waits for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum PolicyLevel {
-    /// `国家`, `中央`, `国务院`.
-    National,
-    /// `省`.
-    Provincial,
-    /// `市`.
-    Municipal,
-}
+/// The schedule kinds and policy levels are the stored ones: one definition, no mapping.
+pub use entity::{PolicyLevel, ScheduleKind};
 
 /// A schedule cell, understood.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -153,24 +130,6 @@ pub fn parse_schedule(text: &str, plan_date: Option<NaiveDate>) -> ParsedSchedul
     })
 }
 
-/// The due date of an AFTER_POLICY task once its policies are issued: `issued` (the latest issue
-/// date when it waits for several) plus `offset_months` calendar months (clamped to the month's
-/// end) plus `offset_days` working days (Mon–Fri; holidays unknown). Saturates at chrono's range.
-pub fn due_after_policy(issued: NaiveDate, offset_months: Option<i32>, offset_days: Option<i32>) -> NaiveDate {
-    let months = offset_months.unwrap_or(0);
-    let days = offset_days.unwrap_or(0);
-    let shifted = if months >= 0 {
-        issued.checked_add_months(Months::new(months.unsigned_abs()))
-    } else {
-        issued.checked_sub_months(Months::new(months.unsigned_abs()))
-    };
-    match shifted.and_then(|date| add_working_days(date, i64::from(days))) {
-        Some(due) => due,
-        None if months < 0 || days < 0 => NaiveDate::MIN,
-        None => NaiveDate::MAX,
-    }
-}
-
 /// Half-width digits and punctuation, no whitespace, no trailing full stop.
 fn normalize(text: &str) -> String {
     let s: String = text
@@ -248,7 +207,7 @@ mod dates;
 mod policy;
 
 use dates::deadline;
-use policy::{add_working_days, after_policy, within_period};
+use policy::{after_policy, within_period};
 
 #[cfg(test)]
 #[path = "schedule_tests.rs"]

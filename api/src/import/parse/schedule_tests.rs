@@ -1,9 +1,9 @@
-//! Tests for [`super::parse_schedule`] and [`super::due_after_policy`].
+//! Tests for [`super::parse_schedule`].
 
 use chrono::NaiveDate;
 use proptest::prelude::*;
 
-use super::{ParsedSchedule, PolicyLevel, ScheduleKind, due_after_policy, parse_schedule};
+use super::{ParsedSchedule, PolicyLevel, ScheduleKind, parse_schedule};
 
 use PolicyLevel::{Municipal as M, National as N, Provincial as P};
 use ScheduleKind::{AfterPolicy, Deadline, Ongoing, Recurring, Unparsed};
@@ -197,21 +197,6 @@ fn dates_relative_to_the_plan_need_its_date() {
     assert!(absolute.warnings.is_empty());
 }
 
-#[test]
-fn due_after_policy_adds_months_then_working_days() {
-    let issued = ymd(2015, 8, 31);
-    assert_eq!(due_after_policy(issued, None, None), issued);
-    assert_eq!(due_after_policy(issued, Some(6), None), ymd(2016, 2, 29));
-    assert_eq!(due_after_policy(issued, Some(3), None), ymd(2015, 11, 30));
-    // Friday 2015-09-04 + 1 working day is Monday 2015-09-07.
-    assert_eq!(due_after_policy(ymd(2015, 9, 4), None, Some(1)), ymd(2015, 9, 7));
-    // Saturday + 5 working days is the next Friday.
-    assert_eq!(due_after_policy(ymd(2015, 9, 5), None, Some(5)), ymd(2015, 9, 11));
-    assert_eq!(due_after_policy(ymd(2015, 9, 7), None, Some(-1)), ymd(2015, 9, 4));
-    assert_eq!(due_after_policy(issued, Some(i32::MAX), None), NaiveDate::MAX);
-    assert_eq!(due_after_policy(issued, None, Some(i32::MIN)), NaiveDate::MIN);
-}
-
 const FRAGMENTS: &[&str] = &[
     "年",
     "月",
@@ -285,15 +270,5 @@ proptest! {
         if parsed.kind == Unparsed {
             prop_assert!(parsed.due_date.is_none() && parsed.waiting_for.is_empty());
         }
-    }
-
-    #[test]
-    fn due_after_policy_never_panics(
-        days in any::<i32>(), months in any::<Option<i32>>(), offset in any::<Option<i32>>(),
-    ) {
-        let issued = NaiveDate::MIN
-            .checked_add_days(chrono::Days::new(u64::from(days.unsigned_abs())))
-            .unwrap_or(NaiveDate::MAX);
-        let _ = due_after_policy(issued, months, offset);
     }
 }
