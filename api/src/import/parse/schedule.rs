@@ -22,8 +22,12 @@
 //! holidays and make-up working days (调休) are not known here, so such a date can come early by the
 //! holidays it spans.
 //!
-//! Calendar dates are read in `schedule_dates.rs`, policies and periods in `schedule_policy.rs`;
-//! the tests live in `schedule_tests.rs`.
+//! A milestone followed by work that goes on may name the year again: `5月底前出台办法,年内持续推进`
+//! is due at the end of May and ongoing afterwards.
+//!
+//! Calendar dates are read in `schedule_dates.rs`, policies and periods in `schedule_policy.rs`,
+//! schedules inside a task's text are found by `schedule_find.rs`; the tests live in
+//! `schedule_tests.rs`.
 
 use std::sync::LazyLock;
 
@@ -108,6 +112,8 @@ static TIME_TOKEN: LazyLock<Regex> = LazyLock::new(|| {
 });
 static RECURRING: LazyLock<Regex> = LazyLock::new(|| re("逐年|每年|年年|每一年"));
 static ONGOING: LazyLock<Regex> = LazyLock::new(|| re("持续|逐步|长期|常态|长效|不断|坚持|常年|经常"));
+/// `年内持续推进`, `全年持续开展` after a milestone.
+static GOES_ON: LazyLock<Regex> = LazyLock::new(|| re("(?:年内|全年)(持续|逐步|长期|常态|不断|坚持)"));
 
 /// Reads one schedule cell. `plan_date` is the notice's issue date, needed for `年内`, `年底前`,
 /// `X个月内`, `X个工作日内` and missing years; without it those are Unparsed (`NO_PLAN_DATE`).
@@ -172,10 +178,12 @@ fn finish(rest: &str) -> Result<bool, Failure> {
     if BAD_START.is_match(rest) {
         return Err(unparsed("时间是起点或约数,不是完成期限"));
     }
-    if TIME_TOKEN.is_match(rest) {
+    // `…出台办法,年内持续推进`: the milestone, then work that goes on; `年内` there is no deadline.
+    let rest = GOES_ON.replace_all(rest, "$1");
+    if TIME_TOKEN.is_match(&rest) {
         return Err(unparsed("包含多个时间表述"));
     }
-    Ok(ONGOING.is_match(rest) || RECURRING.is_match(rest))
+    Ok(ONGOING.is_match(&rest) || RECURRING.is_match(&rest))
 }
 
 fn dated(due: NaiveDate, ongoing: bool, plan: Option<NaiveDate>, mut warnings: Vec<ParseWarning>) -> ParsedSchedule {
@@ -203,10 +211,13 @@ fn undated(s: &str) -> Result<ParsedSchedule, Failure> {
 
 #[path = "schedule_dates.rs"]
 mod dates;
+#[path = "schedule_find.rs"]
+mod find;
 #[path = "schedule_policy.rs"]
 mod policy;
 
 use dates::deadline;
+pub use find::find_schedule;
 use policy::{after_policy, within_period};
 
 #[cfg(test)]
