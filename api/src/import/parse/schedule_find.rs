@@ -18,8 +18,8 @@ static START: LazyLock<Regex> = LazyLock::new(|| {
 /// A clause ends at punctuation or a bracket.
 const CLAUSE_END: &[char] = &[',', ';', '。', '\n', '(', ')', '[', ']', '【', '】', '〔', '〕', '，', '；', '（', '）'];
 
-/// Words right before a number that make it a target, not a deadline (`压缩至1个工作日以内`).
-const TARGET_WORDS: [&str; 8] = ["压缩", "缩短", "控制", "减少", "降低", "不超过", "提速", "时限"];
+/// Words earlier in the clause that make a period a target, not a deadline (`压缩至1个工作日以内`).
+const TARGET_WORDS: [&str; 9] = ["压缩", "缩短", "控制", "减少", "降低", "不超过", "提速", "时限", "时间"];
 
 /// A date only tells the kind; the importer parses the phrase again with the notice's date.
 fn probe_date() -> Option<NaiveDate> {
@@ -72,7 +72,8 @@ fn clause_end(text: &str, from: usize) -> usize {
     text[from..].find(CLAUSE_END).map_or(text.len(), |i| from + i)
 }
 
+/// Whether the clause so far makes what follows a target (`审批时间压缩至30个工作日`).
 fn is_target(before: &str) -> bool {
-    let tail: String = before.chars().rev().take(6).collect::<Vec<_>>().into_iter().rev().collect();
-    TARGET_WORDS.iter().any(|w| tail.contains(w))
+    let clause = before.rfind(CLAUSE_END).map_or(before, |i| &before[i..]);
+    TARGET_WORDS.iter().any(|w| clause.contains(w))
 }

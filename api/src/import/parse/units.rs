@@ -285,7 +285,7 @@ static LEAD_RULE_SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// `县卫生健康局等`, `…等有关部门`: the plan says its list is not complete.
 static NOT_EXHAUSTIVE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\p{Han}等(?:其他|有关|相关)?(?:部门|单位|机构)?(?:[,、;。)\]】〕\s]|$)").expect("valid pattern")
+    Regex::new(r"[\p{Han})\]】〕]等(?:其他|有关|相关)?(?:部门|单位|机构)?(?:[,、;。)\]】〕\s]|$)").expect("valid pattern")
 });
 
 /// Whether a units text ends a list with `等` (`县应急管理局、县卫生健康局等`).

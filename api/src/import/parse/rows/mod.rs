@@ -166,3 +166,5 @@ fn check_seqs(tasks: &[RawTask], warnings: &mut Vec<ParseWarning>) {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod shapes_tests;

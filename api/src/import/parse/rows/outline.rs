@@ -18,18 +18,21 @@ static MEASURES_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:措施|主要内容|重点工作|工作内容|具体包括|包括)\s*:\s*$").expect("valid pattern")
 });
 
-/// Keeps a weak mark (`7.100个…`) only when its neighbours of the same style number it in turn.
+/// Keeps a weak mark (`7.100个…`) only when it numbers on from the last kept mark of its style,
+/// or is a first item (`1.2022年…`) followed by item 2.
 pub(super) fn keep_weak_marks(marks: Vec<Mark>) -> Vec<Mark> {
-    let keep: Vec<bool> = (0..marks.len())
-        .map(|i| {
-            let mark = &marks[i];
-            let same = |m: &&Mark| m.style == mark.style && !m.weak;
-            let before = marks[..i].iter().rev().find(same).is_some_and(|m| m.seq + 1 == mark.seq);
-            let after = marks[i + 1..].iter().find(same).is_some_and(|m| m.seq == mark.seq + 1);
-            !mark.weak || before || after
-        })
-        .collect();
-    marks.into_iter().zip(keep).filter_map(|(m, k)| k.then_some(m)).collect()
+    let mut kept: Vec<Mark> = Vec::with_capacity(marks.len());
+    for (i, mark) in marks.iter().enumerate() {
+        let previous = kept.iter().rev().find(|m| m.style == mark.style);
+        let numbers_on = previous.is_some_and(|m| m.seq + 1 == mark.seq);
+        let first = mark.seq == 1
+            && previous.is_none()
+            && marks[i + 1..].iter().find(|m| m.style == mark.style).is_some_and(|m| m.seq == 2);
+        if !mark.weak || numbers_on || first {
+            kept.push(mark.clone());
+        }
+    }
+    kept
 }
 
 /// One mark in the outline.
@@ -55,14 +58,18 @@ fn build(marks: &[Mark], pieces: &[Piece<'_>]) -> Vec<Node> {
     let mut stack: Vec<usize> = Vec::new();
     for (i, mark) in marks.iter().enumerate() {
         let opens_list = !stack.is_empty() && ends_with_measures_label(text_before(marks, pieces, i));
+        let mut sublist = opens_list;
         if !opens_list && let Some(j) = stack.iter().rposition(|&n| marks[n].style == mark.style) {
-            let sub = stack[j];
-            let closes_sublist = nodes[sub].sublist && marks[sub].seq + 1 != mark.seq;
-            let keep = if closes_sublist { stack[..j].iter().rposition(|&n| marks[n].style == mark.style) } else { Some(j) };
-            stack.truncate(keep.unwrap_or(j));
+            let sibling = stack[j];
+            // A sub-list in its parent's style goes on while it counts on; else the parent's list does.
+            let outer = stack[..j].iter().rposition(|&n| marks[n].style == mark.style);
+            let closes = nodes[sibling].sublist && marks[sibling].seq + 1 != mark.seq && outer.is_some();
+            let keep = if closes { outer.unwrap_or(j) } else { j };
+            sublist = nodes[stack[keep]].sublist;
+            stack.truncate(keep);
         }
         let parent = stack.last().copied();
-        nodes.push(Node { depth: stack.len(), parent, sublist: opens_list });
+        nodes.push(Node { depth: stack.len(), parent, sublist });
         stack.push(i);
     }
     nodes
