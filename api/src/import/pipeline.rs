@@ -74,7 +74,12 @@ pub struct ParsedPlan {
 pub fn parse_text(text: &str) -> AppResult<ParsedPlan> {
     let cleaned = clean::clean(text);
     let notice = notice::parse_notice(&cleaned);
-    let outcome = rows::parse_rows(&cleaned);
+    plan_from_rows(notice, rows::parse_rows(&cleaned))
+}
+
+/// A plan from its notice and rows (read from text or from a file's tables); no task rows is
+/// `BAD_USER_INPUT`.
+pub fn plan_from_rows(notice: notice::Notice, outcome: rows::RowsOutcome) -> AppResult<ParsedPlan> {
     if outcome.tasks.is_empty() {
         return Err(AppError::bad_input("no task rows were found in the text"));
     }
