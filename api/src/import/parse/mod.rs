@@ -5,6 +5,8 @@
 //! together and writes the result.
 
 pub mod clean;
+pub mod labels;
+pub mod notes;
 pub mod notice;
 pub mod numerals;
 pub mod rows;

@@ -135,6 +135,35 @@ fn working_days_after_a_policy_go_into_offset_days() {
 }
 
 #[test]
+fn a_milestone_then_ongoing_work_keeps_both() {
+    let parsed = parse_schedule("5月底前出台办法,年内持续推进", Some(ymd(2022, 3, 10)));
+    assert_eq!((parsed.kind, parsed.due_date, parsed.ongoing), (Deadline, Some(ymd(2022, 5, 31)), true));
+    assert_eq!(codes(&parsed), ["YEAR_ASSUMED"]);
+    check("2021年第二季度", &due(2021, 6, 30, false));
+    check("3年内", &due(2017, 11, 13, false));
+}
+
+#[test]
+fn schedules_are_found_inside_a_task_text() {
+    let cases = [
+        ("推进社会保障卡“一卡通”。在5月底前出台实施办法,年内持续推进。", Some("5月底前出台实施办法,年内持续推进")),
+        ("2022年6月底前修订《管理办法》", Some("2022年6月底前修订《管理办法》")),
+        ("省直各部门分别负责,年内完成", Some("年内完成")),
+        ("开展监管,每年抽查比例不低于5%", Some("每年抽查比例不低于5%")),
+        ("待省政策出台后3个月内完成配套文件", Some("待省政策出台后3个月内完成配套文件")),
+        ("持续推进", Some("持续推进")),
+        ("持续优化营商环境", None),
+        ("压缩企业开办时间至1个工作日以内", None),
+        ("新标准从2014年7月1日起执行", None),
+        ("改造老旧小区12个,惠及居民3000户", None),
+        ("", None),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(super::find_schedule(text).as_deref(), expected, "{text}");
+    }
+}
+
+#[test]
 fn a_missing_year_takes_the_plans_and_says_so() {
     for text in ["年9月底前", "9月底前完成", "三季度", "上半年"] {
         let parsed = parse_schedule(text, Some(ymd(2018, 3, 1)));

@@ -7,158 +7,14 @@
 use super::clean::{fold_width, to_simplified};
 use super::rows::UnitSpec;
 use regex::Regex;
-use std::ops::Range;
 use std::sync::LazyLock;
 
-/// What a `X单位:` label introduces.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LabelKind {
-    /// `牵头单位:` and friends.
-    Lead,
-    /// `配合单位:`, `协同责任单位:` …
-    Supporting,
-    /// `责任单位:`: listed units, first one leads unless the plan says otherwise.
-    Responsible,
-    /// `完成时限:`, `时间进度:` …
-    Schedule,
-    /// `落实措施:` …
-    Measures,
-    /// `分管领导:`, `责任领导:`: a person (name and title), never a unit.
-    Leader,
-}
-
-/// Labels, longest alternatives first so that `牵头责任单位` never reads as `责任单位`.
-static LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(牵头负责领导|牵头领导|分管县领导|分管领导|责任领导|县级领导|牵头责任单位|牵头负责单位|牵头科室\(单位\)|牵头科室|牵头单位|牵头部门|主责单位|协同责任单位|配合责任单位|配合单位|配合部门|协办单位|数据提供单位|参与单位|协同单位|协助单位|责任单位|责任部门|责任科室|负责单位|承办单位|时间进度|完成时限|完成时间|时限要求|进度安排|时间要求|时间节点|落实措施|工作措施|具体措施|主要措施)\s*:",
-    )
-    .expect("label pattern is valid")
-});
+pub use super::labels::{Label, LabelKind, bracket_groups, find_labels, is_close, is_open};
+pub use super::notes::{document_notes, is_not_exhaustive, is_rule_note, strip_rule_notes};
+use super::notes::strip_note_sentences;
 
 /// Verbs that end a clause such as `县民政局牵头` or `县财政局配合`.
 static VERB: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"牵头|负责|配合|参与|协办|协助|协同").expect("valid"));
-
-/// One label found in a text, with the value that follows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Label {
-    /// What the label introduces.
-    pub kind: LabelKind,
-    /// Byte range of the label and its value in the text.
-    pub span: Range<usize>,
-    /// The value, up to the next label, line break or `。`.
-    pub value: String,
-}
-
-impl LabelKind {
-    /// Whether the label introduces units (lead, supporting or responsible).
-    pub fn is_unit(self) -> bool {
-        matches!(self, Self::Lead | Self::Supporting | Self::Responsible)
-    }
-}
-
-fn label_kind(name: &str) -> LabelKind {
-    match name {
-        "牵头责任单位" | "牵头负责单位" | "牵头单位" | "牵头部门" | "主责单位" | "牵头科室(单位)" | "牵头科室" => {
-            LabelKind::Lead
-        }
-        "责任单位" | "责任部门" | "责任科室" | "负责单位" | "承办单位" => LabelKind::Responsible,
-        "落实措施" | "工作措施" | "具体措施" | "主要措施" => LabelKind::Measures,
-        n if n.ends_with("领导") => LabelKind::Leader,
-        n if n.starts_with("时") || n.starts_with("完") || n.starts_with("进") => LabelKind::Schedule,
-        _ => LabelKind::Supporting,
-    }
-}
-
-/// Every label in `text` with its value: up to the next label, a line break, `。` or `;`, and
-/// never past the bracket group the label stands in (`〔责任单位:A、B〕`).
-pub fn find_labels(text: &str) -> Vec<Label> {
-    let hits: Vec<_> = LABEL.captures_iter(text).collect();
-    let groups = bracket_groups(text);
-    let mut labels = Vec::with_capacity(hits.len());
-    for (i, caps) in hits.iter().enumerate() {
-        let (Some(whole), Some(name)) = (caps.get(0), caps.get(1)) else {
-            continue;
-        };
-        let mut next = hits.get(i + 1).and_then(|c| c.get(0)).map_or(text.len(), |m| m.start());
-        if let Some(group) = groups.iter().find(|g| g.start < whole.start() && whole.end() < g.end) {
-            let closer = text[..group.end].chars().next_back().map_or(0, char::len_utf8);
-            next = next.min(group.end - closer);
-        }
-        let rest = &text[whole.end()..next.max(whole.end())];
-        let cut = rest.find(['\n', '。', ';']).unwrap_or(rest.len());
-        let value = trim_unbalanced_closers(rest[..cut].trim().trim_end_matches([';', ',']).trim());
-        labels.push(Label { kind: label_kind(name.as_str()), span: whole.start()..whole.end() + cut, value });
-    }
-    labels
-}
-
-/// Drops closing brackets at the end that nothing opened: `A、B)` → `A、B`, while a name's own
-/// bracket stays (`县发改局(粮食局)`).
-fn trim_unbalanced_closers(value: &str) -> String {
-    let mut value = value.trim_end();
-    loop {
-        let opens = value.chars().filter(|c| is_open(*c)).count();
-        let closes = value.chars().filter(|c| is_close(*c)).count();
-        match value.chars().next_back() {
-            Some(c) if is_close(c) && closes > opens => value = value[..value.len() - c.len_utf8()].trim_end(),
-            _ => return value.to_string(),
-        }
-    }
-}
-
-/// Top-level balanced bracket groups (`(…)`, `（…）`, `[…]`, `【…】`, `〔…〕`) as byte ranges including
-/// the brackets. Unbalanced brackets are ignored.
-pub fn bracket_groups(text: &str) -> Vec<Range<usize>> {
-    let mut groups = Vec::new();
-    let mut depth = 0usize;
-    let mut start = 0usize;
-    for (i, c) in text.char_indices() {
-        if is_open(c) {
-            if depth == 0 {
-                start = i;
-            }
-            depth += 1;
-        } else if is_close(c) && depth > 0 {
-            depth -= 1;
-            if depth == 0 {
-                groups.push(start..i + c.len_utf8());
-            }
-        }
-    }
-    groups
-}
-
-/// Opening brackets, `〔` included: some plans wrap a units block in `〔…〕`.
-pub fn is_open(c: char) -> bool {
-    matches!(c, '(' | '（' | '[' | '【' | '〔')
-}
-
-/// Closing brackets; any closer ends any opener, because plans mix them (`[牵头单位:…)`).
-pub fn is_close(c: char) -> bool {
-    matches!(c, ')' | '）' | ']' | '】' | '〕')
-}
-
-/// Whether a bracket's content is a rule about the list rather than a unit, e.g.
-/// `县政府部门中列在首位的为牵头部门,有关部门按职责分工负责,下同`.
-pub fn is_rule_note(content: &str) -> bool {
-    const MARKS: [&str; 10] =
-        ["牵头", "首位", "下同", "按职责", "分工负责", "排名第一", "排在第一", "第一位", "主责", "主办"];
-    MARKS.iter().any(|m| content.contains(m))
-}
-
-/// Removes bracket groups that are rule notes (see [`is_rule_note`]).
-pub fn strip_rule_notes(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut last = 0;
-    for group in bracket_groups(text) {
-        if is_rule_note(&text[group.clone()]) {
-            out.push_str(&text[last..group.start]);
-            last = group.end;
-        }
-    }
-    out.push_str(&text[last..]);
-    out
-}
 
 /// Splits on separators outside brackets, without touching the parts. `及`/`和`/`与` separate
 /// too when a group or catch-all follows (`省直有关部门及各地`), never inside a name such as
@@ -249,48 +105,6 @@ pub fn split_units(cell: &str) -> Vec<String> {
         }
     }
     names
-}
-
-/// `各县区均为责任单位,不再列出,下同`: a sentence about the whole document, not a unit.
-static NOTE_SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[^。;()\[\]〔〕【】\n]*(?:不再(?:一一)?列出|不再重复|下同)[^。;()\[\]〔〕【】\n]*").expect("valid pattern")
-});
-
-/// Document-level notes in `text` (`各县区均为责任单位,不再列出,下同`), rules about who leads
-/// left out (they are applied, see [`is_rule_note`]).
-pub fn document_notes(text: &str) -> Vec<String> {
-    NOTE_SENTENCE
-        .find_iter(text)
-        .map(|m| m.as_str().trim_matches(|c: char| c.is_whitespace() || ",:。".contains(c)).to_string())
-        .filter(|note| !note.is_empty() && !is_lead_rule(note))
-        .collect()
-}
-
-/// Whether a note says who leads (`列在首位的为牵头部门`, `排在首位的为牵头单位`).
-fn is_lead_rule(note: &str) -> bool {
-    ["首位", "第一位", "排名第一", "排在第一", "牵头"].iter().any(|m| note.contains(m))
-}
-
-/// Removes note sentences (see [`document_notes`]) and rule sentences from a units text.
-fn strip_note_sentences(text: &str) -> String {
-    let text = NOTE_SENTENCE.replace_all(text, "");
-    LEAD_RULE_SENTENCE.replace_all(&text, "").into_owned()
-}
-
-/// `列第一位者为牵头单位` written as a sentence of its own inside a units text.
-static LEAD_RULE_SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[^。;,()、\[\]〔〕【】\n]*(?:首位|第一位|排名第一|排在第一)[^。;,()、\[\]〔〕【】\n]*(?:牵头|主责)(?:单位|部门)")
-        .expect("valid pattern")
-});
-
-/// `县卫生健康局等`, `…等有关部门`: the plan says its list is not complete.
-static NOT_EXHAUSTIVE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[\p{Han})\]】〕]等(?:其他|有关|相关)?(?:部门|单位|机构)?(?:[,、;。)\]】〕\s]|$)").expect("valid pattern")
-});
-
-/// Whether a units text ends a list with `等` (`县应急管理局、县卫生健康局等`).
-pub fn is_not_exhaustive(units_text: &str) -> bool {
-    NOT_EXHAUSTIVE.is_match(units_text)
 }
 
 /// Matching key for a unit name: simplified script, half-width brackets, no whitespace.
@@ -487,6 +301,27 @@ mod tests {
         );
         assert_eq!(spec, Some(UnitSpec::Listed(names(&["县民政局", "县政府其他有关部门", "各镇人民政府"]))));
         assert_eq!(parse_units_cell(" 、, "), None);
+    }
+
+    #[test]
+    fn role_phrases_deng_and_joined_groups_are_not_names() {
+        assert_eq!(split_units("市司法局、市公安局按职责分工负责"), names(&["市司法局", "市公安局"]));
+        assert_eq!(split_units("市政务服务中心、市大数据局分别负责"), names(&["市政务服务中心", "市大数据局"]));
+        assert_eq!(
+            split_units("县应急管理局、县卫生健康局等,各乡(镇、街道)人民政府(办事处)"),
+            names(&["县应急管理局", "县卫生健康局", "各乡(镇、街道)人民政府(办事处)"])
+        );
+        assert_eq!(split_units("省直有关部门及各地"), names(&["省直有关部门", "各地"]));
+        assert_eq!(split_units("县发展和改革局、县财政局"), names(&["县发展和改革局", "县财政局"]));
+        assert_eq!(split_units("各区、县级市"), names(&["各区", "各县级市"]));
+        assert_eq!(split_units("各县、市、区人民政府"), names(&["各县", "各市", "各区人民政府"]));
+    }
+
+    #[test]
+    fn a_responsible_label_with_verbs_says_who_leads() {
+        let spec = parse_units_cell("责任单位:市发展改革委牵头,市市场监管局、市财政局配合");
+        let expected = UnitSpec::Explicit { leads: names(&["市发展改革委"]), supporting: names(&["市市场监管局", "市财政局"]) };
+        assert_eq!(spec, Some(expected));
     }
 
     proptest! {
