@@ -1,7 +1,7 @@
 //! Higher-level policies that tasks wait for, and the due dates they release.
 
-use crate::error::{AppError, AppResult};
 use crate::domain::dates as schedule;
+use crate::error::{AppError, AppResult};
 use crate::policy::{Principal, scope};
 use entity::{PolicyLevel, ScheduleKind, document, policy_event, task, task_policy};
 use sea_orm::TransactionSession;

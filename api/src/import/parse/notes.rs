@@ -29,7 +29,8 @@ pub fn strip_rule_notes(text: &str) -> String {
 
 /// `各县区均为责任单位,不再列出,下同`: a sentence about the whole document, not a unit.
 static NOTE_SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[^。;()\[\]〔〕【】\n]*(?:不再(?:一一)?列出|不再重复|下同)[^。;()\[\]〔〕【】\n]*").expect("valid pattern")
+    Regex::new(r"[^。;()\[\]〔〕【】\n]*(?:不再(?:一一)?列出|不再重复|下同)[^。;()\[\]〔〕【】\n]*")
+        .expect("valid pattern")
 });
 
 /// Document-level notes in `text` (`各县区均为责任单位,不再列出,下同`), rules about who leads
@@ -61,7 +62,8 @@ static LEAD_RULE_SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// `县卫生健康局等`, `…等有关部门`: the plan says its list is not complete.
 static NOT_EXHAUSTIVE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[\p{Han})\]】〕]等(?:其他|有关|相关)?(?:部门|单位|机构)?(?:[,、;。)\]】〕\s]|$)").expect("valid pattern")
+    Regex::new(r"[\p{Han})\]】〕]等(?:其他|有关|相关)?(?:部门|单位|机构)?(?:[,、;。)\]】〕\s]|$)")
+        .expect("valid pattern")
 });
 
 /// Whether a units text ends a list with `等` (`县应急管理局、县卫生健康局等`).
@@ -82,7 +84,8 @@ mod tests {
 
     #[test]
     fn lists_ending_in_deng_are_not_exhaustive() {
-        for text in ["县应急管理局、县卫生健康局等,各乡镇", "县医保局(基金中心)等", "县教育局等有关部门", "县财政局等"] {
+        for text in ["县应急管理局、县卫生健康局等,各乡镇", "县医保局(基金中心)等", "县教育局等有关部门", "县财政局等"]
+        {
             assert!(is_not_exhaustive(text), "{text}");
         }
         for text in ["县应急管理局、县卫生健康局", "推进平等就业", "县统计局"] {

@@ -10,8 +10,8 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 pub use super::labels::{Label, LabelKind, bracket_groups, find_labels, is_close, is_open};
-pub use super::notes::{document_notes, is_not_exhaustive, is_rule_note, strip_rule_notes};
 use super::notes::strip_note_sentences;
+pub use super::notes::{document_notes, is_not_exhaustive, is_rule_note, strip_rule_notes};
 
 /// Verbs that end a clause such as `县民政局牵头` or `县财政局配合`.
 static VERB: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"牵头|负责|配合|参与|协办|协助|协同").expect("valid"));
@@ -28,16 +28,19 @@ fn split_raw(cell: &str) -> Vec<&str> {
             depth += 1;
         } else if is_close(c) {
             depth = depth.saturating_sub(1);
-        } else if depth == 0 && matches!(c, '、' | ',' | '，' | ';' | '；' | '\n') {
-            parts.push(&cell[start..i]);
-            start = i + c.len_utf8();
-        } else if depth == 0 && matches!(c, '及' | '和' | '与') && i > start && GROUP_FOLLOWS.is_match(&cell[i + c.len_utf8()..]) {
+        } else if depth == 0 && is_separator(cell, i, c, start) {
             parts.push(&cell[start..i]);
             start = i + c.len_utf8();
         }
     }
     parts.push(&cell[start..]);
     parts
+}
+
+/// Whether `c` at `i` separates two entries: list punctuation, or `及`/`和`/`与` before a group.
+fn is_separator(cell: &str, i: usize, c: char, start: usize) -> bool {
+    matches!(c, '、' | ',' | '，' | ';' | '；' | '\n')
+        || matches!(c, '及' | '和' | '与') && i > start && GROUP_FOLLOWS.is_match(&cell[i + c.len_utf8()..])
 }
 
 /// What may follow `及` when it joins two entries rather than two words of one name.
@@ -87,8 +90,10 @@ fn tidy_name(part: &str) -> String {
 
 /// A bare level of government after a `各` entry: `各区、县级市` means 各区 and 各县级市.
 static BARE_LEVEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:县级市|县市区|县区|市县|市区|县市|区县|县|区|市|乡镇|乡|镇|街道|旗|开发区|园区)(?:人民政府|政府)?$")
-        .expect("valid pattern")
+    Regex::new(
+        r"^(?:县级市|县市区|县区|市县|市区|县市|区县|县|区|市|乡镇|乡|镇|街道|旗|开发区|园区)(?:人民政府|政府)?$",
+    )
+    .expect("valid pattern")
 });
 
 /// Splits a units cell on `、`, `,`, `，`, `;` — never inside brackets (`各县(市、区)政府` is one name) — trims,
@@ -320,7 +325,10 @@ mod tests {
     #[test]
     fn a_responsible_label_with_verbs_says_who_leads() {
         let spec = parse_units_cell("责任单位:市发展改革委牵头,市市场监管局、市财政局配合");
-        let expected = UnitSpec::Explicit { leads: names(&["市发展改革委"]), supporting: names(&["市市场监管局", "市财政局"]) };
+        let expected = UnitSpec::Explicit {
+            leads: names(&["市发展改革委"]),
+            supporting: names(&["市市场监管局", "市财政局"]),
+        };
         assert_eq!(spec, Some(expected));
     }
 

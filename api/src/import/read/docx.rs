@@ -121,10 +121,7 @@ pub(super) fn read_blocks(xml: &[u8]) -> Result<Vec<Block>, ReadError> {
 }
 
 fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
-    e.attributes()
-        .flatten()
-        .find(|a| a.key.local_name().as_ref() == name)
-        .map(|a| a.value.to_string())
+    e.attributes().flatten().find(|a| a.key.local_name().as_ref() == name).map(|a| a.value.to_string())
 }
 
 impl State {

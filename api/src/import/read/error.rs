@@ -75,7 +75,9 @@ impl From<ReadError> for AppError {
 impl From<zip::result::ZipError> for ReadError {
     fn from(error: zip::result::ZipError) -> Self {
         match error {
-            zip::result::ZipError::UnsupportedArchive(reason) if reason.contains("ncrypt") || reason.contains("assword") => {
+            zip::result::ZipError::UnsupportedArchive(reason)
+                if reason.contains("ncrypt") || reason.contains("assword") =>
+            {
                 ReadError::PasswordProtected
             }
             other => ReadError::Damaged(other.to_string()),

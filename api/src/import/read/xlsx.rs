@@ -9,7 +9,7 @@ use super::{ReadError, plan_from_table};
 use crate::import::parse::clean::clean;
 use crate::import::parse::rows::parse_grid;
 use crate::import::pipeline::ParsedPlan;
-use calamine::{Data, DataType, Dimensions, Range, Reader, Xls, Xlsx, XlsError, XlsxError};
+use calamine::{Data, DataType, Dimensions, Range, Reader, Xls, XlsError, Xlsx, XlsxError};
 use std::io::Cursor;
 
 /// Rows and columns read from one sheet; a used range beyond this is formatting, not a plan.

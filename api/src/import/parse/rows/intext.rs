@@ -9,7 +9,8 @@ pub(super) fn pick_schedule(cell: &str, paren: &str, title: &str, measures: &str
     if !cell.trim().is_empty() {
         return (cell.trim().to_string(), ScheduleSource::Cell);
     }
-    let texts = [(paren, ScheduleSource::Parenthetical), (title, ScheduleSource::Title), (measures, ScheduleSource::Measures)];
+    let texts =
+        [(paren, ScheduleSource::Parenthetical), (title, ScheduleSource::Title), (measures, ScheduleSource::Measures)];
     for (text, source) in texts {
         if let Some(found) = find_schedule(text) {
             return (found, source);

@@ -14,8 +14,7 @@ static BY_WITH: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// `由X负责`.
-static BY_ONLY: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"由([^,;。()\n]{2,80}?)负责").expect("valid pattern"));
+static BY_ONLY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"由([^,;。()\n]{2,80}?)负责").expect("valid pattern"));
 
 /// An item's units as found in its text.
 #[derive(Debug, Clone)]
@@ -68,7 +67,7 @@ fn units_paren(text: &str, label_spans: &[std::ops::Range<usize>]) -> Option<Ite
             UnitSpec::Explicit { .. } => true,
             UnitSpec::Listed(names) => names.iter().all(|n| looks_like_unit(n)),
         };
-        unit_like.then(|| ItemUnits { cut: group.start, spec, text: units, schedule })
+        unit_like.then_some(ItemUnits { cut: group.start, spec, text: units, schedule })
     })
 }
 

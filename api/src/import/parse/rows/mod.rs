@@ -165,6 +165,6 @@ fn check_seqs(tasks: &[RawTask], warnings: &mut Vec<ParseWarning>) {
 }
 
 #[cfg(test)]
-mod tests;
-#[cfg(test)]
 mod shapes_tests;
+#[cfg(test)]
+mod tests;

@@ -14,9 +14,8 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 /// `主要措施:`, `具体措施:` at the end of the text before a list.
-static MEASURES_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:措施|主要内容|重点工作|工作内容|具体包括|包括)\s*:\s*$").expect("valid pattern")
-});
+static MEASURES_LABEL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:措施|主要内容|重点工作|工作内容|具体包括|包括)\s*:\s*$").expect("valid pattern"));
 
 /// Keeps a weak mark (`7.100个…`) only when it numbers on from the last kept mark of its style,
 /// or is a first item (`1.2022年…`) followed by item 2.
@@ -142,7 +141,8 @@ impl<'a> Outline<'a> {
         if count(best) == 0 {
             return None;
         }
-        let with_units: Vec<usize> = (0..self.nodes.len()).filter(|&i| self.nodes[i].depth == best && self.own_units[i]).collect();
+        let with_units: Vec<usize> =
+            (0..self.nodes.len()).filter(|&i| self.nodes[i].depth == best && self.own_units[i]).collect();
         let under_task = with_units
             .iter()
             .filter(|&&i| self.nodes[i].parent.is_some_and(|p| self.own_units[p] || self.nodes[i].sublist))
@@ -167,7 +167,7 @@ pub(super) fn tasks_of(marks: &[Mark], pieces: &[Piece<'_>], end: usize) -> Rows
         })
         .collect();
     let carries = |k: usize| outline.own_units[level[k]] || !subs[k].is_empty();
-    let (Some(first), Some(last)) = ((0..level.len()).find(|&k| carries(k)), (0..level.len()).rposition(|k| carries(k)))
+    let (Some(first), Some(last)) = ((0..level.len()).find(|&k| carries(k)), (0..level.len()).rposition(&carries))
     else {
         return RowsOutcome { tasks, warnings };
     };
@@ -216,7 +216,9 @@ fn units_of_children(children: &[ItemFields]) -> UnitSpec {
     for child in children {
         let (child_leads, child_rest): (Vec<String>, Vec<String>) = match &child.units {
             Some(UnitSpec::Explicit { leads, supporting }) => (leads.clone(), supporting.clone()),
-            Some(UnitSpec::Listed(names)) => (names.iter().take(1).cloned().collect(), names.iter().skip(1).cloned().collect()),
+            Some(UnitSpec::Listed(names)) => {
+                (names.iter().take(1).cloned().collect(), names.iter().skip(1).cloned().collect())
+            }
             None => continue,
         };
         for name in child_leads {

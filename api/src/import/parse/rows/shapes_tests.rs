@@ -59,7 +59,8 @@ fn shape1_a_title_starting_with_digits_keeps_its_number() {
 #[test]
 fn shape1_digits_after_a_comma_mark_and_under_sections() {
     let outcome = rows_of(include_str!("../fixtures/shape1-digit-titles-comma.txt"));
-    let got: Vec<(i32, &str, &str)> = outcome.tasks.iter().map(|t| (t.seq, t.number.as_str(), t.title.as_str())).collect();
+    let got: Vec<(i32, &str, &str)> =
+        outcome.tasks.iter().map(|t| (t.seq, t.number.as_str(), t.title.as_str())).collect();
     assert_eq!(
         got,
         vec![
@@ -169,7 +170,8 @@ fn shape5_sub_measures_with_units_become_tasks_under_their_parent() {
 #[test]
 fn shape5_sub_measures_on_lines_of_their_own() {
     let outcome = rows_of(include_str!("../fixtures/shape5-sub-measures-county.txt"));
-    let got: Vec<(i32, &str, Option<i32>)> = outcome.tasks.iter().map(|t| (t.seq, t.number.as_str(), t.parent)).collect();
+    let got: Vec<(i32, &str, Option<i32>)> =
+        outcome.tasks.iter().map(|t| (t.seq, t.number.as_str(), t.parent)).collect();
     assert_eq!(
         got,
         vec![

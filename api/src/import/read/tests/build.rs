@@ -25,7 +25,9 @@ pub fn text(s: &str) -> Cell {
 
 /// A body paragraph (lines become separate paragraphs).
 pub fn para(text: &str) -> String {
-    text.split('\n').map(|line| format!("<w:p><w:r><w:t xml:space=\"preserve\">{}</w:t></w:r></w:p>", escape(line))).collect()
+    text.split('\n')
+        .map(|line| format!("<w:p><w:r><w:t xml:space=\"preserve\">{}</w:t></w:r></w:p>", escape(line)))
+        .collect()
 }
 
 /// A table, one `Vec<Cell>` a row.

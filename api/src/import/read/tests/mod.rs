@@ -34,7 +34,10 @@ fn reference_table() -> (Vec<String>, Vec<Vec<String>>) {
 
 /// What must agree between two readings of the same plan.
 fn essentials(plan: &ParsedPlan) -> Vec<(i32, String, String, UnitSpec, String)> {
-    plan.rows.iter().map(|t: &RawTask| (t.seq, t.title.clone(), t.measures.clone(), t.units.clone(), t.schedule.clone())).collect()
+    plan.rows
+        .iter()
+        .map(|t: &RawTask| (t.seq, t.title.clone(), t.measures.clone(), t.units.clone(), t.schedule.clone()))
+        .collect()
 }
 
 fn text_plan() -> ParsedPlan {
@@ -44,7 +47,8 @@ fn text_plan() -> ParsedPlan {
 #[test]
 fn the_reference_plan_as_a_word_table_reads_like_the_text() {
     let (notice, rows) = reference_table();
-    let body = format!("{}{}{}", para(&notice.join("\n")), table(&to_cells(&rows)), para("主办单位:盘山县人民政府办公室"));
+    let body =
+        format!("{}{}{}", para(&notice.join("\n")), table(&to_cells(&rows)), para("主办单位:盘山县人民政府办公室"));
     let plan = parse_file("方案.docx", &docx(&body)).expect("docx parses");
     let expected = text_plan();
     assert_eq!(plan.rows.len(), 26);
@@ -66,7 +70,9 @@ fn the_reference_plan_as_a_sheet_below_a_title_reads_like_the_text() {
             sheet.cells.push((u32::try_from(r + 2).unwrap(), u16::try_from(c).unwrap(), cell.clone()));
         }
     }
-    let cover = Sheet { name: "说明".into(), cells: vec![(0, 0, "填表说明:请按时报送。".into())], ..Sheet::default() };
+    let cover = Sheet {
+        name: "说明".into(), cells: vec![(0, 0, "填表说明:请按时报送。".into())], ..Sheet::default()
+    };
     let plan = parse_file("方案.XLSX", &xlsx(&[cover, sheet])).expect("xlsx parses");
     let expected = text_plan();
     assert_eq!(essentials(&plan), essentials(&expected));

@@ -1,8 +1,8 @@
 //! Word and Excel tables in other shapes: merged cells, two-row headers, columns in another
 //! order, a person column, several sheets, schedules only in the text.
 
-use super::build::{Cell, Sheet, docx, para, table, text};
 use super::super::parse_file;
+use super::build::{Cell, Sheet, docx, para, table, text};
 use crate::import::parse::rows::{ScheduleSource, UnitSpec};
 
 fn names(list: &[&str]) -> Vec<String> {
@@ -15,11 +15,46 @@ fn word_merged_cells_down_and_across_and_a_two_row_header() {
     let rows = vec![
         vec![Cell::Span("某县2023年重点工作任务分解表".into(), 6)],
         vec![m("序号"), m("工作任务"), m("具体措施"), Cell::Span("责任单位".into(), 2), m("完成时限")],
-        vec![Cell::MergeContinue, Cell::MergeContinue, Cell::MergeContinue, text("牵头单位"), text("配合单位"), Cell::MergeContinue],
-        vec![m("1"), m("推进老旧小区改造"), text("改造小区12个"), m("县住房城乡建设局"), text("县财政局"), text("2023年10月底前")],
-        vec![Cell::MergeContinue, Cell::MergeContinue, text("加装电梯30部"), Cell::MergeContinue, text("县市场监管局"), text("")],
-        vec![text("2"), text("新建农村公路50公里"), text("完成路基路面"), m("县交通运输局"), text("县财政局、县自然资源局"), text("年底前")],
-        vec![text("3"), text("开展公路安全整治"), text("排查隐患"), Cell::MergeContinue, text("县公安局"), text("持续推进")],
+        vec![
+            Cell::MergeContinue,
+            Cell::MergeContinue,
+            Cell::MergeContinue,
+            text("牵头单位"),
+            text("配合单位"),
+            Cell::MergeContinue,
+        ],
+        vec![
+            m("1"),
+            m("推进老旧小区改造"),
+            text("改造小区12个"),
+            m("县住房城乡建设局"),
+            text("县财政局"),
+            text("2023年10月底前"),
+        ],
+        vec![
+            Cell::MergeContinue,
+            Cell::MergeContinue,
+            text("加装电梯30部"),
+            Cell::MergeContinue,
+            text("县市场监管局"),
+            text(""),
+        ],
+        vec![
+            text("2"),
+            text("新建农村公路50公里"),
+            text("完成路基路面"),
+            m("县交通运输局"),
+            text("县财政局、县自然资源局"),
+            text("年底前"),
+        ],
+        vec![
+            text("3"),
+            text("开展公路安全整治"),
+            text("排查隐患"),
+            Cell::MergeContinue,
+            text("县公安局"),
+            text("持续推进"),
+        ],
     ];
     let body = format!("{}{}", para("某县人民政府办公室\n2023年2月1日"), table(&rows));
     let plan = parse_file("分解表.docx", &docx(&body)).expect("docx parses");
@@ -27,7 +62,10 @@ fn word_merged_cells_down_and_across_and_a_two_row_header() {
     assert_eq!(t.len(), 3, "{t:#?}");
     assert_eq!(t[0].title, "推进老旧小区改造");
     assert_eq!(t[0].measures, "改造小区12个\n加装电梯30部");
-    let first = UnitSpec::Explicit { leads: names(&["县住房城乡建设局"]), supporting: names(&["县财政局", "县市场监管局"]) };
+    let first = UnitSpec::Explicit {
+        leads: names(&["县住房城乡建设局"]),
+        supporting: names(&["县财政局", "县市场监管局"]),
+    };
     assert_eq!(t[0].units, first);
     assert_eq!(t[0].schedule, "2023年10月底前");
     let third = UnitSpec::Explicit { leads: names(&["县交通运输局"]), supporting: names(&["县公安局"]) };
@@ -58,7 +96,10 @@ fn a_sheet_with_columns_in_another_order_a_person_and_no_schedule_column() {
     assert_eq!(t.iter().map(|t| t.seq).collect::<Vec<_>>(), vec![1, 2, 3]);
     assert_eq!(t[0].title, "新建粮食仓储设施");
     assert_eq!(t[0].leader.as_deref(), Some("张伟(副县长)"));
-    assert_eq!(t[0].units, UnitSpec::Explicit { leads: names(&["县发改局(粮食局)"]), supporting: names(&["县财政局"]) });
+    assert_eq!(
+        t[0].units,
+        UnitSpec::Explicit { leads: names(&["县发改局(粮食局)"]), supporting: names(&["县财政局"]) }
+    );
     assert_eq!((t[0].schedule.as_str(), t[0].schedule_source), ("2023年6月底前完成主体工程", ScheduleSource::Measures));
     assert_eq!(t[1].schedule_source, ScheduleSource::Title);
     assert_eq!(t[2].schedule_source, ScheduleSource::Measures);
