@@ -275,3 +275,24 @@ fn shape8_office_person_and_third_unit_labels_mixed_brackets_and_lead_rules() {
     assert_eq!(t[3].units, listed(&["市政务服务中心", "市市场监管局"]));
     assert!(outcome.warnings.is_empty(), "{:?}", outcome.warnings);
 }
+
+#[test]
+fn numbering_that_restarts_in_each_section_is_renumbered_and_kept_as_text() {
+    let text = "一、就业\n1.开展职业技能培训。(县人力资源社会保障局负责)\n2.扶持创业。(县人力资源社会保障局、县财政局负责)\n\
+        二、教育\n1.新建幼儿园3所。(县教育局负责)\n2.改善农村学校条件。(县教育局、各乡镇人民政府负责)";
+    let outcome = rows_of(text);
+    let got: Vec<(i32, &str)> = outcome.tasks.iter().map(|t| (t.seq, t.number.as_str())).collect();
+    assert_eq!(got, vec![(1, "一、1"), (2, "一、2"), (3, "二、1"), (4, "二、2")]);
+    assert!(outcome.warnings.is_empty(), "{:?}", outcome.warnings);
+}
+
+#[test]
+fn the_new_fields_of_the_reference_plan_are_plain() {
+    let outcome = rows_of(include_str!("../../../../data/panshan-2014-103.txt"));
+    for task in &outcome.tasks {
+        assert_eq!(task.number, task.seq.to_string());
+        assert_eq!((task.parent, task.leader.as_deref()), (None, None));
+        assert_eq!(task.schedule_source, ScheduleSource::Cell);
+        assert!(!task.units_not_exhaustive);
+    }
+}
