@@ -24,7 +24,7 @@ use super::parse::{clean, notice};
 use super::pipeline::{self, ParsedPlan};
 use crate::error::AppError;
 
-/// Largest file accepted.
+/// Largest file accepted (a `.txt` file: [`pipeline::MAX_IMPORT_BYTES`], as for pasted text).
 pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
 
 /// The formats taken, by extension.
@@ -32,10 +32,12 @@ pub const ACCEPTED_EXTENSIONS: [&str; 4] = ["txt", "docx", "xlsx", "xls"];
 
 /// Parses a plan file; the extension of `file_name` says how to read `bytes`.
 pub fn parse_file(file_name: &str, bytes: &[u8]) -> Result<ParsedPlan, ReadError> {
-    if bytes.len() > MAX_FILE_BYTES {
-        return Err(ReadError::TooLarge { limit_mb: MAX_FILE_BYTES / 1024 / 1024 });
-    }
     let extension = extension(file_name);
+    // Text keeps the pasted text's own, smaller limit.
+    let limit = if extension == "txt" { pipeline::MAX_IMPORT_BYTES } else { MAX_FILE_BYTES };
+    if bytes.len() > limit {
+        return Err(ReadError::TooLarge { limit_mb: limit / 1024 / 1024 });
+    }
     match extension.as_str() {
         "txt" => parse_text(&text::decode(bytes)?),
         "docx" => {

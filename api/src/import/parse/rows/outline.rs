@@ -89,10 +89,12 @@ fn text_between(marks: &[Mark], pieces: &[Piece<'_>], i: usize, next: usize) -> 
 struct Outline<'a> {
     marks: &'a [Mark],
     nodes: Vec<Node>,
+    children: Vec<Vec<usize>>,
     /// Own text: up to the next mark of any level.
     own: Vec<String>,
-    /// Whole text: up to the next mark at the same or a higher level.
-    whole: Vec<String>,
+    /// Where the whole text (up to the next mark at the same or a higher level) ends, as a
+    /// piece index. Whole texts overlap, so they are only built for the marks that need one.
+    whole_end: Vec<usize>,
     own_units: Vec<bool>,
 }
 
@@ -102,18 +104,30 @@ impl<'a> Outline<'a> {
         let next_piece = |k: Option<&Mark>| k.map_or(end, |m| m.piece).min(end);
         let own: Vec<String> =
             (0..marks.len()).map(|i| text_between(marks, pieces, i, next_piece(marks.get(i + 1)))).collect();
-        let whole = (0..marks.len())
-            .map(|i| {
-                let next = (i + 1..marks.len()).find(|&k| nodes[k].depth <= nodes[i].depth).map(|k| &marks[k]);
-                text_between(marks, pieces, i, next_piece(next))
-            })
-            .collect();
+        // The next mark at the same or a higher level, found from the right with a stack.
+        let mut whole_end = vec![end; marks.len()];
+        let mut open: Vec<usize> = Vec::new();
+        for (k, node) in nodes.iter().enumerate() {
+            while open.last().is_some_and(|&i| nodes[i].depth >= node.depth) {
+                if let Some(i) = open.pop() {
+                    whole_end[i] = next_piece(Some(&marks[k]));
+                }
+            }
+            open.push(k);
+        }
+        let mut children = vec![Vec::new(); marks.len()];
+        for (k, node) in nodes.iter().enumerate() {
+            if let Some(p) = node.parent {
+                children[p].push(k);
+            }
+        }
         let own_units = own.iter().map(|t| super::items_units::item_units(t).is_some()).collect();
-        Outline { marks, nodes, own, whole, own_units }
+        Outline { marks, nodes, children, own, whole_end, own_units }
     }
 
-    fn children(&self, i: usize) -> Vec<usize> {
-        (0..self.nodes.len()).filter(|&k| self.nodes[k].parent == Some(i)).collect()
+    /// The whole text of mark `i`, sub-items included.
+    fn whole(&self, pieces: &[Piece<'_>], i: usize) -> String {
+        text_between(self.marks, pieces, i, self.whole_end[i])
     }
 
     /// The plan's numbering of mark `i`: its ancestors' marks, then its own (`一、(二)3`).
@@ -162,8 +176,8 @@ pub(super) fn tasks_of(marks: &[Mark], pieces: &[Piece<'_>], end: usize) -> Rows
     let subs: Vec<Vec<usize>> = level
         .iter()
         .map(|&i| {
-            let children = outline.children(i);
-            if children.iter().any(|&c| outline.own_units[c]) { children } else { Vec::new() }
+            let children = &outline.children[i];
+            if children.iter().any(|&c| outline.own_units[c]) { children.clone() } else { Vec::new() }
         })
         .collect();
     let carries = |k: usize| outline.own_units[level[k]] || !subs[k].is_empty();
@@ -187,9 +201,9 @@ pub(super) fn tasks_of(marks: &[Mark], pieces: &[Piece<'_>], end: usize) -> Rows
 /// Pushes task `i` and its sub-measures (parents keep the plan's number until [`renumber`]).
 fn push_task(outline: &Outline<'_>, pieces: &[Piece<'_>], i: usize, subs: &[usize], tasks: &mut Vec<RawTask>) {
     let marks = outline.marks;
-    let text = if subs.is_empty() { &outline.whole[i] } else { &outline.own[i] };
-    let mut fields = item_fields(text);
-    let children: Vec<ItemFields> = subs.iter().map(|&c| item_fields(&outline.whole[c])).collect();
+    let mut fields =
+        if subs.is_empty() { item_fields(&outline.whole(pieces, i)) } else { item_fields(&outline.own[i]) };
+    let children: Vec<ItemFields> = subs.iter().map(|&c| item_fields(&outline.whole(pieces, c))).collect();
     if fields.units.is_none() && !children.is_empty() {
         fields.units = Some(units_of_children(&children));
     }

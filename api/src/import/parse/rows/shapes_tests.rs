@@ -296,3 +296,12 @@ fn the_new_fields_of_the_reference_plan_are_plain() {
         assert!(!task.units_not_exhaustive);
     }
 }
+
+#[test]
+fn a_deeply_nested_outline_is_read_in_reasonable_time() {
+    let text = "(1)推进工作(县民政局负责)主要措施:\n".repeat(3000);
+    let started = std::time::Instant::now();
+    let outcome = rows_of(&text);
+    assert!(!outcome.tasks.is_empty());
+    assert!(started.elapsed() < std::time::Duration::from_secs(20), "took {:?}", started.elapsed());
+}

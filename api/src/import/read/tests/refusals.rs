@@ -23,8 +23,9 @@ fn code(name: &str, bytes: &[u8]) -> &'static str {
 #[test]
 fn a_file_over_the_limit_is_refused_before_it_is_read() {
     let big = vec![b'a'; MAX_FILE_BYTES + 1];
-    assert_eq!(refused("plan.txt", &big), ReadError::TooLarge { limit_mb: 10 });
-    assert_eq!(code("plan.docx", &big), "FILE_TOO_LARGE");
+    assert_eq!(refused("plan.txt", &big), ReadError::TooLarge { limit_mb: 2 });
+    assert_eq!(refused("plan.docx", &big), ReadError::TooLarge { limit_mb: 10 });
+    assert_eq!(code("plan.txt", &vec![b'a'; 3 * 1024 * 1024]), "FILE_TOO_LARGE");
 }
 
 #[test]
