@@ -5,8 +5,14 @@
 //!   the header row repeats at page breaks, a website footer follows;
 //! - **whitespace tables** with a header such as `序号 工 作 任 务 牵头负责部门 配合部门 完成时限`;
 //! - **numbered items** (`1.`, `1、`, `(一)`, `一、`, `(1)`) whose units come in a parenthesis
-//!   (`(牵头单位:X;配合单位:A、B)`, `(X牵头,Y负责)`), on label lines (`牵头单位:X`,
-//!   `责任单位:A、B`) or in a `由X会同Y负责` clause.
+//!   (`(牵头单位:X;配合单位:A、B)`, `(X牵头,Y负责)`, `〔责任单位:…〕`, also carrying a schedule:
+//!   `(省直各部门分别负责,年内完成)`), on label lines (`牵头单位:X`, `责任单位:A、B`) or in a
+//!   `由X会同Y负责` clause. They are read as an outline (`outline.rs`): sub-measures that name
+//!   their own units become tasks under their parent, numbered as the plan writes them
+//!   (`一、(二)3`).
+//!
+//! Without a schedule cell or label, the schedule is looked for in the task's own text: the
+//! units parenthesis, then the title, then the measures ([`ScheduleSource`]).
 //!
 //! Tables given as cells (Word, Excel) go through [`parse_grid`], which shares the column and
 //! cell rules of the text tables.
