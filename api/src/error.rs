@@ -149,7 +149,15 @@ mod tests {
         .collect();
         assert_eq!(
             codes,
-            ["UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "BAD_USER_INPUT", "CONFLICT", "INVALID_STATE", "RATE_LIMITED"]
+            [
+                "UNAUTHENTICATED",
+                "FORBIDDEN",
+                "NOT_FOUND",
+                "BAD_USER_INPUT",
+                "CONFLICT",
+                "INVALID_STATE",
+                "RATE_LIMITED"
+            ]
         );
     }
 }

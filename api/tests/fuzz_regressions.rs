@@ -1,6 +1,10 @@
 //! Replays every input kept under `src/import/parse/fixtures/fuzz/` (fuzz seeds and any crash
-//! found by `cargo fuzz run import_text`) through `parse_text` and each pure stage, exactly as
-//! the fuzz target does: none may panic or hang.
+//! found by `cargo fuzz run import_text`) through `parse_text`, each pure stage and the file
+//! readers (as .txt, .docx, .xlsx and .xls), exactly as the fuzz target does: none may panic or
+//! hang.
+//!
+//! The archive seeds (`seed-*.docx`, `seed-*.xlsx`) are made by the ignored test
+//! `write_archive_seeds` below: `cargo test -p duban --test fuzz_regressions -- --ignored`.
 
 use chrono::NaiveDate;
 use duban::import::parse::clean::clean;
@@ -9,6 +13,8 @@ use duban::import::parse::rows::{UnitSpec, parse_rows};
 use duban::import::parse::schedule::parse_schedule;
 use duban::import::parse::units::split_units;
 use duban::import::pipeline::parse_text;
+use duban::import::read::parse_file;
+use std::io::{Cursor, Write};
 use std::path::PathBuf;
 use std::sync::mpsc;
 use std::time::Duration;
@@ -35,6 +41,13 @@ fn run_every_stage(data: &[u8]) {
         for row in &plan.rows {
             parse_schedule(&row.schedule, plan.notice.issued_on);
             parse_schedule(&row.schedule, plan_date);
+        }
+    }
+    for name in ["plan.txt", "plan.docx", "plan.xlsx", "plan.xls"] {
+        if let Ok(plan) = parse_file(name, data) {
+            for row in &plan.rows {
+                parse_schedule(&row.schedule, plan.notice.issued_on);
+            }
         }
     }
     let cleaned = clean(&raw);
@@ -79,4 +92,85 @@ fn every_kept_fuzz_input_passes_every_stage_without_panicking() {
             }
         }
     }
+}
+
+fn fuzz_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/import/parse/fixtures/fuzz")
+}
+
+/// A small .docx with a notice paragraph and a division table with merged cells.
+fn docx_seed() -> Vec<u8> {
+    let cell = |props: &str, text: &str| {
+        format!("<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>")
+    };
+    let row = |cells: &[String]| format!("<w:tr>{}</w:tr>", cells.concat());
+    let body = [
+        "<w:p><w:r><w:t>某县政办发〔2022〕5号</w:t></w:r></w:p><w:p><w:r><w:t>2022年3月1日</w:t></w:r></w:p><w:tbl>"
+            .to_string(),
+        row(&[
+            cell("", "序号"),
+            cell("", "工作任务"),
+            cell("<w:gridSpan w:val=\"2\"/>", "责任单位"),
+            cell("", "完成时限"),
+        ]),
+        row(&[
+            cell("<w:vMerge w:val=\"restart\"/>", "1"),
+            cell("", "推进老旧小区改造"),
+            cell("", "县住建局"),
+            cell("", "县财政局等"),
+            cell("", "年内"),
+        ]),
+        row(&[
+            cell("<w:vMerge/>", ""),
+            cell("", "加装电梯"),
+            cell("", "县市场监管局"),
+            cell("", ""),
+            cell("", "2022年6月底前"),
+        ]),
+        "</w:tbl>".to_string(),
+    ]
+    .concat();
+    let document = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>{body}</w:body></w:document>"
+    );
+    let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    writer.start_file("word/document.xml", options).expect("member starts");
+    writer.write_all(document.as_bytes()).expect("member written");
+    writer.finish().expect("zip finishes").into_inner()
+}
+
+/// A small .xlsx: a title row, a header in another order, a merged units cell.
+fn xlsx_seed() -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let rows: [&[&str]; 4] = [
+        &["某县重点任务分工表"],
+        &["工作任务", "序号", "牵头单位", "配合单位", "分管领导"],
+        &["1.100个示范村创建", "1", "县乡村振兴局", "各乡镇人民政府", "张伟(副县长)"],
+        &["2022年底前完成农村公路建设", "2", "", "县财政局", "李强"],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, text) in row.iter().enumerate() {
+            sheet.write_string(r as u32, c as u16, *text).expect("cell written");
+        }
+    }
+    sheet.merge_range(2, 2, 3, 2, "县交通运输局", &rust_xlsxwriter::Format::new()).expect("merge written");
+    book.save_to_buffer().expect("workbook saves")
+}
+
+#[test]
+#[ignore = "writes the archive seeds; run when the seed builders change"]
+fn write_archive_seeds() {
+    std::fs::write(fuzz_dir().join("seed-table.docx"), docx_seed()).expect("docx seed written");
+    std::fs::write(fuzz_dir().join("seed-table.xlsx"), xlsx_seed()).expect("xlsx seed written");
+    let mut truncated = docx_seed();
+    truncated.truncate(truncated.len() / 2);
+    std::fs::write(fuzz_dir().join("seed-truncated.docx"), truncated).expect("truncated seed written");
+}
+
+#[test]
+fn the_archive_seeds_parse() {
+    assert_eq!(parse_file("seed.docx", &docx_seed()).map(|p| p.rows.len()).ok(), Some(1));
+    assert_eq!(parse_file("seed.xlsx", &xlsx_seed()).map(|p| p.rows.len()).ok(), Some(2));
 }

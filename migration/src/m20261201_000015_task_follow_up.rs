@@ -34,7 +34,8 @@ impl MigrationTrait for Migration {
         crate::run_all(
             manager,
             &[
-                "UPDATE task SET assigned_on = (SELECT issued_on FROM document WHERE document.id = task.document_id)".into(),
+                "UPDATE task SET assigned_on = (SELECT issued_on FROM document WHERE document.id = task.document_id)"
+                    .into(),
                 format!("UPDATE task SET assigned_on = {created} WHERE assigned_on IS NULL"),
                 "UPDATE task SET original_due_date = due_date".into(),
                 "UPDATE task SET completed_at = updated_at WHERE status = 'COMPLETED'".into(),

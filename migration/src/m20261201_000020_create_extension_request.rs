@@ -60,10 +60,23 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(Index::create().name("idx-extension_request-task_id-status").table(ExtensionRequest::Table).col(ExtensionRequest::TaskId).col(ExtensionRequest::Status).to_owned())
+            .create_index(
+                Index::create()
+                    .name("idx-extension_request-task_id-status")
+                    .table(ExtensionRequest::Table)
+                    .col(ExtensionRequest::TaskId)
+                    .col(ExtensionRequest::Status)
+                    .to_owned(),
+            )
             .await?;
         manager
-            .create_index(Index::create().name("idx-extension_request-status").table(ExtensionRequest::Table).col(ExtensionRequest::Status).to_owned())
+            .create_index(
+                Index::create()
+                    .name("idx-extension_request-status")
+                    .table(ExtensionRequest::Table)
+                    .col(ExtensionRequest::Status)
+                    .to_owned(),
+            )
             .await?;
         Ok(())
     }

@@ -47,7 +47,13 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(Index::create().name("idx-due_date_change-task_id").table(DueDateChange::Table).col(DueDateChange::TaskId).to_owned())
+            .create_index(
+                Index::create()
+                    .name("idx-due_date_change-task_id")
+                    .table(DueDateChange::Table)
+                    .col(DueDateChange::TaskId)
+                    .to_owned(),
+            )
             .await?;
         Ok(())
     }

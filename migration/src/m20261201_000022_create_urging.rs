@@ -56,10 +56,19 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(Index::create().name("idx-urging-task_id").table(Urging::Table).col(Urging::TaskId).to_owned())
+            .create_index(
+                Index::create().name("idx-urging-task_id").table(Urging::Table).col(Urging::TaskId).to_owned(),
+            )
             .await?;
         manager
-            .create_index(Index::create().name("idx-urging-department_id-answered_at").table(Urging::Table).col(Urging::DepartmentId).col(Urging::AnsweredAt).to_owned())
+            .create_index(
+                Index::create()
+                    .name("idx-urging-department_id-answered_at")
+                    .table(Urging::Table)
+                    .col(Urging::DepartmentId)
+                    .col(Urging::AnsweredAt)
+                    .to_owned(),
+            )
             .await?;
         Ok(())
     }

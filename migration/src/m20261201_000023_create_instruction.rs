@@ -35,10 +35,22 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(Index::create().name("idx-instruction-task_id").table(Instruction::Table).col(Instruction::TaskId).to_owned())
+            .create_index(
+                Index::create()
+                    .name("idx-instruction-task_id")
+                    .table(Instruction::Table)
+                    .col(Instruction::TaskId)
+                    .to_owned(),
+            )
             .await?;
         manager
-            .create_index(Index::create().name("idx-instruction-author_id").table(Instruction::Table).col(Instruction::AuthorId).to_owned())
+            .create_index(
+                Index::create()
+                    .name("idx-instruction-author_id")
+                    .table(Instruction::Table)
+                    .col(Instruction::AuthorId)
+                    .to_owned(),
+            )
             .await?;
         Ok(())
     }

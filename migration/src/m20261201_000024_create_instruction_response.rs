@@ -44,7 +44,13 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(Index::create().name("idx-instruction_response-instruction_id").table(InstructionResponse::Table).col(InstructionResponse::InstructionId).to_owned())
+            .create_index(
+                Index::create()
+                    .name("idx-instruction_response-instruction_id")
+                    .table(InstructionResponse::Table)
+                    .col(InstructionResponse::InstructionId)
+                    .to_owned(),
+            )
             .await?;
         Ok(())
     }

@@ -55,10 +55,22 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(Index::create().name("idx-completion_report-task_id").table(CompletionReport::Table).col(CompletionReport::TaskId).to_owned())
+            .create_index(
+                Index::create()
+                    .name("idx-completion_report-task_id")
+                    .table(CompletionReport::Table)
+                    .col(CompletionReport::TaskId)
+                    .to_owned(),
+            )
             .await?;
         manager
-            .create_index(Index::create().name("idx-completion_report-decision").table(CompletionReport::Table).col(CompletionReport::Decision).to_owned())
+            .create_index(
+                Index::create()
+                    .name("idx-completion_report-decision")
+                    .table(CompletionReport::Table)
+                    .col(CompletionReport::Decision)
+                    .to_owned(),
+            )
             .await?;
         Ok(())
     }

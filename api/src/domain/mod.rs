@@ -4,6 +4,7 @@
 
 mod caller;
 pub mod clock;
+pub mod dates;
 pub mod departments;
 pub mod documents;
 pub mod follow_up;

@@ -1,9 +1,9 @@
 //! Higher-level policies that tasks wait for, and the due dates they release.
 
 use crate::domain::Caller;
+use crate::domain::dates;
 use crate::domain::text::required_text;
 use crate::error::{AppError, AppResult};
-use crate::import::parse::schedule;
 use crate::policy::{rules, scope};
 use entity::{PolicyLevel, ScheduleKind, document, policy_event, task, task_policy};
 use sea_orm::TransactionSession;
@@ -124,7 +124,7 @@ async fn release_due_date(db: &impl ConnectionTrait, caller: &Caller, task: task
         .map(|e| e.issued_on)
         .max();
     let Some(issued) = latest else { return Ok(task) };
-    let due = schedule::due_after_policy(issued, task.offset_months, task.offset_days);
+    let due = dates::due_after_policy(issued, task.offset_months, task.offset_days);
     let version = task.version;
     let mut model: task::ActiveModel = task.into();
     model.due_date = Set(Some(due));

@@ -10,18 +10,8 @@
 
 use std::sync::LazyLock;
 
+use entity::DepartmentKind;
 use regex::Regex;
-
-/// What a name stands for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum UnitKind {
-    /// One agency or organisation, which accounts can act for.
-    Unit,
-    /// A known set of units (`各镇人民政府`); admins maintain the members.
-    Group,
-    /// Names no one in particular (`县政府其他有关部门`); kept on the task, nobody acts for it.
-    CatchAll,
-}
 
 /// A unit known before any import.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,13 +19,13 @@ pub struct SeedUnit {
     /// Canonical Simplified name: the one the reference plan uses most.
     pub name: &'static str,
     /// Unit, group or catch-all.
-    pub kind: UnitKind,
+    pub kind: DepartmentKind,
     /// Other names of the same agency, in Simplified script.
     pub aliases: &'static [&'static str],
 }
 
 const fn unit(name: &'static str, aliases: &'static [&'static str]) -> SeedUnit {
-    SeedUnit { name, kind: UnitKind::Unit, aliases }
+    SeedUnit { name, kind: DepartmentKind::Unit, aliases }
 }
 
 /// Every unit of the reference plan, in order of first appearance, then its groups and catch-all.
@@ -67,9 +57,9 @@ pub const SEED_UNITS: &[SeedUnit] = &[
     unit("县信用联社", &["县农村信用合作联社", "县农村信用联社"]),
     unit("县司法局", &[]),
     unit("县广电局", &["县广播电视局"]),
-    SeedUnit { name: "各镇人民政府", kind: UnitKind::Group, aliases: &["各镇政府"] },
-    SeedUnit { name: "各镇有关部门", kind: UnitKind::Group, aliases: &[] },
-    SeedUnit { name: "县政府其他有关部门", kind: UnitKind::CatchAll, aliases: &[] },
+    SeedUnit { name: "各镇人民政府", kind: DepartmentKind::Group, aliases: &["各镇政府"] },
+    SeedUnit { name: "各镇有关部门", kind: DepartmentKind::Group, aliases: &[] },
+    SeedUnit { name: "县政府其他有关部门", kind: DepartmentKind::CatchAll, aliases: &[] },
 ];
 
 /// The seed unit called `name` (canonical or alias, surrounding whitespace ignored).
@@ -78,28 +68,36 @@ pub fn find_seed(name: &str) -> Option<&'static SeedUnit> {
     SEED_UNITS.iter().find(|seed| seed.name == name || seed.aliases.contains(&name))
 }
 
-/// `县政府其他有关部门`, `各有关单位`, `其他有关部门`, `有关部门`, `县直各相关单位`: an optional
-/// government prefix, then 各/其他 and/or 有关/相关, then 部门/单位/机构.
+/// `县政府其他有关部门`, `各有关单位`, `其他有关部门`, `有关部门`, `县直各相关单位`, `市级各有关部门`,
+/// `省直有关部门`, `各部门`: an optional government prefix, then 各/其他 and/or 有关/相关, then
+/// 部门/单位/机构.
 static CATCH_ALL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        "^(?:县政府|县委|县直|县|市政府|市|省政府|省|政府)?\
+        "^(?:县政府|县委|省直|市直|县直|区直|省级|市级|县级|区级|县|市政府|市|省政府|省|区|政府)?\
          (?:(?:各|其他|其它|其余)+(?:有关|相关)?|有关|相关)\
          (?:部门|单位|机构)(?:(?:和|及|、)(?:部门|单位))?等?$",
     )
     .expect("catch-all pattern is valid")
 });
 
+/// `各项目牵头单位`, `各责任单位`, `有关县区`: whoever turns out to be meant, not a known set.
+static CATCH_ALL_ROLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new("^(?:各.{0,6}(?:牵头|责任|实施|承办|参与|主管|成员)(?:单位|部门)|(?:有关|相关)(?:县区|县市区|乡镇|街道|地区|地方|县|区|市))$")
+        .expect("catch-all role pattern is valid")
+});
+
 /// Kind of a name not in the seed list, by its wording: catch-alls name no one (`县政府其他有关部门`,
-/// `各有关单位`, `其他有关部门`, `有关部门`); groups stand for a set (`各镇人民政府`, `各镇有关部门`,
-/// `各县(市、区)政府`, any other name starting with `各`); everything else is a unit.
-pub fn classify_name(name: &str) -> UnitKind {
+/// `各有关单位`, `其他有关部门`, `有关部门`, `各部门`, `各项目牵头单位`); groups stand for a set
+/// (`各镇人民政府`, `各镇有关部门`, `各县(市、区)政府`, `各区`, `各县级市`, `各有关县区`, any other name
+/// starting with `各`); everything else is a unit.
+pub fn classify_name(name: &str) -> DepartmentKind {
     let name = name.trim();
-    if CATCH_ALL.is_match(name) {
-        UnitKind::CatchAll
+    if CATCH_ALL.is_match(name) || CATCH_ALL_ROLE.is_match(name) {
+        DepartmentKind::CatchAll
     } else if name.starts_with('各') {
-        UnitKind::Group
+        DepartmentKind::Group
     } else {
-        UnitKind::Unit
+        DepartmentKind::Unit
     }
 }
 
@@ -107,7 +105,7 @@ pub fn classify_name(name: &str) -> UnitKind {
 mod tests {
     use std::collections::HashSet;
 
-    use super::{SEED_UNITS, UnitKind, classify_name, find_seed};
+    use super::{DepartmentKind, SEED_UNITS, classify_name, find_seed};
 
     #[test]
     fn every_name_is_unique_across_canonicals_and_aliases() {
@@ -158,20 +156,33 @@ mod tests {
     #[test]
     fn names_are_classified_by_their_wording() {
         let cases = [
-            ("县政府其他有关部门", UnitKind::CatchAll),
-            ("县政府各有关部门", UnitKind::CatchAll),
-            ("各有关单位", UnitKind::CatchAll),
-            ("其他有关部门", UnitKind::CatchAll),
-            ("有关部门", UnitKind::CatchAll),
-            ("各相关部门和单位", UnitKind::CatchAll),
-            ("各镇人民政府", UnitKind::Group),
-            ("各镇有关部门", UnitKind::Group),
-            ("各县(市、区)政府", UnitKind::Group),
-            ("各乡镇", UnitKind::Group),
-            ("县民政局", UnitKind::Unit),
-            ("县文化局", UnitKind::Unit),
-            ("人民银行盘山分行", UnitKind::Unit),
-            ("", UnitKind::Unit),
+            ("县政府其他有关部门", DepartmentKind::CatchAll),
+            ("县政府各有关部门", DepartmentKind::CatchAll),
+            ("各有关单位", DepartmentKind::CatchAll),
+            ("其他有关部门", DepartmentKind::CatchAll),
+            ("有关部门", DepartmentKind::CatchAll),
+            ("各相关部门和单位", DepartmentKind::CatchAll),
+            ("各镇人民政府", DepartmentKind::Group),
+            ("各镇有关部门", DepartmentKind::Group),
+            ("各县(市、区)政府", DepartmentKind::Group),
+            ("各乡镇", DepartmentKind::Group),
+            ("县民政局", DepartmentKind::Unit),
+            ("县文化局", DepartmentKind::Unit),
+            ("人民银行盘山分行", DepartmentKind::Unit),
+            ("", DepartmentKind::Unit),
+            ("各区", DepartmentKind::Group),
+            ("各县级市", DepartmentKind::Group),
+            ("各有关县区", DepartmentKind::Group),
+            ("各地区", DepartmentKind::Group),
+            ("各地", DepartmentKind::Group),
+            ("各部门", DepartmentKind::CatchAll),
+            ("省直有关部门", DepartmentKind::CatchAll),
+            ("省直各部门", DepartmentKind::CatchAll),
+            ("市级各有关部门", DepartmentKind::CatchAll),
+            ("各项目牵头单位", DepartmentKind::CatchAll),
+            ("有关县区", DepartmentKind::CatchAll),
+            ("县发展和改革局", DepartmentKind::Unit),
+            ("市直机关工委", DepartmentKind::Unit),
         ];
         for (name, kind) in cases {
             assert_eq!(classify_name(name), kind, "{name}");

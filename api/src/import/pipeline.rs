@@ -2,7 +2,7 @@
 //! A dry run does every step, then rolls back.
 
 use super::parse::rows::{RawTask, UnitSpec};
-use super::parse::schedule::{self, ParsedSchedule, PolicyLevel as ParsedLevel, ScheduleKind as ParsedKind};
+use super::parse::schedule::{self, ParsedSchedule};
 use super::parse::{ParseWarning, clean, notice, rows};
 use super::resolve::Resolver;
 use crate::domain::Caller;
@@ -11,9 +11,7 @@ use crate::domain::policy_events::format_levels;
 use crate::domain::tasks::{self, AssignmentSpec, NewTask, ScheduleFields};
 use crate::error::{AppError, AppResult};
 use crate::policy::rules;
-use entity::{
-    AssignmentRole, DepartmentKind, PolicyLevel, ScheduleKind, assignment, department, department_alias, document, task,
-};
+use entity::{AssignmentRole, DepartmentKind, assignment, department, department_alias, document, task};
 use sea_orm::TransactionSession;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
 
@@ -94,7 +92,12 @@ pub struct ParsedPlan {
 pub fn parse_text(text: &str) -> AppResult<ParsedPlan> {
     let cleaned = clean::clean(text);
     let notice = notice::parse_notice(&cleaned);
-    let outcome = rows::parse_rows(&cleaned);
+    plan_from_rows(notice, rows::parse_rows(&cleaned))
+}
+
+/// A plan from its notice and rows (read from text or from a file's tables); no task rows is
+/// `BAD_USER_INPUT`.
+pub fn plan_from_rows(notice: notice::Notice, outcome: rows::RowsOutcome) -> AppResult<ParsedPlan> {
     if outcome.tasks.is_empty() {
         return Err(AppError::bad_input("no task rows were found in the text"));
     }
@@ -248,27 +251,12 @@ async fn assign(
 }
 
 fn schedule_fields(text: &str, parsed: ParsedSchedule) -> ScheduleFields {
-    let levels: Vec<PolicyLevel> = parsed
-        .waiting_for
-        .iter()
-        .map(|l| match l {
-            ParsedLevel::National => PolicyLevel::National,
-            ParsedLevel::Provincial => PolicyLevel::Provincial,
-            ParsedLevel::Municipal => PolicyLevel::Municipal,
-        })
-        .collect();
     ScheduleFields {
         text: text.trim().to_owned(),
-        kind: match parsed.kind {
-            ParsedKind::Deadline => ScheduleKind::Deadline,
-            ParsedKind::AfterPolicy => ScheduleKind::AfterPolicy,
-            ParsedKind::Ongoing => ScheduleKind::Ongoing,
-            ParsedKind::Recurring => ScheduleKind::Recurring,
-            ParsedKind::Unparsed => ScheduleKind::Unparsed,
-        },
+        kind: parsed.kind,
         due_date: parsed.due_date,
         ongoing: parsed.ongoing,
-        waiting_for: format_levels(&levels),
+        waiting_for: format_levels(&parsed.waiting_for),
         offset_months: parsed.offset_months,
         offset_days: parsed.offset_days,
     }

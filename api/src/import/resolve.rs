@@ -3,12 +3,12 @@
 //! an admin's review. A name is never dropped. Departments are made through the domain's one
 //! department writer, so its name rules hold for imported units too.
 
-use super::catalog::{self, UnitKind};
+use super::catalog;
 use super::parse::units::normalize_name;
 use crate::domain::Caller;
 use crate::domain::departments::{self, DepartmentInput};
 use crate::error::AppResult;
-use entity::{DepartmentKind, department};
+use entity::department;
 use sea_orm::ConnectionTrait;
 use std::collections::HashMap;
 
@@ -52,7 +52,7 @@ impl Resolver {
         }
         let input = DepartmentInput {
             name: Some(key.clone()),
-            kind: Some(kind_of(catalog::classify_name(&key))),
+            kind: Some(catalog::classify_name(&key)),
             needs_review: Some(true),
         };
         let model = departments::insert(db, caller, input).await?;
@@ -65,21 +65,10 @@ impl Resolver {
 /// Inserts the reference plan's units and their aliases.
 async fn seed_catalog(db: &impl ConnectionTrait, caller: &Caller) -> AppResult<()> {
     for unit in catalog::SEED_UNITS {
-        let input = DepartmentInput {
-            name: Some(unit.name.to_owned()),
-            kind: Some(kind_of(unit.kind)),
-            needs_review: Some(false),
-        };
+        let input =
+            DepartmentInput { name: Some(unit.name.to_owned()), kind: Some(unit.kind), needs_review: Some(false) };
         let model = departments::insert(db, caller, input).await?;
         departments::insert_aliases(db, caller, model.id, unit.aliases).await?;
     }
     Ok(())
-}
-
-fn kind_of(kind: UnitKind) -> DepartmentKind {
-    match kind {
-        UnitKind::Unit => DepartmentKind::Unit,
-        UnitKind::Group => DepartmentKind::Group,
-        UnitKind::CatchAll => DepartmentKind::CatchAll,
-    }
 }

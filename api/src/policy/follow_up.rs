@@ -110,7 +110,12 @@ mod tests {
 
     #[test]
     fn leaders_and_admins_urge_and_instruct() {
-        for (role, allowed) in [(UserRole::Admin, true), (UserRole::Leader, true), (UserRole::Department, false), (UserRole::Service, false)] {
+        for (role, allowed) in [
+            (UserRole::Admin, true),
+            (UserRole::Leader, true),
+            (UserRole::Department, false),
+            (UserRole::Service, false),
+        ] {
             assert_eq!(may_urge(&principal(role, None)).is_ok(), allowed, "{role:?}");
             assert_eq!(may_instruct(&principal(role, None)).is_ok(), allowed, "{role:?}");
         }

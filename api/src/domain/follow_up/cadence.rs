@@ -57,7 +57,9 @@ impl ReportRule {
             "WEEKLY" => number(value).map(|weekday| ReportRule::Weekly { weekday }),
             "MONTHLY" => number(value).map(|day| ReportRule::Monthly { day }),
             "QUARTERLY" => number(value).map(|days_after| ReportRule::Quarterly { days_after }),
-            "YEARLY" => value.split_once('-').and_then(|(m, d)| Some(ReportRule::Yearly { month: number(m)?, day: number(d)? })),
+            "YEARLY" => {
+                value.split_once('-').and_then(|(m, d)| Some(ReportRule::Yearly { month: number(m)?, day: number(d)? }))
+            }
             _ => None,
         };
         rule.and_then(|r| r.new_checked().ok()).unwrap_or(ReportRule::None)
@@ -80,9 +82,7 @@ impl ReportRule {
                 let quarter_start_month = (date.month() - 1) / 3 * 3 + 1;
                 let start = NaiveDate::from_ymd_opt(date.year(), quarter_start_month, 1)?;
                 // The due date of the quarter before this one may still lie ahead (days after its end).
-                (-1..=1)
-                    .filter_map(|q: i32| quarter_due(start, q, days_after))
-                    .find(|due| *due >= date)
+                (-1..=1).filter_map(|q: i32| quarter_due(start, q, days_after)).find(|due| *due >= date)
             }
             ReportRule::Yearly { month, day } => {
                 let this_year = NaiveDate::from_ymd_opt(date.year(), month, day)?;
@@ -207,7 +207,10 @@ mod tests {
         assert_eq!(quarterly.first_due_on_or_after(d("2014-11-13")), Some(d("2015-01-05")));
         assert_eq!(quarterly.first_due_on_or_after(d("2015-01-03")), Some(d("2015-01-05")));
         assert_eq!(quarterly.first_due_on_or_after(d("2015-01-06")), Some(d("2015-04-05")));
-        assert_eq!(ReportRule::Quarterly { days_after: 0 }.first_due_on_or_after(d("2014-11-13")), Some(d("2014-12-31")));
+        assert_eq!(
+            ReportRule::Quarterly { days_after: 0 }.first_due_on_or_after(d("2014-11-13")),
+            Some(d("2014-12-31"))
+        );
         let friday = ReportRule::Weekly { weekday: 5 };
         assert_eq!(friday.first_due_on_or_after(d("2026-12-01")), Some(d("2026-12-04")));
         assert_eq!(friday.first_due_on_or_after(d("2026-12-04")), Some(d("2026-12-04")));
@@ -222,18 +225,31 @@ mod tests {
         assert_eq!(next_due(monthly, Some(d("2014-12-31")), d("2014-12-26")), Some(d("2014-12-31")));
         assert_eq!(next_due(ReportRule::None, Some(d("2015-06-30")), d("2014-11-13")), Some(d("2015-06-30")));
         assert_eq!(next_due(ReportRule::None, Some(d("2015-06-30")), d("2015-07-01")), None, "past the deadline");
-        assert_eq!(next_due(monthly, Some(d("2015-06-30")), d("2015-07-01")), Some(d("2015-07-25")), "ongoing after it");
+        assert_eq!(
+            next_due(monthly, Some(d("2015-06-30")), d("2015-07-01")),
+            Some(d("2015-07-25")),
+            "ongoing after it"
+        );
     }
 
     #[test]
     fn a_report_answers_its_due_date_once_and_late_reports_are_marked() {
         let monthly = ReportRule::Monthly { day: 25 };
         // On time: answers Nov 25, next Dec 25.
-        assert_eq!(after_report(monthly, None, Some(d("2014-11-25")), d("2014-11-20")), (Some(d("2014-11-25")), false, Some(d("2014-12-25"))));
+        assert_eq!(
+            after_report(monthly, None, Some(d("2014-11-25")), d("2014-11-20")),
+            (Some(d("2014-11-25")), false, Some(d("2014-12-25")))
+        );
         // A second report in November answers nothing: December is still due.
-        assert_eq!(after_report(monthly, None, Some(d("2014-12-25")), d("2014-11-22")), (None, false, Some(d("2014-12-25"))));
+        assert_eq!(
+            after_report(monthly, None, Some(d("2014-12-25")), d("2014-11-22")),
+            (None, false, Some(d("2014-12-25")))
+        );
         // Late: answers Nov 25 late, next Dec 25.
-        assert_eq!(after_report(monthly, None, Some(d("2014-11-25")), d("2014-11-27")), (Some(d("2014-11-25")), true, Some(d("2014-12-25"))));
+        assert_eq!(
+            after_report(monthly, None, Some(d("2014-11-25")), d("2014-11-27")),
+            (Some(d("2014-11-25")), true, Some(d("2014-12-25")))
+        );
         // Months late: the next due date comes after the report.
         assert_eq!(after_report(monthly, None, Some(d("2014-11-25")), d("2015-01-03")).2, Some(d("2015-01-25")));
         // Nothing due (ongoing task, no rule): never late.

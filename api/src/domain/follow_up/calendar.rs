@@ -137,7 +137,9 @@ mod tests {
         let plain = Calendar::default();
         assert_eq!(plain.add_working_days(d("2026-12-03"), 3), d("2026-12-08"), "Thu + 3 working days is Tue");
         assert_eq!(plain.add_working_days(d("2026-12-03"), 0), d("2026-12-03"));
-        let office = Calendar::with_exceptions((1..=7).map(|n| (d(&format!("2026-10-0{n}")), false)).chain([(d("2026-10-10"), true)]));
+        let office = Calendar::with_exceptions(
+            (1..=7).map(|n| (d(&format!("2026-10-0{n}")), false)).chain([(d("2026-10-10"), true)]),
+        );
         // Sep 30 (Wed) + 3 working days: Oct 8 (Thu), Oct 9 (Fri), Oct 10 (the make-up Saturday).
         assert_eq!(office.add_working_days(d("2026-09-30"), 3), d("2026-10-10"));
     }

@@ -62,11 +62,8 @@ pub(in crate::domain) async fn move_report_dues(
         .all(db)
         .await?;
     for part in parts {
-        let from = part
-            .last_report_on
-            .and_then(|d| d.succ_opt())
-            .or(part.assigned_on)
-            .unwrap_or_else(|| caller.today());
+        let from =
+            part.last_report_on.and_then(|d| d.succ_opt()).or(part.assigned_on).unwrap_or_else(|| caller.today());
         let next = cadence::next_due(rule, deadline, from);
         if next != part.next_report_due {
             let mut model: assignment::ActiveModel = part.into();

@@ -63,7 +63,8 @@ fn tracked_parts(aggregate: impl Into<Expr>) -> SelectStatement {
         .from_as(assignment::Entity, Alias::new("a"))
         .inner_join(
             department::Entity,
-            Expr::col((department::Entity, department::Column::Id)).equals((Alias::new("a"), assignment::Column::DepartmentId)),
+            Expr::col((department::Entity, department::Column::Id))
+                .equals((Alias::new("a"), assignment::Column::DepartmentId)),
         )
         .and_where(part(assignment::Column::TaskId).equals((task::Entity, task::Column::Id)))
         .and_where(Expr::col((department::Entity, department::Column::Kind)).eq(DepartmentKind::Unit))
@@ -91,7 +92,8 @@ fn latest_lead_percent() -> SelectStatement {
         .column((progress_report::Entity, progress_report::Column::Percent))
         .from(progress_report::Entity)
         .and_where(
-            Expr::col((progress_report::Entity, progress_report::Column::TaskId)).equals((task::Entity, task::Column::Id)),
+            Expr::col((progress_report::Entity, progress_report::Column::TaskId))
+                .equals((task::Entity, task::Column::Id)),
         )
         .and_where(Expr::col((progress_report::Entity, progress_report::Column::DepartmentId)).in_subquery(leads))
         .order_by((progress_report::Entity, progress_report::Column::Id), sea_orm::sea_query::Order::Desc)

@@ -24,7 +24,13 @@ pub struct Thresholds {
 
 impl Default for Thresholds {
     fn default() -> Self {
-        Thresholds { approaching_days: 7, urgent_days: 3, pace_yellow_points: 10, pace_red_points: 30, sign_working_days: 3 }
+        Thresholds {
+            approaching_days: 7,
+            urgent_days: 3,
+            pace_yellow_points: 10,
+            pace_red_points: 30,
+            sign_working_days: 3,
+        }
     }
 }
 
@@ -33,7 +39,9 @@ impl Thresholds {
     /// yellow pace at or past the red one.
     pub fn validate(self) -> AppResult<Self> {
         let days_ok = (0..=90).contains(&self.urgent_days) && (self.urgent_days..=90).contains(&self.approaching_days);
-        let pace_ok = self.pace_yellow_points > 0 && self.pace_yellow_points < self.pace_red_points && self.pace_red_points <= 100;
+        let pace_ok = self.pace_yellow_points > 0
+            && self.pace_yellow_points < self.pace_red_points
+            && self.pace_red_points <= 100;
         let sign_ok = (0..=30).contains(&self.sign_working_days);
         match (days_ok, pace_ok, sign_ok) {
             (false, _, _) => Err(AppError::bad_input("need 0 ≤ urgentDays ≤ approachingDays ≤ 90")),

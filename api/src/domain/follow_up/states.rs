@@ -105,7 +105,9 @@ pub fn next_part_state(current: AssignmentState, event: PartEvent) -> AppResult<
     };
     next.ok_or_else(|| {
         AppError::InvalidState(match (current, event) {
-            (Assigned, PartEvent::Report | PartEvent::Finish) => "sign for the task (signTask) before reporting on it".into(),
+            (Assigned, PartEvent::Report | PartEvent::Finish) => {
+                "sign for the task (signTask) before reporting on it".into()
+            }
             (_, PartEvent::Sign) => "the unit has already signed for this task".into(),
             (Done, _) => "the unit's part of this task is finished".into(),
             _ => "the unit has not reported on this task yet".into(),
@@ -196,7 +198,8 @@ mod tests {
             (A::Signed, PartEvent::Reopen, A::Signed),
             (A::InProgress, PartEvent::Reopen, A::InProgress),
         ];
-        let events = [PartEvent::Sign, PartEvent::Report, PartEvent::Finish, PartEvent::TaskCompleted, PartEvent::Reopen];
+        let events =
+            [PartEvent::Sign, PartEvent::Report, PartEvent::Finish, PartEvent::TaskCompleted, PartEvent::Reopen];
         for state in all {
             for event in events {
                 let expected = allowed.iter().find(|(s, e, _)| *s == state && *e == event).map(|(_, _, n)| *n);

@@ -104,8 +104,12 @@ impl Reason {
         use Day::*;
         match self {
             Reason::Overdue => Before(Fact::DueDate, Today),
-            Reason::DueVerySoon => All(vec![Not(Box::new(Before(Fact::DueDate, Today))), OnOrBefore(Fact::DueDate, Urgent)]),
-            Reason::DueSoon => All(vec![Not(Box::new(OnOrBefore(Fact::DueDate, Urgent))), OnOrBefore(Fact::DueDate, Approaching)]),
+            Reason::DueVerySoon => {
+                All(vec![Not(Box::new(Before(Fact::DueDate, Today))), OnOrBefore(Fact::DueDate, Urgent)])
+            }
+            Reason::DueSoon => {
+                All(vec![Not(Box::new(OnOrBefore(Fact::DueDate, Urgent))), OnOrBefore(Fact::DueDate, Approaching)])
+            }
             Reason::FarBehindPace => BehindPace(Pace::Red),
             Reason::BehindPace => All(vec![BehindPace(Pace::Yellow), Not(Box::new(BehindPace(Pace::Red)))]),
             Reason::ReportMissing => Before(Fact::ReportDue, Today),

@@ -4,7 +4,9 @@
 
 use super::*;
 use proptest::prelude::*;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect, QueryTrait, Set};
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect, QueryTrait, Set,
+};
 
 fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -23,19 +25,69 @@ fn each_rule_and_its_level() {
     let j = judge("2015-06-20");
     let cases: Vec<(&str, Facts, Vec<Reason>, Level)> = vec![
         ("no due date, nothing wrong", Facts { open: true, ..Facts::default() }, vec![], Level::Green),
-        ("closed work", Facts { open: false, due_date: Some(d("2015-01-01")), ..Facts::default() }, vec![], Level::None),
+        (
+            "closed work",
+            Facts { open: false, due_date: Some(d("2015-01-01")), ..Facts::default() },
+            vec![],
+            Level::None,
+        ),
         ("overdue", Facts { latest_percent: Some(100), ..open(Some("2015-06-19")) }, vec![Reason::Overdue], Level::Red),
-        ("due within 3 days", Facts { latest_percent: Some(100), ..open(Some("2015-06-23")) }, vec![Reason::DueVerySoon], Level::Yellow),
-        ("due within 7 days", Facts { latest_percent: Some(100), ..open(Some("2015-06-27")) }, vec![Reason::DueSoon], Level::Blue),
+        (
+            "due within 3 days",
+            Facts { latest_percent: Some(100), ..open(Some("2015-06-23")) },
+            vec![Reason::DueVerySoon],
+            Level::Yellow,
+        ),
+        (
+            "due within 7 days",
+            Facts { latest_percent: Some(100), ..open(Some("2015-06-27")) },
+            vec![Reason::DueSoon],
+            Level::Blue,
+        ),
         ("due later, on pace", Facts { latest_percent: Some(80), ..open(Some("2015-08-01")) }, vec![], Level::Green),
         // 170 of 212 days gone (80%): at 65% the task is 15 points behind, at 40% 40 points.
-        ("behind pace", Facts { latest_percent: Some(65), ..open(Some("2015-08-01")) }, vec![Reason::BehindPace], Level::Yellow),
-        ("far behind pace", Facts { latest_percent: Some(40), ..open(Some("2015-08-01")) }, vec![Reason::FarBehindPace], Level::Red),
-        ("a report past due", Facts { report_due: Some(d("2015-06-19")), ..Facts { open: true, ..Facts::default() } }, vec![Reason::ReportMissing], Level::Yellow),
-        ("the last report late", Facts { late_reports: 1, ..Facts { open: true, ..Facts::default() } }, vec![Reason::ReportLate], Level::Yellow),
-        ("not signed in time", Facts { sign_due: Some(d("2015-06-19")), ..Facts { open: true, ..Facts::default() } }, vec![Reason::NotSigned], Level::Yellow),
-        ("sign-off not due yet", Facts { sign_due: Some(d("2015-06-20")), ..Facts { open: true, ..Facts::default() } }, vec![], Level::Green),
-        ("an urging unanswered", Facts { open_urgings: 2, ..Facts { open: true, ..Facts::default() } }, vec![Reason::UrgingUnanswered], Level::Yellow),
+        (
+            "behind pace",
+            Facts { latest_percent: Some(65), ..open(Some("2015-08-01")) },
+            vec![Reason::BehindPace],
+            Level::Yellow,
+        ),
+        (
+            "far behind pace",
+            Facts { latest_percent: Some(40), ..open(Some("2015-08-01")) },
+            vec![Reason::FarBehindPace],
+            Level::Red,
+        ),
+        (
+            "a report past due",
+            Facts { report_due: Some(d("2015-06-19")), ..Facts { open: true, ..Facts::default() } },
+            vec![Reason::ReportMissing],
+            Level::Yellow,
+        ),
+        (
+            "the last report late",
+            Facts { late_reports: 1, ..Facts { open: true, ..Facts::default() } },
+            vec![Reason::ReportLate],
+            Level::Yellow,
+        ),
+        (
+            "not signed in time",
+            Facts { sign_due: Some(d("2015-06-19")), ..Facts { open: true, ..Facts::default() } },
+            vec![Reason::NotSigned],
+            Level::Yellow,
+        ),
+        (
+            "sign-off not due yet",
+            Facts { sign_due: Some(d("2015-06-20")), ..Facts { open: true, ..Facts::default() } },
+            vec![],
+            Level::Green,
+        ),
+        (
+            "an urging unanswered",
+            Facts { open_urgings: 2, ..Facts { open: true, ..Facts::default() } },
+            vec![Reason::UrgingUnanswered],
+            Level::Yellow,
+        ),
         (
             "overdue, behind and urged",
             Facts { open_urgings: 1, latest_percent: Some(10), ..open(Some("2015-06-01")) },
@@ -52,19 +104,27 @@ fn each_rule_and_its_level() {
 #[test]
 fn days_between_renders_each_backends_placeholders() {
     use sea_orm::sea_query::{PostgresQueryBuilder, Query, SqliteQueryBuilder};
-    let expr = || days_between(Expr::value(d("2015-01-10")), Expr::col(task::Column::AssignedOn).into(), DbBackend::Sqlite);
+    let expr =
+        || days_between(Expr::value(d("2015-01-10")), Expr::col(task::Column::AssignedOn).into(), DbBackend::Sqlite);
     let sqlite = Query::select().expr(expr()).to_string(SqliteQueryBuilder);
     assert!(sqlite.contains("julianday('2015-01-10') - julianday(\"assigned_on\")"), "{sqlite}");
-    let pg = days_between(Expr::value(d("2015-01-10")), Expr::col(task::Column::AssignedOn).into(), DbBackend::Postgres);
+    let pg =
+        days_between(Expr::value(d("2015-01-10")), Expr::col(task::Column::AssignedOn).into(), DbBackend::Postgres);
     let pg = Query::select().expr(pg).to_string(PostgresQueryBuilder);
     assert!(pg.contains("CAST('2015-01-10' AS date) - CAST(\"assigned_on\" AS date)"), "{pg}");
 }
 
 #[test]
 fn thresholds_move_the_rules() {
-    let strict = Judge { today: d("2015-06-20"), thresholds: Thresholds { approaching_days: 30, urgent_days: 10, ..Default::default() } };
+    let strict = Judge {
+        today: d("2015-06-20"),
+        thresholds: Thresholds { approaching_days: 30, urgent_days: 10, ..Default::default() },
+    };
     assert_eq!(strict.reasons(&Facts { latest_percent: Some(100), ..open(Some("2015-07-10")) }), vec![Reason::DueSoon]);
-    assert_eq!(strict.reasons(&Facts { latest_percent: Some(100), ..open(Some("2015-06-29")) }), vec![Reason::DueVerySoon]);
+    assert_eq!(
+        strict.reasons(&Facts { latest_percent: Some(100), ..open(Some("2015-06-29")) }),
+        vec![Reason::DueVerySoon]
+    );
 }
 
 /// A task row with these facts (the other columns are filler).
@@ -98,10 +158,33 @@ fn day_strategy() -> impl Strategy<Value = Option<NaiveDate>> {
 }
 
 fn facts_strategy() -> impl Strategy<Value = (bool, Facts)> {
-    (any::<bool>(), day_strategy(), day_strategy(), prop::option::of(0i32..=100), day_strategy(), day_strategy(), 0i32..3, 0i32..3)
-        .prop_map(|(open, due_date, assigned_on, latest_percent, report_due, sign_due, late_reports, open_urgings)| {
-            (open, Facts { open, due_date, assigned_on, latest_percent, report_due, sign_due, late_reports, open_urgings })
-        })
+    (
+        any::<bool>(),
+        day_strategy(),
+        day_strategy(),
+        prop::option::of(0i32..=100),
+        day_strategy(),
+        day_strategy(),
+        0i32..3,
+        0i32..3,
+    )
+        .prop_map(
+            |(open, due_date, assigned_on, latest_percent, report_due, sign_due, late_reports, open_urgings)| {
+                (
+                    open,
+                    Facts {
+                        open,
+                        due_date,
+                        assigned_on,
+                        latest_percent,
+                        report_due,
+                        sign_due,
+                        late_reports,
+                        open_urgings,
+                    },
+                )
+            },
+        )
 }
 
 #[derive(Debug, FromQueryResult)]
@@ -155,4 +238,3 @@ proptest! {
         });
     }
 }
-

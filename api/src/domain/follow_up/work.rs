@@ -23,7 +23,12 @@ pub struct Signature {
 }
 
 /// The caller's unit signs for the task (its own place on it).
-pub async fn sign(db: &impl TransactionTrait, caller: &Caller, task_id: i32, signature: Signature) -> AppResult<assignment::Model> {
+pub async fn sign(
+    db: &impl TransactionTrait,
+    caller: &Caller,
+    task_id: i32,
+    signature: Signature,
+) -> AppResult<assignment::Model> {
     let principal = rules::account(&caller.viewer)?;
     let person = short_text(&signature.responsible_person, "responsiblePerson")?;
     let contact = short_text(&signature.contact, "contact")?;
@@ -56,7 +61,12 @@ pub struct NewReport {
 /// A unit reports progress on a task it is assigned to (through its own place, or through a
 /// group it belongs to). Its own place must be signed for first; the report is marked late
 /// when it comes after the unit's report due date.
-pub async fn report(db: &impl TransactionTrait, caller: &Caller, task_id: i32, new: NewReport) -> AppResult<progress_report::Model> {
+pub async fn report(
+    db: &impl TransactionTrait,
+    caller: &Caller,
+    task_id: i32,
+    new: NewReport,
+) -> AppResult<progress_report::Model> {
     let principal = rules::account(&caller.viewer)?;
     let text = required_text(&new.text, "text")?;
     if !(0..=100).contains(&new.percent) {
@@ -88,7 +98,9 @@ pub async fn report(db: &impl TransactionTrait, caller: &Caller, task_id: i32, n
     .insert(&txn)
     .await?;
     for consolidated in new.consolidates {
-        report_consolidation::ActiveModel { report_id: Set(report.id), consolidated_id: Set(consolidated) }.insert(&txn).await?;
+        report_consolidation::ActiveModel { report_id: Set(report.id), consolidated_id: Set(consolidated) }
+            .insert(&txn)
+            .await?;
     }
     if status != on.task.status {
         let version = on.task.version;
@@ -135,7 +147,9 @@ async fn check_consolidated(db: &impl ConnectionTrait, on: &OnTask, unit: i32, i
         .all(db)
         .await?;
     if found.len() != ids.iter().collect::<std::collections::HashSet<_>>().len() {
-        return Err(AppError::bad_input("consolidates names reports that are not supporting units' reports on this task"));
+        return Err(AppError::bad_input(
+            "consolidates names reports that are not supporting units' reports on this task",
+        ));
     }
     Ok(())
 }
@@ -172,10 +186,12 @@ pub async fn start(
     let txn = db.begin().await?;
     let on = on_task::load(&txn, caller, task_id).await?;
     rules::may_update_status(principal, on.role)?;
-    let allowed = status == TaskStatus::InProgress && matches!(on.task.status, TaskStatus::NotStarted | TaskStatus::InProgress);
+    let allowed =
+        status == TaskStatus::InProgress && matches!(on.task.status, TaskStatus::NotStarted | TaskStatus::InProgress);
     if !allowed {
         return Err(AppError::InvalidState(
-            "updateTaskStatus only starts work; use submitCompletion, reviewCompletion, archiveTask or suspendTask".into(),
+            "updateTaskStatus only starts work; use submitCompletion, reviewCompletion, archiveTask or suspendTask"
+                .into(),
         ));
     }
     let mut model: task::ActiveModel = on.task.into();

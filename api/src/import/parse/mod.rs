@@ -1,10 +1,14 @@
 //! Pure text stages of the importer: no database, no GraphQL.
 //!
 //! raw text → [`clean`] → [`notice`] metadata → [`rows`] → [`units`] split → [`schedule`] parse.
-//! Each stage is a plain function with its own unit tests; `super::pipeline` strings them
-//! together and writes the result.
+//! [`labels`] (`牵头单位:`, `分管领导:` and bracket groups) and [`notes`] (rules about who leads,
+//! document notes, lists ending in `等`) serve the rows and units stages. Each stage is a plain
+//! function with its own unit tests; `super::pipeline` strings them together and writes the
+//! result, and `super::read` feeds them the tables of Word and Excel files.
 
 pub mod clean;
+pub mod labels;
+pub mod notes;
 pub mod notice;
 pub mod numerals;
 pub mod rows;

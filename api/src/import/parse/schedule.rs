@@ -22,41 +22,22 @@
 //! holidays and make-up working days (调休) are not known here, so such a date can come early by the
 //! holidays it spans.
 //!
-//! Calendar dates are read in `schedule_dates.rs`, policies and periods in `schedule_policy.rs`;
-//! the tests live in `schedule_tests.rs`.
+//! A milestone followed by work that goes on may name the year again: `5月底前出台办法,年内持续推进`
+//! is due at the end of May and ongoing afterwards.
+//!
+//! Calendar dates are read in `schedule_dates.rs`, policies and periods in `schedule_policy.rs`,
+//! schedules inside a task's text are found by `schedule_find.rs`; the tests live in
+//! `schedule_tests.rs`.
 
 use std::sync::LazyLock;
 
-use chrono::{Months, NaiveDate};
+use chrono::NaiveDate;
 use regex::{Captures, Regex};
 
 use super::ParseWarning;
 
-/// What kind of schedule a cell states.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ScheduleKind {
-    /// Due on [`ParsedSchedule::due_date`] (possibly with ongoing work after it).
-    Deadline,
-    /// No date until the higher-level policies in [`ParsedSchedule::waiting_for`] are issued.
-    AfterPolicy,
-    /// Continuing work without a closing date (`持续实施`, `长期坚持`).
-    Ongoing,
-    /// Done again every year (`逐年落实`, `每年`).
-    Recurring,
-    /// Not understood; the text is kept and a warning explains why.
-    Unparsed,
-}
-
-/// Whose policy a task waits for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum PolicyLevel {
-    /// `国家`, `中央`, `国务院`.
-    National,
-    /// `省`.
-    Provincial,
-    /// `市`.
-    Municipal,
-}
+/// The schedule kinds and policy levels are the stored ones: one definition, no mapping.
+pub use entity::{PolicyLevel, ScheduleKind};
 
 /// A schedule cell, understood.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -131,6 +112,8 @@ static TIME_TOKEN: LazyLock<Regex> = LazyLock::new(|| {
 });
 static RECURRING: LazyLock<Regex> = LazyLock::new(|| re("逐年|每年|年年|每一年"));
 static ONGOING: LazyLock<Regex> = LazyLock::new(|| re("持续|逐步|长期|常态|长效|不断|坚持|常年|经常"));
+/// `年内持续推进`, `全年持续开展` after a milestone.
+static GOES_ON: LazyLock<Regex> = LazyLock::new(|| re("(?:年内|全年)(持续|逐步|长期|常态|不断|坚持)"));
 
 /// Reads one schedule cell. `plan_date` is the notice's issue date, needed for `年内`, `年底前`,
 /// `X个月内`, `X个工作日内` and missing years; without it those are Unparsed (`NO_PLAN_DATE`).
@@ -151,24 +134,6 @@ pub fn parse_schedule(text: &str, plan_date: Option<NaiveDate>) -> ParsedSchedul
         parsed.warnings.push(warning(failure.code, message));
         parsed
     })
-}
-
-/// The due date of an AFTER_POLICY task once its policies are issued: `issued` (the latest issue
-/// date when it waits for several) plus `offset_months` calendar months (clamped to the month's
-/// end) plus `offset_days` working days (Mon–Fri; holidays unknown). Saturates at chrono's range.
-pub fn due_after_policy(issued: NaiveDate, offset_months: Option<i32>, offset_days: Option<i32>) -> NaiveDate {
-    let months = offset_months.unwrap_or(0);
-    let days = offset_days.unwrap_or(0);
-    let shifted = if months >= 0 {
-        issued.checked_add_months(Months::new(months.unsigned_abs()))
-    } else {
-        issued.checked_sub_months(Months::new(months.unsigned_abs()))
-    };
-    match shifted.and_then(|date| add_working_days(date, i64::from(days))) {
-        Some(due) => due,
-        None if months < 0 || days < 0 => NaiveDate::MIN,
-        None => NaiveDate::MAX,
-    }
 }
 
 /// Half-width digits and punctuation, no whitespace, no trailing full stop.
@@ -213,10 +178,12 @@ fn finish(rest: &str) -> Result<bool, Failure> {
     if BAD_START.is_match(rest) {
         return Err(unparsed("时间是起点或约数,不是完成期限"));
     }
-    if TIME_TOKEN.is_match(rest) {
+    // `…出台办法,年内持续推进`: the milestone, then work that goes on; `年内` there is no deadline.
+    let rest = GOES_ON.replace_all(rest, "$1");
+    if TIME_TOKEN.is_match(&rest) {
         return Err(unparsed("包含多个时间表述"));
     }
-    Ok(ONGOING.is_match(rest) || RECURRING.is_match(rest))
+    Ok(ONGOING.is_match(&rest) || RECURRING.is_match(&rest))
 }
 
 fn dated(due: NaiveDate, ongoing: bool, plan: Option<NaiveDate>, mut warnings: Vec<ParseWarning>) -> ParsedSchedule {
@@ -244,11 +211,14 @@ fn undated(s: &str) -> Result<ParsedSchedule, Failure> {
 
 #[path = "schedule_dates.rs"]
 mod dates;
+#[path = "schedule_find.rs"]
+mod find;
 #[path = "schedule_policy.rs"]
 mod policy;
 
 use dates::deadline;
-use policy::{add_working_days, after_policy, within_period};
+pub use find::find_schedule;
+use policy::{after_policy, within_period};
 
 #[cfg(test)]
 #[path = "schedule_tests.rs"]

@@ -3,7 +3,9 @@
 
 use std::sync::LazyLock;
 
-use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
+use chrono::{Days, NaiveDate};
+
+use crate::domain::dates::{add_months, add_working_days};
 use regex::{Captures, Regex};
 
 use super::{
@@ -38,7 +40,8 @@ fn policy_schedule(caps: &Captures<'_>, rest: &str) -> Result<ParsedSchedule, Fa
     let joined = words.iter().flat_map(|w| JOINED_LEVEL.find_iter(w));
     let mut waiting_for: Vec<PolicyLevel> =
         LEVEL.find_iter(levels).chain(joined).filter_map(|m| level_of(m.as_str())).collect();
-    waiting_for.sort_unstable();
+    // Stored in a fixed order (National, Provincial, Municipal) so equal plans compare equal.
+    waiting_for.sort_unstable_by_key(|level| *level as u8);
     waiting_for.dedup();
     let mut parsed = ParsedSchedule::of(ScheduleKind::AfterPolicy);
     parsed.waiting_for = waiting_for;
@@ -104,7 +107,7 @@ pub(super) fn within_period(s: &str, plan: Option<NaiveDate>) -> Attempt {
         return Some(Err(NO_PLAN_DATE));
     };
     let due = match offset {
-        Offset::Months(n) => plan.checked_add_months(Months::new(n)),
+        Offset::Months(n) => i32::try_from(n).ok().and_then(|n| add_months(plan, n)),
         Offset::WorkingDays(n) => add_working_days(plan, i64::from(n)),
         Offset::Days(n) => plan.checked_add_days(Days::new(u64::from(n))),
     };
@@ -112,28 +115,4 @@ pub(super) fn within_period(s: &str, plan: Option<NaiveDate>) -> Attempt {
         return Some(Err(unparsed("期限过长")));
     };
     Some(finish(rest).map(|ongoing| dated(due, ongoing, Some(plan), Vec::new())))
-}
-
-/// `from` moved by `n` working days (Mon–Fri); the result is always a working day unless `n == 0`.
-pub(super) fn add_working_days(from: NaiveDate, n: i64) -> Option<NaiveDate> {
-    if n == 0 {
-        return Some(from);
-    }
-    let back = n < 0;
-    let count = n.unsigned_abs();
-    // Any 7 consecutive days hold 5 working days; keep 1..=5 to walk so we end on a working day.
-    let weeks = (count - 1) / 5;
-    let mut left = count - weeks * 5;
-    let mut date = shift_days(from, weeks.checked_mul(7)?, back)?;
-    while left > 0 {
-        date = shift_days(date, 1, back)?;
-        if !matches!(date.weekday(), Weekday::Sat | Weekday::Sun) {
-            left -= 1;
-        }
-    }
-    Some(date)
-}
-
-fn shift_days(date: NaiveDate, days: u64, back: bool) -> Option<NaiveDate> {
-    if back { date.checked_sub_days(Days::new(days)) } else { date.checked_add_days(Days::new(days)) }
 }

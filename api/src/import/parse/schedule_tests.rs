@@ -1,9 +1,9 @@
-//! Tests for [`super::parse_schedule`] and [`super::due_after_policy`].
+//! Tests for [`super::parse_schedule`].
 
 use chrono::NaiveDate;
 use proptest::prelude::*;
 
-use super::{ParsedSchedule, PolicyLevel, ScheduleKind, due_after_policy, parse_schedule};
+use super::{ParsedSchedule, PolicyLevel, ScheduleKind, parse_schedule};
 
 use PolicyLevel::{Municipal as M, National as N, Provincial as P};
 use ScheduleKind::{AfterPolicy, Deadline, Ongoing, Recurring, Unparsed};
@@ -135,6 +135,35 @@ fn working_days_after_a_policy_go_into_offset_days() {
 }
 
 #[test]
+fn a_milestone_then_ongoing_work_keeps_both() {
+    let parsed = parse_schedule("5月底前出台办法,年内持续推进", Some(ymd(2022, 3, 10)));
+    assert_eq!((parsed.kind, parsed.due_date, parsed.ongoing), (Deadline, Some(ymd(2022, 5, 31)), true));
+    assert_eq!(codes(&parsed), ["YEAR_ASSUMED"]);
+    check("2021年第二季度", &due(2021, 6, 30, false));
+    check("3年内", &due(2017, 11, 13, false));
+}
+
+#[test]
+fn schedules_are_found_inside_a_task_text() {
+    let cases = [
+        ("推进社会保障卡“一卡通”。在5月底前出台实施办法,年内持续推进。", Some("5月底前出台实施办法,年内持续推进")),
+        ("2022年6月底前修订《管理办法》", Some("2022年6月底前修订《管理办法》")),
+        ("省直各部门分别负责,年内完成", Some("年内完成")),
+        ("开展监管,每年抽查比例不低于5%", Some("每年抽查比例不低于5%")),
+        ("待省政策出台后3个月内完成配套文件", Some("待省政策出台后3个月内完成配套文件")),
+        ("持续推进", Some("持续推进")),
+        ("持续优化营商环境", None),
+        ("压缩企业开办时间至1个工作日以内", None),
+        ("新标准从2014年7月1日起执行", None),
+        ("改造老旧小区12个,惠及居民3000户", None),
+        ("", None),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(super::find_schedule(text).as_deref(), expected, "{text}");
+    }
+}
+
+#[test]
 fn a_missing_year_takes_the_plans_and_says_so() {
     for text in ["年9月底前", "9月底前完成", "三季度", "上半年"] {
         let parsed = parse_schedule(text, Some(ymd(2018, 3, 1)));
@@ -195,21 +224,6 @@ fn dates_relative_to_the_plan_need_its_date() {
     let absolute = parse_schedule("2015年6月底前出台", None);
     assert_eq!(absolute.due_date, Some(ymd(2015, 6, 30)));
     assert!(absolute.warnings.is_empty());
-}
-
-#[test]
-fn due_after_policy_adds_months_then_working_days() {
-    let issued = ymd(2015, 8, 31);
-    assert_eq!(due_after_policy(issued, None, None), issued);
-    assert_eq!(due_after_policy(issued, Some(6), None), ymd(2016, 2, 29));
-    assert_eq!(due_after_policy(issued, Some(3), None), ymd(2015, 11, 30));
-    // Friday 2015-09-04 + 1 working day is Monday 2015-09-07.
-    assert_eq!(due_after_policy(ymd(2015, 9, 4), None, Some(1)), ymd(2015, 9, 7));
-    // Saturday + 5 working days is the next Friday.
-    assert_eq!(due_after_policy(ymd(2015, 9, 5), None, Some(5)), ymd(2015, 9, 11));
-    assert_eq!(due_after_policy(ymd(2015, 9, 7), None, Some(-1)), ymd(2015, 9, 4));
-    assert_eq!(due_after_policy(issued, Some(i32::MAX), None), NaiveDate::MAX);
-    assert_eq!(due_after_policy(issued, None, Some(i32::MIN)), NaiveDate::MIN);
 }
 
 const FRAGMENTS: &[&str] = &[
@@ -285,15 +299,5 @@ proptest! {
         if parsed.kind == Unparsed {
             prop_assert!(parsed.due_date.is_none() && parsed.waiting_for.is_empty());
         }
-    }
-
-    #[test]
-    fn due_after_policy_never_panics(
-        days in any::<i32>(), months in any::<Option<i32>>(), offset in any::<Option<i32>>(),
-    ) {
-        let issued = NaiveDate::MIN
-            .checked_add_days(chrono::Days::new(u64::from(days.unsigned_abs())))
-            .unwrap_or(NaiveDate::MAX);
-        let _ = due_after_policy(issued, months, offset);
     }
 }

@@ -7,139 +7,18 @@
 use super::clean::{fold_width, to_simplified};
 use super::rows::UnitSpec;
 use regex::Regex;
-use std::ops::Range;
 use std::sync::LazyLock;
 
-/// What a `X单位:` label introduces.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LabelKind {
-    /// `牵头单位:` and friends.
-    Lead,
-    /// `配合单位:`, `协同责任单位:` …
-    Supporting,
-    /// `责任单位:`: listed units, first one leads unless the plan says otherwise.
-    Responsible,
-    /// `完成时限:`, `时间进度:` …
-    Schedule,
-    /// `落实措施:` …
-    Measures,
-}
-
-/// Labels, longest alternatives first so that `牵头责任单位` never reads as `责任单位`.
-static LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(牵头责任单位|牵头负责单位|牵头单位|牵头部门|主责单位|协同责任单位|配合责任单位|配合单位|配合部门|协办单位|参与单位|协同单位|协助单位|责任单位|责任部门|负责单位|承办单位|时间进度|完成时限|完成时间|时限要求|进度安排|时间要求|时间节点|落实措施|工作措施|具体措施)\s*:",
-    )
-    .expect("label pattern is valid")
-});
+pub use super::labels::{Label, LabelKind, bracket_groups, find_labels, is_close, is_open};
+use super::notes::strip_note_sentences;
+pub use super::notes::{document_notes, is_not_exhaustive, is_rule_note, strip_rule_notes};
 
 /// Verbs that end a clause such as `县民政局牵头` or `县财政局配合`.
 static VERB: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"牵头|负责|配合|参与|协办|协助|协同").expect("valid"));
 
-/// One label found in a text, with the value that follows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Label {
-    /// What the label introduces.
-    pub kind: LabelKind,
-    /// Byte range of the label and its value in the text.
-    pub span: Range<usize>,
-    /// The value, up to the next label, line break or `。`.
-    pub value: String,
-}
-
-impl LabelKind {
-    /// Whether the label introduces units (lead, supporting or responsible).
-    pub fn is_unit(self) -> bool {
-        matches!(self, Self::Lead | Self::Supporting | Self::Responsible)
-    }
-}
-
-fn label_kind(name: &str) -> LabelKind {
-    match name {
-        "牵头责任单位" | "牵头负责单位" | "牵头单位" | "牵头部门" | "主责单位" => {
-            LabelKind::Lead
-        }
-        "责任单位" | "责任部门" | "负责单位" | "承办单位" => LabelKind::Responsible,
-        "落实措施" | "工作措施" | "具体措施" => LabelKind::Measures,
-        n if n.starts_with("时") || n.starts_with("完") || n.starts_with("进") => LabelKind::Schedule,
-        _ => LabelKind::Supporting,
-    }
-}
-
-/// Every label in `text` with its value (up to the next label, a line break or `。`).
-pub fn find_labels(text: &str) -> Vec<Label> {
-    let hits: Vec<_> = LABEL.captures_iter(text).collect();
-    let mut labels = Vec::with_capacity(hits.len());
-    for (i, caps) in hits.iter().enumerate() {
-        let (Some(whole), Some(name)) = (caps.get(0), caps.get(1)) else {
-            continue;
-        };
-        let next = hits.get(i + 1).and_then(|c| c.get(0)).map_or(text.len(), |m| m.start());
-        let rest = &text[whole.end()..next];
-        let cut = rest.find(['\n', '。', ';']).unwrap_or(rest.len());
-        let value = rest[..cut].trim().trim_end_matches([';', ',', ')']).trim();
-        labels.push(Label {
-            kind: label_kind(name.as_str()),
-            span: whole.start()..whole.end() + cut,
-            value: value.to_string(),
-        });
-    }
-    labels
-}
-
-/// Top-level balanced bracket groups (`(…)`, `（…）`, `[…]`, `【…】`) as byte ranges including
-/// the brackets. Unbalanced brackets are ignored.
-pub fn bracket_groups(text: &str) -> Vec<Range<usize>> {
-    let mut groups = Vec::new();
-    let mut depth = 0usize;
-    let mut start = 0usize;
-    for (i, c) in text.char_indices() {
-        if is_open(c) {
-            if depth == 0 {
-                start = i;
-            }
-            depth += 1;
-        } else if is_close(c) && depth > 0 {
-            depth -= 1;
-            if depth == 0 {
-                groups.push(start..i + c.len_utf8());
-            }
-        }
-    }
-    groups
-}
-
-fn is_open(c: char) -> bool {
-    matches!(c, '(' | '（' | '[' | '【')
-}
-
-fn is_close(c: char) -> bool {
-    matches!(c, ')' | '）' | ']' | '】')
-}
-
-/// Whether a bracket's content is a rule about the list rather than a unit, e.g.
-/// `县政府部门中列在首位的为牵头部门,有关部门按职责分工负责,下同`.
-pub fn is_rule_note(content: &str) -> bool {
-    const MARKS: [&str; 10] =
-        ["牵头", "首位", "下同", "按职责", "分工负责", "排名第一", "排在第一", "第一位", "主责", "主办"];
-    MARKS.iter().any(|m| content.contains(m))
-}
-
-/// Removes bracket groups that are rule notes (see [`is_rule_note`]).
-pub fn strip_rule_notes(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut last = 0;
-    for group in bracket_groups(text) {
-        if is_rule_note(&text[group.clone()]) {
-            out.push_str(&text[last..group.start]);
-            last = group.end;
-        }
-    }
-    out.push_str(&text[last..]);
-    out
-}
-
-/// Splits on separators outside brackets, without touching the parts.
+/// Splits on separators outside brackets, without touching the parts. `及`/`和`/`与` separate
+/// too when a group or catch-all follows (`省直有关部门及各地`), never inside a name such as
+/// `县发展和改革局`.
 fn split_raw(cell: &str) -> Vec<&str> {
     let mut parts = Vec::new();
     let mut depth = 0usize;
@@ -149,7 +28,7 @@ fn split_raw(cell: &str) -> Vec<&str> {
             depth += 1;
         } else if is_close(c) {
             depth = depth.saturating_sub(1);
-        } else if depth == 0 && matches!(c, '、' | ',' | '，' | ';' | '；' | '\n') {
+        } else if depth == 0 && is_separator(cell, i, c, start) {
             parts.push(&cell[start..i]);
             start = i + c.len_utf8();
         }
@@ -158,13 +37,48 @@ fn split_raw(cell: &str) -> Vec<&str> {
     parts
 }
 
-/// Trims punctuation and a trailing `等`/`等部门`/`等单位` from one name.
+/// Whether `c` at `i` separates two entries: list punctuation, or `及`/`和`/`与` before a group.
+fn is_separator(cell: &str, i: usize, c: char, start: usize) -> bool {
+    matches!(c, '、' | ',' | '，' | ';' | '；' | '\n')
+        || matches!(c, '及' | '和' | '与') && i > start && GROUP_FOLLOWS.is_match(&cell[i + c.len_utf8()..])
+}
+
+/// What may follow `及` when it joins two entries rather than two words of one name.
+static GROUP_FOLLOWS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:各|其他|其它|有关|相关|省直|市直|县直)").expect("valid pattern"));
+
+/// Role phrases written after a name (`A、B按职责分工负责`): they say what the units do, not who
+/// they are. Longest first.
+const ROLE_SUFFIXES: [&str; 12] = [
+    "按照职责分工负责",
+    "根据职责分工负责",
+    "按职责分工负责",
+    "按职责分工落实",
+    "按职责负责",
+    "分别负责",
+    "共同负责",
+    "负责落实",
+    "负责",
+    "牵头",
+    "配合",
+    "参与",
+];
+
+/// Trims punctuation, a trailing `等`/`等部门`/`等单位` and role phrases from one name.
 fn tidy_name(part: &str) -> String {
     let name = strip_rule_notes(part);
-    let name =
+    let mut name =
         name.trim().trim_matches(|c: char| c.is_whitespace() || matches!(c, '。' | ':' | '：' | '.' | '"' | '“' | '”'));
-    let name = name.strip_prefix('由').unwrap_or(name);
-    for suffix in ["等有关部门", "等部门", "等单位", "等"] {
+    name = name.strip_prefix('由').unwrap_or(name);
+    for suffix in ROLE_SUFFIXES {
+        if let Some(stripped) = name.strip_suffix(suffix)
+            && stripped.chars().count() >= 2
+        {
+            name = stripped;
+            break;
+        }
+    }
+    for suffix in ["等有关部门", "等相关部门", "等有关单位", "等部门", "等单位", "等"] {
         if let Some(stripped) = name.strip_suffix(suffix)
             && !stripped.is_empty()
         {
@@ -174,10 +88,28 @@ fn tidy_name(part: &str) -> String {
     name.to_string()
 }
 
+/// A bare level of government after a `各` entry: `各区、县级市` means 各区 and 各县级市.
+static BARE_LEVEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:县级市|县市区|县区|市县|市区|县市|区县|县|区|市|乡镇|乡|镇|街道|旗|开发区|园区)(?:人民政府|政府)?$",
+    )
+    .expect("valid pattern")
+});
+
 /// Splits a units cell on `、`, `,`, `，`, `;` — never inside brackets (`各县(市、区)政府` is one name) — trims,
 /// and drops rule notes such as `(县政府部门中列在首位的为牵头部门,有关部门按职责分工负责,下同)`.
 pub fn split_units(cell: &str) -> Vec<String> {
-    split_raw(cell).into_iter().map(tidy_name).filter(|name| !name.is_empty()).collect()
+    let cell = strip_note_sentences(&strip_rule_notes(cell));
+    let mut names: Vec<String> = Vec::new();
+    for name in split_raw(&cell).into_iter().map(tidy_name).filter(|name| !name.is_empty()) {
+        let after_each = names.last().is_some_and(|last| last.starts_with('各'));
+        if after_each && BARE_LEVEL.is_match(&name) {
+            names.push(format!("各{name}"));
+        } else {
+            names.push(name);
+        }
+    }
+    names
 }
 
 /// Matching key for a unit name: simplified script, half-width brackets, no whitespace.
@@ -235,8 +167,15 @@ pub fn labelled_spec(cell: &str) -> Option<UnitSpec> {
         match label.kind {
             LabelKind::Lead => leads.extend(names),
             LabelKind::Supporting => supporting.extend(names),
-            LabelKind::Responsible => listed.extend(names),
-            LabelKind::Schedule | LabelKind::Measures => {}
+            // `责任单位:X牵头,A、B配合`: the verbs say who leads.
+            LabelKind::Responsible => match clause_spec(&strip_rule_notes(&label.value)) {
+                Some(UnitSpec::Explicit { leads: l, supporting: s }) => {
+                    leads.extend(l);
+                    supporting.extend(s);
+                }
+                _ => listed.extend(names),
+            },
+            LabelKind::Schedule | LabelKind::Measures | LabelKind::Leader => {}
         }
     }
     assemble(leads, supporting, listed)
@@ -367,6 +306,30 @@ mod tests {
         );
         assert_eq!(spec, Some(UnitSpec::Listed(names(&["县民政局", "县政府其他有关部门", "各镇人民政府"]))));
         assert_eq!(parse_units_cell(" 、, "), None);
+    }
+
+    #[test]
+    fn role_phrases_deng_and_joined_groups_are_not_names() {
+        assert_eq!(split_units("市司法局、市公安局按职责分工负责"), names(&["市司法局", "市公安局"]));
+        assert_eq!(split_units("市政务服务中心、市大数据局分别负责"), names(&["市政务服务中心", "市大数据局"]));
+        assert_eq!(
+            split_units("县应急管理局、县卫生健康局等,各乡(镇、街道)人民政府(办事处)"),
+            names(&["县应急管理局", "县卫生健康局", "各乡(镇、街道)人民政府(办事处)"])
+        );
+        assert_eq!(split_units("省直有关部门及各地"), names(&["省直有关部门", "各地"]));
+        assert_eq!(split_units("县发展和改革局、县财政局"), names(&["县发展和改革局", "县财政局"]));
+        assert_eq!(split_units("各区、县级市"), names(&["各区", "各县级市"]));
+        assert_eq!(split_units("各县、市、区人民政府"), names(&["各县", "各市", "各区人民政府"]));
+    }
+
+    #[test]
+    fn a_responsible_label_with_verbs_says_who_leads() {
+        let spec = parse_units_cell("责任单位:市发展改革委牵头,市市场监管局、市财政局配合");
+        let expected = UnitSpec::Explicit {
+            leads: names(&["市发展改革委"]),
+            supporting: names(&["市市场监管局", "市财政局"]),
+        };
+        assert_eq!(spec, Some(expected));
     }
 
     proptest! {

@@ -1,15 +1,16 @@
-//! Numbered items whose units come in a parenthesis, on label lines or in a `由X会同Y负责` clause.
+//! Numbered items (`一、`, `(一)`, `1.`, `1、`, `(1)`): pieces of text, their numbering marks,
+//! and what one item says (title, measures, units, person, schedule).
 
 use super::super::notice::chinese_number;
-use super::super::units::{find_labels, parse_units_cell, split_units};
+use super::super::units::{LabelKind, find_labels, is_close, is_not_exhaustive, is_open};
+use super::intext::pick_schedule;
+use super::items_units::item_units;
 use super::space::is_footer;
 use super::table::*;
-use super::{RawTask, RowsOutcome, UnitSpec, warning};
-use regex::Regex;
-use std::sync::LazyLock;
+use super::{RawTask, RowsOutcome, ScheduleSource, UnitSpec};
 
 /// Label values of one kind in a text, joined.
-pub(super) fn label_text(text: &str, kind: super::super::units::LabelKind) -> String {
+pub(super) fn label_text(text: &str, kind: LabelKind) -> String {
     find_labels(text).into_iter().filter(|l| l.kind == kind).map(|l| l.value).collect::<Vec<_>>().join(";")
 }
 
@@ -27,16 +28,6 @@ pub(super) enum Style {
     /// `(1)`
     ParenArabic,
 }
-
-/// `由X会同Y负责`, `由X牵头,Y配合`.
-pub(super) static BY_WITH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"由([^,;。()\n]{2,60}?)(?:会同|牵头,?)([^。;()\n]{2,200}?)(?:共同)?(?:负责|配合|参与|实施|落实)")
-        .expect("valid pattern")
-});
-
-/// `由X负责`.
-pub(super) static BY_ONLY: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"由([^,;。()\n]{2,80}?)负责").expect("valid pattern"));
 
 pub(super) fn is_cn_digit(c: char) -> bool {
     "〇零一二三四五六七八九十百两".contains(c)
@@ -57,9 +48,23 @@ pub(super) fn paren_marker(inner: &str) -> Option<(Style, i32, usize)> {
 }
 
 /// A numbering mark at the start of `text`: style, number and the mark's length in bytes.
+/// `1.5倍` is no mark; `7.100个示范村` is a weak one (see [`weak_marker`]).
 pub(super) fn parse_marker(text: &str) -> Option<(Style, i32, usize)> {
+    let found = any_marker(text)?;
+    (!found.3).then_some((found.0, found.1, found.2))
+}
+
+/// `7.100个示范村创建工程`: item 7 whose title starts with digits, or a decimal such as `1.5倍`.
+/// Only the sequence around it can tell (see `outline::keep_weak_marks`).
+pub(super) fn weak_marker(text: &str) -> Option<(Style, i32, usize)> {
+    let found = any_marker(text)?;
+    found.3.then_some((found.0, found.1, found.2))
+}
+
+/// A mark with a flag telling that digits follow a `.` right away.
+fn any_marker(text: &str) -> Option<(Style, i32, usize, bool)> {
     if let Some(inner) = text.strip_prefix('(') {
-        return paren_marker(inner);
+        return paren_marker(inner).map(|(s, n, l)| (s, n, l, false));
     }
     let digits = text.bytes().take_while(u8::is_ascii_digit).count();
     if (1..=3).contains(&digits) {
@@ -69,15 +74,14 @@ pub(super) fn parse_marker(text: &str) -> Option<(Style, i32, usize)> {
             Some('、') => (Style::ArabicComma, '、'.len_utf8()),
             _ => return None,
         };
-        if rest[mark..].starts_with(|c: char| c.is_ascii_digit()) {
-            return None;
-        }
-        return Some((style, text[..digits].parse().ok()?, digits + mark));
+        // The number is the digits before the separator, never merged with digits after it.
+        let weak = style == Style::ArabicDot && rest[mark..].starts_with(|c: char| c.is_ascii_digit());
+        return Some((style, text[..digits].parse().ok()?, digits + mark, weak));
     }
     let cn: usize = text.chars().take_while(|c| is_cn_digit(*c)).take(4).map(char::len_utf8).sum();
     let rest = text.get(cn..)?;
     (cn > 0 && rest.starts_with('、'))
-        .then(|| Some((Style::CnComma, chinese_number(&text[..cn])?, cn + '、'.len_utf8())))
+        .then(|| Some((Style::CnComma, chinese_number(&text[..cn])?, cn + '、'.len_utf8(), false)))
         .flatten()
 }
 
@@ -85,6 +89,8 @@ pub(super) fn parse_marker(text: &str) -> Option<(Style, i32, usize)> {
 pub(super) struct Piece<'a> {
     pub(super) line: usize,
     pub(super) text: &'a str,
+    /// Whether the piece starts its line.
+    pub(super) line_start: bool,
 }
 
 pub(super) fn boundary_before(prev: Option<char>) -> bool {
@@ -99,35 +105,34 @@ pub(super) fn pieces(text: &str) -> Vec<Piece<'_>> {
         let (mut start, mut depth, mut prev) = (0, 0usize, None);
         for (i, c) in line.char_indices() {
             if depth == 0 && i > start && boundary_before(prev) && parse_marker(&line[i..]).is_some() {
-                out.push(Piece { line: index + 1, text: &line[start..i] });
+                out.push(Piece { line: index + 1, text: &line[start..i], line_start: start == 0 });
                 start = i;
             }
-            depth = match c {
-                '(' | '[' | '【' => depth + 1,
-                ')' | ']' | '】' => depth.saturating_sub(1),
-                _ => depth,
+            depth = if is_open(c) {
+                depth + 1
+            } else if is_close(c) {
+                depth.saturating_sub(1)
+            } else {
+                depth
             };
             prev = Some(c);
         }
-        out.push(Piece { line: index + 1, text: &line[start..] });
+        out.push(Piece { line: index + 1, text: &line[start..], line_start: start == 0 });
     }
     out
 }
 
 /// A numbering mark found at the start of a piece.
+#[derive(Debug, Clone)]
 pub(super) struct Mark {
     pub(super) piece: usize,
     pub(super) style: Style,
     pub(super) seq: i32,
     pub(super) body_start: usize,
-}
-
-/// A numbered item with its text (mark removed, sub-items included).
-pub(super) struct Item {
-    pub(super) seq: i32,
-    pub(super) line: usize,
-    pub(super) text: String,
-    pub(super) has_units: bool,
+    /// The mark as the outline shows it: `一、`, `(二)`, `3`.
+    pub(super) label: String,
+    /// `7.100个…`: kept only when the sequence around it agrees.
+    pub(super) weak: bool,
 }
 
 pub(super) fn find_marks(pieces: &[Piece<'_>]) -> Vec<Mark> {
@@ -136,78 +141,48 @@ pub(super) fn find_marks(pieces: &[Piece<'_>]) -> Vec<Mark> {
         .enumerate()
         .filter_map(|(piece, p)| {
             let trimmed = p.text.trim_start();
-            let (style, seq, len) = parse_marker(trimmed)?;
+            let (found, weak) = match parse_marker(trimmed) {
+                Some(found) => (found, false),
+                None if p.line_start => (weak_marker(trimmed)?, true),
+                None => return None,
+            };
+            let (style, seq, len) = found;
             let body_start = p.text.len() - trimmed.len() + len;
-            Some(Mark { piece, style, seq, body_start })
+            let label = match style {
+                Style::ArabicDot | Style::ArabicComma => seq.to_string(),
+                _ => trimmed[..len].to_string(),
+            };
+            Some(Mark { piece, style, seq, body_start, label, weak })
         })
         .collect()
 }
 
-/// Items of one style: each runs to the next mark of the same or a higher level, or `end`.
-pub(super) fn items_of(style: Style, marks: &[Mark], order: &[Style], pieces: &[Piece<'_>], end: usize) -> Vec<Item> {
-    let rank = |s: Style| order.iter().position(|o| *o == s).unwrap_or(usize::MAX);
-    let mut items = Vec::new();
-    for (k, mark) in marks.iter().enumerate().filter(|(_, m)| m.style == style) {
-        let next = marks[k + 1..].iter().find(|m| rank(m.style) <= rank(style)).map_or(end, |m| m.piece).min(end);
-        let first = &pieces[mark.piece];
-        let mut text = first.text[mark.body_start..].to_string();
-        for piece in pieces.get(mark.piece + 1..next).unwrap_or_default() {
-            text.push('\n');
-            text.push_str(piece.text);
-        }
-        let has_units = item_units(&text).is_some();
-        items.push(Item { seq: mark.seq, line: first.line, text, has_units });
-    }
-    items
-}
-
-/// Numbered items: picks the numbering level whose items carry units.
+/// Numbered items: builds the outline and takes the level whose items carry units.
 pub(super) fn parse_items(text: &str) -> RowsOutcome {
     let pieces = pieces(text);
-    let marks = find_marks(&pieces);
+    let marks = super::outline::keep_weak_marks(find_marks(&pieces));
     let first = marks.first().map_or(0, |m| m.piece);
     let end = (first..pieces.len()).find(|&i| is_footer(pieces[i].text)).unwrap_or(pieces.len());
-    let mut order: Vec<Style> = Vec::new();
-    for mark in marks.iter().filter(|m| m.piece < end) {
-        if !order.contains(&mark.style) {
-            order.push(mark.style);
-        }
-    }
-    let best = order
-        .iter()
-        .enumerate()
-        .map(|(rank, s)| (rank, items_of(*s, &marks, &order, &pieces, end)))
-        .max_by_key(|(rank, items)| {
-            let with = items.iter().filter(|i| i.has_units).count();
-            (with, with * 1000 / items.len().max(1), std::cmp::Reverse(*rank))
-        })
-        .map(|(_, items)| items)
-        .unwrap_or_default();
-    tasks_from_items(best)
+    let marks: Vec<Mark> = marks.into_iter().filter(|m| m.piece < end).collect();
+    super::outline::tasks_of(&marks, &pieces, end)
 }
 
-/// Items between the first and the last that carry units become tasks.
-pub(super) fn tasks_from_items(items: Vec<Item>) -> RowsOutcome {
-    let (mut tasks, mut warnings) = (Vec::new(), Vec::new());
-    let first = items.iter().position(|i| i.has_units);
-    let last = items.iter().rposition(|i| i.has_units);
-    let (Some(first), Some(last)) = (first, last) else {
-        return RowsOutcome { tasks, warnings };
-    };
-    for item in &items[first..=last] {
-        if !item.has_units {
-            let msg = format!("第 {} 项没有找到负责单位", item.seq);
-            warnings.push(warning(item.line, "ROW_INCOMPLETE", msg));
-        }
-        tasks.push(item_task(item));
-    }
-    RowsOutcome { tasks, warnings }
+/// What one item's text says.
+pub(super) struct ItemFields {
+    pub(super) title: String,
+    pub(super) measures: String,
+    /// `None` when the item names no units.
+    pub(super) units: Option<UnitSpec>,
+    pub(super) not_exhaustive: bool,
+    pub(super) leader: Option<String>,
+    pub(super) schedule: String,
+    pub(super) schedule_source: ScheduleSource,
 }
 
-/// Turns one item into a task: title and measures before the units, schedule from labels.
-pub(super) fn item_task(item: &Item) -> RawTask {
-    let text = item.text.as_str();
-    let (cut, units) = item_units(text).unwrap_or((text.len(), UnitSpec::Listed(Vec::new())));
+/// Title and measures before the units, units, person and schedule of one item's text.
+pub(super) fn item_fields(text: &str) -> ItemFields {
+    let found = item_units(text);
+    let cut = found.as_ref().map_or(text.len(), |f| f.cut);
     let mut body = text[..cut].to_string();
     for label in find_labels(text).iter().rev().filter(|l| l.span.end <= cut) {
         body.replace_range(label.span.clone(), "");
@@ -215,68 +190,37 @@ pub(super) fn item_task(item: &Item) -> RawTask {
     let mut lines = body.split('\n').map(str::trim).filter(|l| !l.is_empty());
     let title = lines.next().unwrap_or_default().trim_end_matches(['。', ';', ',', ':', ' ']).to_string();
     let rest: Vec<&str> = lines.collect();
-    let labelled_measures = label_text(text, super::super::units::LabelKind::Measures);
-    RawTask {
-        seq: item.seq,
+    let labelled = label_text(text, LabelKind::Measures);
+    let measures = if labelled.is_empty() { rest.join("\n") } else { labelled };
+    let paren = found.as_ref().map_or("", |f| f.schedule.as_str());
+    let (schedule, schedule_source) = pick_schedule(&label_text(text, LabelKind::Schedule), paren, &title, &measures);
+    let leader = Some(label_text(text, LabelKind::Leader)).filter(|l| !l.is_empty());
+    ItemFields {
         title,
-        measures: if labelled_measures.is_empty() { rest.join("\n") } else { labelled_measures },
-        units,
-        schedule: label_text(text, super::super::units::LabelKind::Schedule),
-        line: item.line,
+        measures,
+        not_exhaustive: found.as_ref().is_some_and(|f| is_not_exhaustive(&f.text)),
+        units: found.map(|f| f.spec),
+        leader,
+        schedule,
+        schedule_source,
     }
 }
 
-/// Where an item's units start and what they say: a units parenthesis, label lines, or a
-/// `由X会同Y负责` clause.
-pub(super) fn item_units(text: &str) -> Option<(usize, UnitSpec)> {
-    if let Some(found) = units_paren(text) {
-        return Some(found);
-    }
-    let labels = find_labels(text);
-    if labels.iter().any(|l| l.kind.is_unit()) {
-        let cut = labels.first().map_or(0, |l| l.span.start);
-        return super::super::units::labelled_spec(&text[cut..]).map(|spec| (cut, spec));
-    }
-    by_clause(text)
-}
-
-/// The last bracket group whose content reads as units.
-pub(super) fn units_paren(text: &str) -> Option<(usize, UnitSpec)> {
-    const NOTES: [&str; 6] = ["下同", "首位", "第一位", "排名第一", "排在第一", "列在"];
-    super::super::units::bracket_groups(text).into_iter().rev().find_map(|group| {
-        let inner = text.get(group.clone())?;
-        let open = inner.chars().next()?.len_utf8();
-        let close = inner.chars().next_back()?.len_utf8();
-        let content = inner.get(open..inner.len().checked_sub(close)?)?;
-        if NOTES.iter().any(|n| content.contains(n)) {
-            return None;
+impl ItemFields {
+    /// The task, numbered `seq`, written `number` in the plan.
+    pub(super) fn into_task(self, seq: i32, number: String, line: usize) -> RawTask {
+        RawTask {
+            seq,
+            number,
+            parent: None,
+            title: self.title,
+            measures: self.measures,
+            units: self.units.unwrap_or(UnitSpec::Listed(Vec::new())),
+            leader: self.leader,
+            schedule: self.schedule,
+            schedule_source: self.schedule_source,
+            units_not_exhaustive: self.not_exhaustive,
+            line,
         }
-        let spec = parse_units_cell(content)?;
-        match &spec {
-            UnitSpec::Explicit { .. } => Some((group.start, spec)),
-            UnitSpec::Listed(names) => names.iter().all(|n| looks_like_unit(n)).then_some((group.start, spec)),
-        }
-    })
-}
-
-/// Whether a name ends like a government unit (`…局`, `…委`, `…办`, `…部门`, `…中心` …).
-pub(super) fn looks_like_unit(name: &str) -> bool {
-    name.chars().count() >= 2
-        && name.chars().next_back().is_some_and(|c| "局委办府院会社行队所部室处厅站团馆署组台厂校心司联".contains(c))
-        || name.ends_with("单位")
-}
-
-/// `由X会同Y负责`, `由X牵头,Y配合`, `由X负责` in running text.
-pub(super) fn by_clause(text: &str) -> Option<(usize, UnitSpec)> {
-    if let Some(caps) = BY_WITH.captures(text) {
-        let leads = split_units(caps.get(1)?.as_str());
-        let supporting = split_units(caps.get(2)?.as_str());
-        let start = caps.get(0)?.start();
-        return Some((start, UnitSpec::Explicit { leads, supporting }));
     }
-    let caps = BY_ONLY.captures(text)?;
-    let names = split_units(caps.get(1)?.as_str());
-    (!names.is_empty() && names.iter().all(|n| looks_like_unit(n)))
-        .then(|| Some((caps.get(0)?.start(), UnitSpec::Listed(names))))
-        .flatten()
 }

@@ -5,13 +5,27 @@
 //!   the header row repeats at page breaks, a website footer follows;
 //! - **whitespace tables** with a header such as `序号 工 作 任 务 牵头负责部门 配合部门 完成时限`;
 //! - **numbered items** (`1.`, `1、`, `(一)`, `一、`, `(1)`) whose units come in a parenthesis
-//!   (`(牵头单位:X;配合单位:A、B)`, `(X牵头,Y负责)`), on label lines (`牵头单位:X`,
-//!   `责任单位:A、B`) or in a `由X会同Y负责` clause.
+//!   (`(牵头单位:X;配合单位:A、B)`, `(X牵头,Y负责)`, `〔责任单位:…〕`, also carrying a schedule:
+//!   `(省直各部门分别负责,年内完成)`), on label lines (`牵头单位:X`, `责任单位:A、B`) or in a
+//!   `由X会同Y负责` clause. They are read as an outline (`outline.rs`): sub-measures that name
+//!   their own units become tasks under their parent, numbered as the plan writes them
+//!   (`一、(二)3`).
 //!
-//! Afterwards a plan-wide rule (`无牵头单位的,责任单位即为牵头单位`) is applied and the
+//! Without a schedule cell or label, the schedule is looked for in the task's own text: the
+//! units parenthesis, then the title, then the measures ([`ScheduleSource`]).
+//!
+//! Tables given as cells (Word, Excel) go through [`parse_grid`], which shares the column and
+//! cell rules of the text tables.
+//!
+//! Afterwards a plan-wide rule (`无牵头单位的,责任单位即为牵头单位`) is applied, document notes
+//! (`各县区均为责任单位,不再列出,下同`) and lists ending in `等` become warnings, and the
 //! sequence numbers are checked for gaps and repeats.
 
+mod grid;
+mod intext;
 mod items;
+mod items_units;
+mod outline;
 mod pipe;
 mod space;
 mod table;
@@ -23,18 +37,46 @@ use std::sync::LazyLock;
 /// One task row as written in the plan, before names are resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RawTask {
-    /// Number of the task within the plan (序号).
+    /// Number of the task within the parsed plan, unique: the plan's own row number, or 1..N in
+    /// plan order when the plan's numbers repeat or sub-measures became tasks of their own.
     pub seq: i32,
+    /// The plan's numbering as written, outline included: `一、(二)3` for sub-measure 3 of item
+    /// (二) in section 一; for a table, its row number (`11`).
+    pub number: String,
+    /// `seq` of the task this one is a sub-measure of; `None` for a top-level task.
+    pub parent: Option<i32>,
     /// The task (工作任务).
     pub title: String,
     /// The concrete measures (落实措施); empty when the layout has none.
     pub measures: String,
     /// Who is responsible.
     pub units: UnitSpec,
-    /// The schedule in free text (时间进度); empty when the layout has none.
+    /// The person in charge (分管领导, 责任领导, 牵头负责领导): name and title as written, never a unit.
+    pub leader: Option<String>,
+    /// The schedule in free text (时间进度), or the part of the task's text that states it;
+    /// empty when none was found.
     pub schedule: String,
+    /// Where [`RawTask::schedule`] came from.
+    pub schedule_source: ScheduleSource,
+    /// The units list ends with `等` (`县应急管理局、县卫生健康局等`): more units may be meant.
+    pub units_not_exhaustive: bool,
     /// 1-based line of the row in the cleaned text.
     pub line: usize,
+}
+
+/// Which text a task's schedule was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ScheduleSource {
+    /// A schedule column (时间进度) or label (`完成时限:`).
+    Cell,
+    /// The parenthetical that names the units (`(省直各部门分别负责,年内完成)`).
+    Parenthetical,
+    /// The task's title (`2022年6月底前修订…`).
+    Title,
+    /// The measures (`在5月底前出台办法,年内持续推进`).
+    Measures,
+    /// No schedule was found; [`RawTask::schedule`] is empty.
+    None,
 }
 
 /// Who is responsible for a task, as the plan states it.
@@ -69,15 +111,39 @@ static NO_LEAD_RULE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Finds the plan's task rows in cleaned text (see the module docs for the layouts).
 pub fn parse_rows(cleaned: &str) -> RowsOutcome {
-    let mut outcome = pipe::parse_pipe_table(cleaned)
+    let outcome = pipe::parse_pipe_table(cleaned)
         .or_else(|| space::parse_space_table(cleaned))
         .unwrap_or_else(|| items::parse_items(cleaned));
-    if NO_LEAD_RULE.is_match(cleaned) {
+    finish_outcome(cleaned, outcome)
+}
+
+/// Tasks of a table given as cells (a Word table, a spreadsheet): the first row that names at
+/// least three known columns is the header; rows above it are skipped. `None` without a header.
+pub fn parse_grid(grid: &[Vec<String>]) -> Option<RowsOutcome> {
+    let outcome = grid::grid_tasks(grid)?;
+    let text: String = grid.iter().flatten().map(String::as_str).collect::<Vec<_>>().join("\n");
+    Some(finish_outcome(&text, outcome))
+}
+
+/// What every layout gets once its rows are found: the plan-wide no-lead rule, document notes
+/// and incomplete lists as warnings, and the sequence check.
+fn finish_outcome(text: &str, mut outcome: RowsOutcome) -> RowsOutcome {
+    if NO_LEAD_RULE.is_match(text) {
         for task in &mut outcome.tasks {
             if let UnitSpec::Listed(units) = &task.units {
                 task.units = UnitSpec::Explicit { leads: units.clone(), supporting: Vec::new() };
             }
         }
+    }
+    let mut notes = super::units::document_notes(text);
+    notes.dedup();
+    for note in notes {
+        let message = format!("文件说明(不是单位):「{note}」");
+        outcome.warnings.push(ParseWarning { line: None, code: "DOCUMENT_NOTE", message });
+    }
+    for task in outcome.tasks.iter().filter(|t| t.units_not_exhaustive) {
+        let message = format!("第 {} 项的责任单位以「等」结尾,名单可能不完整", task.number);
+        outcome.warnings.push(warning(task.line, "UNITS_NOT_EXHAUSTIVE", message));
     }
     check_seqs(&outcome.tasks, &mut outcome.warnings);
     outcome
@@ -104,5 +170,7 @@ fn check_seqs(tasks: &[RawTask], warnings: &mut Vec<ParseWarning>) {
     }
 }
 
+#[cfg(test)]
+mod shapes_tests;
 #[cfg(test)]
 mod tests;

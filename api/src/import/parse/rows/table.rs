@@ -2,7 +2,8 @@
 
 use super::super::ParseWarning;
 use super::super::notice::chinese_number;
-use super::super::units::{parse_units_cell, split_units};
+use super::super::units::{is_not_exhaustive, parse_units_cell, split_units};
+use super::intext::pick_schedule;
 use super::{RawTask, UnitSpec, warning};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -17,11 +18,25 @@ pub(super) enum Column {
     Supporting,
     Units,
     Schedule,
+    /// A person (分管领导, 责任领导): name and title, never a unit.
+    Leader,
     Other,
 }
 
 /// Header words and the column they name; at each position the longest match wins.
 pub(super) const HEADER_WORDS: &[(&str, Column)] = &[
+    ("牵头负责领导", Column::Leader),
+    ("牵头领导", Column::Leader),
+    ("分管县领导", Column::Leader),
+    ("分管领导", Column::Leader),
+    ("责任领导", Column::Leader),
+    ("县级领导", Column::Leader),
+    ("责任人", Column::Leader),
+    ("牵头科室", Column::Lead),
+    ("配合科室", Column::Supporting),
+    ("数据提供单位", Column::Supporting),
+    ("协作单位", Column::Supporting),
+    ("协同部门", Column::Supporting),
     ("序号", Column::Seq),
     ("编号", Column::Seq),
     ("工作任务", Column::Title),
@@ -53,6 +68,8 @@ pub(super) const HEADER_WORDS: &[(&str, Column)] = &[
     ("责任部门", Column::Units),
     ("负责部门", Column::Units),
     ("承办单位", Column::Units),
+    ("实施单位", Column::Units),
+    ("责任科室", Column::Units),
     ("时间进度", Column::Schedule),
     ("完成时限", Column::Schedule),
     ("完成时间", Column::Schedule),
@@ -61,6 +78,8 @@ pub(super) const HEADER_WORDS: &[(&str, Column)] = &[
     ("进度安排", Column::Schedule),
     ("时间安排", Column::Schedule),
     ("时限", Column::Schedule),
+    ("完成期限", Column::Schedule),
+    ("推进时限", Column::Schedule),
     ("进度", Column::Schedule),
     ("备注", Column::Other),
 ];
@@ -115,10 +134,11 @@ pub(super) struct Fields {
     pub(super) supporting: String,
     pub(super) units: String,
     pub(super) schedule: String,
+    pub(super) leader: String,
 }
 
 impl Fields {
-    fn from_cells(columns: &[Column], cells: &[String]) -> Self {
+    pub(super) fn from_cells(columns: &[Column], cells: &[String]) -> Self {
         let mut fields = Fields::default();
         for (column, cell) in columns.iter().zip(cells) {
             let slot = match column {
@@ -128,8 +148,12 @@ impl Fields {
                 Column::Supporting => &mut fields.supporting,
                 Column::Units => &mut fields.units,
                 Column::Schedule => &mut fields.schedule,
+                Column::Leader => &mut fields.leader,
                 Column::Seq | Column::Other => continue,
             };
+            if !slot.is_empty() && !cell.trim().is_empty() {
+                slot.push('\n');
+            }
             slot.push_str(cell.trim());
         }
         fields
@@ -153,8 +177,23 @@ impl Fields {
         UnitSpec::Explicit { leads, supporting }
     }
 
-    fn into_task(self, seq: i32, line: usize) -> RawTask {
-        RawTask { seq, units: self.units(), title: self.title, measures: self.measures, schedule: self.schedule, line }
+    /// The task; without a schedule cell, the schedule is looked for in the title and measures.
+    pub(super) fn into_task(self, seq: i32, line: usize) -> RawTask {
+        let (schedule, schedule_source) = pick_schedule(&self.schedule, "", &self.title, &self.measures);
+        let units_text = [self.lead.as_str(), self.units.as_str(), self.supporting.as_str()].join("、");
+        RawTask {
+            seq,
+            number: seq.to_string(),
+            parent: None,
+            units: self.units(),
+            units_not_exhaustive: is_not_exhaustive(&units_text),
+            leader: Some(self.leader.trim().to_string()).filter(|l| !l.is_empty()),
+            title: self.title,
+            measures: self.measures,
+            schedule,
+            schedule_source,
+            line,
+        }
     }
 }
 

@@ -221,6 +221,12 @@ proptest! {
             include_str!("../fixtures/layout5-inline.txt"),
             include_str!("../fixtures/layout6-space-table.txt"),
             include_str!("../fixtures/layout7-traditional-one-line.txt"),
+            include_str!("../fixtures/shape1-digit-titles.txt"),
+            include_str!("../fixtures/shape3-square-blocks.txt"),
+            include_str!("../fixtures/shape4-paren-units-schedule.txt"),
+            include_str!("../fixtures/shape5-sub-measures.txt"),
+            include_str!("../fixtures/shape6-in-text-schedules.txt"),
+            include_str!("../fixtures/shape8-roles-labels.txt"),
         ] {
             let _ = parse_rows(&clean(&mutate(fixture, at, len, &insert)));
         }
