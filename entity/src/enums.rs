@@ -160,3 +160,24 @@ pub enum PolicyLevel {
     #[sea_orm(string_value = "MUNICIPAL")]
     Municipal,
 }
+
+/// Which text of the plan a task's schedule was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum ScheduleSource {
+    /// A schedule column (时间进度) or label (`完成时限:`).
+    #[sea_orm(string_value = "CELL")]
+    Cell,
+    /// The parenthetical that names the units (`(省直各部门分别负责,年内完成)`).
+    #[sea_orm(string_value = "PARENTHETICAL")]
+    Parenthetical,
+    /// The task's title (`2022年6月底前修订…`).
+    #[sea_orm(string_value = "TITLE")]
+    Title,
+    /// The measures (`在5月底前出台办法,年内持续推进`).
+    #[sea_orm(string_value = "MEASURES")]
+    Measures,
+    /// No schedule was found.
+    #[sea_orm(string_value = "NONE")]
+    None,
+}

@@ -1,6 +1,6 @@
 //! One numbered task of a plan, with its schedule as written and as understood.
 
-use crate::enums::{ScheduleKind, TaskStatus};
+use crate::enums::{ScheduleKind, ScheduleSource, TaskStatus};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -45,6 +45,15 @@ pub struct Model {
     pub earliest_sign_due: Option<Date>,
     pub late_report_units: i32,
     pub open_urgings: i32,
+    /// The task this one is a sub-measure of (same plan).
+    pub parent_id: Option<i32>,
+    /// The plan's numbering as written (`一、(二)3`; the row number for a table).
+    pub number: Option<String>,
+    /// The person in charge (分管领导), name and title as written.
+    pub leader: Option<String>,
+    pub schedule_source: Option<ScheduleSource>,
+    /// The plan's list of units ends with `等`: more units may be meant.
+    pub units_not_exhaustive: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -29,6 +29,7 @@ mod m20261201_000024_create_instruction_response;
 mod m20261201_000025_create_completion_report;
 mod m20261201_000026_create_calendar_day;
 mod m20261201_000027_create_follow_up_settings;
+mod m20261201_000028_task_plan_outline;
 
 pub struct Migrator;
 
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000025_create_completion_report::Migration),
             Box::new(m20261201_000026_create_calendar_day::Migration),
             Box::new(m20261201_000027_create_follow_up_settings::Migration),
+            Box::new(m20261201_000028_task_plan_outline::Migration),
         ]
     }
 }

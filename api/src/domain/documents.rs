@@ -20,6 +20,8 @@ pub struct DocumentInput {
     pub issuer: Option<String>,
     pub issued_on: Option<chrono::NaiveDate>,
     pub source_text: Option<String>,
+    /// The plan's default reporting rule, stored spelling (`MONTHLY:25`).
+    pub report_rule: Option<String>,
 }
 
 /// One page of documents in id order (anyone signed in: the plans themselves are public
@@ -89,6 +91,7 @@ pub async fn insert(db: &impl ConnectionTrait, caller: &Caller, input: DocumentI
         title: Set(title),
         issuer: Set(input.issuer.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())),
         issued_on: Set(input.issued_on),
+        report_rule: Set(input.report_rule),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()

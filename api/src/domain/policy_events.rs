@@ -2,10 +2,11 @@
 
 use crate::domain::Caller;
 use crate::domain::dates;
+use crate::domain::follow_up::due_dates;
 use crate::domain::text::required_text;
 use crate::error::{AppError, AppResult};
 use crate::policy::{rules, scope};
-use entity::{PolicyLevel, ScheduleKind, document, policy_event, task, task_policy};
+use entity::{DueDateCause, PolicyLevel, ScheduleKind, document, policy_event, task, task_policy};
 use sea_orm::TransactionSession;
 use sea_orm::{ActiveEnum, Iterable};
 use sea_orm::{
@@ -126,8 +127,7 @@ async fn release_due_date(db: &impl ConnectionTrait, caller: &Caller, task: task
     let Some(issued) = latest else { return Ok(task) };
     let due = dates::due_after_policy(issued, task.offset_months, task.offset_days);
     let version = task.version;
-    let mut model: task::ActiveModel = task.into();
-    model.due_date = Set(Some(due));
+    let model = due_dates::change(db, caller, &task, Some(due), DueDateCause::Policy, None).await?;
     crate::domain::tasks::bump_version(db, caller, model, version).await
 }
 

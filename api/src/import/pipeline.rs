@@ -7,8 +7,9 @@ use super::parse::{ParseWarning, clean, notice, rows};
 use super::resolve::Resolver;
 use crate::domain::Caller;
 use crate::domain::documents::{self, DocumentInput};
+use crate::domain::follow_up::cadence;
 use crate::domain::policy_events::format_levels;
-use crate::domain::tasks::{self, AssignmentSpec, NewTask, ScheduleFields};
+use crate::domain::tasks::{self, AssignmentSpec, NewTask, Outline, ScheduleFields};
 use crate::error::{AppError, AppResult};
 use crate::policy::rules;
 use entity::{AssignmentRole, DepartmentKind, assignment, department, department_alias, document, task};
@@ -126,6 +127,7 @@ async fn write(
             issuer: notice.issuer.clone(),
             issued_on: notice.issued_on,
             source_text: Some(source.to_owned()),
+            report_rule: cadence::rule_in_text(source).map(|rule| rule.to_stored()),
         },
     )
     .await?;
@@ -142,10 +144,17 @@ async fn write(
             title: row.title.clone(),
             measures: row.measures.clone(),
             schedule: schedule_fields(&row.schedule, schedule),
+            outline: Outline {
+                number: Some(row.number.clone()).filter(|n| !n.is_empty()),
+                parent_seq: row.parent,
+                leader: row.leader.clone(),
+                schedule_source: Some(row.schedule_source),
+                units_not_exhaustive: row.units_not_exhaustive,
+            },
         });
     }
     // A fresh document: its tasks and assignments go in as a few bulk statements.
-    let created_tasks = tasks::insert_batch(db, caller, document.id, new_tasks).await?;
+    let created_tasks = tasks::insert_batch(db, caller, &document, new_tasks).await?;
     let assignments = created_tasks.iter().zip(&units).map(|(task, specs)| (task, specs.as_slice()));
     tasks::insert_assignments(db, caller, assignments).await?;
     collect_outcome(db, document, created_tasks, resolver.created, warnings).await

@@ -135,6 +135,7 @@ fn document_input(rng: &mut StdRng, number: u32, issued_on: NaiveDate) -> Docume
         issuer: Some("盘山县人民政府办公室".to_owned()),
         issued_on: Some(issued_on),
         source_text: Some(String::new()),
+        report_rule: Some(crate::domain::follow_up::cadence::ReportRule::Monthly { day: 25 }.to_stored()),
     }
 }
 

@@ -2,10 +2,14 @@
 //! invalid input changes nothing.
 
 use crate::domain::Caller;
+use crate::domain::follow_up::parts::{self, NewPart, PartPlanner};
+use crate::domain::follow_up::{due_dates, facts};
 use crate::domain::text::required_text;
 use crate::error::{AppError, AppResult};
 use crate::policy::rules;
-use entity::{AssignmentRole, ScheduleKind, TaskStatus, assignment, department, document, task};
+use entity::{
+    AssignmentRole, AssignmentState, DueDateCause, ScheduleKind, TaskStatus, assignment, department, document, task,
+};
 use sea_orm::TransactionSession;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set, TransactionTrait,
@@ -32,6 +36,19 @@ pub struct NewTask {
     pub title: String,
     pub measures: String,
     pub schedule: ScheduleFields,
+    pub outline: Outline,
+}
+
+/// What a plan says about a task beyond its columns (see `entity::task`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outline {
+    /// The plan's numbering as written; the seq when `None`.
+    pub number: Option<String>,
+    /// The seq of the task this one is a sub-measure of, in the same plan.
+    pub parent_seq: Option<i32>,
+    pub leader: Option<String>,
+    pub schedule_source: Option<entity::ScheduleSource>,
+    pub units_not_exhaustive: bool,
 }
 
 /// Changes to a task; `None` leaves a field as it is.
@@ -41,6 +58,7 @@ pub struct TaskChanges {
     pub title: Option<String>,
     pub measures: Option<String>,
     pub schedule: Option<ScheduleFields>,
+    /// Only the current status is taken (the loop's verbs change it).
     pub status: Option<TaskStatus>,
 }
 
@@ -64,24 +82,51 @@ pub async fn create(db: &impl TransactionTrait, caller: &Caller, new: NewTask) -
 pub async fn insert(db: &impl ConnectionTrait, caller: &Caller, new: NewTask) -> AppResult<task::Model> {
     rules::admin(&caller.viewer)?;
     let title = required_text(&new.title, "title")?;
-    if document::Entity::find_by_id(new.document_id).one(db).await?.is_none() {
-        return Err(AppError::NotFound("document"));
-    }
+    let document =
+        document::Entity::find_by_id(new.document_id).one(db).await?.ok_or(AppError::NotFound("document"))?;
     ensure_seq_free(db, new.document_id, new.seq, None).await?;
+    let parent = match new.outline.parent_seq {
+        Some(seq) => Some(task_at(db, new.document_id, seq).await?.id),
+        None => None,
+    };
+    let mut model = new_row(caller, &document, NewTask { title, ..new });
+    model.parent_id = Set(parent);
+    Ok(model.insert(db).await?)
+}
+
+/// The row of a new task of `document`: handed out on the plan's issue date (or today), its
+/// original due date its first one.
+fn new_row(caller: &Caller, document: &document::Model, new: NewTask) -> task::ActiveModel {
     let now = caller.now();
     let mut model = task::ActiveModel {
-        document_id: Set(new.document_id),
+        document_id: Set(document.id),
         seq: Set(new.seq),
-        title: Set(title),
+        title: Set(new.title.trim().to_owned()),
         measures: Set(new.measures.trim().to_owned()),
         status: Set(TaskStatus::NotStarted),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
+        assigned_on: Set(Some(document.issued_on.unwrap_or_else(|| caller.today()))),
+        original_due_date: Set(new.schedule.due_date),
+        number: Set(Some(new.outline.number.clone().unwrap_or_else(|| new.seq.to_string()))),
+        leader: Set(new.outline.leader.clone()),
+        schedule_source: Set(new.outline.schedule_source),
+        units_not_exhaustive: Set(new.outline.units_not_exhaustive),
         ..Default::default()
     };
     apply_schedule(&mut model, new.schedule);
-    Ok(model.insert(db).await?)
+    model
+}
+
+/// The task numbered `seq` in a plan, or BAD_USER_INPUT.
+async fn task_at(db: &impl ConnectionTrait, document_id: i32, seq: i32) -> AppResult<task::Model> {
+    task::Entity::find()
+        .filter(task::Column::DocumentId.eq(document_id))
+        .filter(task::Column::Seq.eq(seq))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::bad_input(format!("the plan has no task numbered {seq} to be a parent")))
 }
 
 /// Inserts the tasks of a new document in bulk (admins; the importer's path): titles and
@@ -90,7 +135,7 @@ pub async fn insert(db: &impl ConnectionTrait, caller: &Caller, new: NewTask) ->
 pub async fn insert_batch(
     db: &impl ConnectionTrait,
     caller: &Caller,
-    document_id: i32,
+    document: &document::Model,
     new: Vec<NewTask>,
 ) -> AppResult<Vec<task::Model>> {
     rules::admin(&caller.viewer)?;
@@ -102,25 +147,11 @@ pub async fn insert_batch(
             return Err(AppError::bad_input(format!("the plan has a second task numbered {}", task.seq)));
         }
     }
-    let now = caller.now();
-    let rows: Vec<task::ActiveModel> = new
-        .into_iter()
-        .map(|t| {
-            let mut model = task::ActiveModel {
-                document_id: Set(document_id),
-                seq: Set(t.seq),
-                title: Set(t.title.trim().to_owned()),
-                measures: Set(t.measures.trim().to_owned()),
-                status: Set(TaskStatus::NotStarted),
-                version: Set(1),
-                created_at: Set(now),
-                updated_at: Set(now),
-                ..Default::default()
-            };
-            apply_schedule(&mut model, t.schedule);
-            model
-        })
-        .collect();
+    let parents: Vec<(i32, i32)> = new.iter().filter_map(|t| Some((t.seq, t.outline.parent_seq?))).collect();
+    if let Some((seq, parent)) = parents.iter().find(|(_, parent)| !seqs.contains(parent)) {
+        return Err(AppError::bad_input(format!("task {seq} names a parent {parent} the plan does not have")));
+    }
+    let rows: Vec<task::ActiveModel> = new.into_iter().map(|t| new_row(caller, document, t)).collect();
     let position: std::collections::HashMap<i32, usize> =
         rows.iter().enumerate().map(|(i, r)| (*r.seq.as_ref(), i)).collect();
     let mut inserted = Vec::with_capacity(rows.len());
@@ -129,7 +160,25 @@ pub async fn insert_batch(
     }
     // RETURNING order is not promised by SQL: put the rows back in the order given.
     inserted.sort_by_key(|t| position.get(&t.seq).copied());
+    link_parents(db, &mut inserted, &parents).await?;
     Ok(inserted)
+}
+
+/// Points each sub-measure at its parent, now that both have ids.
+async fn link_parents(db: &impl ConnectionTrait, tasks: &mut [task::Model], parents: &[(i32, i32)]) -> AppResult<()> {
+    let ids: std::collections::HashMap<i32, i32> = tasks.iter().map(|t| (t.seq, t.id)).collect();
+    for (seq, parent) in parents {
+        let (Some(id), Some(parent_id)) = (ids.get(seq), ids.get(parent)) else { continue };
+        task::Entity::update_many()
+            .col_expr(task::Column::ParentId, sea_orm::sea_query::Expr::value(*parent_id))
+            .filter(task::Column::Id.eq(*id))
+            .exec(db)
+            .await?;
+        if let Some(task) = tasks.iter_mut().find(|t| t.id == *id) {
+            task.parent_id = Some(*parent_id);
+        }
+    }
+    Ok(())
 }
 
 /// Inserts the assignments of fresh tasks in bulk (admins): `(task, units in plan order)`.
@@ -139,28 +188,55 @@ pub async fn insert_assignments<'a>(
     tasks: impl Iterator<Item = (&'a task::Model, &'a [AssignmentSpec])>,
 ) -> AppResult<()> {
     rules::admin(&caller.viewer)?;
-    let rows: Vec<assignment::ActiveModel> = tasks.flat_map(|(task, units)| assignment_rows(task, units)).collect();
+    let tasks: Vec<(&task::Model, &[AssignmentSpec])> = tasks.collect();
+    let planner = PartPlanner::new(db, caller.today()).await?;
+    let documents = documents_of(db, tasks.iter().map(|(t, _)| t.document_id)).await?;
+    let mut rows = Vec::new();
+    for (task, units) in &tasks {
+        let part = planner.plan(task, parts::rule_of(task, documents.get(&task.document_id)));
+        rows.extend(units.iter().enumerate().map(|(i, u)| assignment_row(task, u, i + 1, part)));
+    }
     for chunk in chunked(rows, BULK_ROWS) {
         assignment::Entity::insert_many(chunk).exec(db).await?;
     }
-    Ok(())
+    let ids: Vec<i32> = tasks.iter().map(|(t, _)| t.id).collect();
+    facts::refresh(db, &ids).await
 }
 
-/// A task's assignment rows, positions counted from 1 in the order given. Each row carries the
-/// task's place `(document_id, seq)`; the database keeps it current when the task is renumbered.
-fn assignment_rows<'a>(
-    task: &'a task::Model,
-    units: &'a [AssignmentSpec],
-) -> impl Iterator<Item = assignment::ActiveModel> + 'a {
-    units.iter().enumerate().map(|(i, u)| assignment::ActiveModel {
+async fn documents_of(
+    db: &impl ConnectionTrait,
+    ids: impl Iterator<Item = i32>,
+) -> AppResult<std::collections::HashMap<i32, document::Model>> {
+    let mut ids: Vec<i32> = ids.collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let rows = document::Entity::find().filter(document::Column::Id.is_in(ids)).all(db).await?;
+    Ok(rows.into_iter().map(|d| (d.id, d)).collect())
+}
+
+/// The row of a unit newly on a task, at `position` (from 1). It carries the task's place
+/// `(document_id, seq)`, which the database keeps current when the task is renumbered, and the
+/// start of the unit's part: handed out today, its sign-off and first report due dates.
+fn assignment_row(
+    task: &task::Model,
+    unit: &AssignmentSpec,
+    position: usize,
+    part: NewPart,
+) -> assignment::ActiveModel {
+    assignment::ActiveModel {
         task_id: Set(task.id),
-        department_id: Set(u.department_id),
-        role: Set(u.role),
-        position: Set(i as i32 + 1),
+        department_id: Set(unit.department_id),
+        role: Set(unit.role),
+        position: Set(position as i32),
         task_document_id: Set(task.document_id),
         task_seq: Set(task.seq),
+        state: Set(AssignmentState::Assigned),
+        assigned_on: Set(Some(part.assigned_on)),
+        sign_due: Set(Some(part.sign_due)),
+        next_report_due: Set(part.next_report_due),
+        last_report_late: Set(false),
         ..Default::default()
-    })
+    }
 }
 
 /// Rows per bulk INSERT: well under PostgreSQL's 65,535 bind parameters.
@@ -199,10 +275,15 @@ pub async fn update(
         model.measures = Set(measures.trim().to_owned());
     }
     if let Some(schedule) = changes.schedule {
+        let moved = due_dates::change(&txn, caller, &current, schedule.due_date, DueDateCause::Edit, None).await?;
+        model.due_date = moved.due_date;
+        model.original_due_date = moved.original_due_date;
         apply_schedule(&mut model, schedule);
     }
-    if let Some(status) = changes.status {
-        model.status = Set(status);
+    if changes.status.is_some_and(|s| s != current.status) {
+        return Err(AppError::InvalidState(
+            "a task's status changes through the follow-up verbs (submitCompletion, reviewCompletion, …)".into(),
+        ));
     }
     let updated = bump_version(&txn, caller, model, expected_version).await?;
     txn.commit().await?;
@@ -254,13 +335,19 @@ pub async fn set_assignments(
     rules::admin(&caller.viewer)?;
     let txn = db.begin().await?;
     let task = task::Entity::find_by_id(task_id).one(&txn).await?.ok_or(AppError::NotFound("task"))?;
-    replace_assignments(&txn, &task, units).await?;
+    replace_assignments(&txn, caller, &task, units).await?;
     txn.commit().await?;
     Ok(task)
 }
 
-/// Replaces assignments inside the caller's transaction.
-async fn replace_assignments(db: &impl ConnectionTrait, task: &task::Model, units: &[AssignmentSpec]) -> AppResult<()> {
+/// Replaces assignments inside the caller's transaction. Units that stay keep their part
+/// (signed, reported) with their new role and position; removed units leave; new units start.
+async fn replace_assignments(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    task: &task::Model,
+    units: &[AssignmentSpec],
+) -> AppResult<()> {
     let mut seen = HashSet::new();
     if let Some(dup) = units.iter().find(|u| !seen.insert(u.department_id)) {
         return Err(AppError::bad_input(format!(
@@ -273,12 +360,30 @@ async fn replace_assignments(db: &impl ConnectionTrait, task: &task::Model, unit
     if known != ids.len() as u64 {
         return Err(AppError::NotFound("department"));
     }
-    assignment::Entity::delete_many().filter(assignment::Column::TaskId.eq(task.id)).exec(db).await?;
-    if units.is_empty() {
-        return Ok(());
+    let existing = assignment::Entity::find().filter(assignment::Column::TaskId.eq(task.id)).all(db).await?;
+    let staying: HashSet<i32> = ids.iter().copied().collect();
+    let leaving: Vec<i32> = existing.iter().filter(|a| !staying.contains(&a.department_id)).map(|a| a.id).collect();
+    assignment::Entity::delete_many().filter(assignment::Column::Id.is_in(leaving)).exec(db).await?;
+    for (position, unit) in units.iter().enumerate() {
+        if let Some(kept) = existing.iter().find(|a| a.department_id == unit.department_id) {
+            let mut model: assignment::ActiveModel = kept.clone().into();
+            model.role = Set(unit.role);
+            model.position = Set(position as i32 + 1);
+            model.update(db).await?;
+        }
     }
-    assignment::Entity::insert_many(assignment_rows(task, units)).exec(db).await?;
-    Ok(())
+    let planner = PartPlanner::new(db, caller.today()).await?;
+    let part = planner.plan(task, parts::load_rule(db, task).await?);
+    let new_rows: Vec<assignment::ActiveModel> = units
+        .iter()
+        .enumerate()
+        .filter(|(_, u)| !existing.iter().any(|a| a.department_id == u.department_id))
+        .map(|(i, u)| assignment_row(task, u, i + 1, part))
+        .collect();
+    if !new_rows.is_empty() {
+        assignment::Entity::insert_many(new_rows).exec(db).await?;
+    }
+    facts::refresh(db, &[task.id]).await
 }
 
 fn apply_schedule(model: &mut task::ActiveModel, schedule: ScheduleFields) {
@@ -323,6 +428,20 @@ mod tests {
         }
     }
 
+    fn document() -> document::Model {
+        let now = chrono::Utc::now();
+        document::Model {
+            id: 1,
+            doc_number: None,
+            title: "x".into(),
+            issuer: None,
+            issued_on: None,
+            created_at: now,
+            updated_at: now,
+            report_rule: None,
+        }
+    }
+
     #[tokio::test]
     async fn non_admins_are_refused_before_any_statement() {
         let db = sea_orm::DatabaseConnection::default();
@@ -331,7 +450,7 @@ mod tests {
                 || NewTask { document_id: 1, seq: 1, title: "x".into(), measures: String::new(), schedule: schedule() };
             refused_before_any_statement(create(&db, &caller, new()).await);
             refused_before_any_statement(insert(&db, &caller, new()).await);
-            refused_before_any_statement(insert_batch(&db, &caller, 1, vec![new()]).await);
+            refused_before_any_statement(insert_batch(&db, &caller, &document(), vec![new()]).await);
             refused_before_any_statement(insert_assignments(&db, &caller, std::iter::empty()).await);
             refused_before_any_statement(update(&db, &caller, 1, 1, TaskChanges::default()).await);
             refused_before_any_statement(delete(&db, &caller, 1).await);

@@ -51,6 +51,7 @@ impl From<DocumentInput> for documents::DocumentInput {
             issuer: i.issuer,
             issued_on: i.issued_on.map(|d| d.0),
             source_text: None,
+            report_rule: None,
         }
     }
 }
@@ -189,6 +190,7 @@ impl AdminMutation {
             title: input.title,
             measures: input.measures,
             schedule: input.schedule.into(),
+            outline: Default::default(),
         };
         Ok(Task(tasks::create(context::db(ctx), context::caller(ctx), new).await.gql()?))
     }

@@ -64,20 +64,8 @@ pub struct RawTask {
     pub line: usize,
 }
 
-/// Which text a task's schedule was read from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ScheduleSource {
-    /// A schedule column (时间进度) or label (`完成时限:`).
-    Cell,
-    /// The parenthetical that names the units (`(省直各部门分别负责,年内完成)`).
-    Parenthetical,
-    /// The task's title (`2022年6月底前修订…`).
-    Title,
-    /// The measures (`在5月底前出台办法,年内持续推进`).
-    Measures,
-    /// No schedule was found; [`RawTask::schedule`] is empty.
-    None,
-}
+/// Which text a task's schedule was read from (one definition, stored as it is).
+pub use entity::ScheduleSource;
 
 /// Who is responsible for a task, as the plan states it.
 #[derive(Debug, Clone, PartialEq, Eq)]
