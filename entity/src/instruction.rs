@@ -15,6 +15,15 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(has_many = "super::instruction_response::Entity")]
+    Response,
+}
+
+impl Related<super::instruction_response::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Response.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

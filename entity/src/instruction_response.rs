@@ -16,6 +16,19 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::instruction::Entity",
+        from = "Column::InstructionId",
+        to = "super::instruction::Column::Id"
+    )]
+    Instruction,
+}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Related<super::instruction::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Instruction.def()
+    }
+}

@@ -280,6 +280,12 @@ impl TestApp {
         created.data()["createUser"]["id"].as_str().expect("user id").to_owned()
     }
 
+    /// Signs for the caller's unit's place on a task (a unit reports only once it has signed).
+    pub async fn sign_for(&self, token: &str, task_id: &str) {
+        let sign = "mutation($t: ID!) { signTask(taskId: $t, input: { responsiblePerson: \"王五\", contact: \"0427-1111111\" }) { state } }";
+        self.graphql(sign, json!({ "t": task_id }), Some(token)).await.data();
+    }
+
     /// The id of the department with this exact name.
     pub async fn department_id(&self, name: &str) -> String {
         let admin = self.admin_token().await;

@@ -1,79 +1,14 @@
-//! Progress reports (进展报送) and status changes: where lead and supporting units differ.
+//! Reading progress reports (进展报送): where lead and supporting units differ. Sending them is
+//! `follow_up::work::report`.
 
+use crate::domain::Caller;
 use crate::domain::page::{Page, PageRequest};
-use crate::domain::text::required_text;
-use crate::domain::{Caller, tasks};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::policy::{Viewer, rules};
-use entity::{AssignmentRole, TaskStatus, assignment, progress_report, task};
-use sea_orm::TransactionSession;
+use entity::{AssignmentRole, assignment, progress_report, report_consolidation};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    Select, Set, TransactionTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
 };
-
-/// The caller's role on a task it can see, or `NOT_FOUND` when it cannot see the task.
-async fn role_on(
-    db: &impl ConnectionTrait,
-    caller: &Caller,
-    task_id: i32,
-) -> AppResult<(task::Model, Vec<assignment::Model>, Option<AssignmentRole>)> {
-    let task = tasks::get(db, caller, task_id).await?.ok_or(AppError::NotFound("task"))?;
-    let assignments = assignment::Entity::find().filter(assignment::Column::TaskId.eq(task_id)).all(db).await?;
-    let pairs: Vec<_> = assignments.iter().map(|a| (a.department_id, a.role)).collect();
-    let role = caller.viewer.principal().and_then(|p| rules::role_on_task(p, &pairs));
-    Ok((task, assignments, role))
-}
-
-/// Records a unit's progress on a task it is assigned to.
-pub async fn submit(
-    db: &impl TransactionTrait,
-    caller: &Caller,
-    task_id: i32,
-    text: &str,
-    percent: i32,
-) -> AppResult<progress_report::Model> {
-    let principal = rules::account(&caller.viewer)?;
-    let text = required_text(text, "text")?;
-    if !(0..=100).contains(&percent) {
-        return Err(AppError::bad_input("percent must be between 0 and 100"));
-    }
-    let txn = db.begin().await?;
-    let (_, _, role) = role_on(&txn, caller, task_id).await?;
-    let unit = rules::may_submit_report(principal, role)?;
-    let report = progress_report::ActiveModel {
-        task_id: Set(task_id),
-        department_id: Set(unit),
-        author_id: Set(principal.user_id),
-        text: Set(text),
-        percent: Set(percent),
-        created_at: Set(caller.now()),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
-    txn.commit().await?;
-    Ok(report)
-}
-
-/// Changes a task's status: the lead unit or an admin, at the expected version.
-pub async fn update_status(
-    db: &impl TransactionTrait,
-    caller: &Caller,
-    task_id: i32,
-    status: TaskStatus,
-    expected_version: i32,
-) -> AppResult<task::Model> {
-    let principal = rules::account(&caller.viewer)?;
-    let txn = db.begin().await?;
-    let (task, _, role) = role_on(&txn, caller, task_id).await?;
-    rules::may_update_status(principal, role)?;
-    let mut model: task::ActiveModel = task.into();
-    model.status = Set(status);
-    let updated = tasks::bump_version(&txn, caller, model, expected_version).await?;
-    txn.commit().await?;
-    Ok(updated)
-}
 
 /// Reports on a task the principal may read, newest first: everything for admins, leaders
 /// and the lead unit; a supporting unit sees its own and the lead units'.
@@ -126,4 +61,42 @@ fn visible_query(
         rules::ReportScope::Departments(ids) => Some(query.filter(progress_report::Column::DepartmentId.is_in(ids))),
         rules::ReportScope::None => None,
     }
+}
+
+/// The reports each of `report_ids` consolidates, as far as the caller may read them (a lead's
+/// consolidated report shows its supporting units' reports only to those who see them anyway).
+pub async fn consolidated(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    report_ids: &[i32],
+) -> AppResult<std::collections::HashMap<i32, Vec<progress_report::Model>>> {
+    rules::signed_in(&caller.viewer)?;
+    let links = report_consolidation::Entity::find()
+        .filter(report_consolidation::Column::ReportId.is_in(report_ids.to_vec()))
+        .all(db)
+        .await?;
+    let ids: Vec<i32> = links.iter().map(|l| l.consolidated_id).collect();
+    let reports = progress_report::Entity::find().filter(progress_report::Column::Id.is_in(ids)).all(db).await?;
+    let task_ids: Vec<i32> = reports.iter().map(|r| r.task_id).collect();
+    let assignments = assignment::Entity::find().filter(assignment::Column::TaskId.is_in(task_ids)).all(db).await?;
+    let readable = |r: &progress_report::Model| {
+        let on_task: Vec<assignment::Model> = assignments.iter().filter(|a| a.task_id == r.task_id).cloned().collect();
+        let pairs: Vec<_> = on_task.iter().map(|a| (a.department_id, a.role)).collect();
+        let role = caller.viewer.principal().and_then(|p| rules::role_on_task(p, &pairs));
+        let leads: Vec<i32> =
+            on_task.iter().filter(|a| a.role == AssignmentRole::Lead).map(|a| a.department_id).collect();
+        match rules::visible_report_departments(&caller.viewer, role, &leads) {
+            rules::ReportScope::All => true,
+            rules::ReportScope::Departments(ids) => ids.contains(&r.department_id),
+            rules::ReportScope::None => false,
+        }
+    };
+    let mut by_report: std::collections::HashMap<i32, Vec<progress_report::Model>> =
+        report_ids.iter().map(|id| (*id, Vec::new())).collect();
+    for link in links {
+        if let Some(report) = reports.iter().find(|r| r.id == link.consolidated_id).filter(|r| readable(r)) {
+            by_report.entry(link.report_id).or_default().push(report.clone());
+        }
+    }
+    Ok(by_report)
 }

@@ -44,6 +44,33 @@ pub fn task_page(first: Option<i32>, after: Option<String>) -> AppResult<PageReq
     PageRequest::new(first, after)
 }
 
+/// The cursor of a task in an ordered list (`orderBy: WARNING` or `DUE_DATE`).
+pub fn sort_cursor(key: &tasks::SortKey) -> String {
+    format!("s:{}:{}:{}:{}", key.rank, key.due.format("%Y-%m-%d"), key.document_id, key.seq)
+}
+
+/// Builds a page request over an ordered task list from `first`/`after`.
+pub fn sort_page(first: Option<i32>, after: Option<String>) -> AppResult<PageRequest<tasks::SortKey>> {
+    let after = after
+        .map(|c| {
+            let key = decode_cursor(&c)?;
+            parse_sort_key(&key).ok_or_else(|| AppError::bad_input("invalid cursor"))
+        })
+        .transpose()?;
+    PageRequest::new(first, after)
+}
+
+fn parse_sort_key(key: &str) -> Option<tasks::SortKey> {
+    let parts: Vec<&str> = key.strip_prefix("s:")?.split(':').collect();
+    let [rank, due, doc, seq] = parts.as_slice() else { return None };
+    Some(tasks::SortKey {
+        rank: rank.parse().ok()?,
+        due: chrono::NaiveDate::parse_from_str(due, "%Y-%m-%d").ok()?,
+        document_id: doc.parse().ok()?,
+        seq: seq.parse().ok()?,
+    })
+}
+
 /// Builds a page request over rows ordered by id, with a `prefix` naming the list.
 pub fn id_page(prefix: &str, first: Option<i32>, after: Option<String>) -> AppResult<PageRequest<i32>> {
     let after = after

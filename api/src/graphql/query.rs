@@ -1,12 +1,17 @@
 //! Root queries. Each starts from the viewer's scope (see `policy::scope`).
 
-use crate::domain::{departments, documents, policy_events, tasks, users};
+use crate::domain::{departments, documents, follow_up, policy_events, tasks, users};
 use crate::error::IntoGql;
 use crate::graphql::connection::{self, Conn, Total};
 use crate::graphql::context::{self, parse_id, parse_opt_id};
 use crate::graphql::prefetch;
-use crate::graphql::types::department::task_connection;
+use crate::graphql::scalars::Date;
+use crate::graphql::types::department::{ordered_task_connection, task_connection};
 use crate::graphql::types::enums::{AssignmentRole, DepartmentKind, ScheduleKind, TaskStatus};
+use crate::graphql::types::follow_up::WarningLevel;
+use crate::graphql::types::follow_up::settings::{CalendarDay, WarningSettings};
+use crate::graphql::types::follow_up::statistics::{Statistics, StatisticsFilter};
+use crate::graphql::types::follow_up::todo::Todo;
 use crate::graphql::types::policy::PolicyEvent;
 use crate::graphql::types::{Department, Document, Task, User};
 use async_graphql::{Context, ID, InputObject, Object, Result};
@@ -32,6 +37,8 @@ pub struct TaskFilter {
     pub schedule_kind: Option<ScheduleKind>,
     /// Only tasks in this status.
     pub status: Option<TaskStatus>,
+    /// Only tasks whose computed warning is at this level (RED: overdue or far behind …).
+    pub warning: Option<WarningLevel>,
 }
 
 impl TaskFilter {
@@ -44,7 +51,30 @@ impl TaskFilter {
             search: self.search,
             schedule_kind: self.schedule_kind.map(Into::into),
             status: self.status.map(Into::into),
+            warning: self.warning.map(Into::into),
         })
+    }
+}
+
+/// How a task list is ordered.
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TaskOrder {
+    /// Plan order: document, then number.
+    #[default]
+    Plan,
+    /// Most urgent warning first (RED, YELLOW, BLUE, GREEN, NONE), then soonest due date.
+    Warning,
+    /// Soonest due date first; tasks without one last.
+    DueDate,
+}
+
+impl From<TaskOrder> for tasks::TaskOrder {
+    fn from(order: TaskOrder) -> Self {
+        match order {
+            TaskOrder::Plan => tasks::TaskOrder::Plan,
+            TaskOrder::Warning => tasks::TaskOrder::Warning,
+            TaskOrder::DueDate => tasks::TaskOrder::DueDate,
+        }
     }
 }
 
@@ -66,7 +96,8 @@ impl Query {
         Ok(users::me(context::db(ctx), context::caller(ctx)).await.gql()?.map(User))
     }
 
-    /// Tasks the viewer may see, in (document, seq) order. `first` defaults to 20, at most 100.
+    /// Tasks the viewer may see, in plan (document, seq) order, or by warning (most urgent
+    /// first) or due date (soonest first). `first` defaults to 20, at most 100.
     #[graphql(complexity = "crate::graphql::connection::page_cost(first, child_complexity)")]
     async fn tasks(
         &self,
@@ -74,9 +105,39 @@ impl Query {
         filter: Option<TaskFilter>,
         first: Option<i32>,
         after: Option<String>,
+        #[graphql(default)] order_by: TaskOrder,
     ) -> Result<Conn<Task>> {
         let filter = filter.unwrap_or_default().into_domain().gql()?;
-        task_connection(ctx, filter, first, after).await
+        match order_by {
+            TaskOrder::Plan => task_connection(ctx, filter, first, after).await,
+            other => ordered_task_connection(ctx, filter, other.into(), first, after).await,
+        }
+    }
+
+    /// What waits on the viewer (我的待办), soonest first, with counts per kind for badges.
+    async fn todo(&self, ctx: &Context<'_>, #[graphql(default = 50)] first: i32) -> Result<Todo> {
+        let page = crate::domain::page::PageRequest::<i32>::new(Some(first), None).gql()?;
+        let list = follow_up::todo::todo(context::db(ctx), context::caller(ctx), page.first).await.gql()?;
+        Ok(Todo(list))
+    }
+
+    /// Statistics (统计考核) overall, by plan and by unit, of the tasks the viewer may see.
+    async fn statistics(&self, ctx: &Context<'_>, filter: Option<StatisticsFilter>) -> Result<Statistics> {
+        let filter = filter.unwrap_or_default().into_domain().gql()?;
+        let figures = follow_up::statistics::statistics(context::db(ctx), context::caller(ctx), &filter).await.gql()?;
+        Ok(Statistics(figures))
+    }
+
+    /// The office's warning thresholds.
+    async fn warning_settings(&self, ctx: &Context<'_>) -> Result<WarningSettings> {
+        Ok(follow_up::settings::get(context::db(ctx), context::caller(ctx)).await.gql()?.into())
+    }
+
+    /// The days between `from` and `to` that differ from Monday to Friday in the office's
+    /// calendar (holidays, make-up working days); at most ten years.
+    async fn calendar(&self, ctx: &Context<'_>, from: Date, to: Date) -> Result<Vec<CalendarDay>> {
+        let days = follow_up::calendar::exceptions(context::db(ctx), context::caller(ctx), from.0, to.0).await.gql()?;
+        Ok(days.into_iter().map(CalendarDay::from).collect())
     }
 
     /// One task; null when it does not exist or the viewer may not see it.

@@ -13,7 +13,7 @@ use std::collections::{BTreeSet, HashMap};
 
 const DOC_NUMBER: &str = "盘县政办发〔2014〕103号";
 
-fn op(
+pub fn op(
     name: &'static str,
     query: &'static str,
     vars: fn(&Fixture, Who) -> Value,
@@ -22,16 +22,16 @@ fn op(
     Op { name, query, vars, rows, versioned: None }
 }
 
-fn case(op: Op, expect: [Expect; 9]) -> Case {
+pub fn case(op: Op, expect: [Expect; 9]) -> Case {
     Case { op, expect }
 }
 
-fn no_vars(_: &Fixture, _: Who) -> Value {
+pub fn no_vars(_: &Fixture, _: Who) -> Value {
     json!({})
 }
 
 /// A name unique to the identity, for writes that create something.
-fn named(prefix: &str, who: Who) -> String {
+pub fn named(prefix: &str, who: Who) -> String {
     format!("{prefix}-{who:?}")
 }
 
@@ -43,13 +43,13 @@ fn node_field(connection: &Value, field: &str) -> Vec<String> {
     nodes(connection).iter().map(|n| str_of(&n[field])).collect()
 }
 
-fn fields(value: &Value, names: &[&str]) -> Vec<String> {
+pub fn fields(value: &Value, names: &[&str]) -> Vec<String> {
     names.iter().map(|f| value[*f].as_str().map_or_else(|| value[*f].to_string(), str::to_owned)).collect()
 }
 
 /// The row of an admin-only write: the admin gets `rows`, anonymous callers UNAUTHENTICATED,
 /// every other signed-in identity FORBIDDEN, bad tokens 401.
-fn admin_only(rows: &[&str]) -> [Expect; 9] {
+pub fn admin_only(rows: &[&str]) -> [Expect; 9] {
     [UNAUTHENTICATED, ok(rows), FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REFUSED, REFUSED]
 }
 
@@ -286,6 +286,10 @@ async fn follow_up_mutations_follow_the_authorization_matrix() {
     let app = spawn_app().await;
     let cast = Cast::arrange(&app).await;
     let task = task_ids(&app, cast.admin()).await[&14].clone();
+    // The units on task 14 sign for it first: only a signed unit reports.
+    for who in [Who::Lead, Who::Supporting, Who::Service] {
+        crate::authz_follow_up::sign(&app, &cast, who, &task).await;
+    }
     let mut fixture = Fixture { cast, ids: HashMap::from([("task 14", task)]), version: 0 };
 
     let count = run(&app, &mut fixture, follow_up_cases()).await;
@@ -300,12 +304,19 @@ fn the_matrix_covers_every_query_and_mutation_of_the_schema() {
     let mut in_schema: Vec<String> = root_fields(&schema, "Query");
     in_schema.extend(root_fields(&schema, "Mutation"));
     in_schema.sort();
-    let tables = [query_cases(), account_cases(), admin_write_cases(), follow_up_cases()];
+    let tables = [
+        query_cases(),
+        account_cases(),
+        admin_write_cases(),
+        follow_up_cases(),
+        crate::authz_follow_up::loop_query_cases(),
+        crate::authz_follow_up::loop_mutation_cases(),
+    ];
     let mut in_matrix: Vec<String> = tables.iter().flatten().map(|c| c.op.name.to_owned()).collect();
     in_matrix.sort();
 
     assert_eq!(in_matrix, in_schema, "the matrix must name every root field once");
-    assert_eq!(in_matrix.len(), 34);
+    assert_eq!(in_matrix.len(), 56);
 }
 
 /// Field names of `type NAME { ... }` in an SDL text (descriptions skipped).
@@ -375,7 +386,7 @@ async fn logout_everywhere_with_a_service_token_revokes_that_token() {
     assert_eq!((after.status, after.error_code()), (401, Some("UNAUTHENTICATED")), "the doc says: this one included");
 }
 
-async fn plan_id(app: &TestApp, admin: &str) -> String {
+pub async fn plan_id(app: &TestApp, admin: &str) -> String {
     let listed = app.graphql("{ documents { nodes { id docNumber } } }", json!({}), Some(admin)).await;
     let plan =
         nodes(&listed.data()["documents"]).iter().find(|d| d["docNumber"] == DOC_NUMBER).expect("the reference plan");

@@ -80,7 +80,9 @@ async fn report_authors_and_policy_event_tasks_are_loaded_once_per_list() {
     let mut reporters = Vec::new();
     for (name, unit) in [("minzheng", "县民政局"), ("weisheng", "县卫生局"), ("fagai", "县发展和改革局")]
     {
-        reporters.push(app.user_token(name, "DEPARTMENT", Some(unit)).await);
+        let token = app.user_token(name, "DEPARTMENT", Some(unit)).await;
+        app.sign_for(&token, task_14.as_str().unwrap()).await;
+        reporters.push(token);
     }
     for (n, token) in reporters.iter().cycle().take(12).enumerate() {
         let report = "mutation($t: ID!, $x: String!) { submitReport(taskId: $t, text: $x, percent: 10) { id } }";

@@ -142,6 +142,7 @@ async fn supporting_units_see_their_own_and_the_leads_reports_and_never_each_oth
     let finance = unit_user(&app, &admin, "caizheng", "县财政局").await;
     let submit = "mutation($t: ID!, $x: String!) { submitReport(taskId: $t, text: $x, percent: 30) { id } }";
     for (token, text) in [(&lead, "lead"), (&health, "health"), (&finance, "finance")] {
+        app.sign_for(token, &task).await;
         app.graphql(submit, json!({ "t": task, "x": text }), Some(token)).await.data();
     }
 

@@ -8,11 +8,18 @@
 
 pub mod cadence;
 pub mod calendar;
+pub mod completion;
 pub mod due_dates;
+pub mod extensions;
 pub mod facts;
+pub mod instructions;
 pub mod on_task;
 pub mod parts;
+pub mod reporting;
 pub mod settings;
 pub mod states;
+pub mod statistics;
+pub mod todo;
+pub mod urgings;
 pub mod warning;
 pub mod work;

@@ -1,7 +1,10 @@
-//! Tasks: listing them as the viewer may see them, and the admin writes.
+//! Tasks: listing them as the viewer may see them (in plan order or by urgency), and the admin
+//! writes.
 
 mod mutation;
+mod order;
 mod query;
 
 pub use mutation::*;
+pub use order::*;
 pub use query::*;

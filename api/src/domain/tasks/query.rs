@@ -1,6 +1,9 @@
 //! Reading tasks through the viewer's scope, with filters and keyset pagination.
 
 use crate::domain::Caller;
+use crate::domain::follow_up::settings;
+use crate::domain::follow_up::states::is_open;
+use crate::domain::follow_up::warning::{Judge, Level};
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::text::contains_pattern;
 use crate::error::AppResult;
@@ -28,6 +31,8 @@ pub struct TaskFilter {
     pub search: Option<String>,
     pub schedule_kind: Option<ScheduleKind>,
     pub status: Option<TaskStatus>,
+    /// Only tasks whose warning is at this level (computed in SQL, see `follow_up::warning`).
+    pub warning: Option<Level>,
 }
 
 /// One page of tasks the principal may see, in (document, seq) order.
@@ -43,11 +48,13 @@ pub async fn list(
     page: &PageRequest<TaskKey>,
 ) -> AppResult<Page<task::Model>> {
     rules::signed_in(&caller.viewer)?;
+    let judge = judge_for(db, caller, filter).await?;
+    let conditions = Conditions { caller, judge: judge.as_ref(), backend: db.get_database_backend() };
     match by_units(db, &caller.viewer, filter).await? {
-        Some(units) => list_by_units(db, caller, &units, filter, page).await,
+        Some(units) => list_by_units(db, &conditions, &units, filter, page).await,
         None => {
             let mut query =
-                filtered(caller, filter).order_by_asc(task::Column::DocumentId).order_by_asc(task::Column::Seq);
+                filtered(&conditions, filter).order_by_asc(task::Column::DocumentId).order_by_asc(task::Column::Seq);
             if let Some(after) = page.after {
                 query = query.filter(after_key((task::Entity, task::Column::DocumentId, task::Column::Seq), after));
             }
@@ -83,14 +90,14 @@ async fn by_units(db: &impl ConnectionTrait, viewer: &Viewer, filter: &TaskFilte
 
 async fn list_by_units(
     db: &impl ConnectionTrait,
-    caller: &Caller,
+    conditions: &Conditions<'_>,
     by: &ByUnits,
     filter: &TaskFilter,
     page: &PageRequest<TaskKey>,
 ) -> AppResult<Page<task::Model>> {
     let limit = page.first + 1;
     let mut branches: Vec<Select<task::Entity>> =
-        by.units.iter().map(|&unit| unit_branch(caller, unit, by, filter, page.after).limit(limit)).collect();
+        by.units.iter().map(|&unit| unit_branch(conditions, unit, by, filter, page.after).limit(limit)).collect();
     if branches.len() <= 1 {
         let rows = match branches.pop() {
             Some(branch) => branch.all(db).await?,
@@ -122,7 +129,7 @@ const PLACE_SEQ: &str = "place_seq";
 /// The tasks one unit holds a place on, in (document, seq) order straight off the assignment
 /// index, with every filter of the list applied.
 fn unit_branch(
-    caller: &Caller,
+    conditions: &Conditions<'_>,
     unit: i32,
     by: &ByUnits,
     filter: &TaskFilter,
@@ -136,7 +143,7 @@ fn unit_branch(
         .column_as(assignment::Column::TaskDocumentId, PLACE_DOCUMENT)
         .column_as(assignment::Column::TaskSeq, PLACE_SEQ)
         .filter(assignment::Column::DepartmentId.eq(unit))
-        .filter(task_conditions(caller, filter))
+        .filter(conditions.of(filter))
         .order_by_asc(Expr::col((assignment::Entity, assignment::Column::TaskDocumentId)))
         .order_by_asc(Expr::col((assignment::Entity, assignment::Column::TaskSeq)));
     if let Some(role) = by.role {
@@ -164,13 +171,50 @@ fn after_key<T: IntoIden + Copy, C: IntoIden + Copy>(columns: (T, C, C), after: 
 /// How many tasks match, ignoring pagination.
 pub async fn count(db: &impl ConnectionTrait, caller: &Caller, filter: &TaskFilter) -> AppResult<u64> {
     rules::signed_in(&caller.viewer)?;
-    Ok(filtered(caller, filter).count(db).await?)
+    let judge = judge_for(db, caller, filter).await?;
+    let conditions = Conditions { caller, judge: judge.as_ref(), backend: db.get_database_backend() };
+    Ok(filtered(&conditions, filter).count(db).await?)
+}
+
+/// The ids of every task that matches (for writes over many tasks: urging every overdue one).
+pub async fn filtered_ids(db: &impl ConnectionTrait, caller: &Caller, filter: &TaskFilter) -> AppResult<Vec<i32>> {
+    rules::signed_in(&caller.viewer)?;
+    let judge = judge_for(db, caller, filter).await?;
+    let conditions = Conditions { caller, judge: judge.as_ref(), backend: db.get_database_backend() };
+    let query = filtered(&conditions, filter).select_only().column(task::Column::Id).order_by_asc(task::Column::Id);
+    Ok(query.into_tuple::<i32>().all(db).await?)
+}
+
+/// The warning judge of this request, when the filter needs one (it reads the thresholds).
+pub(super) async fn judge_for(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    filter: &TaskFilter,
+) -> AppResult<Option<Judge>> {
+    if filter.warning.is_none() {
+        return Ok(None);
+    }
+    Ok(Some(Judge { today: caller.today(), thresholds: settings::load(db).await? }))
+}
+
+/// Everything a task filter's SQL depends on: the caller's scope and day, the warning judge,
+/// the backend's date arithmetic.
+pub(super) struct Conditions<'a> {
+    pub(super) caller: &'a Caller,
+    pub(super) judge: Option<&'a Judge>,
+    pub(super) backend: sea_orm::DbBackend,
 }
 
 /// One task, or `None` when it does not exist or the caller may not see it.
 pub async fn get(db: &impl ConnectionTrait, caller: &Caller, id: i32) -> AppResult<Option<task::Model>> {
     rules::signed_in(&caller.viewer)?;
     Ok(scope::visible_tasks(&caller.viewer).filter(task::Column::Id.eq(id)).one(db).await?)
+}
+
+/// The tasks among `ids` the caller may see (one statement).
+pub async fn get_many(db: &impl ConnectionTrait, caller: &Caller, ids: &[i32]) -> AppResult<Vec<task::Model>> {
+    rules::signed_in(&caller.viewer)?;
+    Ok(scope::visible_tasks(&caller.viewer).filter(task::Column::Id.is_in(ids.to_vec())).all(db).await?)
 }
 
 /// One task with its document, in one statement.
@@ -184,23 +228,33 @@ pub async fn get_with_document(
     Ok(query.find_also_related(document::Entity).one(db).await?)
 }
 
-/// Whether a task is past its due date on `today` and not completed.
+/// Whether a task is open work past its due date on `today`.
 pub fn is_overdue(task: &task::Model, today: chrono::NaiveDate) -> bool {
-    task.status != TaskStatus::Completed && task.due_date.is_some_and(|due| due < today)
+    is_open(task.status) && task.due_date.is_some_and(|due| due < today)
 }
 
-fn filtered(caller: &Caller, filter: &TaskFilter) -> Select<task::Entity> {
-    let mut query = scope::visible_tasks(&caller.viewer).filter(task_conditions(caller, filter));
+pub(super) fn filtered(conditions: &Conditions<'_>, filter: &TaskFilter) -> Select<task::Entity> {
+    let mut query = scope::visible_tasks(&conditions.caller.viewer).filter(conditions.of(filter));
     if let Some(doc) = filter.document_id {
         query = query.filter(task::Column::DocumentId.eq(doc));
     }
-    if let Some(dept) = department_filter(&caller.viewer, filter) {
+    if let Some(dept) = department_filter(&conditions.caller.viewer, filter) {
         query = query.filter(task::Column::Id.in_subquery(assigned_to(dept, filter.role)));
     }
     query
 }
 
-/// The filters on a task's own columns.
+impl Conditions<'_> {
+    /// The filters on a task's own columns.
+    fn of(&self, filter: &TaskFilter) -> Condition {
+        let mut all = task_conditions(self.caller, filter);
+        if let (Some(level), Some(judge)) = (filter.warning, self.judge) {
+            all = all.add(judge.sql_level(self.backend).eq(level.rank()));
+        }
+        all
+    }
+}
+
 fn task_conditions(caller: &Caller, filter: &TaskFilter) -> Condition {
     let mut all = Condition::all();
     if let Some(kind) = filter.schedule_kind {
@@ -245,15 +299,17 @@ fn assigned_to(dept: i32, role: Option<AssignmentRole>) -> sea_orm::sea_query::S
     query.into_query()
 }
 
+/// Open work past its due date (`Reason::Overdue` of the warnings, as a filter of its own).
 fn overdue_condition(overdue: bool, today: chrono::NaiveDate) -> Condition {
+    let open = [TaskStatus::NotStarted, TaskStatus::InProgress, TaskStatus::Returned];
     if overdue {
-        Condition::all().add(task::Column::DueDate.lt(today)).add(task::Column::Status.ne(TaskStatus::Completed))
+        Condition::all().add(task::Column::DueDate.lt(today)).add(task::Column::Status.is_in(open))
     } else {
         // Spelled out rather than NOT(...): a NULL due date must count as "not overdue".
         Condition::any()
             .add(task::Column::DueDate.is_null())
             .add(task::Column::DueDate.gte(today))
-            .add(task::Column::Status.eq(TaskStatus::Completed))
+            .add(task::Column::Status.is_not_in(open))
     }
 }
 

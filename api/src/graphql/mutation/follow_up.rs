@@ -1,33 +1,138 @@
-//! Follow-up by units: progress reports and status changes.
+//! The units' verbs of the follow-up loop: signing, reporting, finishing a part, the lead's
+//! completion report and extension request, answering urgings and instructions.
 
-use crate::domain::reports;
+use crate::domain::follow_up::{completion, extensions, instructions, urgings, work};
 use crate::error::IntoGql;
-use crate::graphql::context::{self, parse_id};
+use crate::graphql::context::{self, parse_id, parse_ids};
+use crate::graphql::scalars::Date;
+use crate::graphql::types::assignment::Assignment;
 use crate::graphql::types::enums::TaskStatus;
+use crate::graphql::types::follow_up::{CompletionReport, ExtensionRequest, InstructionResponse, Urging};
 use crate::graphql::types::{ProgressReport, Task};
-use async_graphql::{Context, ID, Object, Result};
+use async_graphql::{Context, ID, InputObject, Object, Result};
 
 /// Mutations of the units working on tasks.
 #[derive(Default)]
 pub struct FollowUpMutation;
 
+/// Who signs for a unit.
+#[derive(InputObject)]
+pub struct SignInput {
+    /// The person responsible (承办人), at most 100 characters.
+    pub responsible_person: String,
+    /// How to reach them (phone, extension), at most 100 characters.
+    pub contact: String,
+}
+
+/// What the lead unit asks for.
+#[derive(InputObject)]
+pub struct ExtensionInput {
+    /// Why more time is needed.
+    pub reason: String,
+    /// The progress so far.
+    pub progress: String,
+    /// The date asked for: after the current due date.
+    pub proposed_due_date: Date,
+}
+
 #[Object]
 impl FollowUpMutation {
-    /// Reports progress on a task; any unit assigned to it (lead or supporting) may.
+    /// The caller's unit signs for a task (签收), naming the person responsible and a contact:
+    /// its part goes from ASSIGNED to SIGNED. Only for the unit's own place on the task.
+    async fn sign_task(&self, ctx: &Context<'_>, task_id: ID, input: SignInput) -> Result<Assignment> {
+        let task_id = parse_id(&task_id).gql()?;
+        let signature = work::Signature { responsible_person: input.responsible_person, contact: input.contact };
+        let (db, caller) = (context::db(ctx), context::caller(ctx));
+        let part = work::sign(db, caller, task_id, signature).await.gql()?;
+        assignment_of(ctx, part).await
+    }
+
+    /// Reports progress on a task; any unit assigned to it (lead or supporting, or through a
+    /// group) may. A unit with its own place must have signed first; a report after the unit's
+    /// report due date is marked late. The lead's report may consolidate (汇总) supporting
+    /// units' reports on the same task (`consolidates`).
     async fn submit_report(
         &self,
         ctx: &Context<'_>,
         task_id: ID,
         text: String,
         percent: i32,
+        #[graphql(default)] consolidates: Vec<ID>,
     ) -> Result<ProgressReport> {
         let task_id = parse_id(&task_id).gql()?;
-        let caller = context::caller(ctx);
-        Ok(ProgressReport(reports::submit(context::db(ctx), caller, task_id, &text, percent).await.gql()?))
+        let new = work::NewReport { text, percent, consolidates: parse_ids(&consolidates).gql()? };
+        let report = work::report(context::db(ctx), context::caller(ctx), task_id, new).await.gql()?;
+        Ok(ProgressReport(report))
     }
 
-    /// Changes a task's status; only its lead unit or an admin may. `expectedVersion` must
-    /// be the task's current version, otherwise CONFLICT and nothing changes.
+    /// The caller's unit says its part of the task is finished (IN_PROGRESS → DONE).
+    async fn finish_part(&self, ctx: &Context<'_>, task_id: ID) -> Result<Assignment> {
+        let task_id = parse_id(&task_id).gql()?;
+        let part = work::finish_part(context::db(ctx), context::caller(ctx), task_id).await.gql()?;
+        assignment_of(ctx, part).await
+    }
+
+    /// The lead unit hands in its completion report (办结报告): the task waits for the office's
+    /// review (PENDING_REVIEW). Not for ongoing tasks, which the office archives.
+    async fn submit_completion(
+        &self,
+        ctx: &Context<'_>,
+        task_id: ID,
+        text: String,
+        expected_version: i32,
+    ) -> Result<CompletionReport> {
+        let task_id = parse_id(&task_id).gql()?;
+        let caller = context::caller(ctx);
+        let report = completion::submit(context::db(ctx), caller, task_id, &text, expected_version).await.gql()?;
+        Ok(CompletionReport(report))
+    }
+
+    /// The lead unit asks to move the task's due date (延期申请), before it passes. One open
+    /// request per task (a second is CONFLICT).
+    async fn request_extension(
+        &self,
+        ctx: &Context<'_>,
+        task_id: ID,
+        input: ExtensionInput,
+    ) -> Result<ExtensionRequest> {
+        let task_id = parse_id(&task_id).gql()?;
+        let new = extensions::NewRequest {
+            reason: input.reason,
+            progress: input.progress,
+            proposed_due: input.proposed_due_date.0,
+        };
+        Ok(ExtensionRequest(extensions::request(context::db(ctx), context::caller(ctx), task_id, new).await.gql()?))
+    }
+
+    /// The urged unit marks an urging read.
+    async fn mark_urging_read(&self, ctx: &Context<'_>, urging_id: ID) -> Result<Urging> {
+        let id = parse_id(&urging_id).gql()?;
+        Ok(Urging(urgings::mark_read(context::db(ctx), context::caller(ctx), id).await.gql()?))
+    }
+
+    /// The urged unit answers an urging with what it is doing.
+    async fn answer_urging(&self, ctx: &Context<'_>, urging_id: ID, text: String) -> Result<Urging> {
+        let id = parse_id(&urging_id).gql()?;
+        Ok(Urging(urgings::answer(context::db(ctx), context::caller(ctx), id, &text).await.gql()?))
+    }
+
+    /// The lead unit responds to a leader's instruction with what it did (落实情况).
+    async fn respond_to_instruction(
+        &self,
+        ctx: &Context<'_>,
+        instruction_id: ID,
+        text: String,
+    ) -> Result<InstructionResponse> {
+        let id = parse_id(&instruction_id).gql()?;
+        let response = instructions::respond(context::db(ctx), context::caller(ctx), id, &text).await.gql()?;
+        Ok(InstructionResponse(response))
+    }
+
+    /// Starts work on a task (NOT_STARTED → IN_PROGRESS): its lead unit or an admin.
+    /// `expectedVersion` must be the task's current version, otherwise CONFLICT.
+    #[graphql(
+        deprecation = "a task's status follows the loop: submitReport, submitCompletion, reviewCompletion, archiveTask"
+    )]
     async fn update_task_status(
         &self,
         ctx: &Context<'_>,
@@ -37,8 +142,14 @@ impl FollowUpMutation {
     ) -> Result<Task> {
         let task_id = parse_id(&task_id).gql()?;
         let caller = context::caller(ctx);
-        let task =
-            reports::update_status(context::db(ctx), caller, task_id, status.into(), expected_version).await.gql()?;
+        let task = work::start(context::db(ctx), caller, task_id, status.into(), expected_version).await.gql()?;
         Ok(Task(task))
     }
+}
+
+/// The `Assignment` of a part just written, with its task.
+async fn assignment_of(ctx: &Context<'_>, part: entity::assignment::Model) -> Result<Assignment> {
+    let task = crate::domain::tasks::get(context::db(ctx), context::caller(ctx), part.task_id).await.gql()?;
+    let task = task.ok_or_else(|| async_graphql::ErrorExtensions::extend(&crate::error::AppError::NotFound("task")))?;
+    Ok(Assignment { part, task })
 }

@@ -4,14 +4,16 @@ mod admin;
 pub mod auth;
 mod follow_up;
 mod import;
+mod office;
 mod policy;
 
 pub use admin::AdminMutation;
 pub use auth::AuthMutation;
 pub use follow_up::FollowUpMutation;
 pub use import::ImportMutation;
+pub use office::OfficeMutation;
 pub use policy::PolicyMutation;
 
 /// The root mutation.
 #[derive(async_graphql::MergedObject, Default)]
-pub struct Mutation(AuthMutation, AdminMutation, ImportMutation, FollowUpMutation, PolicyMutation);
+pub struct Mutation(AuthMutation, AdminMutation, ImportMutation, FollowUpMutation, OfficeMutation, PolicyMutation);

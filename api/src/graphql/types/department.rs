@@ -92,3 +92,23 @@ pub async fn task_connection(
     let total = Total::Tasks { filter };
     Ok(connection::connection(rows, total, has_previous, |t| format!("t:{}:{}", t.document_id, t.seq), Task))
 }
+
+/// A page of tasks the viewer may see, matching `filter`, in `order` (by warning or due date).
+pub async fn ordered_task_connection(
+    ctx: &Context<'_>,
+    filter: TaskFilter,
+    order: tasks::TaskOrder,
+    first: Option<i32>,
+    after: Option<String>,
+) -> Result<Conn<Task>> {
+    let has_previous = after.is_some();
+    let page = connection::sort_page(first, after).gql()?;
+    let rows = tasks::list_ordered(context::db(ctx), context::caller(ctx), &filter, order, &page).await.gql()?;
+    let node = prefetch::connection_nodes(ctx);
+    let models: Vec<entity::task::Model> = rows.items.iter().map(|(t, _)| t.clone()).collect();
+    prefetch::documents(ctx, &node, &models).await?;
+    prefetch::assignments(ctx, &node, &models).await?;
+    let total = Total::Tasks { filter };
+    let page = crate::domain::page::Page { items: rows.items, has_next: rows.has_next };
+    Ok(connection::connection(page, total, has_previous, |(_, key)| connection::sort_cursor(key), |(t, _)| Task(t)))
+}

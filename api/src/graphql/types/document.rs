@@ -2,6 +2,8 @@
 
 use super::Task;
 use super::department::task_connection;
+use super::follow_up::settings::ReportRule;
+use crate::domain::follow_up::cadence::ReportRule as Rule;
 use crate::domain::tasks::TaskFilter;
 use crate::graphql::connection::Conn;
 use crate::graphql::scalars::{Date, DateTime};
@@ -36,6 +38,12 @@ impl Document {
     /// Issue date.
     async fn issued_on(&self) -> Option<Date> {
         self.0.issued_on.map(Date)
+    }
+
+    /// When its tasks' progress reports fall due, unless a task has a rule of its own (read from
+    /// the notice when it says, e.g. `每月25日前报送`).
+    async fn report_rule(&self) -> ReportRule {
+        ReportRule::from(Rule::from_stored(self.0.report_rule.as_deref()))
     }
 
     /// When the document was registered in duban.

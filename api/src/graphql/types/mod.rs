@@ -1,9 +1,11 @@
 //! GraphQL output types. Each wraps an entity model and exposes its columns one by one, on
 //! purpose: a new column never publishes itself.
 
+pub mod assignment;
 pub mod department;
 pub mod document;
 pub mod enums;
+pub mod follow_up;
 pub mod policy;
 pub mod report;
 pub mod task;

@@ -3,7 +3,7 @@
 use super::{Department, User};
 use crate::graphql::context;
 use crate::graphql::loaders::load_failed;
-use crate::graphql::scalars::DateTime;
+use crate::graphql::scalars::{Date, DateTime};
 use async_graphql::{Context, ID, Object, Result};
 use entity::progress_report;
 
@@ -42,5 +42,27 @@ impl ProgressReport {
     /// When it was reported.
     async fn created_at(&self) -> DateTime {
         DateTime(self.0.created_at)
+    }
+
+    /// The county's calendar day it was sent.
+    async fn reported_on(&self) -> Option<Date> {
+        self.0.reported_on.map(Date)
+    }
+
+    /// The report due date it answered (null for a report nobody was waiting for).
+    async fn due_on(&self) -> Option<Date> {
+        self.0.due_on.map(Date)
+    }
+
+    /// Sent after `dueOn` (逾期报送).
+    async fn late(&self) -> bool {
+        self.0.late
+    }
+
+    /// The supporting units' reports this lead's report consolidates (汇总), as far as the
+    /// viewer may read them.
+    async fn consolidates(&self, ctx: &Context<'_>) -> Result<Vec<ProgressReport>> {
+        let rows = context::loaders(ctx).consolidated.load_one(self.0.id).await.map_err(load_failed)?;
+        Ok(rows.unwrap_or_default().into_iter().map(ProgressReport).collect())
     }
 }

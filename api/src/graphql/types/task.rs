@@ -1,7 +1,12 @@
 //! The `Task` type and its `Schedule` and `Assignment`.
 
+use super::assignment::Assignment;
 use super::enums::{AssignmentRole, PolicyLevel, ScheduleKind, TaskStatus};
+use super::follow_up::settings::ReportRule;
+use super::follow_up::{CompletionReport, DueDateChange, ExtensionRequest, Instruction, Urging, Warning};
 use super::{Department, Document, ProgressReport};
+use crate::domain::follow_up::parts;
+use crate::domain::follow_up::warning::Facts;
 use crate::domain::reports;
 use crate::domain::tasks as domain;
 use crate::error::IntoGql;
@@ -56,7 +61,8 @@ impl Task {
 
     /// Every unit on the task, in the order the plan lists them; co-leads all have role LEAD.
     async fn assignments(&self, ctx: &Context<'_>) -> Result<Vec<Assignment>> {
-        Ok(self.load_assignments(ctx).await?.into_iter().map(Assignment).collect())
+        let parts = self.load_assignments(ctx).await?;
+        Ok(parts.into_iter().map(|part| Assignment { part, task: self.0.clone() }).collect())
     }
 
     /// The viewer's unit's role on this task, else null (always null for admins and leaders).
@@ -82,9 +88,83 @@ impl Task {
         domain::is_overdue(&self.0, context::caller(ctx).today())
     }
 
-    /// Where the task stands.
+    /// Where the task stands in the follow-up loop.
     async fn status(&self) -> TaskStatus {
         self.0.status.into()
+    }
+
+    /// How urgent the task is, and why (computed for "today"; never stored).
+    async fn warning(&self, ctx: &Context<'_>) -> Result<Warning> {
+        let judge = context::loaders(ctx).judge().await?;
+        let facts = Facts::of_task(&self.0);
+        Ok(Warning::new(judge.level(&facts), judge.reasons(&facts)))
+    }
+
+    /// The due date before any extension (statistics judge punctuality against it).
+    async fn original_due_date(&self) -> Option<Date> {
+        self.0.original_due_date.map(Date)
+    }
+
+    /// Every change of the due date, oldest first (extensions, edits, policies issued).
+    async fn due_date_history(&self, ctx: &Context<'_>) -> Result<Vec<DueDateChange>> {
+        let rows = context::loaders(ctx).due_dates.load_one(self.0.id).await.map_err(load_failed)?;
+        Ok(rows.unwrap_or_default().into_iter().map(DueDateChange).collect())
+    }
+
+    /// The day the task was handed out (the plan's issue date, or when it was created).
+    async fn assigned_on(&self) -> Option<Date> {
+        self.0.assigned_on.map(Date)
+    }
+
+    /// When the office approved its completion report.
+    async fn completed_at(&self) -> Option<DateTime> {
+        self.0.completed_at.map(DateTime)
+    }
+
+    /// When it was archived (销号).
+    async fn archived_at(&self) -> Option<DateTime> {
+        self.0.archived_at.map(DateTime)
+    }
+
+    /// Why the office returned or suspended it (or archived it, being ongoing).
+    async fn state_reason(&self) -> Option<&str> {
+        self.0.state_reason.as_deref()
+    }
+
+    /// When progress reports fall due: the task's own rule, else its plan's.
+    async fn report_rule(&self, ctx: &Context<'_>) -> Result<ReportRule> {
+        let document = context::loaders(ctx).documents.load_one(self.0.document_id).await.map_err(load_failed)?;
+        Ok(parts::rule_of(&self.0, document.as_ref()).into())
+    }
+
+    /// True when the task has a reporting rule of its own (not its plan's).
+    async fn has_own_report_rule(&self) -> bool {
+        self.0.report_rule.is_some()
+    }
+
+    /// Leaders' instructions on the task (领导批示) with the lead unit's responses, oldest first.
+    async fn instructions(&self, ctx: &Context<'_>) -> Result<Vec<Instruction>> {
+        let rows = context::loaders(ctx).instructions.load_one(self.0.id).await.map_err(load_failed)?;
+        Ok(rows.unwrap_or_default().into_iter().map(|(i, r)| Instruction(i, r)).collect())
+    }
+
+    /// Urgings about the task (催办), newest first: all of them for the office and leaders, a
+    /// unit's own for a unit.
+    async fn urgings(&self, ctx: &Context<'_>) -> Result<Vec<Urging>> {
+        let rows = context::loaders(ctx).urgings.load_one(self.0.id).await.map_err(load_failed)?;
+        Ok(rows.unwrap_or_default().into_iter().map(Urging).collect())
+    }
+
+    /// Extension requests (延期申请), newest first.
+    async fn extension_requests(&self, ctx: &Context<'_>) -> Result<Vec<ExtensionRequest>> {
+        let rows = context::loaders(ctx).extensions.load_one(self.0.id).await.map_err(load_failed)?;
+        Ok(rows.unwrap_or_default().into_iter().map(ExtensionRequest).collect())
+    }
+
+    /// Completion reports (办结报告) and their reviews, newest first.
+    async fn completion_reports(&self, ctx: &Context<'_>) -> Result<Vec<CompletionReport>> {
+        let rows = context::loaders(ctx).completions.load_one(self.0.id).await.map_err(load_failed)?;
+        Ok(rows.unwrap_or_default().into_iter().map(CompletionReport).collect())
     }
 
     /// Progress reports, newest first: all of them for admins, leaders and the lead unit; a
@@ -172,27 +252,5 @@ impl Schedule<'_> {
     /// Days after the start date, when the plan counts days (`30个工作日内`).
     async fn offset_days(&self) -> Option<i32> {
         self.0.offset_days
-    }
-}
-
-/// A unit's place on a task.
-pub struct Assignment(pub assignment::Model);
-
-#[Object]
-impl Assignment {
-    /// The unit.
-    async fn department(&self, ctx: &Context<'_>) -> Result<Department> {
-        let dept = context::loaders(ctx).departments.load_one(self.0.department_id).await.map_err(load_failed)?;
-        dept.map(Department::from).ok_or_else(|| missing("department"))
-    }
-
-    /// Lead or supporting.
-    async fn role(&self) -> AssignmentRole {
-        self.0.role.into()
-    }
-
-    /// Position in the plan's list, from 1.
-    async fn position(&self) -> i32 {
-        self.0.position
     }
 }

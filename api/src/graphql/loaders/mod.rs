@@ -1,6 +1,11 @@
 //! One DataLoader per child edge: each batch is a single `IN (…)` query, so a page of 100
 //! tasks costs the same number of statements as a page of 5.
 
+mod follow_up;
+
+pub use follow_up::*;
+
+use crate::domain::follow_up::{settings, warning::Judge};
 use crate::domain::{Caller, policy_events};
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entity::{assignment, department, department_alias, document, user};
@@ -19,6 +24,17 @@ pub struct Loaders {
     pub aliases: DataLoader<AliasesByDepartment, HashMapCache>,
     pub users: DataLoader<UserById, HashMapCache>,
     pub policy_tasks: DataLoader<TasksByPolicyEvent, HashMapCache>,
+    pub urgings: DataLoader<UrgingsByTask, HashMapCache>,
+    pub instructions: DataLoader<InstructionsByTask, HashMapCache>,
+    pub extensions: DataLoader<ExtensionsByTask, HashMapCache>,
+    pub due_dates: DataLoader<DueDatesByTask, HashMapCache>,
+    pub completions: DataLoader<CompletionsByTask, HashMapCache>,
+    pub consolidated: DataLoader<ConsolidatedByReport, HashMapCache>,
+    pub tasks: DataLoader<TasksById, HashMapCache>,
+    /// The request's warning judge (today and the thresholds), read once when first needed.
+    judge: tokio::sync::OnceCell<Judge>,
+    db: DatabaseConnection,
+    caller: Caller,
 }
 
 impl Loaders {
@@ -31,7 +47,30 @@ impl Loaders {
             aliases: cached(AliasesByDepartment(db.clone())),
             users: cached(UserById(db.clone())),
             policy_tasks: cached(TasksByPolicyEvent(db.clone(), caller.clone())),
+            urgings: cached(UrgingsByTask(db.clone(), caller.clone())),
+            instructions: cached(InstructionsByTask(db.clone(), caller.clone())),
+            extensions: cached(ExtensionsByTask(db.clone(), caller.clone())),
+            due_dates: cached(DueDatesByTask(db.clone(), caller.clone())),
+            completions: cached(CompletionsByTask(db.clone(), caller.clone())),
+            consolidated: cached(ConsolidatedByReport(db.clone(), caller.clone())),
+            tasks: cached(TasksById(db.clone(), caller.clone())),
+            judge: tokio::sync::OnceCell::new(),
+            db: db.clone(),
+            caller: caller.clone(),
         }
+    }
+
+    /// Today and the office's thresholds, for every warning of this request.
+    pub async fn judge(&self) -> async_graphql::Result<Judge> {
+        let judge = self
+            .judge
+            .get_or_try_init(|| async {
+                let thresholds = settings::get(&self.db, &self.caller).await?;
+                Ok::<_, crate::error::AppError>(Judge { today: self.caller.today(), thresholds })
+            })
+            .await
+            .map_err(|e| async_graphql::ErrorExtensions::extend(&e))?;
+        Ok(*judge)
     }
 }
 

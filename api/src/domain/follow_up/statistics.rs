@@ -1,0 +1,286 @@
+//! Statistics (统计考核) by plan, by unit and overall, as SQL aggregates: tasks by status,
+//! overdue count and share, on-time completion rate (judged against the original due date
+//! unless told otherwise), average days to complete, reports on time and late, open urgings.
+//! A unit account's statistics cover the tasks it sees, and of the units, only its own.
+
+use super::warning::days_between;
+use crate::domain::Caller;
+use crate::error::AppResult;
+use crate::policy::{rules, scope};
+use chrono::NaiveDate;
+use entity::{AssignmentRole, DepartmentKind, TaskStatus, assignment, department, progress_report, task};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, JoinType, Query, SelectStatement, SimpleExpr};
+use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult};
+
+/// Which tasks count.
+#[derive(Debug, Clone, Default)]
+pub struct StatisticsFilter {
+    pub document_id: Option<i32>,
+    /// Only tasks this unit is on (any role).
+    pub department_id: Option<i32>,
+    /// Only tasks handed out on or after / on or before these days.
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    /// Judge punctuality against the current due date (after extensions) instead of the original.
+    pub against_current_due_date: bool,
+    /// The role whose units `by_unit` groups (LEAD by default: the lead reports for the task).
+    pub unit_role: Option<AssignmentRole>,
+}
+
+/// The figures of one group of tasks.
+#[derive(Debug, Clone, Default, PartialEq, FromQueryResult)]
+pub struct Figures {
+    pub group_id: Option<i32>,
+    pub total: i64,
+    pub not_started: Option<i64>,
+    pub in_progress: Option<i64>,
+    pub pending_review: Option<i64>,
+    pub returned: Option<i64>,
+    pub completed: Option<i64>,
+    pub archived: Option<i64>,
+    pub suspended: Option<i64>,
+    pub overdue: Option<i64>,
+    pub finished: Option<i64>,
+    pub finished_with_due: Option<i64>,
+    pub finished_on_time: Option<i64>,
+    pub average_days: Option<f64>,
+    pub open_urgings: Option<i64>,
+}
+
+/// Reports of one group.
+#[derive(Debug, Clone, Default, PartialEq, FromQueryResult)]
+pub struct ReportFigures {
+    pub group_id: Option<i32>,
+    pub reports: i64,
+    pub late: Option<i64>,
+    pub on_time: Option<i64>,
+}
+
+/// Overall, by plan and by unit.
+#[derive(Debug, Clone, Default)]
+pub struct Statistics {
+    pub overall: (Figures, ReportFigures),
+    pub by_document: Vec<(Figures, ReportFigures)>,
+    pub by_unit: Vec<(Figures, ReportFigures)>,
+}
+
+/// The statistics the caller may see.
+pub async fn statistics(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    filter: &StatisticsFilter,
+) -> AppResult<Statistics> {
+    rules::signed_in(&caller.viewer)?;
+    let backend = db.get_database_backend();
+    let ask = |group: Group| figures(caller, filter, group, backend);
+    let overall = run(db, ask(Group::All), reports(caller, filter, Group::All), backend).await?;
+    let by_document = run_grouped(db, ask(Group::Document), reports(caller, filter, Group::Document), backend).await?;
+    let by_unit = run_grouped(db, ask(Group::Unit), reports(caller, filter, Group::Unit), backend).await?;
+    Ok(Statistics { overall: overall.into_iter().next().unwrap_or_default(), by_document, by_unit })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Group {
+    All,
+    Document,
+    Unit,
+}
+
+async fn run(
+    db: &impl ConnectionTrait,
+    tasks: SelectStatement,
+    reports: SelectStatement,
+    backend: DbBackend,
+) -> AppResult<Vec<(Figures, ReportFigures)>> {
+    let figures = Figures::find_by_statement(backend.build(&tasks)).all(db).await?;
+    let report_rows = ReportFigures::find_by_statement(backend.build(&reports)).all(db).await?;
+    Ok(figures
+        .into_iter()
+        .map(|f| {
+            let r = report_rows
+                .iter()
+                .find(|r| r.group_id == f.group_id)
+                .cloned()
+                .unwrap_or(ReportFigures { group_id: f.group_id, ..Default::default() });
+            (f, r)
+        })
+        .collect())
+}
+
+async fn run_grouped(
+    db: &impl ConnectionTrait,
+    tasks: SelectStatement,
+    reports: SelectStatement,
+    backend: DbBackend,
+) -> AppResult<Vec<(Figures, ReportFigures)>> {
+    let mut rows = run(db, tasks, reports, backend).await?;
+    rows.sort_by_key(|(f, _)| f.group_id);
+    Ok(rows)
+}
+
+fn tcol(column: task::Column) -> SimpleExpr {
+    Expr::col((task::Entity, column))
+}
+
+fn count_when(condition: SimpleExpr) -> SimpleExpr {
+    Func::sum(Expr::case(condition, 1).finally(0)).into()
+}
+
+fn day_of(expr: SimpleExpr, backend: DbBackend) -> SimpleExpr {
+    match backend {
+        DbBackend::Sqlite => Expr::cust_with_exprs("date(?)", [expr]),
+        _ => Expr::cust_with_exprs("CAST($1 AS date)", [expr]),
+    }
+}
+
+fn as_float(expr: SimpleExpr, backend: DbBackend) -> SimpleExpr {
+    match backend {
+        DbBackend::Sqlite => Expr::cust_with_exprs("CAST(? AS REAL)", [expr]),
+        _ => Expr::cust_with_exprs("CAST($1 AS DOUBLE PRECISION)", [expr]),
+    }
+}
+
+/// The aggregate over the filtered, visible tasks, grouped by nothing, plan or unit.
+fn figures(caller: &Caller, filter: &StatisticsFilter, group: Group, backend: DbBackend) -> SelectStatement {
+    let today = caller.today();
+    let status = || tcol(task::Column::Status);
+    let open = || status().is_in([TaskStatus::NotStarted, TaskStatus::InProgress, TaskStatus::Returned]);
+    let finished = || {
+        status().is_in([TaskStatus::Completed, TaskStatus::Archived]).and(tcol(task::Column::CompletedAt).is_not_null())
+    };
+    let due: SimpleExpr = if filter.against_current_due_date {
+        tcol(task::Column::DueDate)
+    } else {
+        Func::coalesce([tcol(task::Column::OriginalDueDate), tcol(task::Column::DueDate)]).into()
+    };
+    let finished_day = || day_of(tcol(task::Column::CompletedAt), backend);
+    let days = days_between(finished_day(), tcol(task::Column::AssignedOn), backend);
+    let mut query = Query::select().from(task::Entity).to_owned();
+    query.expr_as(group_expr(group), Alias::new("group_id")).expr_as(Expr::cust("COUNT(*)"), Alias::new("total"));
+    for (alias, state) in [
+        ("not_started", TaskStatus::NotStarted),
+        ("in_progress", TaskStatus::InProgress),
+        ("pending_review", TaskStatus::PendingReview),
+        ("returned", TaskStatus::Returned),
+        ("completed", TaskStatus::Completed),
+        ("archived", TaskStatus::Archived),
+        ("suspended", TaskStatus::Suspended),
+    ] {
+        query.expr_as(count_when(status().eq(state)), Alias::new(alias));
+    }
+    query
+        .expr_as(count_when(open().and(tcol(task::Column::DueDate).lt(today))), Alias::new("overdue"))
+        .expr_as(count_when(finished()), Alias::new("finished"))
+        .expr_as(count_when(finished().and(due.clone().is_not_null())), Alias::new("finished_with_due"))
+        .expr_as(count_when(finished().and(finished_day().lte(due))), Alias::new("finished_on_time"))
+        .expr_as(
+            as_float(
+                Func::avg(
+                    Expr::case(finished().and(tcol(task::Column::AssignedOn).is_not_null()), days)
+                        .finally(Expr::null()),
+                )
+                .into(),
+                backend,
+            ),
+            Alias::new("average_days"),
+        )
+        .expr_as(Func::sum(tcol(task::Column::OpenUrgings)), Alias::new("open_urgings"));
+    scoped(&mut query, caller, filter, group);
+    query
+}
+
+fn group_expr(group: Group) -> SimpleExpr {
+    match group {
+        Group::All => Expr::cust("NULL"),
+        Group::Document => tcol(task::Column::DocumentId),
+        Group::Unit => Expr::col((Alias::new("g"), assignment::Column::DepartmentId)),
+    }
+}
+
+/// Filters, the caller's scope, and the grouping join of a statistics query over `task`.
+fn scoped(query: &mut SelectStatement, caller: &Caller, filter: &StatisticsFilter, group: Group) {
+    if let Some(visible) = scope::visible_task_ids(&caller.viewer) {
+        query.and_where(tcol(task::Column::Id).in_subquery(visible));
+    }
+    if let Some(doc) = filter.document_id {
+        query.and_where(tcol(task::Column::DocumentId).eq(doc));
+    }
+    if let Some(unit) = filter.department_id {
+        query.and_where(tcol(task::Column::Id).in_subquery(scope::tasks_of(vec![unit])));
+    }
+    if let Some(from) = filter.from {
+        query.and_where(tcol(task::Column::AssignedOn).gte(from));
+    }
+    if let Some(to) = filter.to {
+        query.and_where(tcol(task::Column::AssignedOn).lte(to));
+    }
+    match group {
+        Group::All => {}
+        Group::Document => {
+            query.group_by_col((task::Entity, task::Column::DocumentId));
+        }
+        Group::Unit => {
+            let g = Alias::new("g");
+            query
+                .join_as(
+                    JoinType::InnerJoin,
+                    assignment::Entity,
+                    g.clone(),
+                    Expr::col((g.clone(), assignment::Column::TaskId)).equals((task::Entity, task::Column::Id)),
+                )
+                .inner_join(
+                    department::Entity,
+                    Expr::col((department::Entity, department::Column::Id))
+                        .equals((g.clone(), assignment::Column::DepartmentId)),
+                )
+                .and_where(Expr::col((department::Entity, department::Column::Kind)).eq(DepartmentKind::Unit))
+                .and_where(
+                    Expr::col((g.clone(), assignment::Column::Role))
+                        .eq(filter.unit_role.unwrap_or(AssignmentRole::Lead)),
+                )
+                .group_by_col((g, assignment::Column::DepartmentId));
+            if let Some(own) = own_unit(caller) {
+                query.and_where(Expr::col((Alias::new("g"), assignment::Column::DepartmentId)).eq(own));
+            }
+        }
+    }
+}
+
+/// A unit account sees its own unit's figures only.
+fn own_unit(caller: &Caller) -> Option<i32> {
+    caller.viewer.principal().filter(|p| p.is_unit_scoped()).map(|p| p.department_id.unwrap_or(0))
+}
+
+/// Reports on the filtered, visible tasks: by plan, or by the unit that sent them.
+fn reports(caller: &Caller, filter: &StatisticsFilter, group: Group) -> SelectStatement {
+    let r = |c: progress_report::Column| -> SimpleExpr { Expr::col((progress_report::Entity, c)) };
+    let group_id = match group {
+        Group::All => Expr::cust("NULL"),
+        Group::Document => tcol(task::Column::DocumentId),
+        Group::Unit => r(progress_report::Column::DepartmentId),
+    };
+    let mut query = Query::select()
+        .expr_as(group_id, Alias::new("group_id"))
+        .expr_as(Expr::cust("COUNT(*)"), Alias::new("reports"))
+        .expr_as(count_when(r(progress_report::Column::Late).eq(true)), Alias::new("late"))
+        .expr_as(
+            count_when(r(progress_report::Column::DueOn).is_not_null().and(r(progress_report::Column::Late).eq(false))),
+            Alias::new("on_time"),
+        )
+        .from(progress_report::Entity)
+        .inner_join(
+            task::Entity,
+            Expr::col((task::Entity, task::Column::Id))
+                .equals((progress_report::Entity, progress_report::Column::TaskId)),
+        )
+        .to_owned();
+    let task_group = if group == Group::Unit { Group::All } else { group };
+    scoped(&mut query, caller, filter, task_group);
+    if group == Group::Unit {
+        query.group_by_col((progress_report::Entity, progress_report::Column::DepartmentId));
+        if let Some(own) = own_unit(caller) {
+            query.and_where(r(progress_report::Column::DepartmentId).eq(own));
+        }
+    }
+    query
+}

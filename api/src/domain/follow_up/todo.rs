@@ -1,0 +1,335 @@
+//! What waits on the viewer (我的待办), each item with its kind, task and date, and the counts
+//! per kind for badges. For a unit: tasks to sign for, reports due soon or late, urgings to
+//! answer, leaders' instructions to respond to (as lead), returned tasks (as lead). For the
+//! office: completion reports to review, extension requests to decide. For a leader: tasks in
+//! red and its own instructions without a response. One SQL statement per kind, unioned.
+
+use super::settings;
+use super::warning::{Judge, Level};
+use crate::domain::Caller;
+use crate::error::AppResult;
+use crate::policy::rules;
+use chrono::{Days, NaiveDate};
+use entity::{
+    AssignmentRole, AssignmentState, CompletionDecision, ExtensionStatus, TaskStatus, UserRole, assignment,
+    completion_report, extension_request, instruction, instruction_response, task, urging,
+};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query, SelectStatement, SimpleExpr, UnionType};
+use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult};
+
+/// What kind of thing waits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TodoKind {
+    Sign,
+    ReportDue,
+    ReportLate,
+    Urging,
+    Instruction,
+    Returned,
+    ReviewCompletion,
+    DecideExtension,
+    RedTask,
+    UnansweredInstruction,
+}
+
+impl TodoKind {
+    /// Every kind, in the order counts are listed.
+    pub const ALL: [TodoKind; 10] = [
+        TodoKind::Sign,
+        TodoKind::ReportDue,
+        TodoKind::ReportLate,
+        TodoKind::Urging,
+        TodoKind::Instruction,
+        TodoKind::Returned,
+        TodoKind::ReviewCompletion,
+        TodoKind::DecideExtension,
+        TodoKind::RedTask,
+        TodoKind::UnansweredInstruction,
+    ];
+
+    fn code(self) -> &'static str {
+        match self {
+            TodoKind::Sign => "SIGN",
+            TodoKind::ReportDue => "REPORT_DUE",
+            TodoKind::ReportLate => "REPORT_LATE",
+            TodoKind::Urging => "URGING",
+            TodoKind::Instruction => "INSTRUCTION",
+            TodoKind::Returned => "RETURNED",
+            TodoKind::ReviewCompletion => "REVIEW_COMPLETION",
+            TodoKind::DecideExtension => "DECIDE_EXTENSION",
+            TodoKind::RedTask => "RED_TASK",
+            TodoKind::UnansweredInstruction => "UNANSWERED_INSTRUCTION",
+        }
+    }
+
+    fn from_code(code: &str) -> Option<TodoKind> {
+        TodoKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+}
+
+/// One thing that waits: its kind, the task, the date it is due or was raised, and the row it
+/// is about (urging, instruction, completion report, extension request; the task otherwise).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TodoItem {
+    pub kind: TodoKind,
+    pub task_id: i32,
+    pub date: Option<NaiveDate>,
+    pub ref_id: i32,
+}
+
+/// The viewer's to-do list: the first `limit` items by date, and the count of every kind.
+#[derive(Debug, Clone, Default)]
+pub struct Todo {
+    pub items: Vec<TodoItem>,
+    pub counts: Vec<(TodoKind, u64)>,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct Row {
+    kind: String,
+    task_id: i32,
+    on_day: Option<NaiveDate>,
+    ref_id: i32,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct Count {
+    kind: String,
+    n: i64,
+}
+
+/// The to-do list of the caller (anyone signed in; the console has none).
+pub async fn todo(db: &impl ConnectionTrait, caller: &Caller, limit: u64) -> AppResult<Todo> {
+    let principal = rules::account(&caller.viewer)?;
+    let backend = db.get_database_backend();
+    let judge = Judge { today: caller.today(), thresholds: settings::load(db).await? };
+    let parts: Vec<SelectStatement> = match principal.role {
+        UserRole::Department | UserRole::Service => match principal.department_id {
+            Some(unit) => unit_items(unit, &judge, backend),
+            None => Vec::new(),
+        },
+        UserRole::Admin => office_items(backend),
+        UserRole::Leader => leader_items(principal.user_id, &judge, backend),
+    };
+    let Some(union) = union_all(parts) else { return Ok(Todo::default()) };
+    let mut listed = Query::select()
+        .columns([Alias::new("kind"), Alias::new("task_id"), Alias::new("on_day"), Alias::new("ref_id")])
+        .from_subquery(union.clone(), Alias::new("todo"))
+        .to_owned();
+    listed
+        .order_by(Alias::new("on_day"), Order::Asc)
+        .order_by(Alias::new("kind"), Order::Asc)
+        .order_by(Alias::new("ref_id"), Order::Asc)
+        .limit(limit);
+    let rows = Row::find_by_statement(backend.build(&listed)).all(db).await?;
+    let counting = Query::select()
+        .column(Alias::new("kind"))
+        .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
+        .from_subquery(union, Alias::new("todo"))
+        .group_by_col(Alias::new("kind"))
+        .to_owned();
+    let counts = Count::find_by_statement(backend.build(&counting)).all(db).await?;
+    Ok(Todo {
+        items: rows
+            .into_iter()
+            .filter_map(|r| {
+                Some(TodoItem {
+                    kind: TodoKind::from_code(&r.kind)?,
+                    task_id: r.task_id,
+                    date: r.on_day,
+                    ref_id: r.ref_id,
+                })
+            })
+            .collect(),
+        counts: TodoKind::ALL
+            .into_iter()
+            .filter_map(|k| counts.iter().find(|c| c.kind == k.code()).map(|c| (k, c.n as u64)))
+            .collect(),
+    })
+}
+
+fn union_all(mut parts: Vec<SelectStatement>) -> Option<SelectStatement> {
+    let mut first = if parts.is_empty() { return None } else { parts.remove(0) };
+    for part in parts {
+        first.union(UnionType::All, part);
+    }
+    Some(first)
+}
+
+/// `SELECT 'KIND' AS kind, task_id, <day> AS on_day, <ref> AS ref_id` (the shape every part has).
+fn item(kind: TodoKind, task_id: SimpleExpr, day: SimpleExpr, ref_id: SimpleExpr) -> SelectStatement {
+    Query::select()
+        .expr_as(Expr::value(kind.code()), Alias::new("kind"))
+        .expr_as(task_id, Alias::new("task_id"))
+        .expr_as(day, Alias::new("on_day"))
+        .expr_as(ref_id, Alias::new("ref_id"))
+        .to_owned()
+}
+
+fn col<T: sea_orm::sea_query::IntoIden, C: sea_orm::sea_query::IntoIden>(table: T, column: C) -> SimpleExpr {
+    Expr::col((table, column))
+}
+
+/// The calendar day of a timestamp column.
+fn day_of(expr: SimpleExpr, backend: DbBackend) -> SimpleExpr {
+    match backend {
+        DbBackend::Sqlite => Expr::cust_with_exprs("date(?)", [expr]),
+        _ => Expr::cust_with_exprs("CAST($1 AS date)", [expr]),
+    }
+}
+
+fn open_task() -> SimpleExpr {
+    Expr::col((task::Entity, task::Column::Status)).is_in([
+        TaskStatus::NotStarted,
+        TaskStatus::InProgress,
+        TaskStatus::Returned,
+    ])
+}
+
+/// `FROM assignment JOIN task` for the unit's own parts in `states`.
+fn own_parts(kind: TodoKind, unit: i32, day: SimpleExpr, states: &[AssignmentState]) -> SelectStatement {
+    item(
+        kind,
+        col(assignment::Entity, assignment::Column::TaskId),
+        day,
+        col(assignment::Entity, assignment::Column::TaskId),
+    )
+    .from(assignment::Entity)
+    .inner_join(
+        task::Entity,
+        Expr::col((task::Entity, task::Column::Id)).equals((assignment::Entity, assignment::Column::TaskId)),
+    )
+    .and_where(Expr::col((assignment::Entity, assignment::Column::DepartmentId)).eq(unit))
+    .and_where(Expr::col((assignment::Entity, assignment::Column::State)).is_in(states.to_vec()))
+    .and_where(open_task())
+    .to_owned()
+}
+
+fn unit_items(unit: i32, judge: &Judge, backend: DbBackend) -> Vec<SelectStatement> {
+    use AssignmentState::{Assigned, InProgress, Signed};
+    let soon = judge
+        .today
+        .checked_add_days(Days::new(std::cmp::max(judge.thresholds.approaching_days, 0) as u64))
+        .unwrap_or(judge.today);
+    let due = || col(assignment::Entity, assignment::Column::NextReportDue);
+    let sign = own_parts(TodoKind::Sign, unit, col(assignment::Entity, assignment::Column::SignDue), &[Assigned]);
+    let report_due = own_parts(TodoKind::ReportDue, unit, due(), &[Signed, InProgress])
+        .and_where(due().gte(judge.today))
+        .and_where(due().lte(soon))
+        .to_owned();
+    let report_late = own_parts(TodoKind::ReportLate, unit, due(), &[Assigned, Signed, InProgress])
+        .and_where(due().lt(judge.today))
+        .to_owned();
+    let urgings = item(
+        TodoKind::Urging,
+        col(urging::Entity, urging::Column::TaskId),
+        Expr::cust_with_exprs(
+            if backend == DbBackend::Sqlite { "COALESCE(?, ?)" } else { "COALESCE($1, $2)" },
+            [
+                col(urging::Entity, urging::Column::ReplyBy),
+                day_of(col(urging::Entity, urging::Column::CreatedAt), backend),
+            ],
+        ),
+        col(urging::Entity, urging::Column::Id),
+    )
+    .from(urging::Entity)
+    .and_where(Expr::col((urging::Entity, urging::Column::DepartmentId)).eq(unit))
+    .and_where(Expr::col((urging::Entity, urging::Column::AnsweredAt)).is_null())
+    .to_owned();
+    let responded = Query::select()
+        .expr(Expr::value(1))
+        .from(instruction_response::Entity)
+        .and_where(
+            Expr::col((instruction_response::Entity, instruction_response::Column::InstructionId))
+                .equals((instruction::Entity, instruction::Column::Id)),
+        )
+        .and_where(Expr::col((instruction_response::Entity, instruction_response::Column::DepartmentId)).eq(unit))
+        .to_owned();
+    let instructions = item(
+        TodoKind::Instruction,
+        col(instruction::Entity, instruction::Column::TaskId),
+        day_of(col(instruction::Entity, instruction::Column::CreatedAt), backend),
+        col(instruction::Entity, instruction::Column::Id),
+    )
+    .from(instruction::Entity)
+    .inner_join(
+        assignment::Entity,
+        Expr::col((assignment::Entity, assignment::Column::TaskId))
+            .equals((instruction::Entity, instruction::Column::TaskId)),
+    )
+    .and_where(Expr::col((assignment::Entity, assignment::Column::DepartmentId)).eq(unit))
+    .and_where(Expr::col((assignment::Entity, assignment::Column::Role)).eq(AssignmentRole::Lead))
+    .and_where(Expr::exists(responded).not())
+    .to_owned();
+    let returned = item(
+        TodoKind::Returned,
+        col(task::Entity, task::Column::Id),
+        day_of(col(task::Entity, task::Column::UpdatedAt), backend),
+        col(task::Entity, task::Column::Id),
+    )
+    .from(task::Entity)
+    .inner_join(
+        assignment::Entity,
+        Expr::col((assignment::Entity, assignment::Column::TaskId)).equals((task::Entity, task::Column::Id)),
+    )
+    .and_where(Expr::col((assignment::Entity, assignment::Column::DepartmentId)).eq(unit))
+    .and_where(Expr::col((assignment::Entity, assignment::Column::Role)).eq(AssignmentRole::Lead))
+    .and_where(Expr::col((task::Entity, task::Column::Status)).eq(TaskStatus::Returned))
+    .to_owned();
+    vec![sign, report_due, report_late, urgings, instructions, returned]
+}
+
+fn office_items(backend: DbBackend) -> Vec<SelectStatement> {
+    let reviews = item(
+        TodoKind::ReviewCompletion,
+        col(completion_report::Entity, completion_report::Column::TaskId),
+        day_of(col(completion_report::Entity, completion_report::Column::CreatedAt), backend),
+        col(completion_report::Entity, completion_report::Column::Id),
+    )
+    .from(completion_report::Entity)
+    .and_where(
+        Expr::col((completion_report::Entity, completion_report::Column::Decision)).eq(CompletionDecision::Pending),
+    )
+    .to_owned();
+    let extensions = item(
+        TodoKind::DecideExtension,
+        col(extension_request::Entity, extension_request::Column::TaskId),
+        day_of(col(extension_request::Entity, extension_request::Column::CreatedAt), backend),
+        col(extension_request::Entity, extension_request::Column::Id),
+    )
+    .from(extension_request::Entity)
+    .and_where(Expr::col((extension_request::Entity, extension_request::Column::Status)).eq(ExtensionStatus::Pending))
+    .to_owned();
+    vec![reviews, extensions]
+}
+
+fn leader_items(user_id: i32, judge: &Judge, backend: DbBackend) -> Vec<SelectStatement> {
+    let red = item(
+        TodoKind::RedTask,
+        col(task::Entity, task::Column::Id),
+        col(task::Entity, task::Column::DueDate),
+        col(task::Entity, task::Column::Id),
+    )
+    .from(task::Entity)
+    .and_where(judge.sql_level(backend).eq(Level::Red.rank()))
+    .to_owned();
+    let answered = Query::select()
+        .expr(Expr::value(1))
+        .from(instruction_response::Entity)
+        .and_where(
+            Expr::col((instruction_response::Entity, instruction_response::Column::InstructionId))
+                .equals((instruction::Entity, instruction::Column::Id)),
+        )
+        .to_owned();
+    let unanswered = item(
+        TodoKind::UnansweredInstruction,
+        col(instruction::Entity, instruction::Column::TaskId),
+        day_of(col(instruction::Entity, instruction::Column::CreatedAt), backend),
+        col(instruction::Entity, instruction::Column::Id),
+    )
+    .from(instruction::Entity)
+    .and_where(Expr::col((instruction::Entity, instruction::Column::AuthorId)).eq(user_id))
+    .and_where(Expr::exists(answered).not())
+    .to_owned();
+    vec![red, unanswered]
+}

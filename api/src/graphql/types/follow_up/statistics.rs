@@ -1,0 +1,180 @@
+//! `Query.statistics`: tasks by status, overdue, on-time completion, days to complete, reports
+//! on time and late, open urgings — overall, by plan and by unit.
+
+use super::super::enums::{AssignmentRole, TaskStatus};
+use super::super::{Department, Document};
+use crate::domain::follow_up::statistics::{self as domain, Figures, ReportFigures};
+use crate::graphql::context::{self, parse_opt_id};
+use crate::graphql::loaders::load_failed;
+use crate::graphql::scalars::Date;
+use async_graphql::{Context, InputObject, Object, Result, SimpleObject};
+
+/// Which tasks count.
+#[derive(InputObject, Default)]
+pub struct StatisticsFilter {
+    /// Only this plan's tasks.
+    pub document_id: Option<async_graphql::ID>,
+    /// Only tasks this unit is on (any role).
+    pub department_id: Option<async_graphql::ID>,
+    /// Only tasks handed out on or after this day.
+    pub from: Option<Date>,
+    /// … on or before this day.
+    pub to: Option<Date>,
+    /// Judge punctuality against the due date after extensions, not the original one
+    /// (statistics judge against the original by default).
+    #[graphql(default)]
+    pub against_current_due_date: bool,
+    /// Which role `byUnit` groups by (LEAD by default).
+    pub unit_role: Option<AssignmentRole>,
+}
+
+impl StatisticsFilter {
+    /// The domain's filter.
+    pub fn into_domain(self) -> crate::error::AppResult<domain::StatisticsFilter> {
+        Ok(domain::StatisticsFilter {
+            document_id: parse_opt_id(self.document_id.as_ref())?,
+            department_id: parse_opt_id(self.department_id.as_ref())?,
+            from: self.from.map(|d| d.0),
+            to: self.to.map(|d| d.0),
+            against_current_due_date: self.against_current_due_date,
+            unit_role: self.unit_role.map(Into::into),
+        })
+    }
+}
+
+/// Statistics overall, by plan and by unit.
+pub struct Statistics(pub domain::Statistics);
+
+#[Object]
+impl Statistics {
+    /// Every task counted.
+    async fn overall(&self) -> StatisticsRow {
+        StatisticsRow::from(&self.0.overall)
+    }
+    /// One row per plan.
+    async fn by_document(&self) -> Vec<DocumentStatistics> {
+        self.0
+            .by_document
+            .iter()
+            .map(|row| DocumentStatistics { id: row.0.group_id.unwrap_or_default(), row: StatisticsRow::from(row) })
+            .collect()
+    }
+    /// One row per unit (in the role of the filter's `unitRole`); a unit account sees its own.
+    async fn by_unit(&self) -> Vec<UnitStatistics> {
+        self.0
+            .by_unit
+            .iter()
+            .map(|row| UnitStatistics { id: row.0.group_id.unwrap_or_default(), row: StatisticsRow::from(row) })
+            .collect()
+    }
+}
+
+/// A plan's row.
+pub struct DocumentStatistics {
+    id: i32,
+    row: StatisticsRow,
+}
+
+#[Object]
+impl DocumentStatistics {
+    /// The plan.
+    async fn document(&self, ctx: &Context<'_>) -> Result<Option<Document>> {
+        let document = context::loaders(ctx).documents.load_one(self.id).await.map_err(load_failed)?;
+        Ok(document.map(Document))
+    }
+    /// Its figures.
+    async fn statistics(&self) -> &StatisticsRow {
+        &self.row
+    }
+}
+
+/// A unit's row.
+pub struct UnitStatistics {
+    id: i32,
+    row: StatisticsRow,
+}
+
+#[Object]
+impl UnitStatistics {
+    /// The unit.
+    async fn department(&self, ctx: &Context<'_>) -> Result<Option<Department>> {
+        let dept = context::loaders(ctx).departments.load_one(self.id).await.map_err(load_failed)?;
+        Ok(dept.map(Department::from))
+    }
+    /// Its figures.
+    async fn statistics(&self) -> &StatisticsRow {
+        &self.row
+    }
+}
+
+/// How many tasks are in one status.
+#[derive(SimpleObject, Clone)]
+pub struct StatusCount {
+    /// The status.
+    pub status: TaskStatus,
+    /// How many tasks.
+    pub count: i32,
+}
+
+/// The figures of a group of tasks.
+#[derive(SimpleObject, Clone)]
+pub struct StatisticsRow {
+    /// Tasks counted.
+    pub total: i32,
+    /// Tasks by status.
+    pub by_status: Vec<StatusCount>,
+    /// Open tasks past their due date.
+    pub overdue: i32,
+    /// `overdue / total`, 0 to 1 (null when there are no tasks).
+    pub overdue_share: Option<f64>,
+    /// Tasks completed (办结, archived ones included).
+    pub completed: i32,
+    /// Completed tasks that had a due date and met it (against the original due date unless
+    /// the filter says otherwise).
+    pub completed_on_time: i32,
+    /// `completedOnTime` over completed tasks that had a due date (按期完成率; null when none).
+    pub on_time_rate: Option<f64>,
+    /// Average days from hand-out to completion (平均办结时长; null when none completed).
+    pub average_days_to_complete: Option<f64>,
+    /// Progress reports sent.
+    pub reports: i32,
+    /// Reports that answered a due date in time.
+    pub reports_on_time: i32,
+    /// Reports sent after their due date (逾期报送).
+    pub reports_late: i32,
+    /// Urgings not answered yet.
+    pub open_urgings: i32,
+}
+
+impl From<&(Figures, ReportFigures)> for StatisticsRow {
+    fn from((f, r): &(Figures, ReportFigures)) -> Self {
+        let n = |v: Option<i64>| v.unwrap_or(0) as i32;
+        let by_status = [
+            (TaskStatus::NotStarted, f.not_started),
+            (TaskStatus::InProgress, f.in_progress),
+            (TaskStatus::PendingReview, f.pending_review),
+            (TaskStatus::Returned, f.returned),
+            (TaskStatus::Completed, f.completed),
+            (TaskStatus::Archived, f.archived),
+            (TaskStatus::Suspended, f.suspended),
+        ]
+        .into_iter()
+        .map(|(status, count)| StatusCount { status, count: n(count) })
+        .collect();
+        let share = |part: i64, whole: i64| (whole > 0).then(|| part as f64 / whole as f64);
+        StatisticsRow {
+            total: f.total as i32,
+            by_status,
+            overdue: n(f.overdue),
+            overdue_share: share(f.overdue.unwrap_or(0), f.total),
+            completed: n(f.finished),
+            completed_on_time: n(f.finished_on_time),
+            on_time_rate: share(f.finished_on_time.unwrap_or(0), f.finished_with_due.unwrap_or(0)),
+            average_days_to_complete: f.average_days,
+            reports: r.reports as i32,
+            reports_on_time: n(r.on_time),
+            reports_late: n(r.late),
+            open_urgings: n(f.open_urgings),
+        }
+    }
+}
