@@ -2,7 +2,7 @@
 
 use crate::domain::Caller;
 use crate::domain::dates;
-use crate::domain::follow_up::due_dates;
+use crate::domain::follow_up::{calendar, due_dates};
 use crate::domain::text::required_text;
 use crate::error::{AppError, AppResult};
 use crate::policy::{rules, scope};
@@ -125,7 +125,12 @@ async fn release_due_date(db: &impl ConnectionTrait, caller: &Caller, task: task
         .map(|e| e.issued_on)
         .max();
     let Some(issued) = latest else { return Ok(task) };
-    let due = dates::due_after_policy(issued, task.offset_months, task.offset_days);
+    // Months on the calendar, then working days on the office's calendar (holidays, 调休).
+    let months = dates::due_after_policy(issued, task.offset_months, None);
+    let due = match task.offset_days {
+        Some(days) if days > 0 => calendar::working_days_after(db, months, days as u32).await?,
+        _ => months,
+    };
     let version = task.version;
     let model = due_dates::change(db, caller, &task, Some(due), DueDateCause::Policy, None).await?;
     crate::domain::tasks::bump_version(db, caller, model, version).await

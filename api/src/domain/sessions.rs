@@ -28,7 +28,9 @@ pub async fn login(
     password: &str,
 ) -> AppResult<Session> {
     let client = caller.client.unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
-    if let Err(refused) = throttle::check(db, &auth.throttle, username, client, caller.now()).await {
+    // Throttle windows run on the real clock, like tokens.
+    let now = chrono::Utc::now();
+    if let Err(refused) = throttle::check(db, &auth.throttle, username, client, now).await {
         tracing::warn!("login throttled");
         return Err(refused);
     }
@@ -36,21 +38,22 @@ pub async fn login(
     let hash = account.as_ref().map(|a| a.password_hash.clone());
     let verified = users::verify_blocking(password.to_owned(), hash).await?;
     match account {
-        Some(account) if verified => issue(&auth.tokens, caller, account),
+        Some(account) if verified => issue(&auth.tokens, account),
         _ => {
-            throttle::record_failure(db, &auth.throttle, username, client, caller.now()).await?;
+            throttle::record_failure(db, &auth.throttle, username, client, now).await?;
             tracing::warn!("failed login");
             Err(AppError::Unauthenticated)
         }
     }
 }
 
-/// Issues a token for `account` as it is now.
-fn issue(keys: &TokenKeys, caller: &Caller, account: user::Model) -> AppResult<Session> {
+/// Issues a token for `account` as it is now. Tokens live on the real clock, never on a pinned
+/// "today" (`DUBAN_TODAY` moves deadlines, not the validity of credentials).
+fn issue(keys: &TokenKeys, account: user::Model) -> AppResult<Session> {
     let role = account.role.to_value();
     let unit = account.department_id.map(i64::from);
     let (token, expires_at) = keys
-        .issue(&account.id.to_string(), &role, unit, account.token_version, caller.now())
+        .issue(&account.id.to_string(), &role, unit, account.token_version, chrono::Utc::now())
         .map_err(AppError::internal)?;
     Ok(Session { token, expires_at, user: account })
 }
@@ -70,7 +73,7 @@ pub async fn change_password(
         return Err(AppError::bad_input("the old password is wrong"));
     }
     let updated = users::write_password(db, caller, principal.user_id, new_password).await?;
-    issue(keys, caller, updated)
+    issue(keys, updated)
 }
 
 /// Revokes every credential of the caller's account in one transaction: its session tokens (by

@@ -7,7 +7,7 @@ use super::parse::{ParseWarning, clean, notice, rows};
 use super::resolve::Resolver;
 use crate::domain::Caller;
 use crate::domain::documents::{self, DocumentInput};
-use crate::domain::follow_up::cadence;
+use crate::domain::follow_up::{cadence, calendar};
 use crate::domain::policy_events::format_levels;
 use crate::domain::tasks::{self, AssignmentSpec, NewTask, Outline, ScheduleFields};
 use crate::error::{AppError, AppResult};
@@ -135,7 +135,8 @@ async fn write(
     let mut new_tasks = Vec::with_capacity(rows.len());
     let mut units = Vec::with_capacity(rows.len());
     for row in &rows {
-        let schedule = schedule::parse_schedule(&row.schedule, notice.issued_on);
+        let mut schedule = schedule::parse_schedule(&row.schedule, notice.issued_on);
+        recount_working_days(db, &mut schedule, notice.issued_on).await?;
         warnings.extend(schedule.warnings.iter().cloned().map(|w| warning(w, Some(row.line))));
         units.push(assign(db, caller, &mut resolver, row, &mut warnings).await?);
         new_tasks.push(NewTask {
@@ -158,6 +159,22 @@ async fn write(
     let assignments = created_tasks.iter().zip(&units).map(|(task, specs)| (task, specs.as_slice()));
     tasks::insert_assignments(db, caller, assignments).await?;
     collect_outcome(db, document, created_tasks, resolver.created, warnings).await
+}
+
+/// A deadline counted in working days from the plan's issue date (`30个工作日内`) is counted
+/// again on the office's calendar, holidays and make-up working days included.
+async fn recount_working_days(
+    db: &impl ConnectionTrait,
+    schedule: &mut ParsedSchedule,
+    issued_on: Option<chrono::NaiveDate>,
+) -> AppResult<()> {
+    if let (entity::ScheduleKind::Deadline, Some(days), Some(issued)) = (schedule.kind, schedule.offset_days, issued_on)
+    {
+        let days = u32::try_from(days).unwrap_or(0);
+        schedule.due_date = Some(calendar::working_days_after(db, issued, days).await?);
+        schedule.offset_days = None;
+    }
+    Ok(())
 }
 
 /// Every row needs a title and a number of its own; the error names the plan line.

@@ -6,6 +6,7 @@ mod authz_matrix;
 mod cast;
 mod errors;
 mod faults;
+mod follow_up_loop;
 mod http_conformance;
 mod import;
 mod introspection;

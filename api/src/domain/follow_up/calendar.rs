@@ -59,6 +59,11 @@ pub async fn around(db: &impl ConnectionTrait, start: NaiveDate, n: u32) -> AppR
     Ok(Calendar::with_exceptions(rows.into_iter().map(|r| (r.day, r.working))))
 }
 
+/// The day `n` working days after `start` on the office's calendar.
+pub async fn working_days_after(db: &impl ConnectionTrait, start: NaiveDate, n: u32) -> AppResult<NaiveDate> {
+    Ok(around(db, start, n).await?.add_working_days(start, n))
+}
+
 /// A day an admin marks as off or as a working day.
 #[derive(Debug, Clone)]
 pub struct CalendarDayInput {

@@ -8,8 +8,9 @@ use crate::domain::Caller;
 use crate::error::AppResult;
 use crate::policy::rules;
 use chrono::NaiveDate;
-use entity::{AssignmentState, DueDateCause, assignment, due_date_change, task};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use entity::{AssignmentState, DueDateCause, assignment, due_date_change, progress_report, task};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use std::collections::HashMap;
 
 /// Records that `task` moved from its current due date to `new_due` and what follows from it,
 /// inside the caller's transaction; returns the task row to write (with the new due date and,
@@ -48,7 +49,8 @@ pub(in crate::domain) async fn change(
 }
 
 /// Recomputes the next report due date of every unit still working on the task, counting
-/// from its last report (or from when it was handed the task), then the task's facts.
+/// from the day after the later of its last report and the last due date it answered (or from
+/// when it was handed the task), then the task's facts.
 pub(in crate::domain) async fn move_report_dues(
     db: &impl ConnectionTrait,
     caller: &Caller,
@@ -61,9 +63,22 @@ pub(in crate::domain) async fn move_report_dues(
         .filter(assignment::Column::State.ne(AssignmentState::Done))
         .all(db)
         .await?;
+    let answered: HashMap<i32, NaiveDate> = progress_report::Entity::find()
+        .select_only()
+        .column(progress_report::Column::DepartmentId)
+        .column_as(progress_report::Column::DueOn.max(), "answered")
+        .filter(progress_report::Column::TaskId.eq(task_id))
+        .filter(progress_report::Column::DueOn.is_not_null())
+        .group_by(progress_report::Column::DepartmentId)
+        .into_tuple::<(i32, Option<NaiveDate>)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|(unit, due)| Some((unit, due?)))
+        .collect();
     for part in parts {
-        let from =
-            part.last_report_on.and_then(|d| d.succ_opt()).or(part.assigned_on).unwrap_or_else(|| caller.today());
+        let last = part.last_report_on.max(answered.get(&part.department_id).copied());
+        let from = last.and_then(|d| d.succ_opt()).or(part.assigned_on).unwrap_or_else(|| caller.today());
         let next = cadence::next_due(rule, deadline, from);
         if next != part.next_report_due {
             let mut model: assignment::ActiveModel = part.into();

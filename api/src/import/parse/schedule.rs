@@ -53,7 +53,9 @@ pub struct ParsedSchedule {
     pub waiting_for: Vec<PolicyLevel>,
     /// AFTER_POLICY: calendar months after the policy's issue date (`6个月内`; `半年内` is 6).
     pub offset_months: Option<i32>,
-    /// AFTER_POLICY: **working days** (Mon–Fri, holidays unknown) after the policy's issue date.
+    /// **Working days** after the policy's issue date (AFTER_POLICY), or after the plan's issue
+    /// date (a DEADLINE such as `30个工作日内`, whose `due_date` counts Mon–Fri until the domain
+    /// counts again on the office's calendar).
     pub offset_days: Option<i32>,
     /// What the parser noticed (`YEAR_ASSUMED`, `DATE_BEFORE_PLAN`, `SCHEDULE_UNPARSED`, `NO_PLAN_DATE`).
     pub warnings: Vec<ParseWarning>,

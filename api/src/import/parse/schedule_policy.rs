@@ -114,5 +114,14 @@ pub(super) fn within_period(s: &str, plan: Option<NaiveDate>) -> Attempt {
     let Some(due) = due else {
         return Some(Err(unparsed("期限过长")));
     };
-    Some(finish(rest).map(|ongoing| dated(due, ongoing, Some(plan), Vec::new())))
+    let working_days = match offset {
+        Offset::WorkingDays(n) => i32::try_from(n).ok(),
+        _ => None,
+    };
+    // Working days are counted again on the office's calendar when the plan is written
+    // (holidays, 调休); keep the count beside the Mon–Fri estimate.
+    Some(
+        finish(rest)
+            .map(|ongoing| ParsedSchedule { offset_days: working_days, ..dated(due, ongoing, Some(plan), Vec::new()) }),
+    )
 }

@@ -47,7 +47,8 @@ fn check(text: &str, expected: &Expected) {
     let got = (parsed.kind, parsed.due_date, parsed.ongoing, parsed.waiting_for.as_slice(), parsed.offset_months);
     let want = (expected.kind, expected.due, expected.ongoing, expected.waiting_for, expected.months);
     assert_eq!(got, want, "{text}");
-    assert_eq!(parsed.offset_days, None, "{text}");
+    let working_days = text.contains("工作日").then(|| parsed.offset_days).flatten();
+    assert_eq!(parsed.offset_days, working_days, "{text}: only working days are kept to count again");
     assert!(parsed.warnings.is_empty(), "{text}: {:?}", parsed.warnings);
 }
 
