@@ -93,11 +93,12 @@ pub(crate) async fn drop_columns<T: IntoTableRef + Clone, C: IntoIden + Clone>(
     Ok(())
 }
 
-/// `date(expr)` on SQLite, `CAST(expr AS date)` on PostgreSQL: the calendar day of a timestamp.
+/// The county's calendar day (China Standard Time, UTC+8, as the domain's clock) of a stored
+/// timestamp, whatever the session's time zone.
 pub(crate) fn date_of(manager: &SchemaManager<'_>, expr: &str) -> String {
     match manager.get_database_backend() {
-        sea_orm_migration::sea_orm::DbBackend::Sqlite => format!("date({expr})"),
-        _ => format!("CAST({expr} AS date)"),
+        sea_orm_migration::sea_orm::DbBackend::Sqlite => format!("date({expr}, '+8 hours')"),
+        _ => format!("CAST(({expr} AT TIME ZONE 'UTC') + INTERVAL '8 hours' AS date)"),
     }
 }
 

@@ -113,3 +113,74 @@ async fn assignments_of_an_existing_database_gain_their_tasks_places_and_keep_th
     assert!(db.execute_unprepared("SELECT task_seq FROM assignment").await.is_err(), "down() drops the columns");
     db.close().await.unwrap();
 }
+
+async fn strings(db: &sea_orm::DatabaseConnection, sql: &str) -> Vec<Vec<Option<String>>> {
+    let rows = db.query_all_raw(sea_orm::Statement::from_string(db.get_database_backend(), sql)).await.unwrap();
+    rows.iter().map(|r| (0..).map_while(|i| r.try_get_by_index::<Option<String>>(i).ok()).collect::<Vec<_>>()).collect()
+}
+
+#[tokio::test]
+async fn tasks_and_reports_of_an_existing_database_keep_their_states_through_the_follow_up_migrations() {
+    let scratch = scratch_database().await;
+    let db = Database::connect(&scratch.url).await.unwrap();
+    Migrator::up(&db, Some(14)).await.expect("up to the 14th");
+    let (created, changed, reported) =
+        ("'2026-11-01 08:00:00+00:00'", "'2026-11-20 08:00:00+00:00'", "'2026-11-09 23:30:00+00:00'");
+    run(&db, &format!("INSERT INTO document (id, title, issued_on, created_at, updated_at) VALUES (1, 'a', '2026-10-30', {created}, {created})")).await;
+    run(&db, &format!("INSERT INTO department (id, name, kind, created_at) VALUES (1, 'x', 'UNIT', {created}), (2, 'y', 'UNIT', {created})")).await;
+    run(&db, &format!("INSERT INTO app_user (id, username, password_hash, role, department_id, created_at, updated_at) VALUES (1, 'u', 'h', 'DEPARTMENT', 1, {created}, {created})")).await;
+    run(
+        &db,
+        &format!(
+            "INSERT INTO task (id, document_id, seq, title, measures, schedule_text, schedule_kind, due_date, status, created_at, updated_at)
+             VALUES (1, 1, 1, 'todo', '', '', 'DEADLINE', '2026-12-31', 'NOT_STARTED', {created}, {created}),
+                    (2, 1, 2, 'doing', '', '', 'ONGOING', NULL, 'IN_PROGRESS', {created}, {changed}),
+                    (3, 1, 3, 'done', '', '', 'DEADLINE', '2026-11-30', 'COMPLETED', {created}, {changed})"
+        ),
+    )
+    .await;
+    run(
+        &db,
+        "INSERT INTO assignment (id, task_id, department_id, role, position, task_document_id, task_seq)
+         VALUES (1, 1, 1, 'LEAD', 1, 1, 1), (2, 2, 1, 'LEAD', 1, 1, 2), (3, 2, 2, 'SUPPORTING', 2, 1, 2),
+                (4, 3, 1, 'LEAD', 1, 1, 3)",
+    )
+    .await;
+    run(&db, &format!("INSERT INTO progress_report (id, task_id, department_id, author_id, text, percent, created_at) VALUES (1, 2, 1, 1, 'r', 40, {reported})")).await;
+
+    Migrator::up(&db, None).await.expect("the follow-up migrations");
+    let tasks = strings(&db, "SELECT status, CAST(assigned_on AS TEXT), CAST(original_due_date AS TEXT), CAST(latest_percent AS TEXT), CAST(completed_at IS NOT NULL AS TEXT) FROM task ORDER BY id").await;
+    let some = |s: &str| Some(s.to_owned());
+    let completed = |t: &Vec<Option<String>>| t[4].as_deref().is_some_and(|v| v == "1" || v == "true");
+    assert_eq!(
+        tasks.iter().map(|t| t[..4].to_vec()).collect::<Vec<_>>(),
+        vec![
+            vec![some("NOT_STARTED"), some("2026-10-30"), some("2026-12-31"), None],
+            vec![some("IN_PROGRESS"), some("2026-10-30"), None, some("40")],
+            vec![some("COMPLETED"), some("2026-10-30"), some("2026-11-30"), None],
+        ],
+        "statuses, the day handed out (the notice's date), the original due date and the latest percent"
+    );
+    assert_eq!(
+        tasks.iter().map(completed).collect::<Vec<_>>(),
+        vec![false, false, true],
+        "a completed task keeps when"
+    );
+    let parts =
+        strings(&db, "SELECT state, CAST(last_report_on AS TEXT), CAST(sign_due AS TEXT) FROM assignment ORDER BY id")
+            .await;
+    assert_eq!(
+        parts,
+        vec![
+            vec![some("ASSIGNED"), None, None],
+            vec![some("IN_PROGRESS"), some("2026-11-10"), None],
+            vec![some("ASSIGNED"), None, None],
+            vec![some("DONE"), None, None],
+        ],
+        "units that reported are at work, those of completed tasks are done; no sign-off deadline is invented"
+    );
+    let reports = strings(&db, "SELECT CAST(reported_on AS TEXT), CAST(late AS TEXT) FROM progress_report").await;
+    assert_eq!(reports[0][0], some("2026-11-10"), "a report keeps its day in the county");
+    assert!(matches!(reports[0][1].as_deref(), Some("0" | "false")), "and counts as on time");
+    db.close().await.unwrap();
+}
