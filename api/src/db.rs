@@ -2,7 +2,9 @@
 
 use anyhow::Context;
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DbErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -28,6 +30,17 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     }
     // The error text may contain the DSN; it goes to the operator's terminal, not to clients.
     Database::connect(options).await.context("cannot connect to the database")
+}
+
+/// Starts a transaction that writes. On SQLite it takes the write lock at `BEGIN` (IMMEDIATE):
+/// a second writer then waits for the busy timeout, where a deferred transaction that read
+/// first would fail when it tried to write. PostgreSQL ignores the mode.
+pub async fn begin_write<C: TransactionTrait>(db: &C) -> Result<C::Transaction, DbErr> {
+    let options = TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..TransactionOptions::default()
+    };
+    db.begin_with_options(options).await
 }
 
 /// Applies every pending migration.

@@ -73,8 +73,15 @@ impl AppError {
 }
 
 impl From<DbErr> for AppError {
+    /// A unique constraint the domain checked before writing can still be hit by a request
+    /// that wrote in between: that is a conflict with the other request, not a fault.
     fn from(error: DbErr) -> Self {
-        AppError::Internal(error.into())
+        match error.sql_err() {
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
+                AppError::Conflict("another request wrote the same thing at the same time; reload and try again".into())
+            }
+            _ => AppError::Internal(error.into()),
+        }
     }
 }
 

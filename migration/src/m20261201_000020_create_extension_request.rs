@@ -78,7 +78,14 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        Ok(())
+        // One open request per task, even when two arrive at once.
+        crate::run_all(
+            manager,
+            &["CREATE UNIQUE INDEX \"uniq-extension_request-pending-task_id\" ON extension_request (task_id) \
+               WHERE status = 'PENDING'"
+                .into()],
+        )
+        .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {

@@ -80,7 +80,7 @@ pub async fn create(
     input: DepartmentInput,
 ) -> AppResult<department::Model> {
     rules::admin(&caller.viewer)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let model = insert(&txn, caller, input).await?;
     txn.commit().await?;
     Ok(model)
@@ -116,7 +116,7 @@ pub async fn update(
     input: DepartmentInput,
 ) -> AppResult<department::Model> {
     rules::admin(&caller.viewer)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let current = department::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound("department"))?;
     let mut model: department::ActiveModel = current.into();
     if let Some(name) = input.name {
@@ -143,7 +143,7 @@ pub async fn add_alias(
     alias: &str,
 ) -> AppResult<department::Model> {
     rules::admin(&caller.viewer)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let target = department::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound("department"))?;
     let alias = required_text(alias, "alias")?;
     ensure_name_free(&txn, &alias, None).await?;
@@ -187,7 +187,7 @@ pub async fn merge(db: &impl TransactionTrait, caller: &Caller, from: i32, into:
     if from == into {
         return Err(AppError::bad_input("cannot merge a department into itself"));
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let source = department::Entity::find_by_id(from).one(&txn).await?.ok_or(AppError::NotFound("department"))?;
     let target = department::Entity::find_by_id(into).one(&txn).await?.ok_or(AppError::NotFound("department"))?;
     move_assignments(&txn, from, into).await?;
@@ -271,7 +271,7 @@ pub async fn set_members(
     member_ids: &[i32],
 ) -> AppResult<()> {
     rules::admin(&caller.viewer)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let group = department::Entity::find_by_id(group_id).one(&txn).await?.ok_or(AppError::NotFound("department"))?;
     if group.kind != DepartmentKind::Group {
         return Err(AppError::bad_input("only a GROUP department has members"));

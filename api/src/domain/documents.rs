@@ -69,7 +69,7 @@ async fn by_number(db: &impl ConnectionTrait, number: &str) -> AppResult<Option<
 /// Creates a document (admins).
 pub async fn create(db: &impl TransactionTrait, caller: &Caller, input: DocumentInput) -> AppResult<document::Model> {
     rules::admin(&caller.viewer)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let model = insert(&txn, caller, input).await?;
     txn.commit().await?;
     Ok(model)
@@ -111,7 +111,7 @@ pub async fn update(
     input: DocumentInput,
 ) -> AppResult<document::Model> {
     rules::admin(&caller.viewer)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let current = document::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound("document"))?;
     let mut model: document::ActiveModel = current.into();
     if let Some(title) = input.title {
@@ -141,7 +141,7 @@ pub async fn update(
 /// Deletes a document with all its tasks (admins).
 pub async fn delete(db: &impl TransactionTrait, caller: &Caller, id: i32) -> AppResult<()> {
     rules::admin(&caller.viewer)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     remove(&txn, caller, id).await?;
     txn.commit().await?;
     Ok(())

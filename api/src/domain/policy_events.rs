@@ -53,7 +53,7 @@ pub async fn record(
     if new.task_ids.is_none() && new.document_id.is_none() {
         return Err(AppError::bad_input("name the tasks (taskIds) or the plan (documentId) the policy satisfies"));
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let waiting = waiting_tasks(&txn, &new).await?;
     let event = policy_event::ActiveModel {
         level: Set(new.level),

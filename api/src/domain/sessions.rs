@@ -81,7 +81,7 @@ pub async fn change_password(
 /// too, whichever kind it is.
 pub async fn logout_everywhere(db: &impl TransactionTrait, caller: &Caller) -> AppResult<()> {
     let principal = rules::account(&caller.viewer)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     users::bump_token_version(&txn, caller, principal.user_id).await?;
     service_tokens::revoke_all_of(&txn, caller, principal.user_id).await?;
     txn.commit().await?;

@@ -114,7 +114,7 @@ pub async fn update(
     changes: UserChanges,
 ) -> AppResult<user::Model> {
     rules::admin(&caller.viewer)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let current = user::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound("user"))?;
     let role = changes.role.unwrap_or(current.role);
     let department_id = changes.department_id.unwrap_or(current.department_id);
@@ -130,7 +130,7 @@ pub async fn update(
 /// Deactivates an account (admins); every credential stops working at once.
 pub async fn deactivate(db: &impl TransactionTrait, caller: &Caller, id: i32) -> AppResult<user::Model> {
     rules::admin(&caller.viewer)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let current = user::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound("user"))?;
     let mut model: user::ActiveModel = current.clone().into();
     model.active = Set(false);

@@ -72,7 +72,7 @@ pub async fn import_plan(
         return Err(AppError::bad_input(format!("the text is larger than {} MB", MAX_IMPORT_BYTES / 1024 / 1024)));
     }
     let parsed = parse_text(text)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let outcome = write(&txn, caller, text, parsed, options).await?;
     if options.dry_run {
         txn.rollback().await?;

@@ -21,7 +21,7 @@ use entity::{DepartmentKind, UserRole, progress_report, task, user};
 use plan::{Roster, TaskDraft};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use sea_orm::{ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, Set};
 use std::collections::BTreeMap;
 
 /// The password of every synthetic account.
@@ -61,7 +61,7 @@ pub async fn seed(db: &DatabaseConnection, caller: &Caller, scale: u32, seed: u6
     let hash = users::hash_blocking(PASSWORD.to_owned()).await?;
     let mut rng = StdRng::seed_from_u64(seed);
     let started = std::time::Instant::now();
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let roster = create_departments(&txn, caller, &mut rng, unit_count(scale)).await?;
     let mut summary = Summary { units: roster.units.len(), ..Summary::default() };
     let authors = create_accounts(&txn, caller, &hash, &roster).await?;

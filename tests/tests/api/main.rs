@@ -7,6 +7,7 @@ mod cast;
 mod errors;
 mod faults;
 mod follow_up_loop;
+mod follow_up_rules;
 mod http_conformance;
 mod import;
 mod introspection;

@@ -97,7 +97,7 @@ pub async fn set_days(db: &impl TransactionTrait, caller: &Caller, days: Vec<Cal
     if days.len() > 1000 {
         return Err(AppError::bad_input("set at most 1,000 days at a time"));
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     for input in days {
         match input.working {
             None => {

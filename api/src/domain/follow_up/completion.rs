@@ -38,7 +38,7 @@ pub async fn submit(
 ) -> AppResult<completion_report::Model> {
     let principal = rules::account(&caller.viewer)?;
     let text = required_text(text, "text")?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let on = on_task::load_at_version(&txn, caller, task_id, expected_version).await?;
     let unit = may::lead_place(principal, on.own_role())?;
     if is_ongoing(&on.task) {
@@ -88,7 +88,7 @@ pub async fn review(
         Review::Return => Some(required_text(reason.unwrap_or_default(), "reason")?),
         Review::Approve => reason.map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned),
     };
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let on = on_task::load_at_version(&txn, caller, task_id, expected_version).await?;
     let event = if decision == Review::Approve { TaskEvent::Approve } else { TaskEvent::Return };
     let status = states::next_task_status(on.task.status, event)?;
@@ -127,7 +127,7 @@ pub async fn archive(
     expected_version: i32,
 ) -> AppResult<task::Model> {
     rules::admin(&caller.viewer)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let on = on_task::load_at_version(&txn, caller, task_id, expected_version).await?;
     let ongoing = is_ongoing(&on.task);
     let reason = if ongoing { Some(required_text(reason.unwrap_or_default(), "reason")?) } else { None };
@@ -159,7 +159,7 @@ pub async fn suspend(
 ) -> AppResult<task::Model> {
     rules::admin(&caller.viewer)?;
     let reason = required_text(reason, "reason")?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let on = on_task::load_at_version(&txn, caller, task_id, expected_version).await?;
     let status = states::next_task_status(on.task.status, TaskEvent::Suspend)?;
     let from = on.task.status;
@@ -180,7 +180,7 @@ pub async fn resume(
     expected_version: i32,
 ) -> AppResult<task::Model> {
     rules::admin(&caller.viewer)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let on = on_task::load_at_version(&txn, caller, task_id, expected_version).await?;
     let to = on.task.suspended_from.unwrap_or(TaskStatus::InProgress);
     let status = states::next_task_status(on.task.status, TaskEvent::Resume(to))?;

@@ -35,7 +35,7 @@ pub async fn request(
     let principal = rules::account(&caller.viewer)?;
     let reason = required_text(&new.reason, "reason")?;
     let progress = required_text(&new.progress, "progress")?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let on = on_task::load(&txn, caller, task_id).await?;
     let unit = may::lead_place(principal, on.own_role())?;
     if !states::is_open(on.task.status) {
@@ -99,7 +99,7 @@ pub async fn decide(
     if !decision.approve && comment.is_none() {
         return Err(AppError::bad_input("a rejection says why (comment)"));
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let request = extension_request::Entity::find_by_id(request_id)
         .one(&txn)
         .await?

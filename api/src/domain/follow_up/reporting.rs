@@ -19,7 +19,7 @@ pub async fn set_document_rule(
 ) -> AppResult<document::Model> {
     rules::admin(&caller.viewer)?;
     let rule = rule.new_checked()?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let current = document::Entity::find_by_id(document_id).one(&txn).await?.ok_or(AppError::NotFound("document"))?;
     let mut model: document::ActiveModel = current.into();
     model.report_rule = Set(Some(rule.to_stored()));
@@ -47,7 +47,7 @@ pub async fn set_task_rule(
 ) -> AppResult<task::Model> {
     rules::admin(&caller.viewer)?;
     let rule = rule.map(ReportRule::new_checked).transpose()?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let current = tasks::get(&txn, caller, task_id).await?.ok_or(AppError::NotFound("task"))?;
     let mut model: task::ActiveModel = current.into();
     model.report_rule = Set(rule.map(ReportRule::to_stored));

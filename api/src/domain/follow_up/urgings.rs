@@ -46,7 +46,7 @@ pub async fn urge(db: &impl TransactionTrait, caller: &Caller, new: NewUrging) -
     if new.reply_by.is_some_and(|d| d < caller.today()) {
         return Err(AppError::bad_input("replyBy lies in the past"));
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let pairs = match new.targets {
         Targets::Tasks { task_ids, units } => named_targets(&txn, caller, &task_ids, &units).await?,
         Targets::Overdue { document_id } => overdue_leads(&txn, caller, document_id).await?,
@@ -160,7 +160,7 @@ pub async fn answer(
     text: &str,
 ) -> AppResult<urging::Model> {
     let text = required_text(text, "text")?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let urging = own_urging(&txn, caller, urging_id).await?;
     if urging.answered_at.is_some() {
         return Err(AppError::InvalidState("the urging was answered already".into()));

@@ -32,7 +32,7 @@ pub async fn sign(
     let principal = rules::account(&caller.viewer)?;
     let person = short_text(&signature.responsible_person, "responsiblePerson")?;
     let contact = short_text(&signature.contact, "contact")?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let on = on_task::load(&txn, caller, task_id).await?;
     may::own_place(principal, on.own_role())?;
     ensure_not_closed(&on.task)?;
@@ -72,7 +72,7 @@ pub async fn report(
     if !(0..=100).contains(&new.percent) {
         return Err(AppError::bad_input("percent must be between 0 and 100"));
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let on = on_task::load(&txn, caller, task_id).await?;
     let unit = rules::may_submit_report(principal, on.role)?;
     let status = states::next_task_status(on.task.status, TaskEvent::Report)?;
@@ -157,7 +157,7 @@ async fn check_consolidated(db: &impl ConnectionTrait, on: &OnTask, unit: i32, i
 /// The caller's unit says its part of the task is finished.
 pub async fn finish_part(db: &impl TransactionTrait, caller: &Caller, task_id: i32) -> AppResult<assignment::Model> {
     let principal = rules::account(&caller.viewer)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let on = on_task::load(&txn, caller, task_id).await?;
     may::own_place(principal, on.own_role())?;
     ensure_not_closed(&on.task)?;
@@ -183,7 +183,7 @@ pub async fn start(
     expected_version: i32,
 ) -> AppResult<task::Model> {
     let principal = rules::account(&caller.viewer)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let on = on_task::load(&txn, caller, task_id).await?;
     rules::may_update_status(principal, on.role)?;
     let allowed =

@@ -72,7 +72,7 @@ pub struct AssignmentSpec {
 /// Creates a task (admins; no assignments yet) after checking its document and seq.
 pub async fn create(db: &impl TransactionTrait, caller: &Caller, new: NewTask) -> AppResult<task::Model> {
     rules::admin(&caller.viewer)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let model = insert(&txn, caller, new).await?;
     txn.commit().await?;
     Ok(model)
@@ -261,7 +261,7 @@ pub async fn update(
     changes: TaskChanges,
 ) -> AppResult<task::Model> {
     rules::admin(&caller.viewer)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let current = task::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound("task"))?;
     let mut model: task::ActiveModel = current.clone().into();
     if let Some(seq) = changes.seq {
@@ -316,7 +316,7 @@ pub(in crate::domain) async fn bump_version(
 /// Deletes a task with its assignments and reports (admins).
 pub async fn delete(db: &impl TransactionTrait, caller: &Caller, id: i32) -> AppResult<()> {
     rules::admin(&caller.viewer)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let result = task::Entity::delete_by_id(id).exec(&txn).await?;
     if result.rows_affected == 0 {
         return Err(AppError::NotFound("task"));
@@ -333,7 +333,7 @@ pub async fn set_assignments(
     units: &[AssignmentSpec],
 ) -> AppResult<task::Model> {
     rules::admin(&caller.viewer)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let task = task::Entity::find_by_id(task_id).one(&txn).await?.ok_or(AppError::NotFound("task"))?;
     replace_assignments(&txn, caller, &task, units).await?;
     txn.commit().await?;

@@ -100,8 +100,13 @@ fn offset(s: &str) -> Option<(Offset, &str)> {
     Some((offset, rest))
 }
 
-/// `6个月内`, `30个工作日内`: counted from the plan's issue date.
+/// `本方案印发后`, `通知下发之后`: the plan itself, so a period counted from its issue date.
+static AFTER_THIS_PLAN: LazyLock<Regex> =
+    LazyLock::new(|| re("^(?:(?:本|该)?(?:方案|通知|文件|意见))?(?:印发|下发|发布)(?:以后|之后|后)[,]?"));
+
+/// `6个月内`, `30个工作日内`, `本方案印发后10个工作日内`: counted from the plan's issue date.
 pub(super) fn within_period(s: &str, plan: Option<NaiveDate>) -> Attempt {
+    let s = AFTER_THIS_PLAN.find(s).map_or(s, |m| &s[m.end()..]);
     let (offset, rest) = offset(s)?;
     let Some(plan) = plan else {
         return Some(Err(NO_PLAN_DATE));

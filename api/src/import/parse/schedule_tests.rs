@@ -47,7 +47,7 @@ fn check(text: &str, expected: &Expected) {
     let got = (parsed.kind, parsed.due_date, parsed.ongoing, parsed.waiting_for.as_slice(), parsed.offset_months);
     let want = (expected.kind, expected.due, expected.ongoing, expected.waiting_for, expected.months);
     assert_eq!(got, want, "{text}");
-    let working_days = text.contains("工作日").then(|| parsed.offset_days).flatten();
+    let working_days = text.contains("工作日").then_some(parsed.offset_days).flatten();
     assert_eq!(parsed.offset_days, working_days, "{text}: only working days are kept to count again");
     assert!(parsed.warnings.is_empty(), "{text}: {:?}", parsed.warnings);
 }
@@ -116,6 +116,8 @@ fn other_written_forms_are_understood() {
         ("2周内", due(2014, 11, 27, false)),
         // 2014-11-13 is a Thursday; 30 working days later is Thursday 2014-12-25.
         ("30个工作日内", due(2014, 12, 25, false)),
+        ("本方案印发后30个工作日内完成", due(2014, 12, 25, false)),
+        ("通知下发之后6个月内", due(2015, 5, 13, false)),
         ("长期坚持", undated(Ongoing)),
         ("每年开展一次", undated(Recurring)),
         ("市政策出台后完成", policy(&[M], None)),
