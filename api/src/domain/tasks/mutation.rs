@@ -446,8 +446,14 @@ mod tests {
     async fn non_admins_are_refused_before_any_statement() {
         let db = sea_orm::DatabaseConnection::default();
         for caller in unit_caller() {
-            let new =
-                || NewTask { document_id: 1, seq: 1, title: "x".into(), measures: String::new(), schedule: schedule() };
+            let new = || NewTask {
+                document_id: 1,
+                seq: 1,
+                title: "x".into(),
+                measures: String::new(),
+                schedule: schedule(),
+                outline: Outline::default(),
+            };
             refused_before_any_statement(create(&db, &caller, new()).await);
             refused_before_any_statement(insert(&db, &caller, new()).await);
             refused_before_any_statement(insert_batch(&db, &caller, &document(), vec![new()]).await);
