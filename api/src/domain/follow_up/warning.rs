@@ -338,7 +338,7 @@ fn column(fact: Fact) -> SimpleExpr {
         Fact::LateReports => task::Column::LateReportUnits,
         Fact::OpenUrgings => task::Column::OpenUrgings,
     };
-    Expr::col((task::Entity, col)).into()
+    Expr::col((task::Entity, col))
 }
 
 /// Whole days from `earlier` to `later` (dates): SQLite counts Julian days, PostgreSQL

@@ -104,12 +104,10 @@ fn each_rule_and_its_level() {
 #[test]
 fn days_between_renders_each_backends_placeholders() {
     use sea_orm::sea_query::{PostgresQueryBuilder, Query, SqliteQueryBuilder};
-    let expr =
-        || days_between(Expr::value(d("2015-01-10")), Expr::col(task::Column::AssignedOn).into(), DbBackend::Sqlite);
+    let expr = || days_between(Expr::value(d("2015-01-10")), Expr::col(task::Column::AssignedOn), DbBackend::Sqlite);
     let sqlite = Query::select().expr(expr()).to_string(SqliteQueryBuilder);
     assert!(sqlite.contains("julianday('2015-01-10') - julianday(\"assigned_on\")"), "{sqlite}");
-    let pg =
-        days_between(Expr::value(d("2015-01-10")), Expr::col(task::Column::AssignedOn).into(), DbBackend::Postgres);
+    let pg = days_between(Expr::value(d("2015-01-10")), Expr::col(task::Column::AssignedOn), DbBackend::Postgres);
     let pg = Query::select().expr(pg).to_string(PostgresQueryBuilder);
     assert!(pg.contains("CAST('2015-01-10' AS date) - CAST(\"assigned_on\" AS date)"), "{pg}");
 }
