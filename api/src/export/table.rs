@@ -10,12 +10,16 @@ use crate::error::{AppError, AppResult};
 use crate::policy::rules;
 use entity::{AssignmentRole, assignment, department, document, progress_report, task};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use std::collections::HashMap;
 
 /// Tasks read per page while walking the document.
 const TASKS_PER_PAGE: u64 = 100;
 
 /// Task ids per `IN (…)` list (well under both backends' bind-parameter limits).
 const IDS_PER_STATEMENT: usize = 1_000;
+
+/// A task's assignments in the plan's order, with their units' names, by task id.
+type UnitsByTask = HashMap<i32, (Vec<assignment::Model>, Vec<String>)>;
 
 /// Which document: by id (HTTP) or by id or number (the command line).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,14 +103,11 @@ async fn visible_tasks(db: &impl ConnectionTrait, caller: &Caller, document_id: 
     }
 }
 
-/// Assignments of the tasks (in the plan's order) with their units' names, by task id. Every
-/// unit on a task the caller may see is shown, as on `Task.assignments`.
-async fn units_of(
-    db: &impl ConnectionTrait,
-    tasks: &[task::Model],
-) -> AppResult<std::collections::HashMap<i32, (Vec<assignment::Model>, Vec<String>)>> {
+/// The units of the tasks. Every unit on a task the caller may see is shown, as on
+/// `Task.assignments`.
+async fn units_of(db: &impl ConnectionTrait, tasks: &[task::Model]) -> AppResult<UnitsByTask> {
     let ids: Vec<i32> = tasks.iter().map(|t| t.id).collect();
-    let mut by_task: std::collections::HashMap<i32, (Vec<assignment::Model>, Vec<String>)> = Default::default();
+    let mut by_task = UnitsByTask::new();
     for chunk in ids.chunks(IDS_PER_STATEMENT) {
         let rows = assignment::Entity::find()
             .filter(assignment::Column::TaskId.is_in(chunk.to_vec()))
