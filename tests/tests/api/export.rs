@@ -104,6 +104,40 @@ async fn the_csv_has_a_byte_order_mark_the_same_header_and_rows() {
     assert_eq!(records[9][5], "2015年6月底前出台");
 }
 
+/// Stores a progress report of `unit` on task `seq` (arranged in the database, so the test
+/// does not depend on how units report).
+async fn arrange_report(app: &TestApp, admin: &str, seq: i64, unit: &str, text: &str, percent: i32) {
+    use sea_orm::{ActiveModelTrait, Set};
+    let viewer = app.graphql("{ viewer { id } }", json!({}), Some(admin)).await;
+    let author: i32 = viewer.data()["viewer"]["id"].as_str().unwrap().parse().unwrap();
+    let department: i32 = app.department_id_as(admin, unit).await.parse().unwrap();
+    let task: i32 = task_id(app, admin, seq).await.parse().unwrap();
+    let report = entity::progress_report::ActiveModel {
+        task_id: Set(task),
+        department_id: Set(department),
+        author_id: Set(author),
+        text: Set(text.to_owned()),
+        percent: Set(percent),
+        created_at: Set(chrono::Utc::now()),
+        reported_on: Set(None),
+        due_on: Set(None),
+        late: Set(false),
+        ..Default::default()
+    };
+    report.insert(&app.db).await.expect("report stored");
+}
+
+async fn task_id(app: &TestApp, admin: &str, seq: i64) -> String {
+    let tasks = app.graphql("{ tasks(first: 100) { nodes { id seq } } }", json!({}), Some(admin)).await;
+    let nodes = tasks.data()["tasks"]["nodes"].as_array().unwrap().clone();
+    nodes.iter().find(|n| n["seq"] == seq).and_then(|n| n["id"].as_str()).expect("the task").to_owned()
+}
+
+/// Task `seq`'s row of a downloaded workbook.
+fn row_of(rows: &[Vec<String>], seq: &str) -> Vec<String> {
+    rows.iter().find(|r| r[0] == seq).unwrap_or_else(|| panic!("no row {seq}")).clone()
+}
+
 #[tokio::test]
 async fn a_unit_downloads_only_its_own_tasks_with_the_latest_report_it_may_read() {
     let app = spawn_app().await;
@@ -112,32 +146,27 @@ async fn a_unit_downloads_only_its_own_tasks_with_the_latest_report_it_may_read(
     let unit = app.department_id_as(&admin, "县卫生局").await;
     app.create_account(&admin, "weisheng", "DEPARTMENT", Some(&unit)).await;
     let weisheng = app.login("weisheng", &password_for("weisheng")).await;
-    let task15 = task_id(&app, &admin, 15).await;
-    let reported = app
-        .graphql(
-            "mutation($t: ID!) { submitReport(taskId: $t, text: \"已起草医疗救助办法\", percent: 40) { id } }",
-            json!({ "t": task15 }),
-            Some(&weisheng),
-        )
-        .await;
-    reported.data();
+    // Task 14: 县民政局 leads, 县卫生局 and 县发展和改革局 support. A supporting unit reads its
+    // own reports and the lead's, not the other supporting unit's.
+    arrange_report(&app, &admin, 14, "县民政局", "已制定结算办法", 50).await;
+    arrange_report(&app, &admin, 14, "县发展和改革局", "已安排结算资金", 60).await;
 
     let (status, _, bytes) = download(&app, &id, "xlsx", Some(&weisheng)).await;
     assert_eq!(status, 200);
     let (_, rows) = table_of(&sheet_of(bytes));
     let seqs: Vec<i32> = rows.iter().map(|r| r[0].parse().expect("a number")).collect();
     assert_eq!(seqs, assigned(WEISHENG), "only the unit's own tasks");
-    let row15 = rows.iter().find(|r| r[0] == "15").expect("task 15");
-    assert_eq!(row15[8], "已起草医疗救助办法（40%）");
+    assert_eq!(row_of(&rows, "14")[8], "已制定结算办法（50%）");
+    assert_eq!(row_of(&rows, "15")[8], "", "no report on task 15 yet");
+
+    let (_, _, bytes) = download(&app, &id, "xlsx", Some(&admin)).await;
+    let (_, rows) = table_of(&sheet_of(bytes));
+    assert_eq!(row_of(&rows, "14")[8], "已安排结算资金（60%）", "the office reads every report");
 
     let (_, _, csv) = download(&app, &id, "csv", Some(&weisheng)).await;
-    assert_eq!(csv_of(&csv).len(), assigned(WEISHENG).len() + 1);
-}
-
-async fn task_id(app: &TestApp, admin: &str, seq: i64) -> String {
-    let tasks = app.graphql("{ tasks(first: 100) { nodes { id seq } } }", json!({}), Some(admin)).await;
-    let nodes = tasks.data()["tasks"]["nodes"].as_array().unwrap().clone();
-    nodes.iter().find(|n| n["seq"] == seq).and_then(|n| n["id"].as_str()).expect("the task").to_owned()
+    let records = csv_of(&csv);
+    assert_eq!(records.len(), assigned(WEISHENG).len() + 1);
+    assert!(records.iter().any(|r| r[0] == "14" && r[8] == "已制定结算办法（50%）"));
 }
 
 #[tokio::test]
