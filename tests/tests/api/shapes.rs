@@ -2,7 +2,7 @@
 //! through `importPlan` over HTTP: for chosen tasks, the lead and supporting units, what kind
 //! of department each is (a unit, a group, a catch-all), the due date and the outline.
 
-use duban_tests::{AppOptions, spawn_app_with};
+use duban_tests::{AppOptions, password_for, spawn_app_with};
 use serde_json::{Value, json};
 
 const IMPORT: &str = "mutation($t: String!) { importPlan(text: $t) {
@@ -194,4 +194,26 @@ async fn the_outline_of_a_plan_shows_on_its_tasks() {
         in_text.data()["importPlan"]["tasks"].as_array().unwrap().iter().map(|t| &t["scheduleSource"]).collect();
     assert_eq!(sources[..3], [&json!("TITLE"), &json!("TITLE"), &json!("TITLE")]);
     assert_eq!(sources[5], &json!("NONE"));
+}
+
+#[tokio::test]
+async fn a_unit_sees_the_parent_of_its_task_only_when_it_may_see_the_parent() {
+    let app = spawn_app_with(AppOptions { sample_plan: false, ..Default::default() }).await;
+    let admin = app.admin_token().await;
+    let (_, text) = fixture!("shape5-sub-measures");
+    app.graphql(IMPORT, json!({ "t": text }), Some(&admin)).await.data();
+    // 市财政局 supports task 1 and its sub-measure 2, and sub-measure 6, but not 6's parent 5.
+    let unit = app.department_id_as(&admin, "市财政局").await;
+    app.create_account(&admin, "caizheng", "DEPARTMENT", Some(&unit)).await;
+    let token = app.login("caizheng", &password_for("caizheng")).await;
+    let seen = app.graphql("{ tasks { nodes { seq parent { seq } } } }", json!({}), Some(&token)).await;
+    let parents: Vec<(i64, Value)> = seen.data()["tasks"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t["seq"].as_i64().unwrap(), t["parent"]["seq"].clone()))
+        .collect();
+    assert!(parents.contains(&(2, json!(1))), "{parents:?}");
+    assert!(parents.contains(&(6, Value::Null)), "the parent is outside the unit's view: {parents:?}");
+    assert!(!parents.iter().any(|(seq, _)| *seq == 5), "{parents:?}");
 }
