@@ -3,7 +3,8 @@
 //! - `parse_text`: every pure stage (clean → notice → rows); target well under 1 ms.
 //! - `parse_schedule`: the 26 reference schedule cells with the plan's issue date.
 //! - `parse_file` on a .docx: the reference plan as a Word table (notice paragraphs, one table
-//!   of 26 rows), read from the zip archive and its XML through the same stages.
+//!   of 26 rows; built by `read::samples`, as the tests build it), read from the zip archive
+//!   and its XML through the same stages.
 //! - `import_plan`: the whole import into a migrated SQLite file database in one transaction,
 //!   with `replace: true` so each iteration replaces the previous one; target well under 20 ms.
 //!   Before measuring it, the SQL statements of one import are printed by kind with their time.
@@ -20,7 +21,6 @@ use duban::import::read::parse_file;
 use duban::import::{ImportOptions, import_plan};
 use std::collections::BTreeMap;
 use std::hint::black_box;
-use std::io::{Cursor, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -46,36 +46,8 @@ fn bench_parse_schedule(c: &mut Criterion) {
     });
 }
 
-/// The reference plan as a .docx: the lines before the table as paragraphs, then the table.
-fn reference_docx() -> Vec<u8> {
-    let lines: Vec<&str> = SAMPLE_PLAN.lines().collect();
-    let start = lines.iter().position(|l| l.trim_start().starts_with("序號")).expect("header line");
-    let para = |text: &str| format!("<w:p><w:r><w:t>{}</w:t></w:r></w:p>", quick_xml::escape::escape(text));
-    let mut body: String = lines[..start].iter().map(|l| para(l)).collect();
-    let table = lines[start..].join("\n");
-    let pieces: Vec<&str> = table.split('|').collect();
-    let header = ["序號", "工作任務", "落實措施", "負責單位", "時間進度"];
-    let mut cells: Vec<String> = header.iter().map(|h| (*h).to_string()).collect();
-    let data = pieces[..pieces.len() - 1].iter().map(|c| c.trim()).filter(|c| !header.contains(c));
-    cells.extend(data.map(str::to_string));
-    body.push_str("<w:tbl>");
-    for row in cells.chunks(5) {
-        let tcs: String = row.iter().map(|c| format!("<w:tc>{}</w:tc>", para(c))).collect();
-        body.push_str(&format!("<w:tr>{tcs}</w:tr>"));
-    }
-    body.push_str("</w:tbl>");
-    let document = format!(
-        "<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>{body}</w:body></w:document>"
-    );
-    let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    writer.start_file("word/document.xml", options).expect("member starts");
-    writer.write_all(document.as_bytes()).expect("member written");
-    writer.finish().expect("zip finishes").into_inner()
-}
-
 fn bench_parse_docx(c: &mut Criterion) {
-    let docx = reference_docx();
+    let docx = duban::import::read::samples::reference_docx();
     let plan = parse_file("plan.docx", &docx).expect("reference docx parses");
     assert_eq!(plan.rows.len(), 26, "the reference plan has 26 tasks");
     c.bench_function("parse_file/reference_plan_docx", |b| {

@@ -1,16 +1,17 @@
-//! The command line: `serve` (default), `migrate`, `import FILE`, `user create`,
-//! `export-schema`, `seed-synthetic`.
+//! The command line: `serve` (default), `migrate`, `import FILE`, `export DOCUMENT`,
+//! `user create`, `export-schema`, `seed-synthetic`.
 
 use crate::config::Config;
 use crate::domain::Caller;
 use crate::domain::clock::Clock;
 use crate::domain::users::{self, NewUser};
 use crate::error::AppError;
+use crate::export::{self, DocumentRef, Format};
 use crate::{db, graphql, import, startup, synthetic};
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
-use std::io::Read;
-use std::path::PathBuf;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
 
 /// duban: task division plans as tracked work, over GraphQL.
 #[derive(Debug, Parser)]
@@ -29,9 +30,10 @@ pub enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
-    /// Import a plan from a text file (as pasted from the county website).
+    /// Import a plan file: .txt (as pasted from the county website; UTF-8 or GB18030), .docx,
+    /// .xlsx or .xls.
     Import {
-        /// The file to import.
+        /// The file to import; its extension says how to read it.
         file: PathBuf,
         /// Parse and check everything, write nothing.
         #[arg(long)]
@@ -39,6 +41,18 @@ pub enum Command {
         /// Replace a document with the same number instead of refusing.
         #[arg(long)]
         replace: bool,
+    },
+    /// Write a plan's division table (分工表) as .xlsx or .csv, every task included.
+    Export {
+        /// The document: its id, or its number as registered (盘县政办发〔2014〕103号).
+        document: String,
+        /// xlsx or csv.
+        #[arg(long, value_parser = parse_format)]
+        format: Format,
+        /// The file to write (`-` for standard output); default: the document's file name
+        /// (`<number>-分工表.xlsx`) in the working directory.
+        #[arg(long)]
+        output: Option<PathBuf>,
     },
     /// Manage accounts.
     #[command(subcommand)]
@@ -92,6 +106,10 @@ fn parse_role(value: &str) -> Result<entity::UserRole, String> {
     })
 }
 
+fn parse_format(value: &str) -> Result<Format, String> {
+    Format::parse(value).ok_or_else(|| format!("unknown format {value:?}; xlsx or csv"))
+}
+
 /// The whole program: parse the command line, start logging, run the command on a Tokio
 /// runtime. Errors print with their cause chain.
 pub fn main() -> std::process::ExitCode {
@@ -124,6 +142,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Import { file, dry_run, replace } => import_file(&cli.config, &file, dry_run, replace).await,
+        Command::Export { document, format, output } => export_table(&cli.config, &document, format, output).await,
         Command::User(UserCommand::Create { username, role, department, .. }) => {
             create_user(&cli.config, username, role, department).await
         }
@@ -171,16 +190,36 @@ fn console(config: &Config) -> Caller {
     Caller::system(config.today.map_or_else(Clock::system, Clock::pinned).read())
 }
 
-async fn import_file(config: &Config, file: &PathBuf, dry_run: bool, replace: bool) -> anyhow::Result<()> {
-    let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+async fn import_file(config: &Config, file: &Path, dry_run: bool, replace: bool) -> anyhow::Result<()> {
+    let content = std::fs::File::open(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let db = db::connect(&config.database_url).await?;
     db::migrate(&db).await?;
     let options = import::ImportOptions { dry_run, replace };
-    let outcome = import::import_plan(&db, &console(config), &text, options)
+    let outcome = import::import_file(&db, &console(config), &name, content, options).await.map_err(|error| {
+        let reason = error.reason().map(|r| format!(" ({r})")).unwrap_or_default();
+        error.into_app_error().into_anyhow().context(format!("import refused{reason}"))
+    })?;
+    print!("{}", import::summary::render(&outcome, dry_run));
+    Ok(())
+}
+
+/// Writes a division table as the console sees it (every task).
+async fn export_table(config: &Config, document: &str, format: Format, output: Option<PathBuf>) -> anyhow::Result<()> {
+    let db = db::connect(&config.database_url).await?;
+    db::migrate(&db).await?;
+    let file = export::division_table_file(&db, &console(config), &DocumentRef::parse(document), format)
         .await
         .map_err(AppError::into_anyhow)
-        .context("import refused")?;
-    print!("{}", import::summary::render(&outcome, dry_run));
+        .with_context(|| format!("cannot export document {document}"))?;
+    match output {
+        Some(path) if path.as_os_str() == "-" => std::io::stdout().write_all(&file.bytes)?,
+        output => {
+            let path = output.unwrap_or_else(|| PathBuf::from(&file.file_name));
+            std::fs::write(&path, &file.bytes).with_context(|| format!("cannot write {}", path.display()))?;
+            println!("wrote {} ({} tasks)", path.display(), file.rows);
+        }
+    }
     Ok(())
 }
 

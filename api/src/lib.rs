@@ -2,7 +2,8 @@
 //!
 //! Layers, outside in: `http` and `graphql` (transport) → `domain` (rules of the data, one
 //! transaction per write) → `entity`/`migration` crates (persistence). Who may do what lives in
-//! `policy`; the plan importer in `import`; tokens and passwords in `auth`.
+//! `policy`; the plan importer in `import`, division-table files in `export`; tokens and
+//! passwords in `auth`.
 
 pub mod auth;
 pub mod bootstrap;
@@ -11,6 +12,7 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod export;
 pub mod graphiql;
 pub mod graphql;
 pub mod http;

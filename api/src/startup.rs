@@ -19,6 +19,8 @@ use tower_http::trace::TraceLayer;
 pub fn router(state: AppState, config: &Config) -> Router {
     let mut app = Router::new()
         .route("/graphql", get(http::graphql::handle).post(http::graphql::handle))
+        .route("/documents/{id}/division-table.xlsx", get(http::export::xlsx))
+        .route("/documents/{id}/division-table.csv", get(http::export::csv))
         .route("/healthz", get(http::health::healthz))
         .route("/readyz", get(http::health::readyz))
         .merge(graphiql::routes());

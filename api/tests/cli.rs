@@ -139,3 +139,46 @@ fn an_internal_error_on_the_command_line_prints_its_cause() {
     let err = text(&output.stderr);
     assert!(err.contains("cannot connect to the database") && err.contains("unable to open"), "{err}");
 }
+
+#[test]
+fn import_reads_a_word_file_and_export_writes_the_division_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let docx = dir.path().join("plan.docx");
+    std::fs::write(&docx, duban::import::read::samples::reference_docx()).unwrap();
+
+    let imported = duban(dir.path(), &["import", "plan.docx"], None);
+    assert!(imported.status.success(), "{}", text(&imported.stderr));
+    let out = text(&imported.stdout);
+    assert!(out.contains("Imported: 盘县政办发〔2014〕103号") && out.contains("Tasks: 26"), "{out}");
+
+    // By number, to a file of its own name in the working directory.
+    let exported = duban(dir.path(), &["export", "盘县政办发〔2014〕103号", "--format", "xlsx"], None);
+    assert!(exported.status.success(), "{}", text(&exported.stderr));
+    let written = dir.path().join("盘县政办发〔2014〕103号-分工表.xlsx");
+    assert!(text(&exported.stdout).contains("26 tasks"), "{}", text(&exported.stdout));
+    let bytes = std::fs::read(&written).expect("the workbook was written");
+    let plan = duban::import::read::parse_file("分工表.xlsx", &bytes).expect("the workbook reads as a plan");
+    assert_eq!(plan.rows.len(), 26);
+
+    // By id, to a named file.
+    let csv = dir.path().join("table.csv");
+    let exported = duban(dir.path(), &["export", "1", "--format", "csv", "--output", csv.to_str().unwrap()], None);
+    assert!(exported.status.success(), "{}", text(&exported.stderr));
+    let table = std::fs::read_to_string(&csv).unwrap();
+    assert!(table.starts_with("\u{FEFF}序号,工作任务,落实措施,牵头单位,配合单位,时间进度"), "{table}");
+    assert!(table.contains("\n26,") && table.contains("县卫生局"), "{table}");
+
+    let unknown = duban(dir.path(), &["export", "999", "--format", "csv"], None);
+    assert!(!unknown.status.success());
+    assert!(text(&unknown.stderr).contains("not found"), "{}", text(&unknown.stderr));
+}
+
+#[test]
+fn a_refused_file_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("plan.docx"), duban::import::read::samples::encrypted_office_file()).unwrap();
+    let refused = duban(dir.path(), &["import", "plan.docx"], None);
+    assert!(!refused.status.success());
+    let err = text(&refused.stderr);
+    assert!(err.contains("FILE_PASSWORD_PROTECTED") && err.contains("password"), "{err}");
+}

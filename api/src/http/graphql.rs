@@ -163,7 +163,9 @@ fn ensure_code(error: &mut ServerError) {
     if has_code {
         return;
     }
-    let input_error = ["Failed to parse", "Invalid value for argument"].iter().any(|p| error.message.starts_with(p));
+    let input_error = ["Failed to parse", "Invalid value for argument", "Expected input type"]
+        .iter()
+        .any(|p| error.message.starts_with(p));
     let code = if error.path.is_empty() || input_error {
         "BAD_USER_INPUT"
     } else {
@@ -178,7 +180,7 @@ fn ensure_code(error: &mut ServerError) {
 
 /// A refused token is 401; a token that could not be checked (the database is away) is not the
 /// client's fault and must not sign it out: 503, retry later.
-fn unauthenticated(refused: Refused) -> Refusal {
+pub(super) fn unauthenticated(refused: Refused) -> Refusal {
     match refused {
         Refused::Invalid(reason) => {
             tracing::info!(reason, "bearer token refused");

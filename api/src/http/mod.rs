@@ -1,7 +1,9 @@
 //! HTTP handlers: `/graphql` (reading requests and writing responses as the GraphQL-over-HTTP
-//! spec asks), bearer-token resolution, health probes, and the guards around every route.
+//! spec asks), bearer-token resolution, division-table downloads, health probes, and the guards
+//! around every route.
 
 pub mod auth;
+pub mod export;
 pub mod graphql;
 pub mod guard;
 pub mod health;

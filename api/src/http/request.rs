@@ -30,6 +30,38 @@ pub const MAX_MULTIPART_BYTES: usize = MAX_UPLOAD_BYTES + 1024 * 1024;
 
 /// Reads the GraphQL request of one HTTP request.
 pub async fn read(method: &Method, query: Option<&str>, headers: &HeaderMap, body: Body) -> Result<Request, Refusal> {
+    let request = read_any(method, query, headers, body).await?;
+    check_upload_placeholders(&request)?;
+    Ok(request)
+}
+
+/// What async-graphql writes in place of an uploaded file (`#__graphql_file__:0`).
+const UPLOAD_PLACEHOLDER: &str = "#__graphql_file__:";
+
+/// Refuses a request whose query or variables spell out an upload's placeholder that names no
+/// file it carries: async-graphql's `Upload` panics on a placeholder that is not an index, and
+/// looks up the index unchecked. Only the multipart reader puts placeholders in, for the files
+/// it received.
+fn check_upload_placeholders(request: &Request) -> Result<(), Refusal> {
+    fn names_no_upload(value: &async_graphql::Value, uploads: usize) -> bool {
+        use async_graphql::Value as V;
+        match value {
+            V::String(s) => {
+                s.strip_prefix(UPLOAD_PLACEHOLDER).is_some_and(|i| i.parse::<usize>().map_or(true, |i| i >= uploads))
+            }
+            V::List(items) => items.iter().any(|v| names_no_upload(v, uploads)),
+            V::Object(fields) => fields.values().any(|v| names_no_upload(v, uploads)),
+            _ => false,
+        }
+    }
+    let uploads = request.uploads.len();
+    if request.query.contains(UPLOAD_PLACEHOLDER) || request.variables.values().any(|v| names_no_upload(v, uploads)) {
+        return Err(bad("a variable names an uploaded file the request does not carry"));
+    }
+    Ok(())
+}
+
+async fn read_any(method: &Method, query: Option<&str>, headers: &HeaderMap, body: Body) -> Result<Request, Refusal> {
     if method == Method::GET {
         return from_query_string(query.unwrap_or_default());
     }

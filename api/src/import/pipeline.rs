@@ -59,7 +59,7 @@ pub struct ImportOutcome {
     pub warnings: Vec<ImportWarning>,
 }
 
-/// Imports `text` as one plan (admins and the console).
+/// Imports `text` as one plan (admins and the console). The document keeps `text` as given.
 #[tracing::instrument(skip_all, fields(bytes = text.len(), dry_run = options.dry_run))]
 pub async fn import_plan(
     db: &impl TransactionTrait,
@@ -72,8 +72,20 @@ pub async fn import_plan(
         return Err(AppError::bad_input(format!("the text is larger than {} MB", MAX_IMPORT_BYTES / 1024 / 1024)));
     }
     let parsed = parse_text(text)?;
+    import_parsed(db, caller, parsed, options).await
+}
+
+/// Writes a parsed plan, however it was read (pasted text or a file), in one transaction; a
+/// dry run rolls it back. The document keeps `parsed.source`.
+pub async fn import_parsed(
+    db: &impl TransactionTrait,
+    caller: &Caller,
+    parsed: ParsedPlan,
+    options: ImportOptions,
+) -> AppResult<ImportOutcome> {
+    rules::admin(&caller.viewer)?;
     let txn = crate::db::begin_write(db).await?;
-    let outcome = write(&txn, caller, text, parsed, options).await?;
+    let outcome = write(&txn, caller, parsed, options).await?;
     if options.dry_run {
         txn.rollback().await?;
     } else {
@@ -87,35 +99,38 @@ pub struct ParsedPlan {
     pub notice: notice::Notice,
     pub rows: Vec<RawTask>,
     pub warnings: Vec<ImportWarning>,
+    /// The text the plan was read from, kept with the document (and searched for the notice's
+    /// reporting rule): pasted text as given; for a file, the text its reader extracted (see
+    /// [`super::read`]).
+    pub source: String,
 }
 
 /// Cleans and parses `text`; no task rows is `BAD_USER_INPUT`.
 pub fn parse_text(text: &str) -> AppResult<ParsedPlan> {
     let cleaned = clean::clean(text);
     let notice = notice::parse_notice(&cleaned);
-    plan_from_rows(notice, rows::parse_rows(&cleaned))
+    plan_from_rows(notice, rows::parse_rows(&cleaned), text.to_owned())
 }
 
-/// A plan from its notice and rows (read from text or from a file's tables); no task rows is
-/// `BAD_USER_INPUT`.
-pub fn plan_from_rows(notice: notice::Notice, outcome: rows::RowsOutcome) -> AppResult<ParsedPlan> {
+/// A plan from its notice and rows (read from text or from a file's tables) and the text they
+/// were read from; no task rows is `BAD_USER_INPUT`.
+pub fn plan_from_rows(notice: notice::Notice, outcome: rows::RowsOutcome, source: String) -> AppResult<ParsedPlan> {
     if outcome.tasks.is_empty() {
         return Err(AppError::bad_input("no task rows were found in the text"));
     }
     check_rows(&outcome.tasks)?;
     check_size(&outcome.tasks)?;
     let warnings = outcome.warnings.into_iter().map(|w| warning(w, None)).collect();
-    Ok(ParsedPlan { notice, rows: outcome.tasks, warnings })
+    Ok(ParsedPlan { notice, rows: outcome.tasks, warnings, source })
 }
 
 async fn write(
     db: &impl ConnectionTrait,
     caller: &Caller,
-    source: &str,
     parsed: ParsedPlan,
     options: ImportOptions,
 ) -> AppResult<ImportOutcome> {
-    let ParsedPlan { notice, rows, mut warnings } = parsed;
+    let ParsedPlan { notice, rows, mut warnings, source } = parsed;
     replace_existing(db, caller, notice.doc_number.as_deref(), options.replace).await?;
     let title = if notice.title.trim().is_empty() { "未命名方案".to_owned() } else { notice.title.clone() };
     let document = documents::insert(
@@ -126,8 +141,8 @@ async fn write(
             title: Some(title),
             issuer: notice.issuer.clone(),
             issued_on: notice.issued_on,
-            source_text: Some(source.to_owned()),
-            report_rule: cadence::rule_in_text(source).map(|rule| rule.to_stored()),
+            report_rule: cadence::rule_in_text(&source).map(|rule| rule.to_stored()),
+            source_text: Some(source),
         },
     )
     .await?;

@@ -1,10 +1,11 @@
-//! `importPlan`: a pasted notice in, a registered plan (or a dry-run preview) out.
+//! `importPlan`: a pasted notice or an uploaded plan file in, a registered plan (or a dry-run
+//! preview) out.
 
-use crate::error::IntoGql;
+use crate::error::{AppError, IntoGql};
 use crate::graphql::context;
 use crate::graphql::types::{Department, Document, Task};
-use crate::import::{self, ImportOptions, ImportOutcome};
-use async_graphql::{Context, Object, Result, SimpleObject};
+use crate::import::{self, FileImportError, ImportOptions, ImportOutcome};
+use async_graphql::{Context, ErrorExtensions, Object, Result, SimpleObject, Upload};
 use std::collections::HashMap;
 
 /// The importer.
@@ -39,22 +40,56 @@ pub struct ImportResult {
 
 #[Object]
 impl ImportMutation {
-    /// Imports a plan as pasted (Traditional or Simplified, pipe table or numbered items).
+    /// Imports a plan: pasted `text` (Traditional or Simplified, pipe table or numbered items),
+    /// or a `file` sent as the GraphQL multipart request spec describes (.txt, .docx, .xlsx or
+    /// .xls, at most 10 MB; uploads need an Authorization header). Give exactly one of the two.
     /// A dry run writes nothing and returns the full preview. A document number that is
     /// already registered is refused with CONFLICT unless `replace` is true (then the old
-    /// document and its tasks are replaced). Over 2 MB or no task rows: BAD_USER_INPUT.
+    /// document and its tasks are replaced). Text over 2 MB, a file that cannot be read, or no
+    /// task rows: BAD_USER_INPUT; for a file, `extensions.reason` says why (FILE_TOO_LARGE,
+    /// FILE_TYPE_UNSUPPORTED, FILE_OLD_WORD_FORMAT, FILE_WRONG_CONTENT, FILE_PASSWORD_PROTECTED,
+    /// FILE_TOO_MUCH_DATA, FILE_DAMAGED, FILE_UNKNOWN_ENCODING, NO_TASKS).
     async fn import_plan(
         &self,
         ctx: &Context<'_>,
-        text: String,
+        file: Option<Upload>,
+        text: Option<String>,
         #[graphql(default_with = "Some(false)")] dry_run: Option<bool>,
         #[graphql(default_with = "Some(false)")] replace: Option<bool>,
     ) -> Result<ImportResult> {
         let (dry_run, replace) = (dry_run.unwrap_or(false), replace.unwrap_or(false));
         let options = ImportOptions { dry_run, replace };
-        let outcome = import::import_plan(context::db(ctx), context::caller(ctx), &text, options).await.gql()?;
+        let (db, caller) = (context::db(ctx), context::caller(ctx));
+        let outcome = match (file, text) {
+            (Some(file), None) => {
+                let upload = upload(ctx, file)?;
+                let name = upload.filename.clone();
+                import::import_file(db, caller, &name, upload.into_read(), options).await.map_err(refused)?
+            }
+            (None, Some(text)) => import::import_plan(db, caller, &text, options).await.gql()?,
+            _ => return Err(AppError::bad_input("give exactly one of file and text").extend()),
+        };
         feed_loaders(ctx, &outcome).await;
         Ok(into_result(outcome, dry_run))
+    }
+}
+
+/// The uploaded file behind `file`. A variable that names no uploaded file (a JSON request
+/// that spells out an upload's placeholder) is bad input, not a crash.
+fn upload(ctx: &Context<'_>, file: Upload) -> Result<async_graphql::UploadValue> {
+    if file.0 >= ctx.query_env.uploads.len() {
+        return Err(AppError::bad_input("file must be uploaded as a multipart request").extend());
+    }
+    file.value(ctx).map_err(|error| AppError::internal(anyhow::Error::new(error)).extend())
+}
+
+/// A refused file import: its code, and for a file the reader refused, `extensions.reason`.
+fn refused(error: FileImportError) -> async_graphql::Error {
+    let reason = error.reason();
+    let extended = error.into_app_error().extend();
+    match reason {
+        Some(reason) => extended.extend_with(|_, e| e.set("reason", reason)),
+        None => extended,
     }
 }
 

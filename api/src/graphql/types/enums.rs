@@ -157,3 +157,19 @@ mirror_enum!(
         Municipal,
     }
 );
+
+mirror_enum!(
+    /// Where the importer found a task's schedule in the plan.
+    ScheduleSource => entity::ScheduleSource {
+        /// A schedule column (时间进度) or label (`完成时限:`).
+        Cell,
+        /// The parenthetical that names the units (`(省直各部门分别负责,年内完成)`).
+        Parenthetical,
+        /// The task's title (`2022年6月底前修订…`).
+        Title,
+        /// The measures (`在5月底前出台办法,年内持续推进`).
+        Measures,
+        /// No schedule was found.
+        None,
+    }
+);

@@ -199,6 +199,36 @@ impl Task {
     async fn updated_at(&self) -> DateTime {
         DateTime(self.0.updated_at)
     }
+
+    // The plan's outline (numbering, parent, person in charge, where the schedule was found).
+
+    /// The plan's numbering as written (`一、(二)3`; a table's row number), else `seq`.
+    async fn number(&self) -> String {
+        self.0.number.clone().unwrap_or_else(|| self.0.seq.to_string())
+    }
+
+    /// The task this one is a sub-measure of (same plan); null for a top-level task, and when
+    /// the viewer may not see the parent.
+    async fn parent(&self, ctx: &Context<'_>) -> Result<Option<Task>> {
+        let Some(parent_id) = self.0.parent_id else { return Ok(None) };
+        let parent = crate::domain::tasks::get(context::db(ctx), context::caller(ctx), parent_id).await.gql()?;
+        Ok(parent.map(Task))
+    }
+
+    /// The person in charge (分管领导, 责任领导), name and title as the plan writes them.
+    async fn leader(&self) -> Option<&str> {
+        self.0.leader.as_deref()
+    }
+
+    /// Where the importer found the schedule; null for tasks not imported from a plan.
+    async fn schedule_source(&self) -> Option<super::enums::ScheduleSource> {
+        self.0.schedule_source.map(Into::into)
+    }
+
+    /// True when the plan's list of units ends with 等: more units may be meant than are assigned.
+    async fn units_not_exhaustive(&self) -> bool {
+        self.0.units_not_exhaustive
+    }
 }
 
 impl Task {

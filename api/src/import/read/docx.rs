@@ -6,7 +6,7 @@
 //! cell's text.
 
 use super::archive::Archive;
-use super::{ReadError, parse_text, plan_from_table};
+use super::{ReadError, parse_text, plan_from_table, table_lines};
 use crate::import::parse::clean::clean;
 use crate::import::parse::rows::parse_grid;
 use crate::import::pipeline::ParsedPlan;
@@ -43,7 +43,7 @@ pub(super) fn parse(bytes: &[u8]) -> Result<ParsedPlan, ReadError> {
         })
         .max_by_key(|rows| rows.tasks.len());
     match best {
-        Some(rows) => plan_from_table(&paragraphs.join("\n"), rows),
+        Some(rows) => plan_from_table(&paragraphs.join("\n"), rows, flatten(&blocks)),
         None => parse_text(&flatten(&blocks)),
     }
 }
@@ -58,12 +58,7 @@ fn flatten(blocks: &[Block]) -> String {
     for block in blocks {
         match block {
             Block::Paragraph(text) => lines.push(text.clone()),
-            Block::Table(grid) => {
-                for row in grid {
-                    let cells: Vec<String> = row.iter().map(|c| format!("{} |", c.replace('\n', " "))).collect();
-                    lines.push(cells.join(" "));
-                }
-            }
+            Block::Table(grid) => lines.extend(table_lines(grid)),
         }
     }
     lines.join("\n")

@@ -9,10 +9,17 @@
 //! units and schedules follow the same rules as text tables. Everything here is pure: no
 //! database, no GraphQL. Files are checked before they are opened (size, what the first bytes
 //! say, encryption), and archives are read within limits on what they unpack to.
+//!
+//! The plan's [`ParsedPlan::source`], the text a document keeps, is what the reader extracted:
+//! a `.txt` file's decoded text; a Word document's paragraphs and tables; the chosen sheet's
+//! rows. Table rows are written `cell | cell |`, one row a line, so the kept text reads (and
+//! imports again) like a pasted table.
 
 mod archive;
 mod docx;
 mod error;
+#[cfg(any(test, feature = "test-support"))]
+pub mod samples;
 mod sniff;
 mod text;
 mod xlsx;
@@ -68,10 +75,19 @@ fn parse_text(text: &str) -> Result<ParsedPlan, ReadError> {
     pipeline::parse_text(text).map_err(no_tasks)
 }
 
-/// A plan from a table's rows and the text around it (for the notice).
-fn plan_from_table(notice_text: &str, rows: RowsOutcome) -> Result<ParsedPlan, ReadError> {
+/// A plan from a table's rows and the text around it (for the notice); `source` is the text
+/// the document keeps.
+fn plan_from_table(notice_text: &str, rows: RowsOutcome, source: String) -> Result<ParsedPlan, ReadError> {
     let notice = notice::parse_notice(&clean::clean(notice_text));
-    pipeline::plan_from_rows(notice, rows).map_err(no_tasks)
+    pipeline::plan_from_rows(notice, rows, source).map_err(no_tasks)
+}
+
+/// A table as text: one `cell | cell |` line a row (line breaks inside a cell become spaces).
+fn table_lines<'a>(rows: impl IntoIterator<Item = &'a Vec<String>>) -> impl Iterator<Item = String> {
+    rows.into_iter().map(|row| {
+        let cells: Vec<String> = row.iter().map(|c| format!("{} |", c.replace('\n', " "))).collect();
+        cells.join(" ")
+    })
 }
 
 fn no_tasks(error: AppError) -> ReadError {

@@ -5,7 +5,7 @@
 //! its first column only. Date cells become `2022年6月30日`, so the schedule parser reads them.
 
 use super::archive::Archive;
-use super::{ReadError, plan_from_table};
+use super::{ReadError, plan_from_table, table_lines};
 use crate::import::parse::clean::clean;
 use crate::import::parse::rows::parse_grid;
 use crate::import::pipeline::ParsedPlan;
@@ -66,7 +66,10 @@ fn plan_from_sheets(sheets: &[Vec<Vec<String>>]) -> Result<ParsedPlan, ReadError
         return Err(ReadError::NoTasks(message.to_string()));
     };
     let text: Vec<String> = grid.iter().map(|row| row.join(" ").trim().to_string()).collect();
-    plan_from_table(&text.join("\n"), rows)
+    // A sheet's used range has blank rows between blocks; the kept text leaves them out.
+    let filled = grid.iter().filter(|row| row.iter().any(|c| !c.trim().is_empty()));
+    let source: Vec<String> = table_lines(filled).collect();
+    plan_from_table(&text.join("\n"), rows, source.join("\n"))
 }
 
 /// A sheet as cleaned cell texts from A1, merged regions filled.

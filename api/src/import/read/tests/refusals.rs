@@ -1,8 +1,8 @@
 //! Every refusal, with its code: size, type, content, password, archive limits.
 
 use super::super::archive::Archive;
+use super::super::samples::{compound_file, docx, encrypted_office_file, old_word_file, para, zip_bomb, zip_of};
 use super::super::{MAX_FILE_BYTES, ReadError, parse_file};
-use super::build::{compound_file, docx, para, zip_of};
 use crate::error::AppError;
 
 /// The refusal, for a file that must be refused.
@@ -30,7 +30,7 @@ fn a_file_over_the_limit_is_refused_before_it_is_read() {
 
 #[test]
 fn old_word_files_and_other_types_are_refused_with_what_to_do() {
-    let doc = compound_file(&[("WordDocument", b"old binary word")]);
+    let doc = old_word_file();
     for name in ["通知.doc", "通知.WPS"] {
         let error = refused(name, &doc);
         assert_eq!(error, ReadError::OldWordFormat);
@@ -53,7 +53,7 @@ fn a_file_that_is_not_what_its_name_says_is_refused() {
 
 #[test]
 fn a_password_protected_office_file_says_so() {
-    let encrypted = compound_file(&[("EncryptionInfo", &[4, 0, 4, 0]), ("EncryptedPackage", &[0; 64])]);
+    let encrypted = encrypted_office_file();
     for name in ["plan.docx", "plan.xlsx", "plan.xls"] {
         let error = refused(name, &encrypted);
         assert_eq!(error, ReadError::PasswordProtected, "{name}");
@@ -72,8 +72,7 @@ fn damaged_archives_and_xml_are_refused_not_panicked_on() {
 
 #[test]
 fn a_zip_bomb_is_stopped_by_the_ratio_and_by_the_total() {
-    let zeros = vec![0u8; 30 * 1024 * 1024];
-    let bomb = zip_of(&[("word/document.xml", &zeros)]);
+    let bomb = zip_bomb();
     assert!(bomb.len() < 200 * 1024, "packed to {} bytes", bomb.len());
     assert_eq!(code("plan.docx", &bomb), "FILE_TOO_MUCH_DATA");
     assert_eq!(code("plan.xlsx", &bomb), "FILE_TOO_MUCH_DATA");

@@ -2,7 +2,7 @@
 //! order, a person column, several sheets, schedules only in the text.
 
 use super::super::parse_file;
-use super::build::{Cell, Sheet, docx, para, table, text};
+use super::super::samples::{Cell, Sheet, docx, para, table, text};
 use crate::import::parse::rows::{ScheduleSource, UnitSpec};
 
 fn names(list: &[&str]) -> Vec<String> {
@@ -91,7 +91,7 @@ fn a_sheet_with_columns_in_another_order_a_person_and_no_schedule_column() {
             sheet.cells.push((u32::try_from(r + 3).unwrap(), u16::try_from(c).unwrap(), (*cell).to_string()));
         }
     }
-    let plan = parse_file("tasks.xlsx", &super::build::xlsx(&[sheet])).expect("xlsx parses");
+    let plan = parse_file("tasks.xlsx", &super::super::samples::xlsx(&[sheet])).expect("xlsx parses");
     let t = &plan.rows;
     assert_eq!(t.iter().map(|t| t.seq).collect::<Vec<_>>(), vec![1, 2, 3]);
     assert_eq!(t[0].title, "新建粮食仓储设施");
@@ -120,7 +120,7 @@ fn merged_sheet_cells_and_date_cells() {
     sheet.merges.push(((1, 2, 2, 2), "市城市管理局、市公安局".into()));
     sheet.dates.push((1, 3, (2023, 6, 30)));
     sheet.cells.push((2, 3, "年内".into()));
-    let plan = parse_file("a.xlsx", &super::build::xlsx(&[sheet])).expect("xlsx parses");
+    let plan = parse_file("a.xlsx", &super::super::samples::xlsx(&[sheet])).expect("xlsx parses");
     let t = &plan.rows;
     assert_eq!(t.len(), 2);
     assert_eq!(t[1].units, UnitSpec::Listed(names(&["市城市管理局", "市公安局"])));

@@ -1,5 +1,7 @@
-//! Builds the .docx, .xlsx and refused files the reader tests need, at test time, so that
-//! every fixture comes with the code that made it.
+//! Builds the .docx, .xlsx and refused files the tests need, at test time, so that every
+//! fixture comes with the code that made it: the reader's unit tests (`cfg(test)`) and the
+//! black-box tests (feature `test-support`) use the same builders. Test code: it panics on
+//! what it cannot build.
 
 use quick_xml::escape::escape;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
@@ -19,6 +21,7 @@ pub enum Cell {
     MergeContinue,
 }
 
+/// A plain cell.
 pub fn text(s: &str) -> Cell {
     Cell::Text(s.to_string())
 }
@@ -120,4 +123,70 @@ pub fn compound_file(streams: &[(&str, &[u8])]) -> Vec<u8> {
     }
     file.flush().expect("flushed");
     file.into_inner().into_inner()
+}
+
+/// The reference plan (`api/data/panshan-2014-103.txt`) read independently of the importer:
+/// the notice lines before the table, then the header and 26 rows of five cells, exactly as
+/// pasted (Traditional script, pinyin artifacts).
+pub fn reference_table() -> (Vec<String>, Vec<Vec<String>>) {
+    let lines: Vec<&str> = crate::bootstrap::SAMPLE_PLAN.lines().collect();
+    let start = lines.iter().position(|l| l.trim_start().starts_with("序號")).expect("header line");
+    let notice = lines[..start].iter().map(|l| l.to_string()).collect();
+    let body = lines[start..].join("\n");
+    let pieces: Vec<&str> = body.split('|').collect();
+    let header = ["序號", "工作任務", "落實措施", "負責單位", "時間進度"];
+    let cells: Vec<String> = pieces[..pieces.len() - 1]
+        .iter()
+        .map(|c| c.trim().to_string())
+        .filter(|c| !header.contains(&c.as_str()))
+        .collect();
+    assert_eq!(cells.len(), 26 * 5, "26 rows of five cells");
+    let mut rows = vec![header.iter().map(|h| h.to_string()).collect::<Vec<_>>()];
+    rows.extend(cells.chunks(5).map(<[String]>::to_vec));
+    (notice, rows)
+}
+
+/// The reference plan as a Word document: the notice as paragraphs, the plan as one table,
+/// the website's footer after it.
+pub fn reference_docx() -> Vec<u8> {
+    let (notice, rows) = reference_table();
+    let cells: Vec<Vec<Cell>> = rows.iter().map(|row| row.iter().map(|c| text(c)).collect()).collect();
+    docx(&format!("{}{}{}", para(&notice.join("\n")), table(&cells), para("主办单位:盘山县人民政府办公室")))
+}
+
+/// The reference plan as a workbook: a cover sheet, then the plan's sheet with its title
+/// merged across the top, the document number and date below it, and the table.
+pub fn reference_xlsx() -> Vec<u8> {
+    let (notice, rows) = reference_table();
+    let mut sheet = Sheet { name: "分工方案".into(), ..Sheet::default() };
+    sheet.merges.push(((0, 0, 0, 4), notice[6].clone()));
+    sheet.cells.push((1, 0, notice[1].clone()));
+    sheet.cells.push((1, 3, notice[4].clone()));
+    sheet.cells.push((1, 4, notice[5].clone()));
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            sheet.cells.push((u32::try_from(r + 2).expect("row"), u16::try_from(c).expect("column"), cell.clone()));
+        }
+    }
+    let cover = Sheet {
+        name: "说明".into(), cells: vec![(0, 0, "填表说明:请按时报送。".into())], ..Sheet::default()
+    };
+    xlsx(&[cover, sheet])
+}
+
+/// What Office writes for a password-protected file: a compound file with the encryption
+/// streams, whatever the extension says.
+pub fn encrypted_office_file() -> Vec<u8> {
+    compound_file(&[("EncryptionInfo", &[4, 0, 4, 0]), ("EncryptedPackage", &[0; 64])])
+}
+
+/// An old binary Word document (.doc): a compound file with a `WordDocument` stream.
+pub fn old_word_file() -> Vec<u8> {
+    compound_file(&[("WordDocument", b"old binary word")])
+}
+
+/// A .docx-named zip bomb: 30 MB of zeros packed into well under 200 KB.
+pub fn zip_bomb() -> Vec<u8> {
+    let zeros = vec![0u8; 30 * 1024 * 1024];
+    zip_of(&[("word/document.xml", &zeros)])
 }

@@ -1,0 +1,160 @@
+//! Which rows a division table has: the document's tasks the caller may see, in plan order,
+//! each with its units and the latest progress report the caller may read. Nothing here widens
+//! a view: tasks come through `tasks::list` (the caller's scope), reports through
+//! `reports::visible` (the caller's report scope).
+
+use crate::domain::page::PageRequest;
+use crate::domain::tasks::{self, TaskFilter, TaskKey};
+use crate::domain::{Caller, documents, reports};
+use crate::error::{AppError, AppResult};
+use crate::policy::rules;
+use entity::{AssignmentRole, assignment, department, document, progress_report, task};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use std::collections::HashMap;
+
+/// Tasks read per page while walking the document.
+const TASKS_PER_PAGE: u64 = 100;
+
+/// Task ids per `IN (…)` list (well under both backends' bind-parameter limits).
+const IDS_PER_STATEMENT: usize = 1_000;
+
+/// A task's assignments in the plan's order, with their units' names, by task id.
+type UnitsByTask = HashMap<i32, (Vec<assignment::Model>, Vec<String>)>;
+
+/// Which document: by id (HTTP) or by id or number (the command line).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DocumentRef {
+    Id(i32),
+    /// A document number as registered (`盘县政办发〔2014〕103号`).
+    Number(String),
+}
+
+impl DocumentRef {
+    /// An id when `text` is a number, else a document number.
+    pub fn parse(text: &str) -> DocumentRef {
+        let text = text.trim();
+        match text.parse() {
+            Ok(id) => DocumentRef::Id(id),
+            Err(_) => DocumentRef::Number(text.to_owned()),
+        }
+    }
+}
+
+/// One task of the table with what its cells show.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub task: task::Model,
+    /// Lead units' names, in the plan's order.
+    pub leads: Vec<String>,
+    /// Supporting units' names (groups and catch-alls too), in the plan's order.
+    pub supporting: Vec<String>,
+    /// The newest progress report the caller may read.
+    pub latest_report: Option<progress_report::Model>,
+}
+
+/// A plan's division table as the caller may see it.
+#[derive(Debug, Clone)]
+pub struct DivisionTable {
+    pub document: document::Model,
+    pub rows: Vec<Row>,
+    /// The caller's "today", for cells judged against the date (a warning column).
+    pub today: chrono::NaiveDate,
+}
+
+/// The division table of `document`: NOT_FOUND for an unknown document; a caller who may see
+/// none of its tasks gets the header alone.
+#[tracing::instrument(skip_all, fields(document = ?document))]
+pub async fn division_table(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    document: &DocumentRef,
+) -> AppResult<DivisionTable> {
+    rules::signed_in(&caller.viewer)?;
+    let found = match document {
+        DocumentRef::Id(id) => documents::get(db, caller, *id).await?,
+        DocumentRef::Number(number) => documents::find_by_number(db, caller, number).await?,
+    };
+    let document = found.ok_or(AppError::NotFound("document"))?;
+    let tasks = visible_tasks(db, caller, document.id).await?;
+    let mut units = units_of(db, &tasks).await?;
+    let mut rows = Vec::with_capacity(tasks.len());
+    for task in tasks {
+        let (assignments, names) = units.remove(&task.id).unwrap_or_default();
+        let page = PageRequest { first: 1, after: None };
+        let latest = reports::visible(db, caller, task.id, &assignments, &page).await?.items.into_iter().next();
+        let (leads, supporting) = split_roles(&assignments, &names);
+        rows.push(Row { task, leads, supporting, latest_report: latest });
+    }
+    Ok(DivisionTable { document, rows, today: caller.today() })
+}
+
+/// Every task of the document the caller may see, in plan order, page by page.
+async fn visible_tasks(db: &impl ConnectionTrait, caller: &Caller, document_id: i32) -> AppResult<Vec<task::Model>> {
+    let filter = TaskFilter { document_id: Some(document_id), ..TaskFilter::default() };
+    let mut all = Vec::new();
+    let mut after: Option<TaskKey> = None;
+    loop {
+        let page = tasks::list(db, caller, &filter, &PageRequest { first: TASKS_PER_PAGE, after }).await?;
+        after = page.items.last().map(|t| (t.document_id, t.seq));
+        all.extend(page.items);
+        if !page.has_next || after.is_none() {
+            return Ok(all);
+        }
+    }
+}
+
+/// The units of the tasks. Every unit on a task the caller may see is shown, as on
+/// `Task.assignments`.
+async fn units_of(db: &impl ConnectionTrait, tasks: &[task::Model]) -> AppResult<UnitsByTask> {
+    let ids: Vec<i32> = tasks.iter().map(|t| t.id).collect();
+    let mut by_task = UnitsByTask::new();
+    for chunk in ids.chunks(IDS_PER_STATEMENT) {
+        let rows = assignment::Entity::find()
+            .filter(assignment::Column::TaskId.is_in(chunk.to_vec()))
+            .order_by_asc(assignment::Column::TaskId)
+            .order_by_asc(assignment::Column::Position)
+            .find_also_related(department::Entity)
+            .all(db)
+            .await?;
+        for (place, unit) in rows {
+            let entry = by_task.entry(place.task_id).or_default();
+            entry.1.push(unit.map(|u| u.name).unwrap_or_default());
+            entry.0.push(place);
+        }
+    }
+    Ok(by_task)
+}
+
+/// Lead and supporting units' names, each in the plan's order.
+fn split_roles(assignments: &[assignment::Model], names: &[String]) -> (Vec<String>, Vec<String>) {
+    let (mut leads, mut supporting) = (Vec::new(), Vec::new());
+    for (place, name) in assignments.iter().zip(names) {
+        match place.role {
+            AssignmentRole::Lead => leads.push(name.clone()),
+            AssignmentRole::Supporting => supporting.push(name.clone()),
+        }
+    }
+    (leads, supporting)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_document_is_named_by_id_or_by_number() {
+        assert_eq!(DocumentRef::parse(" 12 "), DocumentRef::Id(12));
+        assert_eq!(
+            DocumentRef::parse("盘县政办发〔2014〕103号"),
+            DocumentRef::Number("盘县政办发〔2014〕103号".into())
+        );
+    }
+
+    #[tokio::test]
+    async fn anonymous_callers_are_refused_before_any_statement() {
+        let db = sea_orm::DatabaseConnection::default();
+        let caller = Caller::new(crate::policy::Viewer::Anonymous, None, crate::domain::clock::Clock::system().read());
+        let refused = division_table(&db, &caller, &DocumentRef::Id(1)).await.expect_err("refused");
+        assert_eq!(refused.code(), "UNAUTHENTICATED");
+    }
+}

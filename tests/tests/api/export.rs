@@ -1,0 +1,219 @@
+//! The division table as a file: `GET /documents/{id}/division-table.xlsx` and `.csv`, read
+//! back with calamine and the csv crate; rows as the token's account may see them; and an
+//! exported workbook imported again as the same plan.
+
+use crate::reference_plan::{WEISHENG, assigned};
+use crate::upload::upload;
+use calamine::{Data, Reader, Xlsx};
+use duban_tests::{RawResponse, TestApp, password_for, spawn_app};
+use serde_json::{Value, json};
+
+const HEADERS: [&str; 9] =
+    ["序号", "工作任务", "落实措施", "牵头单位", "配合单位", "时间进度", "当前状态", "截止日期", "最新进展"];
+
+/// The reference plan's document id.
+async fn document_id(app: &TestApp, admin: &str) -> String {
+    let docs = app.graphql("{ documents { nodes { id } } }", json!({}), Some(admin)).await;
+    docs.data()["documents"]["nodes"][0]["id"].as_str().expect("a document").to_owned()
+}
+
+/// Downloads `/documents/{id}/division-table.{ext}`, keeping the body's bytes.
+async fn download(
+    app: &TestApp,
+    id: &str,
+    ext: &str,
+    token: Option<&str>,
+) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
+    let mut request = app.client.get(app.url(&format!("/documents/{id}/division-table.{ext}")));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await.expect("download");
+    let (status, headers) = (response.status().as_u16(), response.headers().clone());
+    (status, headers, response.bytes().await.expect("body").to_vec())
+}
+
+/// The workbook's one sheet as text cells.
+fn sheet_of(bytes: Vec<u8>) -> Vec<Vec<String>> {
+    let mut book = Xlsx::new(std::io::Cursor::new(bytes)).expect("a workbook");
+    let name = book.sheet_names().first().cloned().expect("a sheet");
+    let range = book.worksheet_range(&name).expect("the sheet");
+    range
+        .rows()
+        .map(|row| row.iter().map(|c| if let Data::Empty = c { String::new() } else { c.to_string() }).collect())
+        .collect()
+}
+
+/// The table part of a sheet: the header row and the rows below it.
+fn table_of(sheet: &[Vec<String>]) -> (Vec<String>, Vec<Vec<String>>) {
+    let at = sheet.iter().position(|row| row.first().is_some_and(|c| c == "序号")).expect("a header row");
+    (sheet[at].clone(), sheet[at + 1..].to_vec())
+}
+
+fn csv_of(bytes: &[u8]) -> Vec<Vec<String>> {
+    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").expect("a UTF-8 byte-order mark first");
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(text);
+    reader.records().map(|r| r.expect("a CSV record").iter().map(str::to_owned).collect()).collect()
+}
+
+#[tokio::test]
+async fn an_admin_downloads_all_26_tasks_as_a_workbook_with_the_chinese_text_intact() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let id = document_id(&app, &admin).await;
+    let (status, headers, bytes) = download(&app, &id, "xlsx", Some(&admin)).await;
+    assert_eq!(status, 200);
+    assert_eq!(headers["content-type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    let disposition = headers["content-disposition"].to_str().unwrap();
+    assert!(disposition.starts_with("attachment; filename=\""), "{disposition}");
+    // 盘县政办发〔2014〕103号-分工表.xlsx, percent-encoded as RFC 6266 asks.
+    let encoded = "filename*=UTF-8''%E7%9B%98%E5%8E%BF%E6%94%BF%E5%8A%9E%E5%8F%91%E3%80%942014%E3%80%95103%E5%8F%B7";
+    assert!(disposition.contains(encoded), "{disposition}");
+
+    let sheet = sheet_of(bytes);
+    assert_eq!(sheet[0][0], "关于贯彻落实《社会救助暂行办法》重点任务分工方案");
+    assert_eq!(sheet[1][0], "盘县政办发〔2014〕103号");
+    let (header, rows) = table_of(&sheet);
+    assert_eq!(header, HEADERS);
+    assert_eq!(rows.len(), 26);
+    let task = |seq: usize| &rows[seq - 1];
+    assert_eq!(task(1)[0], "1");
+    assert_eq!(task(11)[1], "规划、建设自然灾害救助物资储备库,保障救助物资供应");
+    assert!(task(1)[2].contains("医保(新农合)"), "{}", task(1)[2]);
+    assert_eq!(task(15)[3], "县卫生局");
+    assert!(task(1)[4].contains("县发展和改革局") && task(1)[4].ends_with("各镇人民政府"), "{}", task(1)[4]);
+    assert_eq!(task(9)[5], "2015年6月底前出台");
+    assert_eq!((task(9)[6].as_str(), task(9)[7].as_str()), ("未开始", "2015-06-30"));
+    assert_eq!(task(4)[7], "", "an ongoing task has no due date");
+}
+
+#[tokio::test]
+async fn the_csv_has_a_byte_order_mark_the_same_header_and_rows() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let id = document_id(&app, &admin).await;
+    let (status, headers, bytes) = download(&app, &id, "csv", Some(&admin)).await;
+    assert_eq!(status, 200);
+    assert_eq!(headers["content-type"], "text/csv; charset=utf-8");
+    assert!(headers["content-disposition"].to_str().unwrap().contains(".csv"));
+    let records = csv_of(&bytes);
+    assert_eq!(records[0], HEADERS);
+    assert_eq!(records.len(), 27);
+    assert_eq!(records[15][0], "15");
+    assert_eq!(records[15][3], "县卫生局");
+    assert_eq!(records[9][5], "2015年6月底前出台");
+}
+
+/// Stores a progress report of `unit` on task `seq` (arranged in the database, so the test
+/// does not depend on how units report).
+async fn arrange_report(app: &TestApp, admin: &str, seq: i64, unit: &str, text: &str, percent: i32) {
+    use sea_orm::{ActiveModelTrait, Set};
+    let viewer = app.graphql("{ viewer { id } }", json!({}), Some(admin)).await;
+    let author: i32 = viewer.data()["viewer"]["id"].as_str().unwrap().parse().unwrap();
+    let department: i32 = app.department_id_as(admin, unit).await.parse().unwrap();
+    let task: i32 = task_id(app, admin, seq).await.parse().unwrap();
+    let report = entity::progress_report::ActiveModel {
+        task_id: Set(task),
+        department_id: Set(department),
+        author_id: Set(author),
+        text: Set(text.to_owned()),
+        percent: Set(percent),
+        created_at: Set(chrono::Utc::now()),
+        reported_on: Set(None),
+        due_on: Set(None),
+        late: Set(false),
+        ..Default::default()
+    };
+    report.insert(&app.db).await.expect("report stored");
+}
+
+async fn task_id(app: &TestApp, admin: &str, seq: i64) -> String {
+    let tasks = app.graphql("{ tasks(first: 100) { nodes { id seq } } }", json!({}), Some(admin)).await;
+    let nodes = tasks.data()["tasks"]["nodes"].as_array().unwrap().clone();
+    nodes.iter().find(|n| n["seq"] == seq).and_then(|n| n["id"].as_str()).expect("the task").to_owned()
+}
+
+/// Task `seq`'s row of a downloaded workbook.
+fn row_of(rows: &[Vec<String>], seq: &str) -> Vec<String> {
+    rows.iter().find(|r| r[0] == seq).unwrap_or_else(|| panic!("no row {seq}")).clone()
+}
+
+#[tokio::test]
+async fn a_unit_downloads_only_its_own_tasks_with_the_latest_report_it_may_read() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let id = document_id(&app, &admin).await;
+    let unit = app.department_id_as(&admin, "县卫生局").await;
+    app.create_account(&admin, "weisheng", "DEPARTMENT", Some(&unit)).await;
+    let weisheng = app.login("weisheng", &password_for("weisheng")).await;
+    // Task 14: 县民政局 leads, 县卫生局 and 县发展和改革局 support. A supporting unit reads its
+    // own reports and the lead's, not the other supporting unit's.
+    arrange_report(&app, &admin, 14, "县民政局", "已制定结算办法", 50).await;
+    arrange_report(&app, &admin, 14, "县发展和改革局", "已安排结算资金", 60).await;
+
+    let (status, _, bytes) = download(&app, &id, "xlsx", Some(&weisheng)).await;
+    assert_eq!(status, 200);
+    let (_, rows) = table_of(&sheet_of(bytes));
+    let seqs: Vec<i32> = rows.iter().map(|r| r[0].parse().expect("a number")).collect();
+    assert_eq!(seqs, assigned(WEISHENG), "only the unit's own tasks");
+    assert_eq!(row_of(&rows, "14")[8], "已制定结算办法（50%）");
+    assert_eq!(row_of(&rows, "15")[8], "", "no report on task 15 yet");
+
+    let (_, _, bytes) = download(&app, &id, "xlsx", Some(&admin)).await;
+    let (_, rows) = table_of(&sheet_of(bytes));
+    assert_eq!(row_of(&rows, "14")[8], "已安排结算资金（60%）", "the office reads every report");
+
+    let (_, _, csv) = download(&app, &id, "csv", Some(&weisheng)).await;
+    let records = csv_of(&csv);
+    assert_eq!(records.len(), assigned(WEISHENG).len() + 1);
+    assert!(records.iter().any(|r| r[0] == "14" && r[8] == "已制定结算办法（50%）"));
+}
+
+#[tokio::test]
+async fn a_download_without_a_good_token_is_401_and_an_unknown_document_404() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let id = document_id(&app, &admin).await;
+    for ext in ["xlsx", "csv"] {
+        let url = app.url(&format!("/documents/{id}/division-table.{ext}"));
+        let anonymous: RawResponse = app.raw(app.client.get(&url)).await;
+        assert_eq!((anonymous.status, anonymous.error_code().as_deref()), (401, Some("UNAUTHENTICATED")));
+        assert_eq!(anonymous.headers["www-authenticate"], "Bearer");
+        let forged = app.raw(app.client.get(&url).bearer_auth("not.a.token")).await;
+        assert_eq!((forged.status, forged.error_code().as_deref()), (401, Some("UNAUTHENTICATED")));
+        for missing in ["999999", "abc"] {
+            let url = app.url(&format!("/documents/{missing}/division-table.{ext}"));
+            let unknown = app.raw(app.client.get(&url).bearer_auth(&admin)).await;
+            assert_eq!((unknown.status, unknown.error_code().as_deref()), (404, Some("NOT_FOUND")), "{missing}");
+        }
+    }
+}
+
+/// The plan's columns of every task, as the API shows them.
+async fn plan_columns(app: &TestApp, admin: &str) -> Vec<Value> {
+    let query = "{ tasks(first: 100) { nodes { seq number title measures
+        assignments { role department { name } } schedule { text kind dueDate ongoing } } } }";
+    let tasks = app.graphql(query, json!({}), Some(admin)).await;
+    tasks.data()["tasks"]["nodes"].as_array().expect("tasks").clone()
+}
+
+#[tokio::test]
+async fn an_exported_workbook_imports_again_as_the_same_plan() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let before = plan_columns(&app, &admin).await;
+    let id = document_id(&app, &admin).await;
+    let (_, _, bytes) = download(&app, &id, "xlsx", Some(&admin)).await;
+
+    let response = upload(&app, &admin, "分工表.xlsx", bytes, json!({ "r": true })).await;
+    let result = &response.json()["data"]["importPlan"];
+    assert_eq!(result["document"]["docNumber"], "盘县政办发〔2014〕103号", "{}", response.text);
+    assert_eq!(result["document"]["issuer"], "盘山县人民政府办公室");
+    assert_eq!(result["document"]["issuedOn"], "2014-11-13");
+    assert_eq!(result["document"]["title"], "关于贯彻落实《社会救助暂行办法》重点任务分工方案");
+    assert_ne!(result["document"]["id"], json!(id), "the old document was replaced");
+
+    let after = plan_columns(&app, &admin).await;
+    assert_eq!(after.len(), 26);
+    assert_eq!(after, before, "the same tasks, units with their roles, and schedules");
+}
