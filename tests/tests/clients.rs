@@ -1,5 +1,6 @@
 //! Real GraphQL clients against a real server: graphql-http's conformance audit, Apollo Client,
-//! graphql-request, graphql-js's introspection and Python's `gql` (scripts in `tests/clients/`).
+//! graphql-request, graphql-js's introspection and validation of the README's examples, and
+//! Python's `gql` (scripts in `tests/clients/`).
 //!
 //! The clients are installed by `tests/run` (`npm ci` in `tests/clients/`, a virtualenv in
 //! `tests/clients/.venv`); a missing install fails the test with that instruction rather than
@@ -63,6 +64,16 @@ async fn javascript_clients_and_the_standard_introspection_work() {
     })
     .await
     .unwrap();
+}
+
+#[tokio::test]
+async fn every_graphql_example_of_the_readme_is_valid_against_the_served_schema() {
+    let app = spawn_app().await;
+    let token = app.admin_token().await;
+    let url = app.url("/graphql");
+    let out =
+        tokio::task::spawn_blocking(move || run_script(&node(), "readme-queries.mjs", &url, &token)).await.unwrap();
+    assert!(out.contains("README blocks:") && !out.contains("FAIL"), "{out}");
 }
 
 #[tokio::test]

@@ -2,9 +2,11 @@
 //! row. Both writers take [`COLUMNS`] as they are, so a new column is one line there.
 //!
 //! The first six are the plan's own (序号 … 时间进度), so an exported table imports again as
-//! the same plan; the others are the follow-up's state.
+//! the same plan; the others are the follow-up's state: status, due date, latest progress and
+//! the warning light (红灯/黄灯/蓝灯/绿灯, judged as `Task.warning`).
 
 use super::table::{DivisionTable, Row};
+use crate::domain::follow_up::warning::{Facts, Level};
 use entity::TaskStatus;
 
 /// One column.
@@ -29,10 +31,7 @@ pub const COLUMNS: &[Column] = &[
     Column { header: "当前状态", width: 10.0, value: |row, _| status_label(row.task.status).to_owned() },
     Column { header: "截止日期", width: 12.0, value: |row, _| due_date(row) },
     Column { header: "最新进展", width: 40.0, value: |row, _| latest_report(row) },
-    // WARNING_COLUMN — 预警 goes here, one line, once the follow-up loop lands, e.g.
-    // `Column { header: "预警", width: 8.0, value: |row, table| warning_label(row, table) },`
-    // (`table.today` is the caller's today; what else the rule needs per table goes into
-    // `DivisionTable`, loaded once in `table::division_table`).
+    Column { header: "预警", width: 8.0, value: |row, table| warning_label(row, table).to_owned() },
 ];
 
 /// The plan's numbering (`一、(二)3`), else the task's number in the plan.
@@ -48,6 +47,17 @@ fn due_date(row: &Row) -> String {
 /// `text（60%）`, or empty when the caller may read no report.
 fn latest_report(row: &Row) -> String {
     row.latest_report.as_ref().map(|r| format!("{}（{}%）", r.text.trim(), r.percent)).unwrap_or_default()
+}
+
+/// The task's warning light as the office says it (empty for work not open).
+fn warning_label(row: &Row, table: &DivisionTable) -> &'static str {
+    match table.judge.level(&Facts::of_task(&row.task)) {
+        Level::Red => "红灯",
+        Level::Yellow => "黄灯",
+        Level::Blue => "蓝灯",
+        Level::Green => "绿灯",
+        Level::None => "",
+    }
 }
 
 /// A task's status as the office says it.

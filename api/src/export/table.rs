@@ -3,6 +3,8 @@
 //! a view: tasks come through `tasks::list` (the caller's scope), reports through
 //! `reports::visible` (the caller's report scope).
 
+use crate::domain::follow_up::settings;
+use crate::domain::follow_up::warning::Judge;
 use crate::domain::page::PageRequest;
 use crate::domain::tasks::{self, TaskFilter, TaskKey};
 use crate::domain::{Caller, documents, reports};
@@ -57,8 +59,8 @@ pub struct Row {
 pub struct DivisionTable {
     pub document: document::Model,
     pub rows: Vec<Row>,
-    /// The caller's "today", for cells judged against the date (a warning column).
-    pub today: chrono::NaiveDate,
+    /// The caller's today and the office's thresholds, for the warning column.
+    pub judge: Judge,
 }
 
 /// The division table of `document`: NOT_FOUND for an unknown document; a caller who may see
@@ -85,7 +87,8 @@ pub async fn division_table(
         let (leads, supporting) = split_roles(&assignments, &names);
         rows.push(Row { task, leads, supporting, latest_report: latest });
     }
-    Ok(DivisionTable { document, rows, today: caller.today() })
+    let judge = settings::judge(db, caller).await?;
+    Ok(DivisionTable { document, rows, judge })
 }
 
 /// Every task of the document the caller may see, in plan order, page by page.

@@ -8,17 +8,17 @@ use calamine::{Data, Reader, Xlsx};
 use duban_tests::{RawResponse, TestApp, password_for, spawn_app};
 use serde_json::{Value, json};
 
-const HEADERS: [&str; 9] =
-    ["序号", "工作任务", "落实措施", "牵头单位", "配合单位", "时间进度", "当前状态", "截止日期", "最新进展"];
+const HEADERS: [&str; 10] =
+    ["序号", "工作任务", "落实措施", "牵头单位", "配合单位", "时间进度", "当前状态", "截止日期", "最新进展", "预警"];
 
 /// The reference plan's document id.
-async fn document_id(app: &TestApp, admin: &str) -> String {
+pub async fn document_id(app: &TestApp, admin: &str) -> String {
     let docs = app.graphql("{ documents { nodes { id } } }", json!({}), Some(admin)).await;
     docs.data()["documents"]["nodes"][0]["id"].as_str().expect("a document").to_owned()
 }
 
 /// Downloads `/documents/{id}/division-table.{ext}`, keeping the body's bytes.
-async fn download(
+pub async fn download(
     app: &TestApp,
     id: &str,
     ext: &str,
@@ -34,7 +34,7 @@ async fn download(
 }
 
 /// The workbook's one sheet as text cells.
-fn sheet_of(bytes: Vec<u8>) -> Vec<Vec<String>> {
+pub fn sheet_of(bytes: Vec<u8>) -> Vec<Vec<String>> {
     let mut book = Xlsx::new(std::io::Cursor::new(bytes)).expect("a workbook");
     let name = book.sheet_names().first().cloned().expect("a sheet");
     let range = book.worksheet_range(&name).expect("the sheet");
@@ -45,12 +45,12 @@ fn sheet_of(bytes: Vec<u8>) -> Vec<Vec<String>> {
 }
 
 /// The table part of a sheet: the header row and the rows below it.
-fn table_of(sheet: &[Vec<String>]) -> (Vec<String>, Vec<Vec<String>>) {
+pub fn table_of(sheet: &[Vec<String>]) -> (Vec<String>, Vec<Vec<String>>) {
     let at = sheet.iter().position(|row| row.first().is_some_and(|c| c == "序号")).expect("a header row");
     (sheet[at].clone(), sheet[at + 1..].to_vec())
 }
 
-fn csv_of(bytes: &[u8]) -> Vec<Vec<String>> {
+pub fn csv_of(bytes: &[u8]) -> Vec<Vec<String>> {
     let text = bytes.strip_prefix(b"\xEF\xBB\xBF").expect("a UTF-8 byte-order mark first");
     let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(text);
     reader.records().map(|r| r.expect("a CSV record").iter().map(str::to_owned).collect()).collect()
@@ -85,6 +85,8 @@ async fn an_admin_downloads_all_26_tasks_as_a_workbook_with_the_chinese_text_int
     assert_eq!(task(9)[5], "2015年6月底前出台");
     assert_eq!((task(9)[6].as_str(), task(9)[7].as_str()), ("未开始", "2015-06-30"));
     assert_eq!(task(4)[7], "", "an ongoing task has no due date");
+    assert_eq!(task(9)[9], "红灯", "years past its due date");
+    assert_eq!(task(4)[9], "绿灯", "ongoing work just handed out");
 }
 
 #[tokio::test]

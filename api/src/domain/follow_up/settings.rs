@@ -64,6 +64,13 @@ pub(in crate::domain) async fn load(db: &impl ConnectionTrait) -> AppResult<Thre
     }))
 }
 
+/// How warnings are judged for the caller (anyone signed in): its today and the thresholds in
+/// force, read once per request or table.
+pub async fn judge(db: &impl ConnectionTrait, caller: &Caller) -> AppResult<super::warning::Judge> {
+    rules::signed_in(&caller.viewer)?;
+    Ok(super::warning::Judge { today: caller.today(), thresholds: load(db).await? })
+}
+
 /// The thresholds in force (anyone signed in).
 pub async fn get(db: &impl ConnectionTrait, caller: &Caller) -> AppResult<Thresholds> {
     rules::signed_in(&caller.viewer)?;

@@ -102,7 +102,7 @@ struct Count {
 pub async fn todo(db: &impl ConnectionTrait, caller: &Caller, limit: u64) -> AppResult<Todo> {
     let principal = rules::account(&caller.viewer)?;
     let backend = db.get_database_backend();
-    let judge = Judge { today: caller.today(), thresholds: settings::load(db).await? };
+    let judge = settings::judge(db, caller).await?;
     let parts: Vec<SelectStatement> = match principal.role {
         UserRole::Department | UserRole::Service => match principal.department_id {
             Some(unit) => unit_items(unit, &judge, backend),

@@ -5,7 +5,6 @@
 use super::query::{Conditions, TaskFilter, filtered, judge_for};
 use crate::domain::Caller;
 use crate::domain::follow_up::settings;
-use crate::domain::follow_up::warning::Judge;
 use crate::domain::page::{Page, PageRequest};
 use crate::error::AppResult;
 use crate::policy::rules;
@@ -65,7 +64,7 @@ pub async fn list_ordered(
     let filter_judge = judge_for(db, caller, filter).await?;
     let judge = match (&filter_judge, order) {
         (Some(j), _) => Some(*j),
-        (None, TaskOrder::Warning) => Some(Judge { today: caller.today(), thresholds: settings::load(db).await? }),
+        (None, TaskOrder::Warning) => Some(settings::judge(db, caller).await?),
         (None, _) => None,
     };
     let conditions = Conditions { caller, judge: judge.as_ref(), backend };

@@ -194,7 +194,7 @@ pub(super) async fn judge_for(
     if filter.warning.is_none() {
         return Ok(None);
     }
-    Ok(Some(Judge { today: caller.today(), thresholds: settings::load(db).await? }))
+    Ok(Some(settings::judge(db, caller).await?))
 }
 
 /// Everything a task filter's SQL depends on: the caller's scope and day, the warning judge,

@@ -86,7 +86,7 @@ impl Loader<i32> for ConsolidatedByReport {
     }
 }
 
-/// Tasks by id, as far as the caller may see them (`TodoItem.task`).
+/// Tasks by id, as far as the caller may see them (`TodoItem.task`, `Task.parent`).
 pub struct TasksById(pub DatabaseConnection, pub Caller);
 
 impl Loader<i32> for TasksById {

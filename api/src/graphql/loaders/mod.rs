@@ -64,10 +64,7 @@ impl Loaders {
     pub async fn judge(&self) -> async_graphql::Result<Judge> {
         let judge = self
             .judge
-            .get_or_try_init(|| async {
-                let thresholds = settings::get(&self.db, &self.caller).await?;
-                Ok::<_, crate::error::AppError>(Judge { today: self.caller.today(), thresholds })
-            })
+            .get_or_try_init(|| settings::judge(&self.db, &self.caller))
             .await
             .map_err(|e| async_graphql::ErrorExtensions::extend(&e))?;
         Ok(*judge)

@@ -211,7 +211,8 @@ impl Task {
     /// the viewer may not see the parent.
     async fn parent(&self, ctx: &Context<'_>) -> Result<Option<Task>> {
         let Some(parent_id) = self.0.parent_id else { return Ok(None) };
-        let parent = crate::domain::tasks::get(context::db(ctx), context::caller(ctx), parent_id).await.gql()?;
+        let parent =
+            context::loaders(ctx).tasks.load_one(parent_id).await.map_err(crate::graphql::loaders::load_failed)?;
         Ok(parent.map(Task))
     }
 
