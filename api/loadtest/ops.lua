@@ -1,7 +1,10 @@
 -- wrk script for the duban load benchmark (see BENCHMARKS.md and run.sh).
 --
 -- DUBAN_OP selects the operation: q1 (unit dashboard), q2 (task detail), q3 (admin overview of
--- overdue tasks), w1 (submitReport) or mix (each request one of the four at random).
+-- overdue tasks), w1 (submitReport), the follow-up loop's reads l1 (a unit's to-do list), l2
+-- (a leader's to-do list: red tasks and unanswered instructions, province-wide), l3 (the
+-- office's red list: warning filter, warning order, total) and l4 (statistics: overall, by
+-- plan and by lead unit, province-wide), or mix (each request one of q1, q2, q3, w1 at random).
 -- DUBAN_DATA names a Lua file written by run.sh that defines: tokens (unit id -> bearer token),
 -- admin_token, leader_token, units (unit ids), task_min/task_max, doc_min/doc_max and
 -- pairs_list ({task id, unit id} of direct UNIT assignments).
@@ -13,6 +16,9 @@ dofile(os.getenv("DUBAN_DATA"))
 local Q1 = [[query($d: ID!) { tasks(filter: {departmentId: $d}, first: 20) { nodes { title status dueDate myRole assignments { role department { name } } } } }]]
 local Q2 = [[query($id: ID!) { task(id: $id) { title measures status document { docNumber title } schedule { text kind dueDate ongoing waitingFor } assignments { role department { name } } reports(first: 5) { nodes { percent text createdAt department { name } } } } }]]
 local Q3 = [[query($doc: ID!) { tasks(filter: {documentId: $doc, overdue: true}, first: 20) { totalCount nodes { seq title dueDate lead { name } } } }]]
+local L1 = [[{ todo(first: 20) { total counts { kind count } items { kind date task { seq title } } } }]]
+local L3 = [[{ tasks(filter: {warning: RED}, orderBy: WARNING, first: 20) { totalCount nodes { seq title dueDate warning { level reasons { code } } lead { name } } } }]]
+local L4 = [[{ statistics { overall { total overdue overdueShare completed completedOnTime onTimeRate averageDaysToComplete reportsOnTime reportsLate openUrgings byStatus { status count } } byDocument { document { id } statistics { total overdue onTimeRate } } byUnit { department { name } statistics { total overdue onTimeRate } } } }]]
 local W1 = [[mutation($t: ID!, $p: Int!) { submitReport(taskId: $t, percent: $p, text: "load test progress report") { id } }]]
 
 local function json_string(text)
@@ -35,6 +41,19 @@ local builders = {
   end,
   q3 = function()
     return post(admin_token, Q3, string.format('{"doc":"%d"}', math.random(doc_min, doc_max)))
+  end,
+  l1 = function()
+    local unit = units[math.random(#units)]
+    return post(tokens[unit], L1, "{}")
+  end,
+  l2 = function()
+    return post(leader_token, L1, "{}")
+  end,
+  l3 = function()
+    return post(admin_token, L3, "{}")
+  end,
+  l4 = function()
+    return post(admin_token, L4, "{}")
   end,
   w1 = function()
     local pair = pairs_list[math.random(#pairs_list)]

@@ -111,7 +111,7 @@ run() { # run OP SECONDS CONNECTIONS
 }
 
 echo "== scale $SCALE: $SECONDS_PER_OP s per operation at $CONNECTIONS connections"
-for op in q1 q2 q3 w1; do run "$op" "$SECONDS_PER_OP" "$CONNECTIONS"; done
+for op in q1 q2 q3 w1 l1 l2 l3 l4; do run "$op" "$SECONDS_PER_OP" "$CONNECTIONS"; done
 echo "== mixed: $MIX_SECONDS s at $MIX_CONNECTIONS connections"
 run mix "$MIX_SECONDS" "$MIX_CONNECTIONS"
 

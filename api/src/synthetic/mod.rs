@@ -2,26 +2,32 @@
 //!
 //! Scale N is N plans of 26 tasks, ≈30 units at scale 1 growing to ≈300 at scale 1000, one
 //! DEPARTMENT account per unit (`unit<id>`), two admins and three leaders, all with the password
-//! [`PASSWORD`]. Units, groups and documents go through the domain functions; tasks,
-//! assignments, reports and accounts are written in bulk (`insert_many`, ≤1000 rows per
-//! statement) inside one transaction, since per-row writes would take minutes at scale 1000.
-//! The same seed always gives the same rows (ids aside, on a database that is new).
+//! [`PASSWORD`]. Each task has lived through the follow-up loop up to the caller's today
+//! ([`story`]): sign-offs (some late), monthly reports (some late, some missing), extensions,
+//! urgings, leaders' instructions, completion reports returned or approved, archived work.
+//! Units, groups and documents go through the domain functions; the rest is written in bulk
+//! (`insert_many`, ≤1000 rows per statement) inside one transaction, since per-row writes would
+//! take minutes at scale 1000, and the tasks' warning facts are computed at the end as the
+//! domain computes them. The same seed and today always give the same rows (ids aside, on a
+//! database that is new).
 
 mod names;
 mod plan;
+mod story;
+mod write;
 
 use crate::domain::Caller;
 use crate::domain::departments::{self, DepartmentInput};
 use crate::domain::documents::{self, DocumentInput};
-use crate::domain::tasks::{self, AssignmentSpec};
+use crate::domain::follow_up::cadence::ReportRule;
 use crate::domain::users;
 use crate::error::{AppError, AppResult};
 use chrono::{NaiveDate, TimeZone};
-use entity::{DepartmentKind, UserRole, progress_report, task, user};
+use entity::{AssignmentRole, DepartmentKind, ScheduleKind, UserRole, user};
 use plan::{Roster, TaskDraft};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use sea_orm::{ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter};
 use std::collections::BTreeMap;
 
 /// The password of every synthetic account.
@@ -31,7 +37,7 @@ pub const PASSWORD: &str = "synthetic-password";
 const MAX_SCALE: u32 = 100_000;
 
 /// Rows per bulk insert: well under PostgreSQL's 65,535 bind parameters.
-const CHUNK: usize = 1000;
+pub(super) const CHUNK: usize = 1000;
 
 /// What was written.
 #[derive(Debug, Clone, Default)]
@@ -42,6 +48,8 @@ pub struct Summary {
     pub assignments: usize,
     pub reports: usize,
     pub accounts: usize,
+    /// Extension requests, urgings, instructions and completion reports.
+    pub follow_up_rows: usize,
 }
 
 /// Units for a scale: 30 at scale 1, 300 at scale 1000, logarithmic in between.
@@ -65,7 +73,7 @@ pub async fn seed(db: &DatabaseConnection, caller: &Caller, scale: u32, seed: u6
     let roster = create_departments(&txn, caller, &mut rng, unit_count(scale)).await?;
     let mut summary = Summary { units: roster.units.len(), ..Summary::default() };
     let authors = create_accounts(&txn, caller, &hash, &roster).await?;
-    summary.accounts = authors.len() + 5;
+    summary.accounts = authors.units.len() + 5;
     let mut drafts = Vec::with_capacity(scale as usize * plan::TASKS_PER_PLAN as usize);
     for number in 1..=scale {
         let issued_on = issue_date(&mut rng);
@@ -74,7 +82,8 @@ pub async fn seed(db: &DatabaseConnection, caller: &Caller, scale: u32, seed: u6
     }
     summary.documents = scale as usize;
     tracing::info!(elapsed = ?started.elapsed(), "units, accounts and documents written");
-    write_tasks(&txn, caller, &drafts, &authors, &mut summary).await?;
+    let stories = tell_stories(&mut rng, &roster, &drafts, caller.today());
+    write::write_tasks(&txn, &drafts, &stories, &authors, &mut summary).await?;
     tracing::info!(elapsed = ?started.elapsed(), "tasks, assignments and reports written");
     txn.commit().await?;
     Ok(summary)
@@ -101,24 +110,63 @@ async fn create_departments(
     Ok(Roster { units, towns_group, catch_all })
 }
 
+/// What happened to each task by `today` (one random stream, after the plans are drawn).
+fn tell_stories(
+    rng: &mut StdRng,
+    roster: &Roster,
+    drafts: &[(i32, NaiveDate, TaskDraft)],
+    today: NaiveDate,
+) -> Vec<story::Story> {
+    let units: std::collections::HashSet<i32> = roster.units.iter().copied().collect();
+    let rule = ReportRule::Monthly { day: 25 };
+    drafts
+        .iter()
+        .map(|(_, issued_on, draft)| {
+            let places: Vec<(bool, bool)> =
+                draft.units.iter().map(|(id, role)| (units.contains(id), *role == AssignmentRole::Lead)).collect();
+            let ongoing = matches!(draft.schedule.kind, ScheduleKind::Ongoing | ScheduleKind::Recurring);
+            let setting = story::Setting {
+                issued_on: *issued_on,
+                due: draft.schedule.due_date,
+                rule,
+                ongoing,
+                today,
+                units: &places,
+            };
+            story::tell(rng, &setting)
+        })
+        .collect()
+}
+
 fn department(name: &str, kind: DepartmentKind) -> DepartmentInput {
     DepartmentInput { name: Some(name.to_owned()), kind: Some(kind), needs_review: Some(false) }
 }
 
-/// Creates the accounts; returns each unit's account id by unit id.
+/// Who writes what: each unit's account by unit id, an admin and a leader.
+pub(super) struct Authors {
+    pub units: BTreeMap<i32, i32>,
+    pub admin: i32,
+    pub leader: i32,
+}
+
+/// Creates the accounts; returns who writes what.
 async fn create_accounts(
     txn: &DatabaseTransaction,
     caller: &Caller,
     hash: &str,
     roster: &Roster,
-) -> AppResult<BTreeMap<i32, i32>> {
+) -> AppResult<Authors> {
     let mut accounts: Vec<(String, UserRole, Option<i32>)> = Vec::new();
     accounts.extend((1..=2).map(|i| (format!("synadmin{i}"), UserRole::Admin, None)));
     accounts.extend((1..=3).map(|i| (format!("leader{i}"), UserRole::Leader, None)));
     accounts.extend(roster.units.iter().map(|id| (format!("unit{id}"), UserRole::Department, Some(*id))));
     users::insert_with_hash(txn, caller, hash, &accounts).await?;
+    let all = user::Entity::find().filter(user::Column::Username.is_in(["synadmin1", "leader1"])).all(txn).await?;
+    let id_of = |name: &str| all.iter().find(|u| u.username == name).map(|u| u.id).ok_or(AppError::NotFound("account"));
+    let (admin, leader) = (id_of("synadmin1")?, id_of("leader1")?);
     let unit_accounts = user::Entity::find().filter(user::Column::Role.eq(UserRole::Department)).all(txn).await?;
-    Ok(unit_accounts.into_iter().filter_map(|u| Some((u.department_id?, u.id))).collect())
+    let units = unit_accounts.into_iter().filter_map(|u| Some((u.department_id?, u.id))).collect();
+    Ok(Authors { units, admin, leader })
 }
 
 /// Plans are issued on a day between 2014 and mid-2026.
@@ -135,93 +183,12 @@ fn document_input(rng: &mut StdRng, number: u32, issued_on: NaiveDate) -> Docume
         issuer: Some("盘山县人民政府办公室".to_owned()),
         issued_on: Some(issued_on),
         source_text: Some(String::new()),
-        report_rule: Some(crate::domain::follow_up::cadence::ReportRule::Monthly { day: 25 }.to_stored()),
-    }
-}
-
-/// Inserts tasks in chunks, then their assignments and reports with the returned ids.
-async fn write_tasks(
-    txn: &DatabaseTransaction,
-    caller: &Caller,
-    drafts: &[(i32, NaiveDate, TaskDraft)],
-    authors: &BTreeMap<i32, i32>,
-    summary: &mut Summary,
-) -> AppResult<()> {
-    let mut written = Vec::with_capacity(drafts.len());
-    for chunk in drafts.chunks(CHUNK) {
-        let rows = chunk.iter().map(|(document_id, issued_on, draft)| task_row(*document_id, *issued_on, draft));
-        let mut inserted = task::Entity::insert_many(rows).exec_with_returning(txn).await?;
-        // RETURNING keeps the VALUES order on PostgreSQL and SQLite; sort by id to be sure.
-        inserted.sort_by_key(|t| t.id);
-        written.extend(inserted);
-    }
-    let mut units = Vec::with_capacity(drafts.len());
-    let mut reports = Vec::new();
-    for (task, (_, issued_on, draft)) in written.iter().zip(drafts) {
-        let specs: Vec<AssignmentSpec> =
-            draft.units.iter().map(|&(department_id, role)| AssignmentSpec { department_id, role }).collect();
-        units.push(specs);
-        for (unit, percent, day) in &draft.reports {
-            let author = *authors.get(unit).ok_or(AppError::NotFound("unit account"))?;
-            reports.push(report_row(task.id, *issued_on, (*unit, author), *percent, *day));
-        }
-    }
-    tracing::info!(tasks = written.len(), "tasks written");
-    summary.tasks = written.len();
-    summary.assignments = units.iter().map(Vec::len).sum();
-    summary.reports = reports.len();
-    let assignments = written.iter().zip(&units).map(|(task, specs)| (task, specs.as_slice()));
-    tasks::insert_assignments(txn, caller, assignments).await?;
-    for chunk in reports.chunks(CHUNK) {
-        progress_report::Entity::insert_many(chunk.to_vec()).exec(txn).await?;
-    }
-    Ok(())
-}
-
-fn task_row(document_id: i32, issued_on: NaiveDate, draft: &TaskDraft) -> task::ActiveModel {
-    let created = morning(issued_on, 0);
-    let schedule = draft.schedule.clone();
-    task::ActiveModel {
-        document_id: Set(document_id),
-        seq: Set(draft.seq),
-        title: Set(draft.title.clone()),
-        measures: Set(draft.measures.clone()),
-        schedule_text: Set(schedule.text),
-        schedule_kind: Set(schedule.kind),
-        due_date: Set(schedule.due_date),
-        ongoing: Set(schedule.ongoing),
-        waiting_for: Set(schedule.waiting_for),
-        offset_months: Set(schedule.offset_months),
-        offset_days: Set(schedule.offset_days),
-        status: Set(draft.status),
-        version: Set(1),
-        created_at: Set(created),
-        updated_at: Set(created),
-        ..Default::default()
-    }
-}
-
-/// A report by `(unit, author)`: the unit's own account writes it.
-fn report_row(
-    task_id: i32,
-    issued_on: NaiveDate,
-    (unit, author): (i32, i32),
-    percent: i32,
-    day: i64,
-) -> progress_report::ActiveModel {
-    progress_report::ActiveModel {
-        task_id: Set(task_id),
-        department_id: Set(unit),
-        author_id: Set(author),
-        text: Set(names::report(percent)),
-        percent: Set(percent),
-        created_at: Set(morning(issued_on, day)),
-        ..Default::default()
+        report_rule: Some(ReportRule::Monthly { day: 25 }.to_stored()),
     }
 }
 
 /// 09:00 in China (01:00 UTC), `days_later` after `date`.
-fn morning(date: NaiveDate, days_later: i64) -> chrono::DateTime<chrono::Utc> {
+pub(super) fn morning(date: NaiveDate, days_later: i64) -> chrono::DateTime<chrono::Utc> {
     let day = date + chrono::Duration::days(days_later);
     chrono::Utc.from_utc_datetime(&day.and_hms_opt(1, 0, 0).unwrap_or_default())
 }
@@ -268,11 +235,36 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn seeded_work_stands_at_every_step_of_the_loop_with_its_warning_facts() {
+        use entity::{assignment, completion_report, extension_request, progress_report, task, urging};
+        use sea_orm::PaginatorTrait;
+        let (db, path) = fresh_database("loop").await;
+        seed(&db, &console(), 8, 3).await.unwrap();
+        let tasks = task::Entity::find().all(&db).await.unwrap();
+        let statuses: std::collections::BTreeSet<String> = tasks.iter().map(|t| format!("{:?}", t.status)).collect();
+        assert!(statuses.len() >= 5, "{statuses:?}");
+        let parts = assignment::Entity::find().all(&db).await.unwrap();
+        let states: std::collections::BTreeSet<String> = parts.iter().map(|a| format!("{:?}", a.state)).collect();
+        assert_eq!(states.len(), 4, "{states:?}");
+        assert!(tasks.iter().any(|t| t.earliest_report_due.is_some()), "report dues reach the task's facts");
+        assert!(tasks.iter().any(|t| t.latest_percent.is_some()), "so do the lead's percents");
+        assert!(tasks.iter().any(|t| t.original_due_date != t.due_date), "some work was extended");
+        assert!(
+            progress_report::Entity::find().filter(progress_report::Column::Late.eq(true)).count(&db).await.unwrap()
+                > 0
+        );
+        assert!(urging::Entity::find().count(&db).await.unwrap() > 0);
+        assert!(completion_report::Entity::find().count(&db).await.unwrap() > 0);
+        assert!(extension_request::Entity::find().count(&db).await.unwrap() > 0);
+        let _ = std::fs::remove_file(path);
+    }
+
+    #[tokio::test]
     async fn the_same_seed_writes_the_same_rows() {
         async fn titles(name: &str) -> Vec<(String, String, Option<NaiveDate>)> {
             let (db, path) = fresh_database(name).await;
             seed(&db, &console(), 1, 11).await.unwrap();
-            let rows = task::Entity::find().all(&db).await.unwrap();
+            let rows = entity::task::Entity::find().all(&db).await.unwrap();
             let _ = std::fs::remove_file(path);
             rows.into_iter().map(|t| (t.title, t.schedule_text, t.due_date)).collect()
         }

@@ -1,20 +1,17 @@
-//! Synthetic plans in memory: tasks, their units and their reports, drawn from one random
-//! stream so that a seed always gives the same data.
+//! Synthetic plans in memory: tasks and their units, drawn from one random stream so that a
+//! seed always gives the same data (what happened to them since is [`super::story`]).
 
 use super::names;
 use crate::domain::policy_events::format_levels;
 use crate::domain::tasks::ScheduleFields;
 use crate::import::parse::schedule::{self, ParsedSchedule};
 use chrono::NaiveDate;
-use entity::{AssignmentRole, PolicyLevel, ScheduleKind, TaskStatus};
+use entity::{AssignmentRole, PolicyLevel, ScheduleKind};
 use rand::Rng;
 use rand::seq::index;
 
 /// Tasks per plan, like the reference plan.
 pub const TASKS_PER_PLAN: i32 = 26;
-
-/// Share of tasks with progress reports.
-const REPORTED_SHARE: f64 = 0.3;
 
 /// Departments a task can be assigned to: UNIT ids, and the group and catch-all.
 #[derive(Debug, Clone)]
@@ -31,11 +28,8 @@ pub struct TaskDraft {
     pub title: String,
     pub measures: String,
     pub schedule: ScheduleFields,
-    pub status: TaskStatus,
     /// Departments in plan order; leads first.
     pub units: Vec<(i32, AssignmentRole)>,
-    /// (UNIT id, percent, days after the plan was issued), oldest first.
-    pub reports: Vec<(i32, i32, i64)>,
 }
 
 /// The 26 tasks of a plan issued on `issued_on`.
@@ -48,13 +42,7 @@ fn draft_task(rng: &mut impl Rng, roster: &Roster, issued_on: NaiveDate, seq: i3
     let text = names::schedule(rng, issued_on.year());
     let schedule = schedule_fields(&text, schedule::parse_schedule(&text, Some(issued_on)));
     let units = draw_units(rng, roster);
-    let reports = if rng.random_bool(REPORTED_SHARE) { draw_reports(rng, &units) } else { Vec::new() };
-    let status = match reports.last() {
-        Some((_, 100, _)) => TaskStatus::Completed,
-        Some(_) => TaskStatus::InProgress,
-        None => TaskStatus::NotStarted,
-    };
-    TaskDraft { seq, title: names::title(rng), measures: names::measures(rng), schedule, status, units, reports }
+    TaskDraft { seq, title: names::title(rng), measures: names::measures(rng), schedule, units }
 }
 
 /// ≈5 departments: one lead (two on one task in five), three or four supporting units, and on
@@ -73,21 +61,6 @@ fn draw_units(rng: &mut impl Rng, roster: &Roster) -> Vec<(i32, AssignmentRole)>
         units.push((extra, AssignmentRole::Supporting));
     }
     units
-}
-
-/// One to three reports by assigned units (never the group or catch-all), rising percentages.
-fn draw_reports(rng: &mut impl Rng, units: &[(i32, AssignmentRole)]) -> Vec<(i32, i32, i64)> {
-    let count = rng.random_range(1..=3);
-    let mut percent = 0;
-    let mut day = 0;
-    (0..count)
-        .map(|_| {
-            percent = (percent + rng.random_range(10..=50)).min(100);
-            day += rng.random_range(7..=60);
-            let (unit, _) = units[rng.random_range(0..units.len().min(4))];
-            (unit, percent, day)
-        })
-        .collect()
 }
 
 /// The parsed schedule as stored task fields (the importer's mapping).
@@ -137,7 +110,6 @@ mod tests {
         for task in &tasks {
             assert_eq!(task.units[0].1, AssignmentRole::Lead);
             assert!((4..=7).contains(&task.units.len()));
-            assert!(task.reports.iter().all(|(unit, _, _)| *unit <= 30));
             assert_ne!(task.schedule.kind, ScheduleKind::Unparsed);
         }
     }
