@@ -71,8 +71,11 @@ DATA=$OUT/data.lua
   psql_db -c "SELECT 'task_min, task_max = ' || min(id) || ', ' || max(id) FROM task"
   psql_db -c "SELECT 'doc_min, doc_max = ' || min(id) || ', ' || max(id) FROM document"
   echo "pairs_list = {"
+  # W1's (task, unit) pairs: a unit that has signed for open work may report on it.
   psql_db -c "SELECT setseed(0.42)" -c "SELECT '{' || a.task_id || ',' || a.department_id || '},' FROM assignment a
-              JOIN department d ON d.id = a.department_id AND d.kind = 'UNIT' ORDER BY random() LIMIT 5000" | grep '^{'
+              JOIN department d ON d.id = a.department_id AND d.kind = 'UNIT'
+              JOIN task t ON t.id = a.task_id AND t.status IN ('NOT_STARTED', 'IN_PROGRESS', 'RETURNED')
+              WHERE a.state IN ('SIGNED', 'IN_PROGRESS') ORDER BY random() LIMIT 5000" | grep '^{'
   echo "}"
 } >"$DATA"
 

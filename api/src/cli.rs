@@ -57,6 +57,9 @@ pub enum Command {
     /// Manage accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Check the audit trail.
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Print the GraphQL schema (SDL, sorted) or write it to a file.
     ExportSchema {
         /// Write to this file instead of standard output.
@@ -94,6 +97,14 @@ pub enum UserCommand {
         #[arg(long, required = true)]
         password_stdin: bool,
     },
+}
+
+/// Audit trail commands.
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Walk the hash chain of the audit trail; exit non-zero, naming the first broken entry,
+    /// when a row was edited or removed.
+    Verify,
 }
 
 /// A role as the GraphQL enum spells it (`DEPARTMENT`), or in lower case: the stored names of
@@ -148,6 +159,31 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::ExportSchema { output, check } => export_schema(output, check),
         Command::SeedSynthetic { scale, seed } => seed_synthetic(&cli.config, scale, seed).await,
+        Command::Audit(AuditCommand::Verify) => verify_audit(&cli.config).await,
+    }
+}
+
+async fn verify_audit(config: &Config) -> anyhow::Result<()> {
+    use crate::domain::audit::chain::Verdict;
+    let db = db::connect(&config.database_url).await?;
+    db::migrate(&db).await?;
+    let verdict = crate::domain::audit::verify(&db, &console(config))
+        .await
+        .map_err(AppError::into_anyhow)
+        .context("cannot read the audit trail")?;
+    match verdict {
+        Verdict::Intact { entries, head: Some((id, hash)) } => {
+            println!("audit trail intact: {entries} entries; head #{id} {hash}");
+            println!("(keep the head's hash elsewhere: entries cut off the end leave a shorter, intact chain)");
+            Ok(())
+        }
+        Verdict::Intact { .. } => {
+            println!("audit trail intact: no entries yet");
+            Ok(())
+        }
+        Verdict::Broken { entry_id, reason } => {
+            anyhow::bail!("audit trail broken at entry #{entry_id}: {reason}")
+        }
     }
 }
 

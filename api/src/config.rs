@@ -60,6 +60,11 @@ pub struct Config {
     #[arg(long, env = "DUBAN_TODAY")]
     pub today: Option<chrono::NaiveDate>,
 
+    /// First wait, in milliseconds, before a failed webhook delivery is tried again; each
+    /// further attempt waits twice as long (at most an hour), for at most 24 hours.
+    #[arg(long, env = "DUBAN_WEBHOOK_RETRY_BASE_MS", default_value_t = 5_000, value_parser = clap::value_parser!(u64).range(1..=3_600_000))]
+    pub webhook_retry_base_ms: u64,
+
     /// Test-only hooks (a route that panics); never set from the environment.
     #[arg(skip)]
     pub test_hooks: bool,
@@ -104,6 +109,7 @@ impl Config {
             request_timeout_secs: 30,
             cors_origins: Vec::new(),
             today: None,
+            webhook_retry_base_ms: 5_000,
             test_hooks: false,
         }
     }

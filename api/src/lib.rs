@@ -3,7 +3,7 @@
 //! Layers, outside in: `http` and `graphql` (transport) → `domain` (rules of the data, one
 //! transaction per write) → `entity`/`migration` crates (persistence). Who may do what lives in
 //! `policy`; the plan importer in `import`, division-table files in `export`; tokens and
-//! passwords in `auth`.
+//! passwords in `auth`; the audit trail's live events (subscriptions) in `events`.
 
 pub mod auth;
 pub mod bootstrap;
@@ -12,6 +12,7 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod events;
 pub mod export;
 pub mod graphiql;
 pub mod graphql;

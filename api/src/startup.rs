@@ -3,6 +3,7 @@
 use crate::auth::{AuthContext, ThrottleLimits, TokenConfig, TokenKeys};
 use crate::config::{Config, Introspection};
 use crate::domain::clock::Clock;
+use crate::events::Hub;
 use crate::state::AppState;
 use crate::{bootstrap, db, graphiql, graphql, http, observe};
 use anyhow::Context;
@@ -18,7 +19,7 @@ use tower_http::trace::TraceLayer;
 /// The routes of duban over `state`, with the request timeout and the CORS origins of `config`.
 pub fn router(state: AppState, config: &Config) -> Router {
     let mut app = Router::new()
-        .route("/graphql", get(http::graphql::handle).post(http::graphql::handle))
+        .route("/graphql", get(http::ws::get).post(http::graphql::handle))
         .route("/documents/{id}/division-table.xlsx", get(http::export::xlsx))
         .route("/documents/{id}/division-table.csv", get(http::export::csv))
         .route("/healthz", get(http::health::healthz))
@@ -63,13 +64,18 @@ pub async fn prepare(mut db: sea_orm::DatabaseConnection, config: &Config) -> an
         ttl: chrono::Duration::minutes(config.token_ttl_minutes),
     });
     let auth = AuthContext { tokens: Arc::new(tokens), throttle: ThrottleLimits::default() };
+    let events = Hub::start(db.clone());
+    let retry =
+        crate::domain::webhooks::dispatch::Retry::with_base(Duration::from_millis(config.webhook_retry_base_ms));
+    crate::domain::webhooks::dispatch::start(db.clone(), &events, retry);
     Ok(AppState {
-        schemas: graphql::build_schemas(db.clone(), auth.clone()),
+        schemas: graphql::build_schemas(db.clone(), auth.clone(), &events),
         db,
         auth,
         introspection: config.introspection == Introspection::Authenticated,
         clock,
         test_hooks: config.test_hooks,
+        events,
     })
 }
 

@@ -2,6 +2,7 @@
 
 use crate::auth::AuthContext;
 use crate::domain::clock::Clock;
+use crate::events::Hub;
 use crate::graphql::Schemas;
 use sea_orm::DatabaseConnection;
 
@@ -17,4 +18,6 @@ pub struct AppState {
     pub clock: Clock,
     /// Test-only hooks are on (never from the environment; see `Config::test_hooks`).
     pub test_hooks: bool,
+    /// The audit trail's entries as they are committed (subscriptions).
+    pub events: Hub,
 }

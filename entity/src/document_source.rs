@@ -3,12 +3,13 @@
 
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "document_source")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub document_id: i32,
     #[sea_orm(column_type = "Text")]
+    #[serde(skip)]
     pub text: String,
 }
 

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// What a department row stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
 pub enum DepartmentKind {
     /// One agency that accounts can act for.
@@ -20,6 +21,7 @@ pub enum DepartmentKind {
 
 /// A unit's role on one task.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
 pub enum AssignmentRole {
     /// 牵头单位.
@@ -32,6 +34,7 @@ pub enum AssignmentRole {
 
 /// How a schedule text was understood.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
 pub enum ScheduleKind {
     /// A fixed date (possibly followed by continuing work).
@@ -53,6 +56,7 @@ pub enum ScheduleKind {
 
 /// Where a task stands in the follow-up loop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
 pub enum TaskStatus {
     /// Handed out, nothing reported yet.
@@ -80,6 +84,7 @@ pub enum TaskStatus {
 
 /// Where one unit stands on one task.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
 pub enum AssignmentState {
     /// Handed the task (交办), not signed yet.
@@ -98,6 +103,7 @@ pub enum AssignmentState {
 
 /// Where an extension request stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
 pub enum ExtensionStatus {
     #[sea_orm(string_value = "PENDING")]
@@ -110,6 +116,7 @@ pub enum ExtensionStatus {
 
 /// The office's decision on a completion report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
 pub enum CompletionDecision {
     #[sea_orm(string_value = "PENDING")]
@@ -122,6 +129,7 @@ pub enum CompletionDecision {
 
 /// Why a task's due date changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
 pub enum DueDateCause {
     /// An approved extension request.
@@ -137,6 +145,7 @@ pub enum DueDateCause {
 
 /// What an account may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
 pub enum UserRole {
     #[sea_orm(string_value = "ADMIN")]
@@ -151,6 +160,7 @@ pub enum UserRole {
 
 /// Level of government that issues a higher-level policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
 pub enum PolicyLevel {
     #[sea_orm(string_value = "NATIONAL")]
@@ -163,6 +173,7 @@ pub enum PolicyLevel {
 
 /// Which text of the plan a task's schedule was read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
 pub enum ScheduleSource {
     /// A schedule column (时间进度) or label (`完成时限:`).

@@ -2,6 +2,7 @@
 //! crate decides who may see a row and how it is exposed.
 
 pub mod assignment;
+pub mod audit_entry;
 pub mod calendar_day;
 pub mod completion_report;
 pub mod department;
@@ -24,5 +25,8 @@ pub mod task;
 pub mod task_policy;
 pub mod urging;
 pub mod user;
+pub mod webhook;
+pub mod webhook_cursor;
+pub mod webhook_delivery;
 
 pub use enums::*;

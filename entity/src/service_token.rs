@@ -2,7 +2,7 @@
 
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "service_token")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -11,6 +11,7 @@ pub struct Model {
     pub user_id: i32,
     pub name: String,
     #[sea_orm(unique)]
+    #[serde(skip)]
     pub token_hash: String,
     pub created_at: DateTimeUtc,
     pub revoked_at: Option<DateTimeUtc>,

@@ -3,13 +3,14 @@
 use crate::enums::UserRole;
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "app_user")]
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
     #[sea_orm(unique)]
     pub username: String,
+    #[serde(skip)]
     pub password_hash: String,
     pub role: UserRole,
     pub department_id: Option<i32>,

@@ -30,6 +30,8 @@ mod m20261201_000025_create_completion_report;
 mod m20261201_000026_create_calendar_day;
 mod m20261201_000027_create_follow_up_settings;
 mod m20261201_000028_task_plan_outline;
+mod m20261202_000029_create_audit_entry;
+mod m20261202_000030_create_webhook;
 
 pub struct Migrator;
 
@@ -65,6 +67,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000026_create_calendar_day::Migration),
             Box::new(m20261201_000027_create_follow_up_settings::Migration),
             Box::new(m20261201_000028_task_plan_outline::Migration),
+            Box::new(m20261202_000029_create_audit_entry::Migration),
+            Box::new(m20261202_000030_create_webhook::Migration),
         ]
     }
 }

@@ -1,8 +1,11 @@
 //! Who is asking, from where, and when: what every domain function is handed.
 
+use super::audit::Change;
 use super::clock::Instant;
 use crate::policy::Viewer;
 use std::net::IpAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// The caller of a domain function: its viewer (decides access), its client address (throttling,
 /// the audit trail) and the request's one reading of the clock.
@@ -11,18 +14,51 @@ pub struct Caller {
     pub viewer: Viewer,
     /// The client's address; `None` for the command line and start-up work.
     pub client: Option<IpAddr>,
+    /// The service token the request came with, if it came with one (the audit trail names it).
+    pub service_token: Option<i32>,
     pub at: Instant,
+    /// Set once the request appended to the audit trail (the event pump is woken after it).
+    wrote: Arc<AtomicBool>,
+    /// The changes of the write transaction under way, appended to the trail at its commit.
+    changes: Arc<Mutex<Vec<Change>>>,
 }
 
 impl Caller {
     /// A request's caller.
     pub fn new(viewer: Viewer, client: Option<IpAddr>, at: Instant) -> Self {
-        Caller { viewer, client, at }
+        Caller { viewer, client, service_token: None, at, wrote: Arc::default(), changes: Arc::default() }
     }
 
     /// The operator at the server's console (`duban import`, `duban user create`, first start).
     pub fn system(at: Instant) -> Self {
-        Caller { viewer: Viewer::System, client: None, at }
+        Caller::new(Viewer::System, None, at)
+    }
+
+    /// The same caller, acting through service token `id`.
+    pub fn with_service_token(mut self, id: Option<i32>) -> Self {
+        self.service_token = id;
+        self
+    }
+
+    /// Records a change of the write transaction under way.
+    pub(crate) fn record(&self, change: Change) {
+        self.changes.lock().unwrap_or_else(PoisonError::into_inner).push(change);
+    }
+
+    /// The changes recorded so far, leaving none.
+    pub(crate) fn take_changes(&self) -> Vec<Change> {
+        std::mem::take(&mut *self.changes.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// Marks that this caller appended to the audit trail.
+    pub(crate) fn trail_grew(&self) {
+        self.wrote.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether this caller appended to the audit trail (once its transactions are over, the
+    /// in-process event pump is woken).
+    pub fn wrote_trail(&self) -> bool {
+        self.wrote.load(Ordering::Relaxed)
     }
 
     /// Today, for deadlines.

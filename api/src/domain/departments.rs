@@ -1,12 +1,12 @@
 //! Departments (units, groups, catch-alls), their aliases and group membership.
 
 use crate::domain::Caller;
+use crate::domain::audit;
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::text::{contains_pattern, required_text};
 use crate::error::{AppError, AppResult};
 use crate::policy::rules;
 use entity::{DepartmentKind, assignment, department, department_alias, group_member, progress_report, user};
-use sea_orm::TransactionSession;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -80,9 +80,9 @@ pub async fn create(
     input: DepartmentInput,
 ) -> AppResult<department::Model> {
     rules::admin(&caller.viewer)?;
-    let txn = crate::db::begin_write(db).await?;
+    let txn = audit::begin(db, caller).await?;
     let model = insert(&txn, caller, input).await?;
-    txn.commit().await?;
+    audit::commit(txn, caller, "createDepartment").await?;
     Ok(model)
 }
 
@@ -105,6 +105,7 @@ pub async fn insert(
     }
     .insert(db)
     .await?;
+    audit::created(caller, &model);
     Ok(model)
 }
 
@@ -116,9 +117,9 @@ pub async fn update(
     input: DepartmentInput,
 ) -> AppResult<department::Model> {
     rules::admin(&caller.viewer)?;
-    let txn = crate::db::begin_write(db).await?;
+    let txn = audit::begin(db, caller).await?;
     let current = department::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound("department"))?;
-    let mut model: department::ActiveModel = current.into();
+    let mut model: department::ActiveModel = current.clone().into();
     if let Some(name) = input.name {
         let name = required_text(&name, "name")?;
         ensure_name_free(&txn, &name, Some(id)).await?;
@@ -131,7 +132,8 @@ pub async fn update(
         model.needs_review = Set(flag);
     }
     let model = model.update(&txn).await?;
-    txn.commit().await?;
+    audit::updated(caller, &current, &model);
+    audit::commit(txn, caller, "updateDepartment").await?;
     Ok(model)
 }
 
@@ -143,12 +145,12 @@ pub async fn add_alias(
     alias: &str,
 ) -> AppResult<department::Model> {
     rules::admin(&caller.viewer)?;
-    let txn = crate::db::begin_write(db).await?;
+    let txn = audit::begin(db, caller).await?;
     let target = department::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound("department"))?;
     let alias = required_text(alias, "alias")?;
     ensure_name_free(&txn, &alias, None).await?;
-    write_alias(&txn, id, &alias).await?;
-    txn.commit().await?;
+    write_alias(&txn, caller, id, &alias).await?;
+    audit::commit(txn, caller, "addDepartmentAlias").await?;
     Ok(target)
 }
 
@@ -164,19 +166,20 @@ pub async fn insert_aliases(
     for alias in aliases {
         let alias = required_text(alias, "alias")?;
         ensure_name_free(db, &alias, None).await?;
-        write_alias(db, department_id, &alias).await?;
+        write_alias(db, caller, department_id, &alias).await?;
     }
     Ok(())
 }
 
-async fn write_alias(db: &impl ConnectionTrait, department_id: i32, alias: &str) -> AppResult<()> {
-    department_alias::ActiveModel {
+async fn write_alias(db: &impl ConnectionTrait, caller: &Caller, department_id: i32, alias: &str) -> AppResult<()> {
+    let written = department_alias::ActiveModel {
         alias: Set(alias.to_owned()),
         department_id: Set(department_id),
         ..Default::default()
     }
     .insert(db)
     .await?;
+    audit::created(caller, &written);
     Ok(())
 }
 
@@ -187,34 +190,48 @@ pub async fn merge(db: &impl TransactionTrait, caller: &Caller, from: i32, into:
     if from == into {
         return Err(AppError::bad_input("cannot merge a department into itself"));
     }
-    let txn = crate::db::begin_write(db).await?;
+    let txn = audit::begin(db, caller).await?;
     let source = department::Entity::find_by_id(from).one(&txn).await?.ok_or(AppError::NotFound("department"))?;
     let target = department::Entity::find_by_id(into).one(&txn).await?.ok_or(AppError::NotFound("department"))?;
-    move_assignments(&txn, from, into).await?;
-    move_group_links(&txn, from, into).await?;
+    move_assignments(&txn, caller, from, into).await?;
+    move_group_links(&txn, caller, from, into).await?;
+    for alias in
+        department_alias::Entity::find().filter(department_alias::Column::DepartmentId.eq(from)).all(&txn).await?
+    {
+        audit::updated(caller, &alias, &department_alias::Model { department_id: into, ..alias.clone() });
+    }
     department_alias::Entity::update_many()
         .col_expr(department_alias::Column::DepartmentId, Expr::value(into))
         .filter(department_alias::Column::DepartmentId.eq(from))
         .exec(&txn)
         .await?;
+    for report in
+        progress_report::Entity::find().filter(progress_report::Column::DepartmentId.eq(from)).all(&txn).await?
+    {
+        audit::updated(caller, &report, &progress_report::Model { department_id: into, ..report.clone() });
+    }
     progress_report::Entity::update_many()
         .col_expr(progress_report::Column::DepartmentId, Expr::value(into))
         .filter(progress_report::Column::DepartmentId.eq(from))
         .exec(&txn)
         .await?;
+    for account in user::Entity::find().filter(user::Column::DepartmentId.eq(from)).all(&txn).await? {
+        audit::updated(caller, &account, &user::Model { department_id: Some(into), ..account.clone() });
+    }
     user::Entity::update_many()
         .col_expr(user::Column::DepartmentId, Expr::value(into))
         .filter(user::Column::DepartmentId.eq(from))
         .exec(&txn)
         .await?;
     department::Entity::delete_by_id(from).exec(&txn).await?;
-    write_alias(&txn, into, &source.name).await?;
-    txn.commit().await?;
+    audit::deleted(caller, &source);
+    write_alias(&txn, caller, into, &source.name).await?;
+    audit::commit(txn, caller, "mergeDepartments").await?;
     Ok(target)
 }
 
 /// Moves assignments; where both were on one task, the stronger role stays on `into`.
-async fn move_assignments(db: &impl ConnectionTrait, from: i32, into: i32) -> AppResult<()> {
+async fn move_assignments(db: &impl ConnectionTrait, caller: &Caller, from: i32, into: i32) -> AppResult<()> {
     let on_target: HashSet<i32> = assignment::Entity::find()
         .filter(assignment::Column::DepartmentId.eq(into))
         .all(db)
@@ -225,24 +242,31 @@ async fn move_assignments(db: &impl ConnectionTrait, from: i32, into: i32) -> Ap
     for row in assignment::Entity::find().filter(assignment::Column::DepartmentId.eq(from)).all(db).await? {
         if on_target.contains(&row.task_id) {
             if row.role == entity::AssignmentRole::Lead {
-                assignment::Entity::update_many()
-                    .col_expr(assignment::Column::Role, Expr::value(entity::AssignmentRole::Lead))
+                let kept = assignment::Entity::find()
                     .filter(assignment::Column::TaskId.eq(row.task_id))
                     .filter(assignment::Column::DepartmentId.eq(into))
-                    .exec(db)
+                    .one(db)
                     .await?;
+                if let Some(kept) = kept.filter(|k| k.role != entity::AssignmentRole::Lead) {
+                    let mut model: assignment::ActiveModel = kept.clone().into();
+                    model.role = Set(entity::AssignmentRole::Lead);
+                    let after = model.update(db).await?;
+                    audit::updated(caller, &kept, &after);
+                }
             }
             assignment::Entity::delete_by_id(row.id).exec(db).await?;
+            audit::deleted(caller, &row);
         } else {
-            let mut model: assignment::ActiveModel = row.into();
+            let mut model: assignment::ActiveModel = row.clone().into();
             model.department_id = Set(into);
-            model.update(db).await?;
+            let after = model.update(db).await?;
+            audit::updated(caller, &row, &after);
         }
     }
     Ok(())
 }
 
-async fn move_group_links(db: &impl ConnectionTrait, from: i32, into: i32) -> AppResult<()> {
+async fn move_group_links(db: &impl ConnectionTrait, caller: &Caller, from: i32, into: i32) -> AppResult<()> {
     let links = group_member::Entity::find()
         .filter(group_member::Column::GroupId.eq(from).or(group_member::Column::MemberId.eq(from)))
         .all(db)
@@ -256,6 +280,10 @@ async fn move_group_links(db: &impl ConnectionTrait, from: i32, into: i32) -> Ap
             if link.group_id == from { into } else { link.group_id },
             if link.member_id == from { into } else { link.member_id },
         );
+        let before = serde_json::json!({ "group_id": link.group_id, "member_id": link.member_id });
+        let after = (group != member).then(|| serde_json::json!({ "group_id": group, "member_id": member }));
+        let action = if after.is_some() { audit::Action::Update } else { audit::Action::Delete };
+        caller.record(audit::keyed("group_member", link.group_id, action, Some(before), after));
         if group != member {
             add_member(db, group, member).await?;
         }
@@ -271,7 +299,7 @@ pub async fn set_members(
     member_ids: &[i32],
 ) -> AppResult<()> {
     rules::admin(&caller.viewer)?;
-    let txn = crate::db::begin_write(db).await?;
+    let txn = audit::begin(db, caller).await?;
     let group = department::Entity::find_by_id(group_id).one(&txn).await?.ok_or(AppError::NotFound("department"))?;
     if group.kind != DepartmentKind::Group {
         return Err(AppError::bad_input("only a GROUP department has members"));
@@ -285,11 +313,25 @@ pub async fn set_members(
     if found != unique.len() as u64 {
         return Err(AppError::bad_input("every member must be an existing UNIT department"));
     }
+    let mut before: Vec<i32> = group_member::Entity::find()
+        .filter(group_member::Column::GroupId.eq(group_id))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|m| m.member_id)
+        .collect();
+    before.sort_unstable();
     group_member::Entity::delete_many().filter(group_member::Column::GroupId.eq(group_id)).exec(&txn).await?;
+    let mut after: Vec<i32> = unique.iter().copied().collect();
+    after.sort_unstable();
     for member in unique {
         add_member(&txn, group_id, member).await?;
     }
-    txn.commit().await?;
+    let (old, new) = (serde_json::json!({ "member_ids": before }), serde_json::json!({ "member_ids": after }));
+    if old != new {
+        caller.record(audit::keyed("group_member", group_id, audit::Action::Update, Some(old), Some(new)));
+    }
+    audit::commit(txn, caller, "setGroupMembers").await?;
     Ok(())
 }
 

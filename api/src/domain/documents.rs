@@ -1,12 +1,12 @@
 //! Documents (notices carrying a plan).
 
 use crate::domain::Caller;
+use crate::domain::audit;
 use crate::domain::page::{Page, PageRequest};
 use crate::domain::text::required_text;
 use crate::error::{AppError, AppResult};
 use crate::policy::rules;
 use entity::{document, document_source};
-use sea_orm::TransactionSession;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
     Set, TransactionTrait,
@@ -69,9 +69,9 @@ async fn by_number(db: &impl ConnectionTrait, number: &str) -> AppResult<Option<
 /// Creates a document (admins).
 pub async fn create(db: &impl TransactionTrait, caller: &Caller, input: DocumentInput) -> AppResult<document::Model> {
     rules::admin(&caller.viewer)?;
-    let txn = crate::db::begin_write(db).await?;
+    let txn = audit::begin(db, caller).await?;
     let model = insert(&txn, caller, input).await?;
-    txn.commit().await?;
+    audit::commit(txn, caller, "createDocument").await?;
     Ok(model)
 }
 
@@ -97,9 +97,15 @@ pub async fn insert(db: &impl ConnectionTrait, caller: &Caller, input: DocumentI
         ..Default::default()
     };
     let model = model.insert(db).await?;
+    let mut change = audit::Change::created(&model);
     if let Some(text) = input.source_text {
+        // The pasted text itself is kept beside the document, not repeated in the trail.
+        if let Some(serde_json::Value::Object(after)) = change.after.as_mut() {
+            after.insert("source_text_chars".into(), serde_json::json!(text.chars().count()));
+        }
         document_source::ActiveModel { document_id: Set(model.id), text: Set(text) }.insert(db).await?;
     }
+    caller.record(change);
     Ok(model)
 }
 
@@ -111,9 +117,9 @@ pub async fn update(
     input: DocumentInput,
 ) -> AppResult<document::Model> {
     rules::admin(&caller.viewer)?;
-    let txn = crate::db::begin_write(db).await?;
+    let txn = audit::begin(db, caller).await?;
     let current = document::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound("document"))?;
-    let mut model: document::ActiveModel = current.into();
+    let mut model: document::ActiveModel = current.clone().into();
     if let Some(title) = input.title {
         model.title = Set(required_text(&title, "title")?);
     }
@@ -134,25 +140,31 @@ pub async fn update(
     }
     model.updated_at = Set(caller.now());
     let model = model.update(&txn).await?;
-    txn.commit().await?;
+    audit::updated(caller, &current, &model);
+    audit::commit(txn, caller, "updateDocument").await?;
     Ok(model)
 }
 
 /// Deletes a document with all its tasks (admins).
 pub async fn delete(db: &impl TransactionTrait, caller: &Caller, id: i32) -> AppResult<()> {
     rules::admin(&caller.viewer)?;
-    let txn = crate::db::begin_write(db).await?;
+    let txn = audit::begin(db, caller).await?;
     remove(&txn, caller, id).await?;
-    txn.commit().await?;
+    audit::commit(txn, caller, "deleteDocument").await?;
     Ok(())
 }
 
 /// Deletes a document inside the caller's transaction (admins; the importer's `replace`).
 pub async fn remove(db: &impl ConnectionTrait, caller: &Caller, id: i32) -> AppResult<()> {
     rules::admin(&caller.viewer)?;
-    if document::Entity::delete_by_id(id).exec(db).await?.rows_affected == 0 {
-        return Err(AppError::NotFound("document"));
+    let document = document::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound("document"))?;
+    // Its tasks go with it (and their units' parts and reports with them).
+    let tasks = entity::task::Entity::find().filter(entity::task::Column::DocumentId.eq(id)).all(db).await?;
+    document::Entity::delete_by_id(id).exec(db).await?;
+    for task in &tasks {
+        audit::deleted(caller, task);
     }
+    audit::deleted(caller, &document);
     Ok(())
 }
 

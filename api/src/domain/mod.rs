@@ -2,6 +2,7 @@
 //! the database, own transactions and invariants, and know nothing of GraphQL. Resolvers call
 //! exactly one of them.
 
+pub mod audit;
 mod caller;
 pub mod clock;
 pub mod dates;
@@ -17,6 +18,7 @@ pub mod tasks;
 pub mod text;
 pub mod throttle;
 pub mod users;
+pub mod webhooks;
 
 #[cfg(test)]
 pub(crate) mod testing;

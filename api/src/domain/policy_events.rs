@@ -1,13 +1,13 @@
 //! Higher-level policies that tasks wait for, and the due dates they release.
 
 use crate::domain::Caller;
+use crate::domain::audit;
 use crate::domain::dates;
 use crate::domain::follow_up::{calendar, due_dates};
 use crate::domain::text::required_text;
 use crate::error::{AppError, AppResult};
 use crate::policy::{rules, scope};
 use entity::{DueDateCause, PolicyLevel, ScheduleKind, document, policy_event, task, task_policy};
-use sea_orm::TransactionSession;
 use sea_orm::{ActiveEnum, Iterable};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
@@ -53,7 +53,7 @@ pub async fn record(
     if new.task_ids.is_none() && new.document_id.is_none() {
         return Err(AppError::bad_input("name the tasks (taskIds) or the plan (documentId) the policy satisfies"));
     }
-    let txn = crate::db::begin_write(db).await?;
+    let txn = audit::begin(db, caller).await?;
     let waiting = waiting_tasks(&txn, &new).await?;
     let event = policy_event::ActiveModel {
         level: Set(new.level),
@@ -64,6 +64,7 @@ pub async fn record(
     }
     .insert(&txn)
     .await?;
+    audit::created(caller, &event);
     let mut updated = Vec::with_capacity(waiting.len());
     for task in waiting {
         task_policy::Entity::delete_many()
@@ -76,7 +77,7 @@ pub async fn record(
             .await?;
         updated.push(release_due_date(&txn, caller, task).await?);
     }
-    txn.commit().await?;
+    audit::commit(txn, caller, "recordPolicyEvent").await?;
     Ok((event, updated))
 }
 
@@ -133,7 +134,7 @@ async fn release_due_date(db: &impl ConnectionTrait, caller: &Caller, task: task
     };
     let version = task.version;
     let model = due_dates::change(db, caller, &task, Some(due), DueDateCause::Policy, None).await?;
-    crate::domain::tasks::bump_version(db, caller, model, version).await
+    crate::domain::tasks::bump_version(db, caller, &task, model, version).await
 }
 
 /// Every recorded policy, newest issue first.

@@ -3,22 +3,24 @@
 
 use crate::auth::generate_service_token;
 use crate::domain::Caller;
+use crate::domain::audit;
 use crate::domain::text::required_text;
 use crate::error::{AppError, AppResult};
 use crate::policy::rules;
 use entity::{UserRole, service_token, user};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
 
 /// Issues a token for a SERVICE account (admins); the plaintext is returned once and never stored.
 pub async fn issue(
-    db: &impl ConnectionTrait,
+    db: &impl TransactionTrait,
     caller: &Caller,
     user_id: i32,
     name: &str,
 ) -> AppResult<(String, service_token::Model)> {
     rules::admin(&caller.viewer)?;
     let name = required_text(name, "name")?;
-    let account = user::Entity::find_by_id(user_id).one(db).await?.ok_or(AppError::NotFound("user"))?;
+    let txn = audit::begin(db, caller).await?;
+    let account = user::Entity::find_by_id(user_id).one(&txn).await?.ok_or(AppError::NotFound("user"))?;
     if account.role != UserRole::Service || !account.active {
         return Err(AppError::bad_input("service tokens are issued to active SERVICE accounts only"));
     }
@@ -31,21 +33,27 @@ pub async fn issue(
         revoked_at: Set(None),
         ..Default::default()
     }
-    .insert(db)
+    .insert(&txn)
     .await?;
+    audit::created(caller, &model);
+    audit::commit(txn, caller, "createServiceToken").await?;
     Ok((plain, model))
 }
 
 /// Revokes a token (admins); it stops working at once.
-pub async fn revoke(db: &impl ConnectionTrait, caller: &Caller, id: i32) -> AppResult<service_token::Model> {
+pub async fn revoke(db: &impl TransactionTrait, caller: &Caller, id: i32) -> AppResult<service_token::Model> {
     rules::admin(&caller.viewer)?;
-    let token = service_token::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound("service token"))?;
+    let txn = audit::begin(db, caller).await?;
+    let token = service_token::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound("service token"))?;
     if token.revoked_at.is_some() {
         return Ok(token);
     }
-    let mut model: service_token::ActiveModel = token.into();
+    let mut model: service_token::ActiveModel = token.clone().into();
     model.revoked_at = Set(Some(caller.now()));
-    Ok(model.update(db).await?)
+    let revoked = model.update(&txn).await?;
+    audit::updated(caller, &token, &revoked);
+    audit::commit(txn, caller, "revokeServiceToken").await?;
+    Ok(revoked)
 }
 
 /// Revokes every working service token of an account (the domain's own use: logging out
@@ -55,12 +63,23 @@ pub(in crate::domain) async fn revoke_all_of(
     caller: &Caller,
     user_id: i32,
 ) -> AppResult<()> {
-    service_token::Entity::update_many()
-        .col_expr(service_token::Column::RevokedAt, sea_orm::sea_query::Expr::value(caller.now()))
+    let working = service_token::Entity::find()
         .filter(service_token::Column::UserId.eq(user_id))
         .filter(service_token::Column::RevokedAt.is_null())
+        .all(db)
+        .await?;
+    if working.is_empty() {
+        return Ok(());
+    }
+    let now = caller.now();
+    service_token::Entity::update_many()
+        .col_expr(service_token::Column::RevokedAt, sea_orm::sea_query::Expr::value(now))
+        .filter(service_token::Column::Id.is_in(working.iter().map(|t| t.id)))
         .exec(db)
         .await?;
+    for token in &working {
+        audit::updated(caller, token, &service_token::Model { revoked_at: Some(now), ..token.clone() });
+    }
     Ok(())
 }
 

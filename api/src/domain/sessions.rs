@@ -1,11 +1,11 @@
 //! Signing in and out: password checks, throttling, token issue.
 
 use crate::auth::{AuthContext, TokenKeys};
-use crate::domain::{Caller, service_tokens, throttle, users};
+use crate::domain::{Caller, audit, service_tokens, throttle, users};
 use crate::error::{AppError, AppResult};
 use crate::policy::rules;
 use entity::user;
-use sea_orm::{ActiveEnum, ConnectionTrait, TransactionSession, TransactionTrait};
+use sea_orm::{ActiveEnum, ConnectionTrait, TransactionTrait};
 use std::net::{IpAddr, Ipv4Addr};
 
 /// A fresh token and whom it is for.
@@ -21,7 +21,7 @@ pub struct Session {
 /// name and address, per address and per name (see `auth::throttle`), on the database.
 #[tracing::instrument(skip(db, auth, password), fields(client = ?caller.client))]
 pub async fn login(
-    db: &impl ConnectionTrait,
+    db: &(impl ConnectionTrait + TransactionTrait),
     caller: &Caller,
     auth: &AuthContext,
     username: &str,
@@ -38,7 +38,23 @@ pub async fn login(
     let hash = account.as_ref().map(|a| a.password_hash.clone());
     let verified = users::verify_blocking(password.to_owned(), hash).await?;
     match account {
-        Some(account) if verified => issue(&auth.tokens, account),
+        Some(account) if verified => {
+            // The sign-in is on the record, as the account that signed in, from where.
+            let principal = crate::policy::Principal {
+                user_id: account.id,
+                role: account.role,
+                department_id: account.department_id,
+                group_ids: Vec::new(),
+            };
+            let session = Caller::new(crate::policy::Viewer::User(principal), caller.client, caller.at);
+            let txn = audit::begin(db, &session).await?;
+            session.record(audit::Change::login(account.id));
+            audit::commit(txn, &session, "login").await?;
+            if session.wrote_trail() {
+                caller.trail_grew();
+            }
+            issue(&auth.tokens, account)
+        }
         _ => {
             throttle::record_failure(db, &auth.throttle, username, client, now).await?;
             tracing::warn!("failed login");
@@ -61,7 +77,7 @@ fn issue(keys: &TokenKeys, account: user::Model) -> AppResult<Session> {
 /// Changes one's own password after checking the old one; returns a new session because
 /// every older token (this one included) stops working.
 pub async fn change_password(
-    db: &impl ConnectionTrait,
+    db: &(impl ConnectionTrait + TransactionTrait),
     caller: &Caller,
     keys: &TokenKeys,
     old_password: &str,
@@ -72,7 +88,10 @@ pub async fn change_password(
     if !users::verify_blocking(old_password.to_owned(), Some(account.password_hash.clone())).await? {
         return Err(AppError::bad_input("the old password is wrong"));
     }
-    let updated = users::write_password(db, caller, principal.user_id, new_password).await?;
+    let hash = users::hash_new_password(new_password).await?;
+    let txn = audit::begin(db, caller).await?;
+    let updated = users::store_password(&txn, caller, principal.user_id, hash).await?;
+    audit::commit(txn, caller, "changePassword").await?;
     issue(keys, updated)
 }
 
@@ -81,10 +100,10 @@ pub async fn change_password(
 /// too, whichever kind it is.
 pub async fn logout_everywhere(db: &impl TransactionTrait, caller: &Caller) -> AppResult<()> {
     let principal = rules::account(&caller.viewer)?;
-    let txn = crate::db::begin_write(db).await?;
+    let txn = audit::begin(db, caller).await?;
     users::bump_token_version(&txn, caller, principal.user_id).await?;
     service_tokens::revoke_all_of(&txn, caller, principal.user_id).await?;
-    txn.commit().await?;
+    audit::commit(txn, caller, "logoutEverywhere").await?;
     Ok(())
 }
 

@@ -2,13 +2,13 @@
 
 use crate::auth;
 use crate::domain::Caller;
+use crate::domain::audit;
 use crate::domain::service_tokens;
 use crate::error::{AppError, AppResult};
 use crate::policy::rules;
 use entity::{DepartmentKind, UserRole, department, user};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionSession,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
 };
 
 /// A new account.
@@ -60,16 +60,19 @@ pub(in crate::domain) async fn by_username(
 }
 
 /// Creates an account after checking name, password strength and unit (admins).
-pub async fn create(db: &impl ConnectionTrait, caller: &Caller, new: NewUser) -> AppResult<user::Model> {
+pub async fn create(db: &impl TransactionTrait, caller: &Caller, new: NewUser) -> AppResult<user::Model> {
     rules::admin(&caller.viewer)?;
     let username = auth::normalize_username(&new.username);
     auth::check_username(&username).map_err(|e| AppError::bad_input(e.to_string()))?;
     auth::check_password_policy(&new.password).map_err(|e| AppError::bad_input(e.to_string()))?;
-    check_unit(db, new.role, new.department_id).await?;
-    if by_username(db, &username).await?.is_some() {
+    // Hashed before the transaction: argon2 takes a while, and a write transaction on SQLite
+    // holds the one write lock.
+    let hash = hash_blocking(new.password.clone()).await?;
+    let txn = audit::begin(db, caller).await?;
+    check_unit(&txn, new.role, new.department_id).await?;
+    if by_username(&txn, &username).await?.is_some() {
         return Err(AppError::Conflict(format!("username {username} is taken")));
     }
-    let hash = hash_blocking(new.password.clone()).await?;
     let now = caller.now();
     let model = user::ActiveModel {
         username: Set(username),
@@ -82,7 +85,10 @@ pub async fn create(db: &impl ConnectionTrait, caller: &Caller, new: NewUser) ->
         updated_at: Set(now),
         ..Default::default()
     };
-    Ok(model.insert(db).await?)
+    let created = model.insert(&txn).await?;
+    audit::created(caller, &created);
+    audit::commit(txn, caller, "createUser").await?;
+    Ok(created)
 }
 
 /// DEPARTMENT and SERVICE accounts act for exactly one UNIT; others for none.
@@ -114,7 +120,7 @@ pub async fn update(
     changes: UserChanges,
 ) -> AppResult<user::Model> {
     rules::admin(&caller.viewer)?;
-    let txn = crate::db::begin_write(db).await?;
+    let txn = audit::begin(db, caller).await?;
     let current = user::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound("user"))?;
     let role = changes.role.unwrap_or(current.role);
     let department_id = changes.department_id.unwrap_or(current.department_id);
@@ -123,19 +129,19 @@ pub async fn update(
     model.role = Set(role);
     model.department_id = Set(department_id);
     let model = revoke_credentials(&txn, caller, current, model).await?;
-    txn.commit().await?;
+    audit::commit(txn, caller, "updateUser").await?;
     Ok(model)
 }
 
 /// Deactivates an account (admins); every credential stops working at once.
 pub async fn deactivate(db: &impl TransactionTrait, caller: &Caller, id: i32) -> AppResult<user::Model> {
     rules::admin(&caller.viewer)?;
-    let txn = crate::db::begin_write(db).await?;
+    let txn = audit::begin(db, caller).await?;
     let current = user::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound("user"))?;
     let mut model: user::ActiveModel = current.clone().into();
     model.active = Set(false);
     let model = revoke_credentials(&txn, caller, current, model).await?;
-    txn.commit().await?;
+    audit::commit(txn, caller, "deactivateUser").await?;
     Ok(model)
 }
 
@@ -149,36 +155,54 @@ async fn revoke_credentials(
     model.token_version = Set(current.token_version + 1);
     model.updated_at = Set(caller.now());
     let model = model.update(db).await?;
+    audit::updated(caller, &current, &model);
     service_tokens::revoke_all_of(db, caller, current.id).await?;
     Ok(model)
 }
 
 /// Sets a new password for an account (admins); its session tokens stop working.
 pub async fn reset_password(
-    db: &impl ConnectionTrait,
+    db: &impl TransactionTrait,
     caller: &Caller,
     id: i32,
     new_password: &str,
 ) -> AppResult<user::Model> {
     rules::admin(&caller.viewer)?;
-    write_password(db, caller, id, new_password).await
+    let hash = hash_new_password(new_password).await?;
+    let txn = audit::begin(db, caller).await?;
+    let updated = store_password(&txn, caller, id, hash).await?;
+    audit::commit(txn, caller, "resetPassword").await?;
+    Ok(updated)
 }
 
-/// Stores a new password and bumps the token version (the domain's own use: reset, change).
-pub(in crate::domain) async fn write_password(
+/// Checks a new password against the policy and hashes it (before any transaction: argon2
+/// takes a while).
+pub(in crate::domain) async fn hash_new_password(new_password: &str) -> AppResult<String> {
+    auth::check_password_policy(new_password).map_err(|e| AppError::bad_input(e.to_string()))?;
+    hash_blocking(new_password.to_owned()).await
+}
+
+/// Stores a password hash and bumps the token version (the domain's own use: reset, change);
+/// the trail says the password changed, never what to.
+pub(in crate::domain) async fn store_password(
     db: &impl ConnectionTrait,
     caller: &Caller,
     id: i32,
-    new_password: &str,
+    hash: String,
 ) -> AppResult<user::Model> {
-    auth::check_password_policy(new_password).map_err(|e| AppError::bad_input(e.to_string()))?;
     let current = user::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound("user"))?;
-    let hash = hash_blocking(new_password.to_owned()).await?;
     let mut model: user::ActiveModel = current.clone().into();
     model.password_hash = Set(hash);
     model.token_version = Set(current.token_version + 1);
     model.updated_at = Set(caller.now());
-    Ok(model.update(db).await?)
+    let updated = model.update(db).await?;
+    if let Some(mut change) = audit::Change::updated(&current, &updated) {
+        if let Some(serde_json::Value::Object(after)) = change.after.as_mut() {
+            after.insert("password".into(), serde_json::json!("changed"));
+        }
+        caller.record(change);
+    }
+    Ok(updated)
 }
 
 /// Revokes every session token of an account by bumping its token version.
@@ -191,7 +215,9 @@ pub(in crate::domain) async fn bump_token_version(
     let mut model: user::ActiveModel = current.clone().into();
     model.token_version = Set(current.token_version + 1);
     model.updated_at = Set(caller.now());
-    Ok(model.update(db).await?)
+    let updated = model.update(db).await?;
+    audit::updated(caller, &current, &updated);
+    Ok(updated)
 }
 
 /// Hashes off the async runtime: argon2 is deliberately slow.

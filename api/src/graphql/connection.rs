@@ -91,6 +91,7 @@ pub enum Total {
     Departments { filter: departments::DepartmentFilter },
     Documents,
     Reports { task_id: i32, assignments: Vec<entity::assignment::Model> },
+    Audit { filter: crate::domain::audit::log::LogFilter },
 }
 
 #[Object]
@@ -103,6 +104,7 @@ impl Total {
             Total::Departments { filter } => departments::count(db, caller, filter).await,
             Total::Documents => documents::count(db, caller).await,
             Total::Reports { task_id, assignments } => reports::count_visible(db, caller, *task_id, assignments).await,
+            Total::Audit { filter } => crate::domain::audit::log::count(db, caller, filter).await,
         }
         .gql()
     }

@@ -8,14 +8,16 @@ pub mod mutation;
 pub mod prefetch;
 pub mod query;
 pub mod scalars;
+pub mod subscription;
 pub mod types;
 
 use crate::auth::AuthContext;
-use async_graphql::{EmptySubscription, Schema, SchemaBuilder};
+use crate::events::Hub;
+use async_graphql::{Schema, SchemaBuilder};
 use sea_orm::DatabaseConnection;
 
-/// The schema type served at `/graphql`.
-pub type AppSchema = Schema<query::Query, mutation::Mutation, EmptySubscription>;
+/// The schema type served at `/graphql` (subscriptions over WebSocket on the same path).
+pub type AppSchema = Schema<query::Query, mutation::Mutation, subscription::Subscription>;
 
 /// Deepest selection a request may make, and its largest complexity (each field costs 1, a
 /// connection of `first: n` multiplies its children by n). Documented in README as part of the
@@ -46,22 +48,26 @@ pub struct Schemas {
 fn builder(
     db: &DatabaseConnection,
     auth: &AuthContext,
-) -> SchemaBuilder<query::Query, mutation::Mutation, EmptySubscription> {
-    Schema::build(query::Query, mutation::Mutation::default(), EmptySubscription).data(db.clone()).data(auth.clone())
+    events: &Hub,
+) -> SchemaBuilder<query::Query, mutation::Mutation, subscription::Subscription> {
+    Schema::build(query::Query, mutation::Mutation::default(), subscription::Subscription)
+        .data(db.clone())
+        .data(auth.clone())
+        .data(events.clone())
 }
 
-/// Builds the schemas with the database and auth keys as shared data. Per-request data
-/// (caller, loaders) is added by the HTTP handler.
-pub fn build_schemas(db: DatabaseConnection, auth: AuthContext) -> Schemas {
+/// Builds the schemas with the database, auth keys and event hub as shared data. Per-request
+/// data (caller, loaders) is added by the HTTP and WebSocket handlers.
+pub fn build_schemas(db: DatabaseConnection, auth: AuthContext, events: &Hub) -> Schemas {
     Schemas {
-        full: builder(&db, &auth).limit_depth(MAX_DEPTH).limit_complexity(MAX_COMPLEXITY).finish(),
-        quiet: builder(&db, &auth)
+        full: builder(&db, &auth, events).limit_depth(MAX_DEPTH).limit_complexity(MAX_COMPLEXITY).finish(),
+        quiet: builder(&db, &auth, events)
             .limit_depth(MAX_DEPTH)
             .limit_complexity(MAX_COMPLEXITY)
             .disable_introspection()
             .disable_suggestions()
             .finish(),
-        introspection: builder(&db, &auth)
+        introspection: builder(&db, &auth, events)
             .limit_depth(MAX_INTROSPECTION_DEPTH)
             .limit_complexity(MAX_INTROSPECTION_COMPLEXITY)
             .finish(),
@@ -70,7 +76,7 @@ pub fn build_schemas(db: DatabaseConnection, auth: AuthContext) -> Schemas {
 
 /// The schema in SDL, as committed in `schema.graphql`. Types and fields come out sorted.
 pub fn sdl() -> String {
-    let schema = Schema::build(query::Query, mutation::Mutation::default(), EmptySubscription).finish();
+    let schema = Schema::build(query::Query, mutation::Mutation::default(), subscription::Subscription).finish();
     schema
         .sdl_with_options(async_graphql::SDLExportOptions::new().sorted_fields().sorted_arguments().sorted_enum_items())
 }

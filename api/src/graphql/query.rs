@@ -11,6 +11,7 @@ use crate::graphql::types::enums::{AssignmentRole, DepartmentKind, ScheduleKind,
 use crate::graphql::types::follow_up::WarningLevel;
 use crate::graphql::types::follow_up::settings::{CalendarDay, WarningSettings};
 use crate::graphql::types::follow_up::statistics::{Statistics, StatisticsFilter};
+use crate::graphql::types::follow_up::timeline::AuditEntry;
 use crate::graphql::types::follow_up::todo::Todo;
 use crate::graphql::types::policy::PolicyEvent;
 use crate::graphql::types::{Department, Document, Task, User};
@@ -19,6 +20,23 @@ use async_graphql::{Context, ID, InputObject, Object, Result};
 /// The root query.
 #[derive(Default)]
 pub struct Query;
+
+/// Which audit entries.
+#[derive(InputObject, Default)]
+pub struct AuditLogFilter {
+    /// The table of the changed rows: `task`, `assignment`, `progress_report`, `app_user`, …
+    pub entity: Option<String>,
+    /// One row of that table.
+    pub entity_id: Option<ID>,
+    /// Changes made by this account.
+    pub actor_id: Option<ID>,
+    /// Changes on this task (its timeline, unabridged).
+    pub task_id: Option<ID>,
+    /// Made at or after this instant.
+    pub from: Option<crate::graphql::scalars::DateTime>,
+    /// … at or before this instant.
+    pub to: Option<crate::graphql::scalars::DateTime>,
+}
 
 /// Filters on `tasks`; all optional, combined with AND.
 #[derive(InputObject, Default)]
@@ -114,10 +132,18 @@ impl Query {
         }
     }
 
-    /// What waits on the viewer (我的待办), soonest first, with counts per kind for badges.
-    async fn todo(&self, ctx: &Context<'_>, #[graphql(default = 50)] first: i32) -> Result<Todo> {
+    /// What waits on the viewer (我的待办), soonest first, with counts per kind for badges. With
+    /// `since`, only what came onto the list at or after that instant (`TodoItem.arrivedAt`): a
+    /// system that reconnects catches up on what it missed.
+    async fn todo(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 50)] first: i32,
+        since: Option<crate::graphql::scalars::DateTime>,
+    ) -> Result<Todo> {
         let page = crate::domain::page::PageRequest::<i32>::new(Some(first), None).gql()?;
-        let list = follow_up::todo::todo(context::db(ctx), context::caller(ctx), page.first).await.gql()?;
+        let since = since.map(|s| s.0);
+        let list = follow_up::todo::todo(context::db(ctx), context::caller(ctx), page.first, since).await.gql()?;
         Ok(Todo(list))
     }
 
@@ -197,6 +223,56 @@ impl Query {
         let rows = departments::list(context::db(ctx), context::caller(ctx), &filter, &page).await.gql()?;
         let total = Total::Departments { filter };
         Ok(connection::connection(rows, total, has_previous, |d| format!("dept:{}", d.id), Department::from))
+    }
+
+    /// The audit trail, newest first (admins): every change, who made it, from where, and the
+    /// fields before and after.
+    #[graphql(complexity = "crate::graphql::connection::page_cost(first, child_complexity)")]
+    async fn audit_log(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<AuditLogFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Conn<AuditEntry>> {
+        let filter = filter.unwrap_or_default();
+        let filter = crate::domain::audit::log::LogFilter {
+            entity: filter.entity,
+            entity_id: context::parse_opt_id(filter.entity_id.as_ref()).gql()?,
+            actor_id: context::parse_opt_id(filter.actor_id.as_ref()).gql()?,
+            task_id: context::parse_opt_id(filter.task_id.as_ref()).gql()?,
+            from: filter.from.map(|d| d.0),
+            to: filter.to.map(|d| d.0),
+        };
+        let has_previous = after.is_some();
+        let page = connection::id_page("audit", first, after).gql()?;
+        let rows =
+            crate::domain::audit::log::list(context::db(ctx), context::caller(ctx), &filter, &page).await.gql()?;
+        let total = Total::Audit { filter };
+        Ok(connection::connection(rows, total, has_previous, |e| format!("audit:{}", e.id), AuditEntry))
+    }
+
+    /// The webhooks the viewer manages (all for admins; its own and its unit's service accounts'
+    /// for others), in id order.
+    async fn webhooks(&self, ctx: &Context<'_>) -> Result<Vec<crate::graphql::types::webhook::Webhook>> {
+        let hooks = crate::domain::webhooks::list(context::db(ctx), context::caller(ctx)).await.gql()?;
+        Ok(hooks.into_iter().map(crate::graphql::types::webhook::Webhook).collect())
+    }
+
+    /// A webhook's delivery log, newest first: `first` deliveries (20 by default, at most 100)
+    /// older than delivery `before` (the newest when omitted).
+    async fn webhook_deliveries(
+        &self,
+        ctx: &Context<'_>,
+        webhook_id: ID,
+        first: Option<i32>,
+        before: Option<ID>,
+    ) -> Result<Vec<crate::graphql::types::webhook::WebhookDelivery>> {
+        let id = parse_id(&webhook_id).gql()?;
+        let page = crate::domain::page::PageRequest::new(first, parse_opt_id(before.as_ref()).gql()?).gql()?;
+        let rows =
+            crate::domain::webhooks::deliveries(context::db(ctx), context::caller(ctx), id, &page).await.gql()?;
+        Ok(rows.items.into_iter().map(crate::graphql::types::webhook::WebhookDelivery).collect())
     }
 
     /// Recorded higher-level policies, newest first.

@@ -26,41 +26,74 @@ impl From<sea_orm::DbErr> for Refused {
     }
 }
 
+/// A verified credential: who it is, the service token it is (if it is one), and when it
+/// expires (session tokens).
+#[derive(Debug, Clone)]
+pub struct Credential {
+    pub viewer: Viewer,
+    pub service_token: Option<i32>,
+    /// Unix seconds.
+    pub expires_at: Option<i64>,
+}
+
+impl Credential {
+    fn anonymous() -> Credential {
+        Credential { viewer: Viewer::Anonymous, service_token: None, expires_at: None }
+    }
+}
+
 /// Resolves the request's viewer.
-pub async fn viewer_from_headers(state: &AppState, headers: &HeaderMap) -> Result<Viewer, Refused> {
+pub async fn viewer_from_headers(state: &AppState, headers: &HeaderMap) -> Result<Credential, Refused> {
     let Some(value) = headers.get(header::AUTHORIZATION) else {
-        return Ok(Viewer::Anonymous);
+        return Ok(Credential::anonymous());
     };
     let value = value.to_str().map_err(|_| Refused::Invalid("header is not ASCII"))?;
+    from_authorization(state, value).await
+}
+
+/// Verifies an `Authorization` value (`Bearer …`), as a header or as a WebSocket's
+/// `connection_init` payload carries it.
+pub async fn from_authorization(state: &AppState, value: &str) -> Result<Credential, Refused> {
     let (scheme, token) = value.trim().split_once(' ').ok_or(Refused::Invalid("no bearer token"))?;
     if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
         return Err(Refused::Invalid("not a bearer token"));
     }
-    let token = token.trim();
-    let account = if looks_like_service_token(token) {
-        service_account(state, token).await?
-    } else {
-        jwt_account(state, token).await?
-    };
-    Ok(Viewer::User(principal_for(account)))
+    from_token(state, token.trim()).await
 }
 
-async fn jwt_account(state: &AppState, token: &str) -> Result<Account, Refused> {
+/// Verifies a bearer token (session or service token).
+pub async fn from_token(state: &AppState, token: &str) -> Result<Credential, Refused> {
+    if looks_like_service_token(token) {
+        let (account, id) = service_account(state, token).await?;
+        Ok(Credential { viewer: Viewer::User(principal_for(account)), service_token: Some(id), expires_at: None })
+    } else {
+        let (account, expires_at) = jwt_account(state, token).await?;
+        Ok(Credential {
+            viewer: Viewer::User(principal_for(account)),
+            service_token: None,
+            expires_at: Some(expires_at),
+        })
+    }
+}
+
+async fn jwt_account(state: &AppState, token: &str) -> Result<(Account, i64), Refused> {
     let claims = state.auth.tokens.verify(token).map_err(|_| Refused::Invalid("token rejected"))?;
     let id: i32 = claims.sub.parse().map_err(|_| Refused::Invalid("bad subject"))?;
     let account = load_account(state, Expr::col((user::Entity, user::Column::Id)).eq(id), false).await?;
     if account.token_version != claims.tv {
         return Err(Refused::Invalid("token revoked"));
     }
-    Ok(account)
+    Ok((account, claims.exp))
 }
 
-async fn service_account(state: &AppState, token: &str) -> Result<Account, Refused> {
+async fn service_account(state: &AppState, token: &str) -> Result<(Account, i32), Refused> {
     let hash = hash_service_token(token);
     let by_token = Expr::col((service_token::Entity, service_token::Column::TokenHash))
         .eq(hash)
         .and(Expr::col((service_token::Entity, service_token::Column::RevokedAt)).is_null());
-    load_account(state, by_token, true).await
+    let account = load_account(state, by_token, true).await?;
+    let id = account.service_token_id.ok_or(Refused::Invalid("unknown service token"))?;
+    Ok((account, id))
 }
 
 /// What a request needs of its account, with the groups its unit belongs to.
@@ -71,6 +104,8 @@ struct Account {
     department_id: Option<i32>,
     token_version: i32,
     group_ids: Vec<i32>,
+    /// The service token the account was found through.
+    service_token_id: Option<i32>,
 }
 
 #[derive(Debug, FromQueryResult)]
@@ -81,6 +116,7 @@ struct AccountRow {
     active: bool,
     token_version: i32,
     group_id: Option<i32>,
+    service_token_id: Option<i32>,
 }
 
 /// One statement per request: the active account matching `condition`, joined with its
@@ -98,10 +134,12 @@ async fn load_account(state: &AppState, condition: SimpleExpr, via_token: bool) 
         )
         .and_where(condition);
     if via_token {
-        query.inner_join(
+        query.expr_as(Expr::col((service_token::Entity, service_token::Column::Id)), "service_token_id").inner_join(
             service_token::Entity,
             Expr::col((service_token::Entity, service_token::Column::UserId)).equals((user::Entity, U::Id)),
         );
+    } else {
+        query.expr_as(Expr::cust("CAST(NULL AS INTEGER)"), "service_token_id");
     }
     let statement = state.db.get_database_backend().build(&query);
     let rows = AccountRow::find_by_statement(statement).all(&state.db).await?;
@@ -115,6 +153,7 @@ async fn load_account(state: &AppState, condition: SimpleExpr, via_token: bool) 
         department_id: first.department_id,
         token_version: first.token_version,
         group_ids: rows.iter().filter_map(|r| r.group_id).collect(),
+        service_token_id: first.service_token_id,
     })
 }
 

@@ -39,14 +39,15 @@ pub async fn csv(
 }
 
 async fn division_table(state: &AppState, peer: SocketAddr, id: &str, headers: &HeaderMap, format: Format) -> Response {
-    let viewer = match viewer_from_headers(state, headers).await {
-        Ok(Viewer::Anonymous) => return token_required().into_response(),
-        Ok(viewer) => viewer,
+    let credential = match viewer_from_headers(state, headers).await {
+        Ok(credential) if credential.viewer == Viewer::Anonymous => return token_required().into_response(),
+        Ok(credential) => credential,
         Err(refused) => return super::graphql::unauthenticated(refused).into_response(),
     };
     // A path that is no id names no document.
     let Ok(id) = id.parse::<i32>() else { return refusal(AppError::NotFound("document")).into_response() };
-    let caller = Caller::new(viewer, Some(peer.ip()), state.clock.read());
+    let caller = Caller::new(credential.viewer, Some(peer.ip()), state.clock.read())
+        .with_service_token(credential.service_token);
     match export::division_table_file(&state.db, &caller, &DocumentRef::Id(id), format).await {
         Ok(file) => attachment(file),
         Err(error) => refusal(error).into_response(),

@@ -31,10 +31,11 @@ pub async fn handle(
         );
         return refusal.respond(None);
     };
-    let viewer = match viewer_from_headers(&state, req.headers()).await {
-        Ok(viewer) => viewer,
+    let credential = match viewer_from_headers(&state, req.headers()).await {
+        Ok(credential) => credential,
         Err(refused) => return unauthenticated(refused).respond(Some(media)),
     };
+    let viewer = credential.viewer;
     let (parts, body) = req.into_parts();
     let mut request = match request::read(&parts.method, parts.uri.query(), &parts.headers, body).await {
         Ok(request) => request,
@@ -54,17 +55,24 @@ pub async fn handle(
         Ok(schema) => schema.clone(),
         Err(refused) => return response::graphql(*refused, media),
     };
-    let caller = Caller::new(viewer, Some(peer.ip()), state.clock.read());
+    let caller = Caller::new(viewer, Some(peer.ip()), state.clock.read()).with_service_token(credential.service_token);
     request.set_parsed_query(document);
     // Test hook: a request without its loaders makes the first resolver that needs them panic.
     let break_resolvers = state.test_hooks && parts.headers.contains_key("x-duban-test-panic");
     if !break_resolvers {
         request = request.data(Loaders::new(&state.db, &caller));
     }
-    let request = request.data(caller);
+    let request = request.data(caller.clone());
     // Run in a task of its own: a client that hangs up mid-write must not cancel the write
     // halfway (dropping a transaction's future mid-commit); the request finishes, unread.
-    let execution = tokio::spawn(async move { schema.execute(request).await });
+    let events = state.events.clone();
+    let execution = tokio::spawn(async move {
+        let executed = schema.execute(request).await;
+        if caller.wrote_trail() {
+            events.wake();
+        }
+        executed
+    });
     let mut executed = match execution.await {
         Ok(executed) => executed,
         Err(error) => {

@@ -1,4 +1,4 @@
-//! HTTP handlers: `/graphql` (reading requests and writing responses as the GraphQL-over-HTTP
+//! HTTP handlers: `/graphql` (subscriptions over WebSocket; reading requests and writing responses as the GraphQL-over-HTTP
 //! spec asks), bearer-token resolution, division-table downloads, health probes, and the guards
 //! around every route.
 
@@ -9,3 +9,4 @@ pub mod guard;
 pub mod health;
 pub mod request;
 pub mod response;
+pub mod ws;

@@ -6,6 +6,7 @@ use super::parse::schedule::{self, ParsedSchedule};
 use super::parse::{ParseWarning, clean, notice, rows};
 use super::resolve::Resolver;
 use crate::domain::Caller;
+use crate::domain::audit;
 use crate::domain::documents::{self, DocumentInput};
 use crate::domain::follow_up::{cadence, calendar};
 use crate::domain::policy_events::format_levels;
@@ -84,12 +85,13 @@ pub async fn import_parsed(
     options: ImportOptions,
 ) -> AppResult<ImportOutcome> {
     rules::admin(&caller.viewer)?;
-    let txn = crate::db::begin_write(db).await?;
+    let txn = audit::begin(db, caller).await?;
     let outcome = write(&txn, caller, parsed, options).await?;
     if options.dry_run {
+        caller.take_changes();
         txn.rollback().await?;
     } else {
-        txn.commit().await?;
+        audit::commit(txn, caller, "importPlan").await?;
     }
     Ok(outcome)
 }

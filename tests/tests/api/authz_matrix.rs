@@ -311,12 +311,14 @@ fn the_matrix_covers_every_query_and_mutation_of_the_schema() {
         follow_up_cases(),
         crate::authz_follow_up::loop_query_cases(),
         crate::authz_follow_up::loop_mutation_cases(),
+        crate::authz_trail::trail_query_cases(),
+        crate::authz_trail::trail_mutation_cases(),
     ];
     let mut in_matrix: Vec<String> = tables.iter().flatten().map(|c| c.op.name.to_owned()).collect();
     in_matrix.sort();
 
     assert_eq!(in_matrix, in_schema, "the matrix must name every root field once");
-    assert_eq!(in_matrix.len(), 56);
+    assert_eq!(in_matrix.len(), 62);
 }
 
 /// Field names of `type NAME { ... }` in an SDL text (descriptions skipped).

@@ -4,6 +4,7 @@ mod admin_writes;
 mod authz_files;
 mod authz_follow_up;
 mod authz_matrix;
+mod authz_trail;
 mod cast;
 mod errors;
 mod export;

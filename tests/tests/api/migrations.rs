@@ -22,6 +22,7 @@ async fn tables(db: &sea_orm::DatabaseConnection) -> Vec<String> {
 const TABLES: &[&str] = &[
     "app_user",
     "assignment",
+    "audit_entry",
     "calendar_day",
     "completion_report",
     "department",
@@ -42,6 +43,9 @@ const TABLES: &[&str] = &[
     "task",
     "task_policy",
     "urging",
+    "webhook",
+    "webhook_cursor",
+    "webhook_delivery",
 ];
 
 #[tokio::test]

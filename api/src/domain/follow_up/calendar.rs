@@ -3,14 +3,13 @@
 //! schedules counted in working days (`30个工作日内`) use it.
 
 use crate::domain::Caller;
+use crate::domain::audit;
 use crate::error::{AppError, AppResult};
 use crate::policy::rules;
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use entity::calendar_day;
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionSession, TransactionTrait,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
 use std::collections::BTreeMap;
 
 /// Working days with the admin's exceptions.
@@ -97,23 +96,31 @@ pub async fn set_days(db: &impl TransactionTrait, caller: &Caller, days: Vec<Cal
     if days.len() > 1000 {
         return Err(AppError::bad_input("set at most 1,000 days at a time"));
     }
-    let txn = crate::db::begin_write(db).await?;
+    let txn = audit::begin(db, caller).await?;
     for input in days {
+        // A day is named in the trail as YYYYMMDD.
+        let key = input.day.format("%Y%m%d").to_string().parse().unwrap_or(0);
         match input.working {
             None => {
-                calendar_day::Entity::delete_by_id(input.day).exec(&txn).await?;
+                let removed = calendar_day::Entity::delete_by_id(input.day).exec(&txn).await?;
+                if removed.rows_affected > 0 {
+                    let day = serde_json::json!({ "day": input.day });
+                    caller.record(audit::keyed("calendar_day", key, audit::Action::Delete, Some(day), None));
+                }
             }
             Some(working) => {
                 let note = input.note.map(|n| n.trim().chars().take(100).collect::<String>()).filter(|n| !n.is_empty());
+                let after = serde_json::json!({ "day": input.day, "working": working, "note": note });
                 let row = calendar_day::ActiveModel { day: Set(input.day), working: Set(working), note: Set(note) };
                 let upsert = OnConflict::column(calendar_day::Column::Day)
                     .update_columns([calendar_day::Column::Working, calendar_day::Column::Note])
                     .to_owned();
                 calendar_day::Entity::insert(row).on_conflict(upsert).exec(&txn).await?;
+                caller.record(audit::keyed("calendar_day", key, audit::Action::Update, None, Some(after)));
             }
         }
     }
-    txn.commit().await?;
+    audit::commit(txn, caller, "setCalendarDays").await?;
     Ok(())
 }
 

@@ -9,6 +9,7 @@ use super::on_task::{self, OnTask};
 use super::states::{self, PartEvent, TaskEvent};
 use super::{cadence, facts, parts};
 use crate::domain::Caller;
+use crate::domain::audit;
 use crate::domain::tasks;
 use crate::domain::text::required_text;
 use crate::error::{AppError, AppResult};
@@ -20,7 +21,7 @@ use entity::{
 use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
-    TransactionSession, TransactionTrait,
+    TransactionTrait,
 };
 
 /// Whether a task has no closing date (持续实施, 逐年落实).
@@ -38,7 +39,7 @@ pub async fn submit(
 ) -> AppResult<completion_report::Model> {
     let principal = rules::account(&caller.viewer)?;
     let text = required_text(text, "text")?;
-    let txn = crate::db::begin_write(db).await?;
+    let txn = audit::begin(db, caller).await?;
     let on = on_task::load_at_version(&txn, caller, task_id, expected_version).await?;
     let unit = may::lead_place(principal, on.own_role())?;
     if is_ongoing(&on.task) {
@@ -60,9 +61,10 @@ pub async fn submit(
     }
     .insert(&txn)
     .await?;
+    audit::created(caller, &report);
     set_part(&txn, caller, lead, AssignmentState::Done).await?;
     write_status(&txn, caller, &on, status, |_| {}).await?;
-    txn.commit().await?;
+    audit::commit(txn, caller, "submitCompletion").await?;
     Ok(report)
 }
 
@@ -88,7 +90,7 @@ pub async fn review(
         Review::Return => Some(required_text(reason.unwrap_or_default(), "reason")?),
         Review::Approve => reason.map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned),
     };
-    let txn = crate::db::begin_write(db).await?;
+    let txn = audit::begin(db, caller).await?;
     let on = on_task::load_at_version(&txn, caller, task_id, expected_version).await?;
     let event = if decision == Review::Approve { TaskEvent::Approve } else { TaskEvent::Return };
     let status = states::next_task_status(on.task.status, event)?;
@@ -96,13 +98,14 @@ pub async fn review(
     if decision == Review::Approve {
         ensure_instructions_answered(&txn, task_id).await?;
     }
-    let mut report: completion_report::ActiveModel = pending.into();
+    let mut report: completion_report::ActiveModel = pending.clone().into();
     report.decision =
         Set(if decision == Review::Approve { CompletionDecision::Approved } else { CompletionDecision::Returned });
     report.decided_by = Set(caller.viewer.principal().map(|p| p.user_id));
     report.decided_at = Set(Some(caller.now()));
     report.reason = Set(reason.clone());
-    report.update(&txn).await?;
+    let decided = report.update(&txn).await?;
+    audit::updated(caller, &pending, &decided);
     match decision {
         Review::Approve => finish_all_parts(&txn, caller, &on).await?,
         Review::Return => reopen_leads(&txn, caller, &on).await?,
@@ -113,7 +116,7 @@ pub async fn review(
         Review::Return => model.state_reason = Set(reason.clone()),
     })
     .await?;
-    txn.commit().await?;
+    audit::commit(txn, caller, "reviewCompletion").await?;
     Ok(updated)
 }
 
@@ -127,7 +130,7 @@ pub async fn archive(
     expected_version: i32,
 ) -> AppResult<task::Model> {
     rules::admin(&caller.viewer)?;
-    let txn = crate::db::begin_write(db).await?;
+    let txn = audit::begin(db, caller).await?;
     let on = on_task::load_at_version(&txn, caller, task_id, expected_version).await?;
     let ongoing = is_ongoing(&on.task);
     let reason = if ongoing { Some(required_text(reason.unwrap_or_default(), "reason")?) } else { None };
@@ -145,7 +148,7 @@ pub async fn archive(
         }
     })
     .await?;
-    txn.commit().await?;
+    audit::commit(txn, caller, "archiveTask").await?;
     Ok(updated)
 }
 
@@ -159,7 +162,7 @@ pub async fn suspend(
 ) -> AppResult<task::Model> {
     rules::admin(&caller.viewer)?;
     let reason = required_text(reason, "reason")?;
-    let txn = crate::db::begin_write(db).await?;
+    let txn = audit::begin(db, caller).await?;
     let on = on_task::load_at_version(&txn, caller, task_id, expected_version).await?;
     let status = states::next_task_status(on.task.status, TaskEvent::Suspend)?;
     let from = on.task.status;
@@ -168,7 +171,7 @@ pub async fn suspend(
         model.state_reason = Set(Some(reason.clone()));
     })
     .await?;
-    txn.commit().await?;
+    audit::commit(txn, caller, "suspendTask").await?;
     Ok(updated)
 }
 
@@ -180,7 +183,7 @@ pub async fn resume(
     expected_version: i32,
 ) -> AppResult<task::Model> {
     rules::admin(&caller.viewer)?;
-    let txn = crate::db::begin_write(db).await?;
+    let txn = audit::begin(db, caller).await?;
     let on = on_task::load_at_version(&txn, caller, task_id, expected_version).await?;
     let to = on.task.suspended_from.unwrap_or(TaskStatus::InProgress);
     let status = states::next_task_status(on.task.status, TaskEvent::Resume(to))?;
@@ -189,7 +192,7 @@ pub async fn resume(
         model.state_reason = Set(None);
     })
     .await?;
-    txn.commit().await?;
+    audit::commit(txn, caller, "resumeTask").await?;
     Ok(updated)
 }
 
@@ -204,7 +207,7 @@ async fn write_status(
     let mut model: task::ActiveModel = on.task.clone().into();
     model.status = Set(status);
     also(&mut model);
-    let updated = tasks::bump_version(db, caller, model, on.task.version).await?;
+    let updated = tasks::bump_version(db, caller, &on.task, model, on.task.version).await?;
     facts::refresh(db, &[on.task.id]).await?;
     Ok(updated)
 }
@@ -244,13 +247,14 @@ async fn set_part(
     part: assignment::Model,
     state: AssignmentState,
 ) -> AppResult<()> {
-    let mut model: assignment::ActiveModel = part.into();
+    let mut model: assignment::ActiveModel = part.clone().into();
     if state == AssignmentState::Done {
         model.done_at = Set(Some(caller.now()));
         model.next_report_due = Set(None);
     }
     model.state = Set(state);
-    model.update(db).await?;
+    let after = model.update(db).await?;
+    audit::updated(caller, &part, &after);
     Ok(())
 }
 
@@ -270,11 +274,12 @@ async fn reopen_leads(db: &impl ConnectionTrait, caller: &Caller, on: &OnTask) -
     for lead in on.leads() {
         let Some(part) = on.part_of(lead).cloned() else { continue };
         let state = states::next_part_state(part.state, PartEvent::Reopen)?;
-        let mut model: assignment::ActiveModel = part.into();
+        let mut model: assignment::ActiveModel = part.clone().into();
         model.state = Set(state);
         model.done_at = Set(None);
         model.next_report_due = Set(cadence::next_due(rule, on.task.due_date, caller.today()));
-        model.update(db).await?;
+        let after = model.update(db).await?;
+        audit::updated(caller, &part, &after);
     }
     Ok(())
 }

@@ -5,6 +5,7 @@
 use super::cadence::{self, ReportRule};
 use super::{facts, parts};
 use crate::domain::Caller;
+use crate::domain::audit;
 use crate::error::AppResult;
 use crate::policy::rules;
 use chrono::NaiveDate;
@@ -27,7 +28,7 @@ pub(in crate::domain) async fn change(
     if task.due_date == new_due {
         return Ok(model);
     }
-    due_date_change::ActiveModel {
+    let recorded = due_date_change::ActiveModel {
         task_id: Set(task.id),
         old_due: Set(task.due_date),
         new_due: Set(new_due),
@@ -39,6 +40,7 @@ pub(in crate::domain) async fn change(
     }
     .insert(db)
     .await?;
+    audit::created(caller, &recorded);
     model.due_date = Set(new_due);
     if task.original_due_date.is_none() && cause != DueDateCause::Extension {
         model.original_due_date = Set(new_due);
@@ -81,9 +83,10 @@ pub(in crate::domain) async fn move_report_dues(
         let from = last.and_then(|d| d.succ_opt()).or(part.assigned_on).unwrap_or_else(|| caller.today());
         let next = cadence::next_due(rule, deadline, from);
         if next != part.next_report_due {
-            let mut model: assignment::ActiveModel = part.into();
+            let mut model: assignment::ActiveModel = part.clone().into();
             model.next_report_due = Set(next);
-            model.update(db).await?;
+            let after = model.update(db).await?;
+            audit::updated(caller, &part, &after);
         }
     }
     facts::refresh(db, &[task_id]).await

@@ -6,6 +6,7 @@
 use super::on_task;
 use super::{due_dates, states};
 use crate::domain::Caller;
+use crate::domain::audit;
 use crate::domain::tasks;
 use crate::domain::text::required_text;
 use crate::error::{AppError, AppResult};
@@ -14,7 +15,7 @@ use chrono::NaiveDate;
 use entity::{DueDateCause, ExtensionStatus, extension_request, task};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
-    TransactionSession, TransactionTrait,
+    TransactionTrait,
 };
 
 /// What the lead unit asks for.
@@ -35,7 +36,7 @@ pub async fn request(
     let principal = rules::account(&caller.viewer)?;
     let reason = required_text(&new.reason, "reason")?;
     let progress = required_text(&new.progress, "progress")?;
-    let txn = crate::db::begin_write(db).await?;
+    let txn = audit::begin(db, caller).await?;
     let on = on_task::load(&txn, caller, task_id).await?;
     let unit = may::lead_place(principal, on.own_role())?;
     if !states::is_open(on.task.status) {
@@ -65,7 +66,8 @@ pub async fn request(
     }
     .insert(&txn)
     .await?;
-    txn.commit().await?;
+    audit::created(caller, &request);
+    audit::commit(txn, caller, "requestExtension").await?;
     Ok(request)
 }
 
@@ -99,7 +101,7 @@ pub async fn decide(
     if !decision.approve && comment.is_none() {
         return Err(AppError::bad_input("a rejection says why (comment)"));
     }
-    let txn = crate::db::begin_write(db).await?;
+    let txn = audit::begin(db, caller).await?;
     let request = extension_request::Entity::find_by_id(request_id)
         .one(&txn)
         .await?
@@ -124,12 +126,13 @@ pub async fn decide(
         let version = task.version;
         let moved =
             due_dates::change(&txn, caller, &task, Some(new_due), DueDateCause::Extension, Some(request.id)).await?;
-        tasks::bump_version(&txn, caller, moved, version).await?
+        tasks::bump_version(&txn, caller, &task, moved, version).await?
     } else {
         task
     };
     let decided = model.update(&txn).await?;
-    txn.commit().await?;
+    audit::updated(caller, &request, &decided);
+    audit::commit(txn, caller, "decideExtension").await?;
     Ok((decided, task))
 }
 

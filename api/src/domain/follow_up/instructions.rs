@@ -4,15 +4,18 @@
 
 use super::on_task;
 use crate::domain::Caller;
+use crate::domain::audit;
 use crate::domain::text::required_text;
 use crate::error::{AppError, AppResult};
 use crate::policy::{follow_up as may, rules};
 use entity::{TaskStatus, instruction, instruction_response};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+};
 
 /// A leader instructs on a task.
 pub async fn instruct(
-    db: &impl ConnectionTrait,
+    db: &impl TransactionTrait,
     caller: &Caller,
     task_id: i32,
     text: &str,
@@ -20,38 +23,43 @@ pub async fn instruct(
     let principal = rules::account(&caller.viewer)?;
     may::may_instruct(principal)?;
     let text = required_text(text, "text")?;
-    let on = on_task::load(db, caller, task_id).await?;
+    let txn = audit::begin(db, caller).await?;
+    let on = on_task::load(&txn, caller, task_id).await?;
     if on.task.status == TaskStatus::Archived {
         return Err(AppError::InvalidState("the task is archived".into()));
     }
-    Ok(instruction::ActiveModel {
+    let written = instruction::ActiveModel {
         task_id: Set(task_id),
         author_id: Set(principal.user_id),
         text: Set(text),
         created_at: Set(caller.now()),
         ..Default::default()
     }
-    .insert(db)
-    .await?)
+    .insert(&txn)
+    .await?;
+    audit::created(caller, &written);
+    audit::commit(txn, caller, "instruct").await?;
+    Ok(written)
 }
 
 /// The lead unit responds to an instruction on its task.
 pub async fn respond(
-    db: &impl ConnectionTrait,
+    db: &impl TransactionTrait,
     caller: &Caller,
     instruction_id: i32,
     text: &str,
 ) -> AppResult<instruction_response::Model> {
     let principal = rules::account(&caller.viewer)?;
     let text = required_text(text, "text")?;
+    let txn = audit::begin(db, caller).await?;
     let instruction =
-        instruction::Entity::find_by_id(instruction_id).one(db).await?.ok_or(AppError::NotFound("instruction"))?;
-    let on = on_task::load(db, caller, instruction.task_id).await.map_err(|e| match e {
+        instruction::Entity::find_by_id(instruction_id).one(&txn).await?.ok_or(AppError::NotFound("instruction"))?;
+    let on = on_task::load(&txn, caller, instruction.task_id).await.map_err(|e| match e {
         AppError::NotFound(_) => AppError::NotFound("instruction"),
         other => other,
     })?;
     let unit = may::lead_place(principal, on.own_role())?;
-    Ok(instruction_response::ActiveModel {
+    let response = instruction_response::ActiveModel {
         instruction_id: Set(instruction_id),
         department_id: Set(unit),
         author_id: Set(principal.user_id),
@@ -59,8 +67,11 @@ pub async fn respond(
         created_at: Set(caller.now()),
         ..Default::default()
     }
-    .insert(db)
-    .await?)
+    .insert(&txn)
+    .await?;
+    caller.record(audit::instruction_response(&response, instruction.task_id));
+    audit::commit(txn, caller, "respondToInstruction").await?;
+    Ok(response)
 }
 
 /// The instructions of tasks the caller has seen, with their responses, oldest first.

@@ -2,10 +2,11 @@
 //! validated so that the warning rules stay meaningful.
 
 use crate::domain::Caller;
+use crate::domain::audit;
 use crate::error::{AppError, AppResult};
 use crate::policy::rules;
 use entity::follow_up_settings;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set, TransactionTrait};
 
 /// The thresholds the warnings and sign-off deadlines use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,9 +79,10 @@ pub async fn get(db: &impl ConnectionTrait, caller: &Caller) -> AppResult<Thresh
 }
 
 /// Replaces the thresholds (admins).
-pub async fn update(db: &impl ConnectionTrait, caller: &Caller, new: Thresholds) -> AppResult<Thresholds> {
+pub async fn update(db: &impl TransactionTrait, caller: &Caller, new: Thresholds) -> AppResult<Thresholds> {
     rules::admin(&caller.viewer)?;
     let new = new.validate()?;
+    let txn = audit::begin(db, caller).await?;
     let row = follow_up_settings::ActiveModel {
         id: Set(1),
         approaching_days: Set(new.approaching_days),
@@ -89,10 +91,20 @@ pub async fn update(db: &impl ConnectionTrait, caller: &Caller, new: Thresholds)
         pace_red_points: Set(new.pace_red_points),
         sign_working_days: Set(new.sign_working_days),
     };
-    match follow_up_settings::Entity::find_by_id(1).one(db).await? {
-        Some(_) => row.update(db).await?,
-        None => row.insert(db).await?,
+    let before = follow_up_settings::Entity::find_by_id(1).one(&txn).await?;
+    let after = match &before {
+        Some(_) => row.update(&txn).await?,
+        None => row.insert(&txn).await?,
     };
+    let action = if before.is_some() { audit::Action::Update } else { audit::Action::Create };
+    caller.record(audit::keyed(
+        "follow_up_settings",
+        1,
+        action,
+        before.as_ref().map(audit::json),
+        Some(audit::json(&after)),
+    ));
+    audit::commit(txn, caller, "updateWarningSettings").await?;
     Ok(new)
 }
 

@@ -126,13 +126,6 @@ fn count_when(condition: SimpleExpr) -> SimpleExpr {
     Func::sum(Expr::case(condition, 1).finally(0)).into()
 }
 
-fn day_of(expr: SimpleExpr, backend: DbBackend) -> SimpleExpr {
-    match backend {
-        DbBackend::Sqlite => Expr::cust_with_exprs("date(?)", [expr]),
-        _ => Expr::cust_with_exprs("CAST($1 AS date)", [expr]),
-    }
-}
-
 fn as_float(expr: SimpleExpr, backend: DbBackend) -> SimpleExpr {
     match backend {
         DbBackend::Sqlite => Expr::cust_with_exprs("CAST(? AS REAL)", [expr]),
@@ -153,7 +146,7 @@ fn figures(caller: &Caller, filter: &StatisticsFilter, group: Group, backend: Db
     } else {
         Func::coalesce([tcol(task::Column::OriginalDueDate), tcol(task::Column::DueDate)]).into()
     };
-    let finished_day = || day_of(tcol(task::Column::CompletedAt), backend);
+    let finished_day = || super::warning::county_day(tcol(task::Column::CompletedAt), backend);
     let days = days_between(finished_day(), tcol(task::Column::AssignedOn), backend);
     let mut query = Query::select().from(task::Entity).to_owned();
     query.expr_as(group_expr(group), Alias::new("group_id")).expr_as(Expr::cust("COUNT(*)"), Alias::new("total"));

@@ -9,7 +9,7 @@ use super::warning::{Judge, Level};
 use crate::domain::Caller;
 use crate::error::AppResult;
 use crate::policy::rules;
-use chrono::{Days, NaiveDate};
+use chrono::{DateTime, Days, NaiveDate, Utc};
 use entity::{
     AssignmentRole, AssignmentState, CompletionDecision, ExtensionStatus, TaskStatus, UserRole, assignment,
     completion_report, extension_request, instruction, instruction_response, task, urging,
@@ -75,6 +75,8 @@ pub struct TodoItem {
     pub task_id: i32,
     pub date: Option<NaiveDate>,
     pub ref_id: i32,
+    /// When the item came onto the list (an urging sent, a report window opened at midnight).
+    pub arrived_at: Option<DateTime<Utc>>,
 }
 
 /// The viewer's to-do list: the first `limit` items by date, and the count of every kind.
@@ -90,6 +92,7 @@ struct Row {
     task_id: i32,
     on_day: Option<NaiveDate>,
     ref_id: i32,
+    arrived_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, FromQueryResult)]
@@ -98,8 +101,14 @@ struct Count {
     n: i64,
 }
 
-/// The to-do list of the caller (anyone signed in; the console has none).
-pub async fn todo(db: &impl ConnectionTrait, caller: &Caller, limit: u64) -> AppResult<Todo> {
+/// The to-do list of the caller (anyone signed in; the console has none): with `since`, only
+/// what came onto it at or after that instant (a unit system catching up after a reconnect).
+pub async fn todo(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    limit: u64,
+    since: Option<DateTime<Utc>>,
+) -> AppResult<Todo> {
     let principal = rules::account(&caller.viewer)?;
     let backend = db.get_database_backend();
     let judge = settings::judge(db, caller).await?;
@@ -112,22 +121,39 @@ pub async fn todo(db: &impl ConnectionTrait, caller: &Caller, limit: u64) -> App
         UserRole::Leader => leader_items(principal.user_id, &judge, backend),
     };
     let Some(union) = union_all(parts) else { return Ok(Todo::default()) };
+    let arrived = || Expr::col(Alias::new("arrived_at"));
+    let since_cond = since.map(|at| match backend {
+        DbBackend::Sqlite => Expr::cust_with_exprs("julianday(?) >= julianday(?)", [arrived(), Expr::value(at)]),
+        _ => arrived().gte(at),
+    });
     let mut listed = Query::select()
-        .columns([Alias::new("kind"), Alias::new("task_id"), Alias::new("on_day"), Alias::new("ref_id")])
+        .columns([
+            Alias::new("kind"),
+            Alias::new("task_id"),
+            Alias::new("on_day"),
+            Alias::new("ref_id"),
+            Alias::new("arrived_at"),
+        ])
         .from_subquery(union.clone(), Alias::new("todo"))
         .to_owned();
+    if let Some(cond) = since_cond.clone() {
+        listed.and_where(cond);
+    }
     listed
         .order_by(Alias::new("on_day"), Order::Asc)
         .order_by(Alias::new("kind"), Order::Asc)
         .order_by(Alias::new("ref_id"), Order::Asc)
         .limit(limit);
     let rows = Row::find_by_statement(backend.build(&listed)).all(db).await?;
-    let counting = Query::select()
+    let mut counting = Query::select()
         .column(Alias::new("kind"))
         .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
         .from_subquery(union, Alias::new("todo"))
         .group_by_col(Alias::new("kind"))
         .to_owned();
+    if let Some(cond) = since_cond {
+        counting.and_where(cond);
+    }
     let counts = Count::find_by_statement(backend.build(&counting)).all(db).await?;
     Ok(Todo {
         items: rows
@@ -138,6 +164,7 @@ pub async fn todo(db: &impl ConnectionTrait, caller: &Caller, limit: u64) -> App
                     task_id: r.task_id,
                     date: r.on_day,
                     ref_id: r.ref_id,
+                    arrived_at: r.arrived_at,
                 })
             })
             .collect(),
@@ -156,26 +183,39 @@ fn union_all(mut parts: Vec<SelectStatement>) -> Option<SelectStatement> {
     Some(first)
 }
 
-/// `SELECT 'KIND' AS kind, task_id, <day> AS on_day, <ref> AS ref_id` (the shape every part has).
-fn item(kind: TodoKind, task_id: SimpleExpr, day: SimpleExpr, ref_id: SimpleExpr) -> SelectStatement {
+/// `SELECT 'KIND' AS kind, task_id, <day> AS on_day, <ref> AS ref_id, <arrived> AS arrived_at`
+/// (the shape every part has).
+fn item(
+    kind: TodoKind,
+    task_id: SimpleExpr,
+    day: SimpleExpr,
+    ref_id: SimpleExpr,
+    arrived: SimpleExpr,
+) -> SelectStatement {
     Query::select()
         .expr_as(Expr::value(kind.code()), Alias::new("kind"))
         .expr_as(task_id, Alias::new("task_id"))
         .expr_as(day, Alias::new("on_day"))
         .expr_as(ref_id, Alias::new("ref_id"))
+        .expr_as(arrived, Alias::new("arrived_at"))
         .to_owned()
+}
+
+/// Midnight in the county (UTC+8) at the start of `day` + `shift` days, as a timestamp.
+fn midnight(day: SimpleExpr, shift: i64, backend: DbBackend) -> SimpleExpr {
+    match backend {
+        DbBackend::Sqlite => {
+            Expr::cust_with_exprs(format!("strftime('%Y-%m-%dT%H:%M:%S+00:00', ?, '{shift} days', '-8 hours')"), [day])
+        }
+        _ => Expr::cust_with_exprs(
+            format!("((CAST($1 AS date) + {shift})::timestamp AT TIME ZONE 'UTC') - INTERVAL '8 hours'"),
+            [day],
+        ),
+    }
 }
 
 fn col<T: sea_orm::sea_query::IntoIden, C: sea_orm::sea_query::IntoIden>(table: T, column: C) -> SimpleExpr {
     Expr::col((table, column))
-}
-
-/// The calendar day of a timestamp column.
-fn day_of(expr: SimpleExpr, backend: DbBackend) -> SimpleExpr {
-    match backend {
-        DbBackend::Sqlite => Expr::cust_with_exprs("date(?)", [expr]),
-        _ => Expr::cust_with_exprs("CAST($1 AS date)", [expr]),
-    }
 }
 
 fn open_task() -> SimpleExpr {
@@ -187,12 +227,19 @@ fn open_task() -> SimpleExpr {
 }
 
 /// `FROM assignment JOIN task` for the unit's own parts in `states`.
-fn own_parts(kind: TodoKind, unit: i32, day: SimpleExpr, states: &[AssignmentState]) -> SelectStatement {
+fn own_parts(
+    kind: TodoKind,
+    unit: i32,
+    day: SimpleExpr,
+    arrived: SimpleExpr,
+    states: &[AssignmentState],
+) -> SelectStatement {
     item(
         kind,
         col(assignment::Entity, assignment::Column::TaskId),
         day,
         col(assignment::Entity, assignment::Column::TaskId),
+        arrived,
     )
     .from(assignment::Entity)
     .inner_join(
@@ -212,14 +259,25 @@ fn unit_items(unit: i32, judge: &Judge, backend: DbBackend) -> Vec<SelectStateme
         .checked_add_days(Days::new(std::cmp::max(judge.thresholds.approaching_days, 0) as u64))
         .unwrap_or(judge.today);
     let due = || col(assignment::Entity, assignment::Column::NextReportDue);
-    let sign = own_parts(TodoKind::Sign, unit, col(assignment::Entity, assignment::Column::SignDue), &[Assigned]);
-    let report_due = own_parts(TodoKind::ReportDue, unit, due(), &[Signed, InProgress])
-        .and_where(due().gte(judge.today))
-        .and_where(due().lte(soon))
-        .to_owned();
-    let report_late = own_parts(TodoKind::ReportLate, unit, due(), &[Assigned, Signed, InProgress])
-        .and_where(due().lt(judge.today))
-        .to_owned();
+    let handed = Expr::cust_with_exprs(
+        if backend == DbBackend::Sqlite { "COALESCE(?, ?)" } else { "COALESCE($1, $2)" },
+        [
+            midnight(col(assignment::Entity, assignment::Column::AssignedOn), 0, backend),
+            col(task::Entity, task::Column::CreatedAt),
+        ],
+    );
+    let sign =
+        own_parts(TodoKind::Sign, unit, col(assignment::Entity, assignment::Column::SignDue), handed, &[Assigned]);
+    let window = -i64::from(std::cmp::max(judge.thresholds.approaching_days, 0));
+    let report_due =
+        own_parts(TodoKind::ReportDue, unit, due(), midnight(due(), window, backend), &[Signed, InProgress])
+            .and_where(due().gte(judge.today))
+            .and_where(due().lte(soon))
+            .to_owned();
+    let report_late =
+        own_parts(TodoKind::ReportLate, unit, due(), midnight(due(), 1, backend), &[Assigned, Signed, InProgress])
+            .and_where(due().lt(judge.today))
+            .to_owned();
     let urgings = item(
         TodoKind::Urging,
         col(urging::Entity, urging::Column::TaskId),
@@ -227,10 +285,11 @@ fn unit_items(unit: i32, judge: &Judge, backend: DbBackend) -> Vec<SelectStateme
             if backend == DbBackend::Sqlite { "COALESCE(?, ?)" } else { "COALESCE($1, $2)" },
             [
                 col(urging::Entity, urging::Column::ReplyBy),
-                day_of(col(urging::Entity, urging::Column::CreatedAt), backend),
+                super::warning::county_day(col(urging::Entity, urging::Column::CreatedAt), backend),
             ],
         ),
         col(urging::Entity, urging::Column::Id),
+        col(urging::Entity, urging::Column::CreatedAt),
     )
     .from(urging::Entity)
     .and_where(Expr::col((urging::Entity, urging::Column::DepartmentId)).eq(unit))
@@ -248,8 +307,9 @@ fn unit_items(unit: i32, judge: &Judge, backend: DbBackend) -> Vec<SelectStateme
     let instructions = item(
         TodoKind::Instruction,
         col(instruction::Entity, instruction::Column::TaskId),
-        day_of(col(instruction::Entity, instruction::Column::CreatedAt), backend),
+        super::warning::county_day(col(instruction::Entity, instruction::Column::CreatedAt), backend),
         col(instruction::Entity, instruction::Column::Id),
+        col(instruction::Entity, instruction::Column::CreatedAt),
     )
     .from(instruction::Entity)
     .inner_join(
@@ -264,8 +324,9 @@ fn unit_items(unit: i32, judge: &Judge, backend: DbBackend) -> Vec<SelectStateme
     let returned = item(
         TodoKind::Returned,
         col(task::Entity, task::Column::Id),
-        day_of(col(task::Entity, task::Column::UpdatedAt), backend),
+        super::warning::county_day(col(task::Entity, task::Column::UpdatedAt), backend),
         col(task::Entity, task::Column::Id),
+        col(task::Entity, task::Column::UpdatedAt),
     )
     .from(task::Entity)
     .inner_join(
@@ -283,8 +344,9 @@ fn office_items(backend: DbBackend) -> Vec<SelectStatement> {
     let reviews = item(
         TodoKind::ReviewCompletion,
         col(completion_report::Entity, completion_report::Column::TaskId),
-        day_of(col(completion_report::Entity, completion_report::Column::CreatedAt), backend),
+        super::warning::county_day(col(completion_report::Entity, completion_report::Column::CreatedAt), backend),
         col(completion_report::Entity, completion_report::Column::Id),
+        col(completion_report::Entity, completion_report::Column::CreatedAt),
     )
     .from(completion_report::Entity)
     .and_where(
@@ -294,8 +356,9 @@ fn office_items(backend: DbBackend) -> Vec<SelectStatement> {
     let extensions = item(
         TodoKind::DecideExtension,
         col(extension_request::Entity, extension_request::Column::TaskId),
-        day_of(col(extension_request::Entity, extension_request::Column::CreatedAt), backend),
+        super::warning::county_day(col(extension_request::Entity, extension_request::Column::CreatedAt), backend),
         col(extension_request::Entity, extension_request::Column::Id),
+        col(extension_request::Entity, extension_request::Column::CreatedAt),
     )
     .from(extension_request::Entity)
     .and_where(Expr::col((extension_request::Entity, extension_request::Column::Status)).eq(ExtensionStatus::Pending))
@@ -304,11 +367,16 @@ fn office_items(backend: DbBackend) -> Vec<SelectStatement> {
 }
 
 fn leader_items(user_id: i32, judge: &Judge, backend: DbBackend) -> Vec<SelectStatement> {
+    // Red since the day after the due date when overdue, else since its last change.
+    let overdue = col(task::Entity, task::Column::DueDate).lt(judge.today);
+    let turned_red = Expr::case(overdue, midnight(col(task::Entity, task::Column::DueDate), 1, backend))
+        .finally(col(task::Entity, task::Column::UpdatedAt));
     let red = item(
         TodoKind::RedTask,
         col(task::Entity, task::Column::Id),
         col(task::Entity, task::Column::DueDate),
         col(task::Entity, task::Column::Id),
+        turned_red.into(),
     )
     .from(task::Entity)
     .and_where(judge.sql_level(backend).eq(Level::Red.rank()))
@@ -324,8 +392,9 @@ fn leader_items(user_id: i32, judge: &Judge, backend: DbBackend) -> Vec<SelectSt
     let unanswered = item(
         TodoKind::UnansweredInstruction,
         col(instruction::Entity, instruction::Column::TaskId),
-        day_of(col(instruction::Entity, instruction::Column::CreatedAt), backend),
+        super::warning::county_day(col(instruction::Entity, instruction::Column::CreatedAt), backend),
         col(instruction::Entity, instruction::Column::Id),
+        col(instruction::Entity, instruction::Column::CreatedAt),
     )
     .from(instruction::Entity)
     .and_where(Expr::col((instruction::Entity, instruction::Column::AuthorId)).eq(user_id))

@@ -6,6 +6,7 @@
 use super::on_task;
 use super::{facts, states};
 use crate::domain::Caller;
+use crate::domain::audit;
 use crate::domain::tasks::{self, TaskFilter};
 use crate::domain::text::required_text;
 use crate::error::{AppError, AppResult};
@@ -15,7 +16,7 @@ use chrono::NaiveDate;
 use entity::{AssignmentRole, DepartmentKind, assignment, department, urging};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionSession, TransactionTrait,
+    TransactionTrait,
 };
 
 /// Whom to urge.
@@ -46,7 +47,7 @@ pub async fn urge(db: &impl TransactionTrait, caller: &Caller, new: NewUrging) -
     if new.reply_by.is_some_and(|d| d < caller.today()) {
         return Err(AppError::bad_input("replyBy lies in the past"));
     }
-    let txn = crate::db::begin_write(db).await?;
+    let txn = audit::begin(db, caller).await?;
     let pairs = match new.targets {
         Targets::Tasks { task_ids, units } => named_targets(&txn, caller, &task_ids, &units).await?,
         Targets::Overdue { document_id } => overdue_leads(&txn, caller, document_id).await?,
@@ -70,10 +71,13 @@ pub async fn urge(db: &impl TransactionTrait, caller: &Caller, new: NewUrging) -
     for chunk in rows.collect::<Vec<_>>().chunks(500) {
         sent.extend(urging::Entity::insert_many(chunk.to_vec()).exec_with_returning(&txn).await?);
     }
+    for urging in &sent {
+        audit::created(caller, urging);
+    }
     let mut task_ids: Vec<i32> = pairs.iter().map(|(t, _)| *t).collect();
     task_ids.dedup();
     facts::refresh(&txn, &task_ids).await?;
-    txn.commit().await?;
+    audit::commit(txn, caller, "urge").await?;
     sent.sort_by_key(|u| u.id);
     Ok(sent)
 }
@@ -142,14 +146,18 @@ async fn overdue_leads(
 }
 
 /// The urged unit marks an urging read (once; later calls keep the first time).
-pub async fn mark_read(db: &impl ConnectionTrait, caller: &Caller, urging_id: i32) -> AppResult<urging::Model> {
-    let urging = own_urging(db, caller, urging_id).await?;
+pub async fn mark_read(db: &impl TransactionTrait, caller: &Caller, urging_id: i32) -> AppResult<urging::Model> {
+    let txn = audit::begin(db, caller).await?;
+    let urging = own_urging(&txn, caller, urging_id).await?;
     if urging.read_at.is_some() {
         return Ok(urging);
     }
-    let mut model: urging::ActiveModel = urging.into();
+    let mut model: urging::ActiveModel = urging.clone().into();
     model.read_at = Set(Some(caller.now()));
-    Ok(model.update(db).await?)
+    let read = model.update(&txn).await?;
+    audit::updated(caller, &urging, &read);
+    audit::commit(txn, caller, "markUrgingRead").await?;
+    Ok(read)
 }
 
 /// The urged unit answers with what it is doing (reading it, if not read yet).
@@ -160,7 +168,7 @@ pub async fn answer(
     text: &str,
 ) -> AppResult<urging::Model> {
     let text = required_text(text, "text")?;
-    let txn = crate::db::begin_write(db).await?;
+    let txn = audit::begin(db, caller).await?;
     let urging = own_urging(&txn, caller, urging_id).await?;
     if urging.answered_at.is_some() {
         return Err(AppError::InvalidState("the urging was answered already".into()));
@@ -174,8 +182,9 @@ pub async fn answer(
         model.read_at = Set(Some(caller.now()));
     }
     let answered = model.update(&txn).await?;
+    audit::updated(caller, &urging, &answered);
     facts::refresh(&txn, &[task_id]).await?;
-    txn.commit().await?;
+    audit::commit(txn, caller, "answerUrging").await?;
     Ok(answered)
 }
 

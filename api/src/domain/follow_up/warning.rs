@@ -350,6 +350,15 @@ pub fn days_between(later: SimpleExpr, earlier: SimpleExpr, backend: DbBackend) 
     }
 }
 
+/// The county's calendar day (UTC+8, as the domain's clock) of a stored timestamp, whatever
+/// the database session's time zone.
+pub fn county_day(timestamp: SimpleExpr, backend: DbBackend) -> SimpleExpr {
+    match backend {
+        DbBackend::Sqlite => Expr::cust_with_exprs("date(?, '+8 hours')", [timestamp]),
+        _ => Expr::cust_with_exprs("CAST(($1 AT TIME ZONE 'UTC') + INTERVAL '8 hours' AS date)", [timestamp]),
+    }
+}
+
 #[cfg(test)]
 #[path = "warning_tests.rs"]
 mod tests;

@@ -6,14 +6,14 @@ use super::on_task::{self, OnTask};
 use super::states::{self, PartEvent, TaskEvent};
 use super::{cadence, facts, parts};
 use crate::domain::Caller;
+use crate::domain::audit;
 use crate::domain::tasks;
 use crate::domain::text::required_text;
 use crate::error::{AppError, AppResult};
 use crate::policy::{follow_up as may, rules};
 use entity::{AssignmentRole, AssignmentState, TaskStatus, assignment, progress_report, report_consolidation, task};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionSession, TransactionTrait,
-};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
 
 /// Who signs for a unit (承办人) and how to reach them.
 #[derive(Debug, Clone)]
@@ -32,20 +32,21 @@ pub async fn sign(
     let principal = rules::account(&caller.viewer)?;
     let person = short_text(&signature.responsible_person, "responsiblePerson")?;
     let contact = short_text(&signature.contact, "contact")?;
-    let txn = crate::db::begin_write(db).await?;
+    let txn = audit::begin(db, caller).await?;
     let on = on_task::load(&txn, caller, task_id).await?;
     may::own_place(principal, on.own_role())?;
     ensure_not_closed(&on.task)?;
     let part = on.own.clone().ok_or(AppError::Forbidden("the unit has no place of its own on this task"))?;
     let state = states::next_part_state(part.state, PartEvent::Sign)?;
-    let mut model: assignment::ActiveModel = part.into();
+    let mut model: assignment::ActiveModel = part.clone().into();
     model.state = Set(state);
     model.signed_at = Set(Some(caller.now()));
     model.responsible_person = Set(Some(person));
     model.contact = Set(Some(contact));
     let signed = model.update(&txn).await?;
+    audit::updated(caller, &part, &signed);
     facts::refresh(&txn, &[task_id]).await?;
-    txn.commit().await?;
+    audit::commit(txn, caller, "signTask").await?;
     Ok(signed)
 }
 
@@ -72,7 +73,7 @@ pub async fn report(
     if !(0..=100).contains(&new.percent) {
         return Err(AppError::bad_input("percent must be between 0 and 100"));
     }
-    let txn = crate::db::begin_write(db).await?;
+    let txn = audit::begin(db, caller).await?;
     let on = on_task::load(&txn, caller, task_id).await?;
     let unit = rules::may_submit_report(principal, on.role)?;
     let status = states::next_task_status(on.task.status, TaskEvent::Report)?;
@@ -97,20 +98,46 @@ pub async fn report(
     }
     .insert(&txn)
     .await?;
+    let mut change = audit::Change::created(&report);
+    if let Some(serde_json::Value::Object(after)) = change.after.as_mut() {
+        after.insert("consolidates".into(), serde_json::json!(new.consolidates));
+    }
+    caller.record(change);
     for consolidated in new.consolidates {
         report_consolidation::ActiveModel { report_id: Set(report.id), consolidated_id: Set(consolidated) }
             .insert(&txn)
             .await?;
     }
     if status != on.task.status {
-        let version = on.task.version;
-        let mut model: task::ActiveModel = on.task.into();
-        model.status = Set(status);
-        tasks::bump_version(&txn, caller, model, version).await?;
+        start_work(&txn, caller, &on.task, status).await?;
     }
     facts::refresh(&txn, &[task_id]).await?;
-    txn.commit().await?;
+    audit::commit(txn, caller, "submitReport").await?;
     Ok(report)
+}
+
+/// The first report starts the work. Two units may send their first reports at once: the
+/// move is conditional on the status still being the one read, not on the version, so the
+/// second report simply finds the work started (a report carries no version to be stale).
+async fn start_work(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    task: &task::Model,
+    status: TaskStatus,
+) -> AppResult<()> {
+    let moved = task::Entity::update_many()
+        .col_expr(task::Column::Status, Expr::value(status))
+        .col_expr(task::Column::Version, Expr::col(task::Column::Version).add(1))
+        .col_expr(task::Column::UpdatedAt, Expr::value(caller.now()))
+        .filter(task::Column::Id.eq(task.id))
+        .filter(task::Column::Status.eq(task.status))
+        .exec(db)
+        .await?;
+    if moved.rows_affected > 0 {
+        let after = task::Entity::find_by_id(task.id).one(db).await?.ok_or(AppError::NotFound("task"))?;
+        audit::updated(caller, task, &after);
+    }
+    Ok(())
 }
 
 /// Moves a unit's part on with its report: in progress, its next report due date, and whether
@@ -131,7 +158,8 @@ async fn advance_part(
     if answered.is_some() {
         model.last_report_late = Set(late);
     }
-    model.update(db).await?;
+    let after = model.update(db).await?;
+    audit::updated(caller, part, &after);
     Ok((answered, late))
 }
 
@@ -157,19 +185,20 @@ async fn check_consolidated(db: &impl ConnectionTrait, on: &OnTask, unit: i32, i
 /// The caller's unit says its part of the task is finished.
 pub async fn finish_part(db: &impl TransactionTrait, caller: &Caller, task_id: i32) -> AppResult<assignment::Model> {
     let principal = rules::account(&caller.viewer)?;
-    let txn = crate::db::begin_write(db).await?;
+    let txn = audit::begin(db, caller).await?;
     let on = on_task::load(&txn, caller, task_id).await?;
     may::own_place(principal, on.own_role())?;
     ensure_not_closed(&on.task)?;
     let part = on.own.clone().ok_or(AppError::Forbidden("the unit has no place of its own on this task"))?;
     let state = states::next_part_state(part.state, PartEvent::Finish)?;
-    let mut model: assignment::ActiveModel = part.into();
+    let mut model: assignment::ActiveModel = part.clone().into();
     model.state = Set(state);
     model.done_at = Set(Some(caller.now()));
     model.next_report_due = Set(None);
     let done = model.update(&txn).await?;
+    audit::updated(caller, &part, &done);
     facts::refresh(&txn, &[task_id]).await?;
-    txn.commit().await?;
+    audit::commit(txn, caller, "finishPart").await?;
     Ok(done)
 }
 
@@ -183,7 +212,7 @@ pub async fn start(
     expected_version: i32,
 ) -> AppResult<task::Model> {
     let principal = rules::account(&caller.viewer)?;
-    let txn = crate::db::begin_write(db).await?;
+    let txn = audit::begin(db, caller).await?;
     let on = on_task::load(&txn, caller, task_id).await?;
     rules::may_update_status(principal, on.role)?;
     let allowed =
@@ -194,10 +223,10 @@ pub async fn start(
                 .into(),
         ));
     }
-    let mut model: task::ActiveModel = on.task.into();
+    let mut model: task::ActiveModel = on.task.clone().into();
     model.status = Set(status);
-    let updated = tasks::bump_version(&txn, caller, model, expected_version).await?;
-    txn.commit().await?;
+    let updated = tasks::bump_version(&txn, caller, &on.task, model, expected_version).await?;
+    audit::commit(txn, caller, "updateTaskStatus").await?;
     Ok(updated)
 }
 

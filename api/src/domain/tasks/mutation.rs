@@ -2,6 +2,7 @@
 //! invalid input changes nothing.
 
 use crate::domain::Caller;
+use crate::domain::audit;
 use crate::domain::follow_up::parts::{self, NewPart, PartPlanner};
 use crate::domain::follow_up::{due_dates, facts};
 use crate::domain::text::required_text;
@@ -10,7 +11,6 @@ use crate::policy::rules;
 use entity::{
     AssignmentRole, AssignmentState, DueDateCause, ScheduleKind, TaskStatus, assignment, department, document, task,
 };
-use sea_orm::TransactionSession;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set, TransactionTrait,
 };
@@ -72,9 +72,9 @@ pub struct AssignmentSpec {
 /// Creates a task (admins; no assignments yet) after checking its document and seq.
 pub async fn create(db: &impl TransactionTrait, caller: &Caller, new: NewTask) -> AppResult<task::Model> {
     rules::admin(&caller.viewer)?;
-    let txn = crate::db::begin_write(db).await?;
+    let txn = audit::begin(db, caller).await?;
     let model = insert(&txn, caller, new).await?;
-    txn.commit().await?;
+    audit::commit(txn, caller, "createTask").await?;
     Ok(model)
 }
 
@@ -91,7 +91,9 @@ pub async fn insert(db: &impl ConnectionTrait, caller: &Caller, new: NewTask) ->
     };
     let mut model = new_row(caller, &document, NewTask { title, ..new });
     model.parent_id = Set(parent);
-    Ok(model.insert(db).await?)
+    let created = model.insert(db).await?;
+    audit::created(caller, &created);
+    Ok(created)
 }
 
 /// The row of a new task of `document`: handed out on the plan's issue date (or today), its
@@ -161,6 +163,9 @@ pub async fn insert_batch(
     // RETURNING order is not promised by SQL: put the rows back in the order given.
     inserted.sort_by_key(|t| position.get(&t.seq).copied());
     link_parents(db, &mut inserted, &parents).await?;
+    for task in &inserted {
+        audit::created(caller, task);
+    }
     Ok(inserted)
 }
 
@@ -197,7 +202,9 @@ pub async fn insert_assignments<'a>(
         rows.extend(units.iter().enumerate().map(|(i, u)| assignment_row(task, u, i + 1, part)));
     }
     for chunk in chunked(rows, BULK_ROWS) {
-        assignment::Entity::insert_many(chunk).exec(db).await?;
+        for created in assignment::Entity::insert_many(chunk).exec_with_returning(db).await? {
+            audit::created(caller, &created);
+        }
     }
     let ids: Vec<i32> = tasks.iter().map(|(t, _)| t.id).collect();
     facts::refresh(db, &ids).await
@@ -261,7 +268,7 @@ pub async fn update(
     changes: TaskChanges,
 ) -> AppResult<task::Model> {
     rules::admin(&caller.viewer)?;
-    let txn = crate::db::begin_write(db).await?;
+    let txn = audit::begin(db, caller).await?;
     let current = task::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound("task"))?;
     let mut model: task::ActiveModel = current.clone().into();
     if let Some(seq) = changes.seq {
@@ -285,8 +292,8 @@ pub async fn update(
             "a task's status changes through the follow-up verbs (submitCompletion, reviewCompletion, …)".into(),
         ));
     }
-    let updated = bump_version(&txn, caller, model, expected_version).await?;
-    txn.commit().await?;
+    let updated = bump_version(&txn, caller, &current, model, expected_version).await?;
+    audit::commit(txn, caller, "updateTask").await?;
     Ok(updated)
 }
 
@@ -295,6 +302,7 @@ pub async fn update(
 pub(in crate::domain) async fn bump_version(
     db: &impl ConnectionTrait,
     caller: &Caller,
+    before: &task::Model,
     mut model: task::ActiveModel,
     expected: i32,
 ) -> AppResult<task::Model> {
@@ -310,18 +318,19 @@ pub(in crate::domain) async fn bump_version(
     if result.rows_affected == 0 {
         return Err(AppError::Conflict("the task was changed by someone else; reload it and retry".into()));
     }
-    task::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound("task"))
+    let after = task::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound("task"))?;
+    audit::updated(caller, before, &after);
+    Ok(after)
 }
 
 /// Deletes a task with its assignments and reports (admins).
 pub async fn delete(db: &impl TransactionTrait, caller: &Caller, id: i32) -> AppResult<()> {
     rules::admin(&caller.viewer)?;
-    let txn = crate::db::begin_write(db).await?;
-    let result = task::Entity::delete_by_id(id).exec(&txn).await?;
-    if result.rows_affected == 0 {
-        return Err(AppError::NotFound("task"));
-    }
-    txn.commit().await?;
+    let txn = audit::begin(db, caller).await?;
+    let task = task::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound("task"))?;
+    task::Entity::delete_by_id(id).exec(&txn).await?;
+    audit::deleted(caller, &task);
+    audit::commit(txn, caller, "deleteTask").await?;
     Ok(())
 }
 
@@ -333,10 +342,10 @@ pub async fn set_assignments(
     units: &[AssignmentSpec],
 ) -> AppResult<task::Model> {
     rules::admin(&caller.viewer)?;
-    let txn = crate::db::begin_write(db).await?;
+    let txn = audit::begin(db, caller).await?;
     let task = task::Entity::find_by_id(task_id).one(&txn).await?.ok_or(AppError::NotFound("task"))?;
     replace_assignments(&txn, caller, &task, units).await?;
-    txn.commit().await?;
+    audit::commit(txn, caller, "setTaskAssignments").await?;
     Ok(task)
 }
 
@@ -362,14 +371,19 @@ async fn replace_assignments(
     }
     let existing = assignment::Entity::find().filter(assignment::Column::TaskId.eq(task.id)).all(db).await?;
     let staying: HashSet<i32> = ids.iter().copied().collect();
-    let leaving: Vec<i32> = existing.iter().filter(|a| !staying.contains(&a.department_id)).map(|a| a.id).collect();
-    assignment::Entity::delete_many().filter(assignment::Column::Id.is_in(leaving)).exec(db).await?;
+    let leaving: Vec<&assignment::Model> = existing.iter().filter(|a| !staying.contains(&a.department_id)).collect();
+    let leaving_ids: Vec<i32> = leaving.iter().map(|a| a.id).collect();
+    assignment::Entity::delete_many().filter(assignment::Column::Id.is_in(leaving_ids)).exec(db).await?;
+    for gone in leaving {
+        audit::deleted(caller, gone);
+    }
     for (position, unit) in units.iter().enumerate() {
         if let Some(kept) = existing.iter().find(|a| a.department_id == unit.department_id) {
             let mut model: assignment::ActiveModel = kept.clone().into();
             model.role = Set(unit.role);
             model.position = Set(position as i32 + 1);
-            model.update(db).await?;
+            let after = model.update(db).await?;
+            audit::updated(caller, kept, &after);
         }
     }
     let planner = PartPlanner::new(db, caller.today()).await?;
@@ -381,7 +395,9 @@ async fn replace_assignments(
         .map(|(i, u)| assignment_row(task, u, i + 1, part))
         .collect();
     if !new_rows.is_empty() {
-        assignment::Entity::insert_many(new_rows).exec(db).await?;
+        for created in assignment::Entity::insert_many(new_rows).exec_with_returning(db).await? {
+            audit::created(caller, &created);
+        }
     }
     facts::refresh(db, &[task.id]).await
 }

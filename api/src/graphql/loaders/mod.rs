@@ -60,6 +60,26 @@ impl Loaders {
         }
     }
 
+    /// Loaders that batch but keep nothing: a subscription lives on, its events must not read
+    /// what an earlier event loaded.
+    pub fn uncached(db: &DatabaseConnection, caller: &Caller) -> Self {
+        let loaders = Loaders::new(db, caller);
+        loaders.documents.enable_all_cache(false);
+        loaders.departments.enable_all_cache(false);
+        loaders.assignments.enable_all_cache(false);
+        loaders.aliases.enable_all_cache(false);
+        loaders.users.enable_all_cache(false);
+        loaders.policy_tasks.enable_all_cache(false);
+        loaders.urgings.enable_all_cache(false);
+        loaders.instructions.enable_all_cache(false);
+        loaders.extensions.enable_all_cache(false);
+        loaders.due_dates.enable_all_cache(false);
+        loaders.completions.enable_all_cache(false);
+        loaders.consolidated.enable_all_cache(false);
+        loaders.tasks.enable_all_cache(false);
+        loaders
+    }
+
     /// Today and the office's thresholds, for every warning of this request.
     pub async fn judge(&self) -> async_graphql::Result<Judge> {
         let judge = self

@@ -6,6 +6,7 @@ mod follow_up;
 mod import;
 mod office;
 mod policy;
+mod webhooks;
 
 pub use admin::AdminMutation;
 pub use auth::AuthMutation;
@@ -13,7 +14,16 @@ pub use follow_up::FollowUpMutation;
 pub use import::ImportMutation;
 pub use office::OfficeMutation;
 pub use policy::PolicyMutation;
+pub use webhooks::WebhookMutation;
 
 /// The root mutation.
 #[derive(async_graphql::MergedObject, Default)]
-pub struct Mutation(AuthMutation, AdminMutation, ImportMutation, FollowUpMutation, OfficeMutation, PolicyMutation);
+pub struct Mutation(
+    AuthMutation,
+    AdminMutation,
+    ImportMutation,
+    FollowUpMutation,
+    OfficeMutation,
+    PolicyMutation,
+    WebhookMutation,
+);

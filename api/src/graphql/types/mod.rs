@@ -10,6 +10,7 @@ pub mod policy;
 pub mod report;
 pub mod task;
 pub mod user;
+pub mod webhook;
 
 pub use department::Department;
 pub use document::Document;

@@ -105,6 +105,14 @@ impl Task {
         self.0.original_due_date.map(Date)
     }
 
+    /// What happened to the task, oldest first (时间轴): hand-out, sign-offs, reports,
+    /// extensions, urgings (those the viewer may see), instructions, reviews, archive.
+    async fn timeline(&self, ctx: &Context<'_>) -> Result<Vec<super::follow_up::timeline::TimelineEntry>> {
+        let lines =
+            crate::domain::audit::timeline::of_task(context::db(ctx), context::caller(ctx), self.0.id).await.gql()?;
+        Ok(lines.into_iter().map(super::follow_up::timeline::TimelineEntry).collect())
+    }
+
     /// Every change of the due date, oldest first (extensions, edits, policies issued).
     async fn due_date_history(&self, ctx: &Context<'_>) -> Result<Vec<DueDateChange>> {
         let rows = context::loaders(ctx).due_dates.load_one(self.0.id).await.map_err(load_failed)?;

@@ -1,9 +1,11 @@
 //! The GraphQL types of the follow-up loop: warnings, urgings, instructions, extension
-//! requests, due date history, completion reports, the to-do list, statistics and settings.
+//! requests, due date history, completion reports, the to-do list, statistics, settings, and
+//! the timeline and audit trail.
 
 pub mod items;
 pub mod settings;
 pub mod statistics;
+pub mod timeline;
 pub mod todo;
 pub mod warning;
 

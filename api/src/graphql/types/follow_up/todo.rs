@@ -88,6 +88,11 @@ impl TodoItem {
     async fn ref_id(&self) -> ID {
         ID(self.0.ref_id.to_string())
     }
+    /// When it came onto the list: the urging sent, the instruction written, the report's
+    /// window opened (midnight in the county), the task handed out.
+    async fn arrived_at(&self) -> Option<crate::graphql::scalars::DateTime> {
+        self.0.arrived_at.map(crate::graphql::scalars::DateTime)
+    }
     /// The task.
     async fn task(&self, ctx: &Context<'_>) -> Result<Option<Task>> {
         let task = context::loaders(ctx).tasks.load_one(self.0.task_id).await.map_err(load_failed)?;

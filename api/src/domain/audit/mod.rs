@@ -1,0 +1,396 @@
+//! The audit trail (留痕): every write records, in its own transaction, one entry per changed
+//! entity: when, who (account, service token, client address), what (entity, id, the operation
+//! and the action) and the change (the fields before and after as JSON; secrets never, see the
+//! `#[serde(skip)]` fields of the entities). Entries are appended, never updated or deleted, and
+//! chained by hash ([`chain`]).
+//!
+//! A domain function opens its transaction with [`begin`], records each change on the caller
+//! as it writes ([`created`], [`updated`], [`deleted`]) and ends with [`commit`], which appends
+//! the entries after the last row write and commits: on PostgreSQL the append
+//! takes a transaction-scoped advisory lock so entries chain in commit order, and holding it only
+//! from there to the commit keeps writers from waiting on each other for long (and from
+//! deadlocking: nothing is locked after it). On SQLite write transactions are serialised already
+//! (`BEGIN IMMEDIATE`). Appending also wakes the event pump ([`crate::events`]): on PostgreSQL by
+//! `pg_notify` in the same transaction (delivered at commit, to every process), on SQLite in
+//! process, after the commit.
+
+pub mod chain;
+pub mod log;
+pub mod timeline;
+
+use crate::domain::Caller;
+use crate::error::AppResult;
+use crate::policy::Viewer;
+use chrono::Timelike;
+use entity::audit_entry;
+use sea_orm::{
+    ConnectionTrait, DbBackend, EntityTrait, QueryOrder, QuerySelect, Set, Statement, TransactionSession,
+    TransactionTrait,
+};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+/// The PostgreSQL channel that carries "the trail grew" to every process.
+pub const CHANNEL: &str = "duban_audit";
+
+/// The advisory lock key of the chain's head (`duban` in ASCII).
+const CHAIN_LOCK: i64 = 0x0064_7562_616e;
+
+/// What happened to the entity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Create,
+    Update,
+    Delete,
+    /// A session began (login): no row changed, but who signed in from where is on the record.
+    Login,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Create => "CREATE",
+            Action::Update => "UPDATE",
+            Action::Delete => "DELETE",
+            Action::Login => "LOGIN",
+        }
+    }
+}
+
+/// An entity as the trail records it: its table, id, task, and a JSON snapshot.
+pub trait Audited: Serialize {
+    /// The table name.
+    const ENTITY: &'static str;
+    fn audit_id(&self) -> i32;
+    /// The task whose timeline the change belongs to.
+    fn audit_task(&self) -> Option<i32> {
+        None
+    }
+}
+
+/// One change, before it is appended.
+#[derive(Debug, Clone)]
+pub struct Change {
+    pub entity: &'static str,
+    pub entity_id: i32,
+    pub task_id: Option<i32>,
+    pub action: Action,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+}
+
+fn snapshot(model: &impl Serialize) -> Value {
+    serde_json::to_value(model).unwrap_or(Value::Null)
+}
+
+/// Only the fields that differ, each side.
+fn diff(before: Value, after: Value) -> (Value, Value) {
+    match (before, after) {
+        (Value::Object(before), Value::Object(after)) => {
+            let (mut old, mut new) = (Map::new(), Map::new());
+            for (key, value) in &after {
+                if before.get(key) != Some(value) {
+                    old.insert(key.clone(), before.get(key).cloned().unwrap_or(Value::Null));
+                    new.insert(key.clone(), value.clone());
+                }
+            }
+            (Value::Object(old), Value::Object(new))
+        }
+        (before, after) => (before, after),
+    }
+}
+
+impl Change {
+    pub fn created<M: Audited>(model: &M) -> Change {
+        Change {
+            entity: M::ENTITY,
+            entity_id: model.audit_id(),
+            task_id: model.audit_task(),
+            action: Action::Create,
+            before: None,
+            after: Some(snapshot(model)),
+        }
+    }
+
+    /// An update: the changed fields only; `None` when nothing changed.
+    pub fn updated<M: Audited>(before: &M, after: &M) -> Option<Change> {
+        let (old, new) = diff(snapshot(before), snapshot(after));
+        if new.as_object().is_some_and(Map::is_empty) {
+            return None;
+        }
+        Some(Change {
+            entity: M::ENTITY,
+            entity_id: after.audit_id(),
+            task_id: after.audit_task(),
+            action: Action::Update,
+            before: Some(old),
+            after: Some(new),
+        })
+    }
+
+    pub fn deleted<M: Audited>(model: &M) -> Change {
+        Change {
+            entity: M::ENTITY,
+            entity_id: model.audit_id(),
+            task_id: model.audit_task(),
+            action: Action::Delete,
+            before: Some(snapshot(model)),
+            after: None,
+        }
+    }
+
+    /// A sign-in of account `user_id`.
+    pub fn login(user_id: i32) -> Change {
+        Change {
+            entity: "app_user",
+            entity_id: user_id,
+            task_id: None,
+            action: Action::Login,
+            before: None,
+            after: None,
+        }
+    }
+}
+
+/// Walks the whole chain (admins and the console).
+pub async fn verify(db: &impl ConnectionTrait, caller: &Caller) -> AppResult<chain::Verdict> {
+    crate::policy::rules::admin(&caller.viewer)?;
+    chain::verify(db).await
+}
+
+/// Records that `model` was created, for the caller's current transaction.
+pub fn created<M: Audited>(caller: &Caller, model: &M) {
+    caller.record(Change::created(model));
+}
+
+/// Records an update (the changed fields; nothing when no field changed).
+pub fn updated<M: Audited>(caller: &Caller, before: &M, after: &M) {
+    if let Some(change) = Change::updated(before, after) {
+        caller.record(change);
+    }
+}
+
+/// Records that `model` was deleted.
+pub fn deleted<M: Audited>(caller: &Caller, model: &M) {
+    caller.record(Change::deleted(model));
+}
+
+/// Starts a write transaction for `caller`: whatever an earlier, failed one recorded is
+/// forgotten.
+pub async fn begin<C: TransactionTrait>(db: &C, caller: &Caller) -> AppResult<C::Transaction> {
+    caller.take_changes();
+    Ok(crate::db::begin_write(db).await?)
+}
+
+/// Appends what `caller` recorded to the trail, as `operation`, and commits: the entries and
+/// the change go in together or not at all.
+pub async fn commit<T: ConnectionTrait + TransactionSession>(
+    txn: T,
+    caller: &Caller,
+    operation: &'static str,
+) -> AppResult<()> {
+    append(&txn, caller, operation, caller.take_changes()).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Appends entries to the chain inside the caller's transaction (after its last row write).
+async fn append(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    operation: &'static str,
+    changes: Vec<Change>,
+) -> AppResult<()> {
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let backend = db.get_database_backend();
+    if backend == DbBackend::Postgres {
+        db.execute_raw(Statement::from_sql_and_values(
+            backend,
+            "SELECT pg_advisory_xact_lock($1)",
+            [CHAIN_LOCK.into()],
+        ))
+        .await?;
+    }
+    let head = audit_entry::Entity::find()
+        .select_only()
+        .column(audit_entry::Column::Hash)
+        .order_by_desc(audit_entry::Column::Id)
+        .limit(1)
+        .into_tuple::<String>()
+        .one(db)
+        .await?;
+    let mut prev = head.unwrap_or_else(|| chain::GENESIS.to_owned());
+    let actor = Actor::of(caller);
+    // Whole microseconds: what PostgreSQL keeps, so the stored time hashes as it was hashed.
+    let now = caller.now();
+    let at = now.with_nanosecond(now.nanosecond() / 1_000 * 1_000).unwrap_or(now);
+    let mut rows = Vec::with_capacity(changes.len());
+    for change in changes {
+        let before = change.before.map(|v| v.to_string());
+        let after = change.after.map(|v| v.to_string());
+        let fields = chain::Fields {
+            at,
+            actor_kind: actor.kind,
+            actor_id: actor.id,
+            service_token_id: actor.service_token,
+            client_address: actor.client.as_deref(),
+            operation,
+            entity: change.entity,
+            entity_id: change.entity_id,
+            task_id: change.task_id,
+            action: change.action.as_str(),
+            before: before.as_deref(),
+            after: after.as_deref(),
+        };
+        let hash = chain::hash(&prev, &fields);
+        rows.push(audit_entry::ActiveModel {
+            at: Set(at),
+            actor_kind: Set(actor.kind.to_owned()),
+            actor_id: Set(actor.id),
+            service_token_id: Set(actor.service_token),
+            client_address: Set(actor.client.clone()),
+            operation: Set(operation.to_owned()),
+            entity: Set(change.entity.to_owned()),
+            entity_id: Set(change.entity_id),
+            task_id: Set(change.task_id),
+            action: Set(change.action.as_str().to_owned()),
+            before: Set(before),
+            after: Set(after),
+            prev_hash: Set(std::mem::replace(&mut prev, hash.clone())),
+            hash: Set(hash),
+            ..Default::default()
+        });
+    }
+    for chunk in rows.chunks(500) {
+        audit_entry::Entity::insert_many(chunk.to_vec()).exec(db).await?;
+    }
+    if backend == DbBackend::Postgres {
+        db.execute_raw(Statement::from_sql_and_values(backend, "SELECT pg_notify($1, '')", [CHANNEL.into()])).await?;
+    }
+    caller.trail_grew();
+    Ok(())
+}
+
+/// Who the trail names.
+struct Actor {
+    kind: &'static str,
+    id: Option<i32>,
+    service_token: Option<i32>,
+    client: Option<String>,
+}
+
+impl Actor {
+    fn of(caller: &Caller) -> Actor {
+        let (kind, id) = match &caller.viewer {
+            Viewer::User(p) if caller.service_token.is_some() => ("SERVICE", Some(p.user_id)),
+            Viewer::User(p) => ("USER", Some(p.user_id)),
+            Viewer::System => ("CONSOLE", None),
+            Viewer::Anonymous => ("ANONYMOUS", None),
+        };
+        Actor { kind, id, service_token: caller.service_token, client: caller.client.map(|ip| ip.to_string()) }
+    }
+}
+
+macro_rules! audited {
+    ($module:ident, $name:literal, task: |$m:ident| $task:expr) => {
+        impl Audited for entity::$module::Model {
+            const ENTITY: &'static str = $name;
+            fn audit_id(&self) -> i32 {
+                self.id
+            }
+            fn audit_task(&self) -> Option<i32> {
+                let $m = self;
+                $task
+            }
+        }
+    };
+    ($module:ident, $name:literal) => {
+        impl Audited for entity::$module::Model {
+            const ENTITY: &'static str = $name;
+            fn audit_id(&self) -> i32 {
+                self.id
+            }
+        }
+    };
+}
+
+audited!(task, "task", task: |m| Some(m.id));
+audited!(assignment, "assignment", task: |m| Some(m.task_id));
+audited!(progress_report, "progress_report", task: |m| Some(m.task_id));
+audited!(extension_request, "extension_request", task: |m| Some(m.task_id));
+audited!(due_date_change, "due_date_change", task: |m| Some(m.task_id));
+audited!(urging, "urging", task: |m| Some(m.task_id));
+audited!(instruction, "instruction", task: |m| Some(m.task_id));
+audited!(completion_report, "completion_report", task: |m| Some(m.task_id));
+audited!(document, "document");
+audited!(department, "department");
+audited!(department_alias, "department_alias");
+audited!(user, "app_user");
+audited!(service_token, "service_token");
+audited!(policy_event, "policy_event");
+audited!(webhook, "webhook");
+
+/// A response to an instruction belongs to its instruction's task, which the row does not
+/// carry: the caller names it.
+pub fn instruction_response(model: &entity::instruction_response::Model, task_id: i32) -> Change {
+    Change {
+        entity: "instruction_response",
+        entity_id: model.id,
+        task_id: Some(task_id),
+        action: Action::Create,
+        before: None,
+        after: Some(snapshot(model)),
+    }
+}
+
+/// A change of a row without an id of its own (group membership, a calendar day, the
+/// settings): named by `entity_id` (the group, the day as YYYYMMDD, 1).
+pub fn keyed(
+    entity: &'static str,
+    entity_id: i32,
+    action: Action,
+    before: Option<Value>,
+    after: Option<Value>,
+) -> Change {
+    Change { entity, entity_id, task_id: None, action, before, after }
+}
+
+/// A snapshot of anything serialisable, for [`keyed`] changes.
+pub fn json(value: &impl Serialize) -> Value {
+    snapshot(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_update_records_the_changed_fields_only() {
+        let (before, after) = diff(
+            serde_json::json!({ "id": 1, "status": "IN_PROGRESS", "version": 3, "title": "t" }),
+            serde_json::json!({ "id": 1, "status": "PENDING_REVIEW", "version": 4, "title": "t" }),
+        );
+        assert_eq!(before, serde_json::json!({ "status": "IN_PROGRESS", "version": 3 }));
+        assert_eq!(after, serde_json::json!({ "status": "PENDING_REVIEW", "version": 4 }));
+    }
+
+    #[test]
+    fn secrets_never_reach_a_snapshot() {
+        let user = entity::user::Model {
+            id: 1,
+            username: "u".into(),
+            password_hash: "$argon2id$secret".into(),
+            role: entity::UserRole::Admin,
+            department_id: None,
+            active: true,
+            token_version: 1,
+            created_at: chrono::Utc::now(),
+            updated_at: chrono::Utc::now(),
+        };
+        let text = Change::created(&user).after.unwrap().to_string();
+        assert!(!text.contains("argon2") && !text.contains("password"), "{text}");
+        assert!(text.contains("\"role\":\"ADMIN\""), "{text}");
+    }
+}

@@ -1,0 +1,202 @@
+//! A task's timeline (时间轴): its audit entries in the words an office reads them ("县民政局
+//! 签收", "延期至 2015-09-30 已批准"), for whoever may see the task. Entries that belong to
+//! one unit and the office (an urging and its answer) show only to those who see that unit's
+//! urgings; fields such as a contact number never reach the words.
+
+use crate::domain::Caller;
+use crate::domain::tasks;
+use crate::error::{AppError, AppResult};
+use crate::policy::follow_up::{self as visibility, UnitItems};
+use entity::{audit_entry, department};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// One line of a timeline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    pub entry_id: i32,
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub actor_id: Option<i32>,
+    /// The unit the line is about, when it is about one.
+    pub department_id: Option<i32>,
+    /// A stable code for clients (`SIGNED`, `REPORTED`, `EXTENSION_APPROVED`, …).
+    pub code: &'static str,
+    pub text: String,
+}
+
+/// The timeline of a task the caller may see, oldest first; NOT_FOUND otherwise.
+pub async fn of_task(db: &impl ConnectionTrait, caller: &Caller, task_id: i32) -> AppResult<Vec<Line>> {
+    tasks::get(db, caller, task_id).await?.ok_or(AppError::NotFound("task"))?;
+    let entries = audit_entry::Entity::find()
+        .filter(audit_entry::Column::TaskId.eq(task_id))
+        .order_by_asc(audit_entry::Column::Id)
+        .all(db)
+        .await?;
+    let mut ids: Vec<i32> = entries.iter().filter_map(unit_of).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let names: HashMap<i32, String> = department::Entity::find()
+        .filter(department::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d.name))
+        .collect();
+    let private = visibility::visible_urgings(&caller.viewer);
+    Ok(entries.iter().filter_map(|entry| line(entry, &names, &private)).collect())
+}
+
+fn json(text: &Option<String>) -> Value {
+    text.as_deref().and_then(|t| serde_json::from_str(t).ok()).unwrap_or(Value::Null)
+}
+
+/// The unit an entry is about: the `department_id` of the row, before or after.
+fn unit_of(entry: &audit_entry::Model) -> Option<i32> {
+    let field = |v: Value| v.get("department_id").and_then(Value::as_i64).and_then(|n| i32::try_from(n).ok());
+    field(json(&entry.after)).or_else(|| field(json(&entry.before)))
+}
+
+/// The line of one entry, or `None` when the entry is not shown (bookkeeping that another
+/// line of the same operation already says, or a unit's private item the viewer may not see).
+pub fn line(entry: &audit_entry::Model, names: &HashMap<i32, String>, private: &UnitItems) -> Option<Line> {
+    let after = json(&entry.after);
+    let unit_id = unit_of(entry);
+    let unit = unit_id.and_then(|id| names.get(&id)).map_or("", String::as_str);
+    let text_of = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).unwrap_or_default().to_owned();
+    let changed = |key: &str| after.get(key).is_some();
+    let action = entry.action.as_str();
+    let (code, text): (&'static str, String) = match (entry.entity.as_str(), action) {
+        ("task", "CREATE") => ("TASK_CREATED", "交办任务".into()),
+        ("task", "UPDATE") => task_line(entry.operation.as_str(), &after, changed("status"))?,
+        ("task", "DELETE") => ("TASK_DELETED", "删除任务".into()),
+        ("assignment", "CREATE") => {
+            let role = if text_of(&after, "role") == "LEAD" { "牵头" } else { "配合" };
+            ("UNIT_ASSIGNED", format!("交办 {unit}({role})"))
+        }
+        ("assignment", "DELETE") => ("UNIT_REMOVED", format!("{unit} 不再承担本任务")),
+        ("assignment", "UPDATE") => match (entry.operation.as_str(), text_of(&after, "state").as_str()) {
+            ("signTask", _) => ("SIGNED", format!("{unit} 签收")),
+            ("finishPart", _) => ("PART_FINISHED", format!("{unit} 完成本单位承担的工作")),
+            ("setTaskAssignments", _) => ("UNIT_ROLE_CHANGED", format!("调整 {unit} 的职责")),
+            _ => return None,
+        },
+        ("progress_report", "CREATE") => {
+            let percent = after.get("percent").and_then(Value::as_i64).unwrap_or(0);
+            let late = if after.get("late") == Some(&Value::Bool(true)) { ",逾期报送" } else { "" };
+            ("REPORTED", format!("{unit} 报送进展({percent}%{late})"))
+        }
+        ("extension_request", "CREATE") => {
+            ("EXTENSION_REQUESTED", format!("{unit} 申请延期至 {}", text_of(&after, "proposed_due")))
+        }
+        ("extension_request", "UPDATE") => match text_of(&after, "status").as_str() {
+            "APPROVED" => ("EXTENSION_APPROVED", format!("延期至 {} 已批准", text_of(&after, "decided_due"))),
+            "REJECTED" => ("EXTENSION_REJECTED", format!("延期申请未获批准:{}", text_of(&after, "comment"))),
+            _ => return None,
+        },
+        ("due_date_change", "CREATE") if text_of(&after, "cause") != "EXTENSION" => {
+            let (from, to) = (text_of(&after, "old_due"), text_of(&after, "new_due"));
+            let to = if to.is_empty() { "未定".to_owned() } else { to };
+            if from.is_empty() {
+                ("DUE_DATE_SET", format!("截止日期定为 {to}"))
+            } else {
+                ("DUE_DATE_CHANGED", format!("截止日期由 {from} 改为 {to}"))
+            }
+        }
+        ("urging", _) if !unit_id.is_some_and(|u| private.includes(u)) => return None,
+        ("urging", "CREATE") => ("URGED", format!("催办 {unit}:{}", text_of(&after, "text"))),
+        ("urging", "UPDATE") if changed("answered_at") => {
+            ("URGING_ANSWERED", format!("{unit} 答复催办:{}", text_of(&after, "answer")))
+        }
+        ("instruction", "CREATE") => ("INSTRUCTED", format!("领导批示:{}", text_of(&after, "text"))),
+        ("instruction_response", "CREATE") => {
+            ("INSTRUCTION_RESPONDED", format!("{unit} 落实批示:{}", text_of(&after, "text")))
+        }
+        ("completion_report", "CREATE") => ("COMPLETION_SUBMITTED", format!("{unit} 提交办结报告")),
+        ("completion_report", "UPDATE") => match text_of(&after, "decision").as_str() {
+            "APPROVED" => ("COMPLETION_APPROVED", "办结审核通过".into()),
+            "RETURNED" => ("COMPLETION_RETURNED", format!("退回重办:{}", text_of(&after, "reason"))),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    Some(Line { entry_id: entry.id, at: entry.at, actor_id: entry.actor_id, department_id: unit_id, code, text })
+}
+
+/// A task row's own changes: what the office did to it; status moves that a report or a
+/// review already tells are not said twice.
+fn task_line(operation: &str, after: &Value, status_changed: bool) -> Option<(&'static str, String)> {
+    let text = |key: &str| after.get(key).and_then(Value::as_str).unwrap_or_default().to_owned();
+    match operation {
+        "archiveTask" => Some(("ARCHIVED", "销号".into())),
+        "suspendTask" => Some(("SUSPENDED", format!("中止:{}", text("state_reason")))),
+        "resumeTask" => Some(("RESUMED", "恢复办理".into())),
+        "updateTaskStatus" if status_changed => Some(("STATUS_CHANGED", format!("状态改为 {}", text("status")))),
+        "setTaskReportRule" => Some(("REPORT_RULE_CHANGED", "调整报送要求".into())),
+        "updateTask" => Some(("TASK_UPDATED", "修改任务内容".into())),
+        "recordPolicyEvent" if after.get("due_date").is_some() => {
+            Some(("DUE_DATE_SET", format!("上级政策出台,截止日期定为 {}", text("due_date"))))
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(entity: &str, action: &str, operation: &str, after: Value) -> audit_entry::Model {
+        audit_entry::Model {
+            id: 1,
+            at: chrono::Utc::now(),
+            actor_kind: "USER".into(),
+            actor_id: Some(2),
+            service_token_id: None,
+            client_address: None,
+            operation: operation.into(),
+            entity: entity.into(),
+            entity_id: 5,
+            task_id: Some(25),
+            action: action.into(),
+            before: None,
+            after: Some(after.to_string()),
+            prev_hash: String::new(),
+            hash: String::new(),
+        }
+    }
+
+    #[test]
+    fn entries_read_as_an_office_says_them() {
+        let names = HashMap::from([(7, "县民政局".to_owned()), (8, "县卫生局".to_owned())]);
+        let all = UnitItems::All;
+        let say = |e: audit_entry::Model| line(&e, &names, &all).map(|l| (l.code, l.text));
+        let signed =
+            entry("assignment", "UPDATE", "signTask", serde_json::json!({ "state": "SIGNED", "department_id": 7 }));
+        assert_eq!(say(signed), Some(("SIGNED", "县民政局 签收".into())));
+        let approved = entry(
+            "extension_request",
+            "UPDATE",
+            "decideExtension",
+            serde_json::json!({ "status": "APPROVED", "decided_due": "2015-09-30", "department_id": 7 }),
+        );
+        assert_eq!(say(approved), Some(("EXTENSION_APPROVED", "延期至 2015-09-30 已批准".into())));
+        let report = entry(
+            "progress_report",
+            "CREATE",
+            "submitReport",
+            serde_json::json!({ "percent": 40, "late": true, "department_id": 8 }),
+        );
+        assert_eq!(say(report), Some(("REPORTED", "县卫生局 报送进展(40%,逾期报送)".into())));
+        let bookkeeping =
+            entry("assignment", "UPDATE", "submitReport", serde_json::json!({ "next_report_due": "2015-01-25" }));
+        assert_eq!(say(bookkeeping), None, "said by the report line");
+    }
+
+    #[test]
+    fn an_urging_shows_only_to_those_who_see_that_units_urgings() {
+        let names = HashMap::from([(7, "县民政局".to_owned())]);
+        let urging = entry("urging", "CREATE", "urge", serde_json::json!({ "text": "请加快", "department_id": 7 }));
+        assert!(line(&urging, &names, &UnitItems::Of(vec![7])).is_some());
+        assert!(line(&urging, &names, &UnitItems::Of(vec![8])).is_none());
+    }
+}

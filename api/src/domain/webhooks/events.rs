@@ -1,0 +1,151 @@
+//! The events a webhook may want, read off audit trail entries.
+
+use crate::error::{AppError, AppResult};
+use entity::audit_entry;
+use serde_json::Value;
+
+/// A kind of event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EventKind {
+    /// A unit was handed a task (an assignment was created).
+    TaskAssigned,
+    /// A unit was urged (催办).
+    Urged,
+    /// The office returned a completion report (退回重办).
+    CompletionReturned,
+    /// The office approved a completion report.
+    CompletionApproved,
+    /// An extension request was approved or rejected.
+    ExtensionDecided,
+    /// A leader instructed on a task (领导批示).
+    Instructed,
+    /// Anything else that happened to a task the owner may see (its timeline grew).
+    TaskChanged,
+    /// A plan was imported or created.
+    DocumentImported,
+}
+
+impl EventKind {
+    /// Every kind, the most specific first: an entry is delivered once per webhook, as the
+    /// first of these that it is and the webhook wants.
+    pub const ALL: [EventKind; 8] = [
+        EventKind::TaskAssigned,
+        EventKind::Urged,
+        EventKind::CompletionReturned,
+        EventKind::CompletionApproved,
+        EventKind::ExtensionDecided,
+        EventKind::Instructed,
+        EventKind::DocumentImported,
+        EventKind::TaskChanged,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            EventKind::TaskAssigned => "TASK_ASSIGNED",
+            EventKind::Urged => "URGED",
+            EventKind::CompletionReturned => "COMPLETION_RETURNED",
+            EventKind::CompletionApproved => "COMPLETION_APPROVED",
+            EventKind::ExtensionDecided => "EXTENSION_DECIDED",
+            EventKind::Instructed => "INSTRUCTED",
+            EventKind::TaskChanged => "TASK_CHANGED",
+            EventKind::DocumentImported => "DOCUMENT_IMPORTED",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<EventKind> {
+        EventKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+}
+
+/// The stored list (`TASK_ASSIGNED,URGED`).
+pub fn store(kinds: &[EventKind]) -> String {
+    let mut codes: Vec<&str> = EventKind::ALL.into_iter().filter(|k| kinds.contains(k)).map(EventKind::code).collect();
+    codes.dedup();
+    codes.join(",")
+}
+
+/// Reads a stored list; unknown codes are skipped.
+pub fn load(stored: &str) -> Vec<EventKind> {
+    stored.split(',').filter_map(|code| EventKind::from_code(code.trim())).collect()
+}
+
+/// Parses client-given codes.
+pub fn parse(codes: &[String]) -> AppResult<Vec<EventKind>> {
+    codes
+        .iter()
+        .map(|code| EventKind::from_code(code).ok_or_else(|| AppError::bad_input(format!("unknown event {code}"))))
+        .collect()
+}
+
+fn field(entry: &audit_entry::Model, key: &str) -> Option<Value> {
+    let after: Value = entry.after.as_deref().and_then(|t| serde_json::from_str(t).ok())?;
+    after.get(key).cloned()
+}
+
+/// What `entry` is, the most specific kind first (TASK_CHANGED last, for any task entry).
+pub fn kinds_of(entry: &audit_entry::Model) -> Vec<EventKind> {
+    let text = |key: &str| field(entry, key).and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+    let mut kinds = Vec::new();
+    match (entry.entity.as_str(), entry.action.as_str()) {
+        ("assignment", "CREATE") => kinds.push(EventKind::TaskAssigned),
+        ("urging", "CREATE") => kinds.push(EventKind::Urged),
+        ("completion_report", "UPDATE") => match text("decision").as_str() {
+            "RETURNED" => kinds.push(EventKind::CompletionReturned),
+            "APPROVED" => kinds.push(EventKind::CompletionApproved),
+            _ => {}
+        },
+        ("extension_request", "UPDATE") if matches!(text("status").as_str(), "APPROVED" | "REJECTED") => {
+            kinds.push(EventKind::ExtensionDecided);
+        }
+        ("instruction", "CREATE") => kinds.push(EventKind::Instructed),
+        ("document", "CREATE") => kinds.push(EventKind::DocumentImported),
+        _ => {}
+    }
+    if entry.task_id.is_some() {
+        kinds.push(EventKind::TaskChanged);
+    }
+    kinds
+}
+
+/// The unit an entry is about (the row's `department_id`), if any.
+pub fn unit_of(entry: &audit_entry::Model) -> Option<i32> {
+    field(entry, "department_id")
+        .or_else(|| {
+            let before: Value = entry.before.as_deref().and_then(|t| serde_json::from_str(t).ok())?;
+            before.get("department_id").cloned()
+        })
+        .and_then(|v| v.as_i64())
+        .and_then(|id| i32::try_from(id).ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_round_trip_and_an_urging_is_urged_before_it_is_a_change() {
+        let stored = store(&[EventKind::TaskChanged, EventKind::Urged, EventKind::Urged]);
+        assert_eq!(stored, "URGED,TASK_CHANGED");
+        assert_eq!(load(&stored), vec![EventKind::Urged, EventKind::TaskChanged]);
+        assert!(parse(&["NOPE".into()]).is_err());
+        let entry = audit_entry::Model {
+            id: 1,
+            at: chrono::Utc::now(),
+            actor_kind: "USER".into(),
+            actor_id: Some(1),
+            service_token_id: None,
+            client_address: None,
+            operation: "urge".into(),
+            entity: "urging".into(),
+            entity_id: 4,
+            task_id: Some(9),
+            action: "CREATE".into(),
+            before: None,
+            after: Some("{\"department_id\":7,\"text\":\"请加快\"}".into()),
+            prev_hash: String::new(),
+            hash: String::new(),
+        };
+        assert_eq!(kinds_of(&entry), vec![EventKind::Urged, EventKind::TaskChanged]);
+        assert_eq!(unit_of(&entry), Some(7));
+    }
+}

@@ -1,0 +1,328 @@
+//! Subscriptions (over `graphql-transport-ws` on `/graphql`): a task's changes, the viewer's
+//! to-do counts, plans imported. Each event is an audit trail entry (see `events`), passed
+//! through the same rules as the queries: the task must be visible to the subscriber, a unit's
+//! private items (urgings) reach that unit and the office only, and the objects sent are read
+//! through the subscriber's own view. When the subscriber's credential is revoked or expires the
+//! connection closes (see `http::ws`).
+
+use crate::domain::Caller;
+use crate::domain::audit::timeline;
+use crate::domain::follow_up::todo;
+use crate::domain::{documents, tasks};
+use crate::error::AppError;
+use crate::events::{Entry, Hub};
+use crate::graphql::context;
+use crate::graphql::types::follow_up::timeline::TimelineEntry;
+use crate::graphql::types::follow_up::todo::TodoCount;
+use crate::graphql::types::{Document, Task};
+use crate::policy::follow_up as visibility;
+use async_graphql::futures_util::Stream;
+use async_graphql::{Context, ID, Object, Result, SimpleObject, Subscription};
+use entity::department;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use std::collections::HashMap;
+use std::sync::Arc;
+use tokio::sync::broadcast::error::RecvError;
+
+/// Entries that may change who a credential belongs to or whether it still works.
+fn touches_credentials(entry: &Entry) -> bool {
+    matches!(entry.entity.as_str(), "app_user" | "service_token") && entry.action != "LOGIN"
+}
+
+/// Checks whether a connection's credential still works.
+pub type CredentialCheck = Box<dyn Fn() -> futures_util::future::BoxFuture<'static, bool> + Send + Sync>;
+
+/// What a WebSocket connection knows of its subscriber: once signed in (`connection_init`), it
+/// checks the credential again whenever an entry may have revoked it, and ends the connection
+/// when it no longer works (or expires).
+pub struct Session {
+    check: std::sync::OnceLock<CredentialCheck>,
+    ended: tokio::sync::watch::Sender<bool>,
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Session { check: std::sync::OnceLock::new(), ended: tokio::sync::watch::Sender::new(false) }
+    }
+}
+
+impl Session {
+    /// The connection signed in: `check` says whether the credential still works, and it
+    /// stops working at `expires_at` (Unix seconds) if it has one.
+    pub fn signed_in(self: &Arc<Self>, check: CredentialCheck, expires_at: Option<i64>) {
+        let _ = self.check.set(check);
+        if let Some(at) = expires_at {
+            let left = (at - chrono::Utc::now().timestamp()).max(0) as u64;
+            let session = Arc::clone(self);
+            tokio::spawn(async move {
+                tokio::time::sleep(std::time::Duration::from_secs(left)).await;
+                session.end();
+            });
+        }
+    }
+
+    /// Checks the credential again; ends the session when it no longer works.
+    pub async fn still_valid(&self) -> bool {
+        if *self.ended.borrow() {
+            return false;
+        }
+        let valid = match self.check.get() {
+            Some(check) => check().await,
+            None => false,
+        };
+        if !valid {
+            self.end();
+        }
+        valid
+    }
+
+    /// Ends the session: the connection closes.
+    pub fn end(&self) {
+        self.ended.send_replace(true);
+    }
+
+    /// Resolves once the session ended.
+    pub async fn ended(&self) {
+        let mut watch = self.ended.subscribe();
+        let _ = watch.wait_for(|ended| *ended).await;
+    }
+}
+
+/// A change to a task, as its subscriber may see it.
+pub struct TaskChange {
+    task: Option<entity::task::Model>,
+    line: timeline::Line,
+}
+
+#[Object]
+impl TaskChange {
+    /// The task as it is after the change (null once the subscriber may no longer see it).
+    async fn task(&self) -> Option<Task> {
+        self.task.clone().map(Task)
+    }
+    /// What happened, as the task's timeline says it.
+    async fn entry(&self) -> TimelineEntry {
+        TimelineEntry(self.line.clone())
+    }
+}
+
+/// The viewer's to-do counts after a change.
+#[derive(SimpleObject)]
+pub struct TodoChange {
+    /// How many items wait in all.
+    pub total: i32,
+    /// How many of each kind (kinds with none left out).
+    pub counts: Vec<TodoCount>,
+}
+
+impl TodoChange {
+    fn of(counts: &[(todo::TodoKind, u64)]) -> TodoChange {
+        TodoChange {
+            total: counts.iter().map(|(_, n)| *n as i32).sum(),
+            counts: counts.iter().map(|(kind, n)| TodoCount { kind: (*kind).into(), count: *n as i32 }).collect(),
+        }
+    }
+}
+
+/// Which entries may change a viewer's to-do list.
+enum Interest {
+    /// A unit: entries about it, or about a task it is on (learned as it is handed tasks).
+    Unit { unit: i32, tasks: std::collections::HashSet<i32> },
+    /// The office: completion reports and extension requests.
+    Office,
+    /// A leader: anything on a task (a task may turn red), instructions and responses.
+    Leader,
+}
+
+impl Interest {
+    async fn of(db: &DatabaseConnection, caller: &Caller) -> crate::error::AppResult<Interest> {
+        let principal = crate::policy::rules::account(&caller.viewer)?;
+        Ok(match (principal.role, principal.department_id) {
+            (entity::UserRole::Admin, _) => Interest::Office,
+            (entity::UserRole::Leader, _) => Interest::Leader,
+            (_, unit) => {
+                let ids = tasks::filtered_ids(db, caller, &tasks::TaskFilter::default()).await?;
+                Interest::Unit { unit: unit.unwrap_or_default(), tasks: ids.into_iter().collect() }
+            }
+        })
+    }
+
+    /// Whether `entry` may change the list (and, for a unit handed a task, remember it).
+    fn concerns(&mut self, entry: &Entry) -> bool {
+        match self {
+            Interest::Office => matches!(entry.entity.as_str(), "completion_report" | "extension_request"),
+            Interest::Leader => entry.task_id.is_some(),
+            Interest::Unit { unit, tasks } => {
+                let about_unit = [entry.after.as_deref(), entry.before.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|text| serde_json::from_str::<serde_json::Value>(text).ok())
+                    .any(|v| v.get("department_id").and_then(serde_json::Value::as_i64) == Some(i64::from(*unit)));
+                if about_unit
+                    && entry.entity == "assignment"
+                    && let Some(task) = entry.task_id
+                {
+                    tasks.insert(task);
+                }
+                about_unit || entry.task_id.is_some_and(|t| tasks.contains(&t))
+            }
+        }
+    }
+}
+
+/// Root of subscriptions.
+#[derive(Default)]
+pub struct Subscription;
+
+struct Listening {
+    db: DatabaseConnection,
+    caller: Caller,
+    session: Option<Arc<Session>>,
+    receiver: tokio::sync::broadcast::Receiver<Entry>,
+}
+
+impl Listening {
+    fn of(ctx: &Context<'_>) -> Result<Listening> {
+        let caller = context::caller(ctx).clone();
+        crate::policy::rules::account(&caller.viewer).map_err(|e| async_graphql::ErrorExtensions::extend(&e))?;
+        let hub = ctx.data::<Hub>()?;
+        Ok(Listening {
+            db: context::db(ctx).clone(),
+            caller,
+            session: ctx.data_opt::<Arc<Session>>().cloned(),
+            receiver: hub.subscribe(),
+        })
+    }
+
+    /// The next entry; `None` once the credential stopped working (or the hub closed). A
+    /// subscriber that fell behind gets `Some(None)`: something changed, it does not know what.
+    async fn next(&mut self) -> Option<Option<Entry>> {
+        let got = match &self.session {
+            Some(session) => tokio::select! {
+                got = self.receiver.recv() => got,
+                () = session.ended() => return None,
+            },
+            None => self.receiver.recv().await,
+        };
+        match got {
+            Ok(entry) => {
+                if touches_credentials(&entry)
+                    && let Some(session) = &self.session
+                    && !session.still_valid().await
+                {
+                    return None;
+                }
+                Some(Some(entry))
+            }
+            Err(RecvError::Lagged(_)) => Some(None),
+            Err(RecvError::Closed) => None,
+        }
+    }
+}
+
+async fn unit_names(db: &DatabaseConnection, entry: &Entry) -> HashMap<i32, String> {
+    let ids: Vec<i32> = [entry.after.as_deref(), entry.before.as_deref()]
+        .into_iter()
+        .flatten()
+        .filter_map(|text| serde_json::from_str::<serde_json::Value>(text).ok())
+        .filter_map(|v| v.get("department_id").and_then(serde_json::Value::as_i64))
+        .filter_map(|id| i32::try_from(id).ok())
+        .collect();
+    if ids.is_empty() {
+        return HashMap::new();
+    }
+    department::Entity::find()
+        .filter(department::Column::Id.is_in(ids))
+        .all(db)
+        .await
+        .map(|rows| rows.into_iter().map(|d| (d.id, d.name)).collect())
+        .unwrap_or_default()
+}
+
+fn failed(error: AppError) -> async_graphql::Error {
+    async_graphql::ErrorExtensions::extend(&error)
+}
+
+#[Subscription]
+impl Subscription {
+    /// Every change to a task the viewer may see, as it is committed (through any replica): the
+    /// task after the change and the timeline's line for it. Another unit's urgings never come.
+    /// Ends when the task can no longer be seen.
+    async fn task_changed(&self, ctx: &Context<'_>, task_id: ID) -> Result<impl Stream<Item = TaskChange> + use<>> {
+        let id = context::parse_id(&task_id).map_err(failed)?;
+        let mut listening = Listening::of(ctx)?;
+        tasks::get(&listening.db, &listening.caller, id)
+            .await
+            .map_err(failed)?
+            .ok_or_else(|| failed(AppError::NotFound("task")))?;
+        let private = visibility::visible_urgings(&listening.caller.viewer);
+        Ok(async_stream::stream! {
+            while let Some(next) = listening.next().await {
+                let Some(entry) = next else { continue };
+                if entry.task_id != Some(id) {
+                    continue;
+                }
+                let names = unit_names(&listening.db, &entry).await;
+                let Some(line) = timeline::line(&entry, &names, &private) else { continue };
+                let task = tasks::get(&listening.db, &listening.caller, id).await.ok().flatten();
+                let gone = task.is_none();
+                yield TaskChange { task, line };
+                if gone {
+                    break;
+                }
+            }
+        })
+    }
+
+    /// The viewer's to-do counts: at once, then after every change that alters them.
+    async fn my_todo_changed(&self, ctx: &Context<'_>) -> Result<impl Stream<Item = TodoChange> + use<>> {
+        let mut listening = Listening::of(ctx)?;
+        let first = todo::todo(&listening.db, &listening.caller, 0, None).await.map_err(failed)?;
+        let mut interest = Interest::of(&listening.db, &listening.caller).await.map_err(failed)?;
+        Ok(async_stream::stream! {
+            let mut last = first.counts;
+            yield TodoChange::of(&last);
+            'events: while let Some(next) = listening.next().await {
+                let concerned = match &next {
+                    Some(entry) => interest.concerns(entry),
+                    None => true,
+                };
+                if !concerned {
+                    continue;
+                }
+                // A burst of entries (an import, a bulk urging) is one change: let it settle.
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                while let Ok(entry) = listening.receiver.try_recv() {
+                    if touches_credentials(&entry)
+                        && let Some(session) = &listening.session
+                        && !session.still_valid().await
+                    {
+                        break 'events;
+                    }
+                    interest.concerns(&entry);
+                }
+                let Ok(now) = todo::todo(&listening.db, &listening.caller, 0, None).await else { continue };
+                if now.counts != last {
+                    last = now.counts;
+                    yield TodoChange::of(&last);
+                }
+            }
+        })
+    }
+
+    /// Plans as they are imported (or created) and may be seen by the viewer.
+    async fn document_imported(&self, ctx: &Context<'_>) -> Result<impl Stream<Item = Document> + use<>> {
+        let mut listening = Listening::of(ctx)?;
+        Ok(async_stream::stream! {
+            while let Some(next) = listening.next().await {
+                let Some(entry) = next else { continue };
+                if entry.entity != "document" || entry.action != "CREATE" {
+                    continue;
+                }
+                if let Ok(Some(document)) = documents::get(&listening.db, &listening.caller, entry.entity_id).await {
+                    yield Document(document);
+                }
+            }
+        })
+    }
+}

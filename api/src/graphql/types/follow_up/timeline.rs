@@ -1,0 +1,110 @@
+//! A task's timeline (`Task.timeline`) and the audit trail as admins read it (`Query.auditLog`).
+
+use crate::domain::audit::timeline::Line;
+use crate::graphql::context;
+use crate::graphql::loaders::load_failed;
+use crate::graphql::scalars::DateTime;
+use crate::graphql::types::{Department, User};
+use async_graphql::{Context, ID, Json, Object, Result};
+use entity::audit_entry;
+
+/// One line of a task's timeline (时间轴), in the words an office reads it.
+pub struct TimelineEntry(pub Line);
+
+#[Object]
+impl TimelineEntry {
+    /// The audit trail entry it comes from.
+    async fn id(&self) -> ID {
+        ID(self.0.entry_id.to_string())
+    }
+    /// When it happened.
+    async fn at(&self) -> DateTime {
+        DateTime(self.0.at)
+    }
+    /// What happened, stable for clients: `SIGNED`, `REPORTED`, `EXTENSION_REQUESTED`,
+    /// `EXTENSION_APPROVED`, `EXTENSION_REJECTED`, `URGED`, `URGING_ANSWERED`, `INSTRUCTED`,
+    /// `INSTRUCTION_RESPONDED`, `COMPLETION_SUBMITTED`, `COMPLETION_APPROVED`,
+    /// `COMPLETION_RETURNED`, `ARCHIVED`, `SUSPENDED`, `RESUMED`, `TASK_CREATED`,
+    /// `UNIT_ASSIGNED`, `UNIT_REMOVED`, `DUE_DATE_SET`, `DUE_DATE_CHANGED`, `TASK_UPDATED`, …
+    async fn code(&self) -> &'static str {
+        self.0.code
+    }
+    /// What happened, in words (`县民政局 签收`, `延期至 2015-09-30 已批准`).
+    async fn text(&self) -> &str {
+        &self.0.text
+    }
+    /// Who did it (null for the console).
+    async fn actor(&self, ctx: &Context<'_>) -> Result<Option<User>> {
+        let Some(id) = self.0.actor_id else { return Ok(None) };
+        Ok(context::loaders(ctx).users.load_one(id).await.map_err(load_failed)?.map(User))
+    }
+    /// The unit it is about, when it is about one.
+    async fn department(&self, ctx: &Context<'_>) -> Result<Option<Department>> {
+        let Some(id) = self.0.department_id else { return Ok(None) };
+        Ok(context::loaders(ctx).departments.load_one(id).await.map_err(load_failed)?.map(Department::from))
+    }
+}
+
+/// One entry of the audit trail: one change to one entity.
+pub struct AuditEntry(pub audit_entry::Model);
+
+#[Object]
+impl AuditEntry {
+    /// Its place in the trail.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    /// When the change was committed.
+    async fn at(&self) -> DateTime {
+        DateTime(self.0.at)
+    }
+    /// `USER`, `SERVICE` (through a service token) or `CONSOLE` (the command line).
+    async fn actor_kind(&self) -> &str {
+        &self.0.actor_kind
+    }
+    /// The account that made the change.
+    async fn actor(&self, ctx: &Context<'_>) -> Result<Option<User>> {
+        let Some(id) = self.0.actor_id else { return Ok(None) };
+        Ok(context::loaders(ctx).users.load_one(id).await.map_err(load_failed)?.map(User))
+    }
+    /// The service token it came through.
+    async fn service_token_id(&self) -> Option<ID> {
+        self.0.service_token_id.map(|id| ID(id.to_string()))
+    }
+    /// The client's address.
+    async fn client_address(&self) -> Option<&str> {
+        self.0.client_address.as_deref()
+    }
+    /// The operation: a mutation's name (`signTask`), `importPlan`, `cli:…`.
+    async fn operation(&self) -> &str {
+        &self.0.operation
+    }
+    /// The table of the changed row (`task`, `assignment`, `app_user`, …).
+    async fn entity(&self) -> &str {
+        &self.0.entity
+    }
+    /// The changed row's id.
+    async fn entity_id(&self) -> ID {
+        ID(self.0.entity_id.to_string())
+    }
+    /// The task the change belongs to.
+    async fn task_id(&self) -> Option<ID> {
+        self.0.task_id.map(|id| ID(id.to_string()))
+    }
+    /// `CREATE`, `UPDATE`, `DELETE` or `LOGIN`.
+    async fn action(&self) -> &str {
+        &self.0.action
+    }
+    /// The changed fields before (the whole row for a deletion); secrets are never recorded.
+    async fn before(&self) -> Option<Json<serde_json::Value>> {
+        self.0.before.as_deref().and_then(|t| serde_json::from_str(t).ok()).map(Json)
+    }
+    /// The changed fields after (the whole row for a creation).
+    async fn after(&self) -> Option<Json<serde_json::Value>> {
+        self.0.after.as_deref().and_then(|t| serde_json::from_str(t).ok()).map(Json)
+    }
+    /// SHA-256 of the previous entry's hash and this entry's fields (`duban audit verify`).
+    async fn hash(&self) -> &str {
+        &self.0.hash
+    }
+}

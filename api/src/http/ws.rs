@@ -1,0 +1,138 @@
+//! `GET /graphql` with `Upgrade: websocket`: GraphQL subscriptions over the
+//! `graphql-transport-ws` protocol (and the older `graphql-ws`). The client signs in with its
+//! `connection_init` payload, carrying the same bearer token as HTTP requests:
+//! `{"Authorization": "Bearer …"}` (or `{"headers": {"Authorization": …}}`, or `{"token": …}`).
+//! A connection that does not sign in, or whose credential is revoked or expires while it is
+//! open, is closed with code 4403. Any other `GET /graphql` is a query over HTTP.
+
+use super::auth::{from_authorization, from_token};
+use crate::domain::Caller;
+use crate::graphql::loaders::Loaders;
+use crate::graphql::subscription::Session;
+use crate::state::AppState;
+use async_graphql::Data;
+use async_graphql::http::{WebSocketProtocols, WsMessage};
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
+use futures_util::{SinkExt, StreamExt, future};
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+/// The close code of a connection whose credential does not (or no longer) work.
+const FORBIDDEN: u16 = 4403;
+
+fn wants_websocket(headers: &HeaderMap) -> bool {
+    headers.get(header::UPGRADE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.eq_ignore_ascii_case("websocket"))
+}
+
+/// `GET /graphql`: a WebSocket for subscriptions, or a query over HTTP.
+pub async fn get(State(state): State<AppState>, ConnectInfo(peer): ConnectInfo<SocketAddr>, req: Request) -> Response {
+    if !wants_websocket(req.headers()) {
+        return super::graphql::handle(State(state), ConnectInfo(peer), req).await;
+    }
+    let (mut parts, _) = req.into_parts();
+    let Some(protocol) = protocol_of(&parts.headers) else {
+        let refusal = super::response::Refusal::new(
+            axum::http::StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            "ask for the graphql-transport-ws (or graphql-ws) subprotocol",
+        );
+        return refusal.respond(None);
+    };
+    let upgrade = match WebSocketUpgrade::from_request_parts(&mut parts, &state).await {
+        Ok(upgrade) => upgrade,
+        Err(refused) => return refused.into_response(),
+    };
+    upgrade
+        .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |socket| serve(socket, state, peer, protocol))
+}
+
+/// The first subprotocol the client offers that async-graphql speaks.
+fn protocol_of(headers: &HeaderMap) -> Option<WebSocketProtocols> {
+    use std::str::FromStr;
+    let offered = headers.get(header::SEC_WEBSOCKET_PROTOCOL)?.to_str().ok()?;
+    offered.split(',').find_map(|name| WebSocketProtocols::from_str(name.trim()).ok())
+}
+
+/// The bearer credential of a `connection_init` payload.
+fn authorization(payload: &serde_json::Value) -> Option<(bool, String)> {
+    let text = |v: &serde_json::Value| v.as_str().map(str::to_owned);
+    for key in ["Authorization", "authorization"] {
+        if let Some(value) = payload.get(key).and_then(text) {
+            return Some((true, value));
+        }
+        if let Some(value) = payload.get("headers").and_then(|h| h.get(key)).and_then(text) {
+            return Some((true, value));
+        }
+    }
+    payload.get("token").and_then(text).map(|token| (false, token))
+}
+
+async fn serve(socket: WebSocket, state: AppState, peer: SocketAddr, protocol: WebSocketProtocols) {
+    let session = Arc::new(Session::default());
+    let (mut sink, stream) = socket.split();
+    let input = stream.take_while(|message| future::ready(message.is_ok())).filter_map(|message| {
+        future::ready(match message {
+            Ok(Message::Text(text)) => Some(text.as_bytes().to_vec()),
+            Ok(Message::Binary(bytes)) => Some(bytes.to_vec()),
+            _ => None,
+        })
+    });
+    let init_state = state.clone();
+    let init_session = session.clone();
+    let connection = async_graphql::http::WebSocket::new(state.schemas.full.clone(), input, protocol)
+        .on_connection_init(move |payload| async move {
+            let refused = || async_graphql::Error::new("a valid bearer token is required");
+            let (is_header, value) = authorization(&payload).ok_or_else(refused)?;
+            let credential = if is_header {
+                from_authorization(&init_state, &value).await
+            } else {
+                from_token(&init_state, &value).await
+            }
+            .map_err(|_| refused())?;
+            if credential.viewer == crate::policy::Viewer::Anonymous {
+                return Err(refused());
+            }
+            let caller = Caller::new(credential.viewer, Some(peer.ip()), init_state.clock.read())
+                .with_service_token(credential.service_token);
+            let token = value.trim().strip_prefix("Bearer ").map_or(value.clone(), str::to_owned);
+            let check_state = init_state.clone();
+            init_session.signed_in(
+                Box::new(move || {
+                    let (state, token) = (check_state.clone(), token.clone());
+                    Box::pin(async move { from_token(&state, &token).await.is_ok() })
+                }),
+                credential.expires_at,
+            );
+            let mut data = Data::default();
+            data.insert(Loaders::uncached(&init_state.db, &caller));
+            data.insert(caller);
+            data.insert(init_session);
+            Ok(data)
+        })
+        .map(|message| match message {
+            WsMessage::Text(text) => Message::Text(text.into()),
+            WsMessage::Close(code, reason) => Message::Close(Some(CloseFrame { code, reason: reason.into() })),
+        });
+    futures_util::pin_mut!(connection);
+    loop {
+        tokio::select! {
+            message = connection.next() => match message {
+                Some(message) => {
+                    if sink.send(message).await.is_err() {
+                        break;
+                    }
+                }
+                None => break,
+            },
+            () = session.ended() => {
+                let frame = CloseFrame { code: FORBIDDEN, reason: "Forbidden".into() };
+                let _ = sink.send(Message::Close(Some(frame))).await;
+                break;
+            }
+        }
+    }
+}
