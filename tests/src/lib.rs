@@ -325,6 +325,18 @@ impl TestApp {
         self.clock.set_today(Some(day));
     }
 
+    /// How many entries the audit trail holds.
+    pub async fn audit_entries(&self) -> i64 {
+        let backend = self.db.get_database_backend();
+        let row = self
+            .db
+            .query_one_raw(sea_orm::Statement::from_string(backend, "SELECT COUNT(*) AS n FROM audit_entry"))
+            .await
+            .expect("count audit entries")
+            .expect("a row");
+        row.try_get::<i64>("", "n").expect("a count")
+    }
+
     /// True when this run is against PostgreSQL.
     pub fn is_postgres(&self) -> bool {
         self.postgres.is_some()

@@ -86,8 +86,10 @@ pub async fn run(app: &TestApp, fixture: &mut Fixture, cases: Vec<Case>) -> usiz
                 fixture.version = current_version(app, fixture, key).await;
             }
             let vars = (case.op.vars)(fixture, who);
+            let entries = app.audit_entries().await;
             let response = app.graphql(case.op.query, vars, fixture.cast.token(who)).await;
-            if let Err(why) = check(&case.op, expect, &response) {
+            let written = app.audit_entries().await - entries;
+            if let Err(why) = check(&case.op, expect, &response).and_then(|()| check_trail(&case.op, expect, written)) {
                 failures.push(format!("{} as {who:?}: {why}\n    response: {}", case.op.name, response.body));
             }
             restore_credentials(app, fixture, &case.op, who, &response).await;
@@ -127,6 +129,18 @@ fn check(op: &Op, expect: &Expect, response: &GqlResponse) -> Result<(), String>
             let got = (op.rows)(field);
             ensure(&got == rows, format!("rows {got:?} instead of {rows:?}"))
         }
+    }
+}
+
+/// Every successful write leaves at least one entry on the audit trail; a refused one, a read
+/// and a dry run leave none.
+fn check_trail(op: &Op, expect: &Expect, written: i64) -> Result<(), String> {
+    let write = op.query.trim_start().starts_with("mutation") && !op.query.contains("dryRun: true");
+    match expect {
+        Expect::Rows(_) | Expect::Null if write => {
+            ensure(written > 0, "a successful write left nothing on the audit trail".into())
+        }
+        _ => ensure(written == 0, format!("{written} audit entries for a read or a refusal")),
     }
 }
 

@@ -83,7 +83,11 @@ fn snapshot(model: &impl Serialize) -> Value {
     serde_json::to_value(model).unwrap_or(Value::Null)
 }
 
-/// Only the fields that differ, each side.
+/// Fields kept on both sides of an update even when they did not change: they say whose row
+/// it is (the unit of an assignment or a report), which a timeline needs to name.
+const CONTEXT: &[&str] = &["department_id"];
+
+/// Only the fields that differ, each side (and the [`CONTEXT`] fields).
 fn diff(before: Value, after: Value) -> (Value, Value) {
     match (before, after) {
         (Value::Object(before), Value::Object(after)) => {
@@ -92,6 +96,14 @@ fn diff(before: Value, after: Value) -> (Value, Value) {
                 if before.get(key) != Some(value) {
                     old.insert(key.clone(), before.get(key).cloned().unwrap_or(Value::Null));
                     new.insert(key.clone(), value.clone());
+                }
+            }
+            if !new.is_empty() {
+                for key in CONTEXT {
+                    if let (Some(was), Some(is)) = (before.get(*key), after.get(*key)) {
+                        old.entry(*key).or_insert_with(|| was.clone());
+                        new.entry(*key).or_insert_with(|| is.clone());
+                    }
                 }
             }
             (Value::Object(old), Value::Object(new))
@@ -365,6 +377,18 @@ pub fn json(value: &impl Serialize) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_update_keeps_whose_row_it_is() {
+        let (before, after) = diff(
+            serde_json::json!({ "id": 1, "department_id": 7, "state": "ASSIGNED" }),
+            serde_json::json!({ "id": 1, "department_id": 7, "state": "SIGNED" }),
+        );
+        assert_eq!(before, serde_json::json!({ "state": "ASSIGNED", "department_id": 7 }));
+        assert_eq!(after, serde_json::json!({ "state": "SIGNED", "department_id": 7 }));
+        let (_, unchanged) = diff(serde_json::json!({ "department_id": 7 }), serde_json::json!({ "department_id": 7 }));
+        assert_eq!(unchanged, serde_json::json!({}), "no change, no entry");
+    }
 
     #[test]
     fn an_update_records_the_changed_fields_only() {
