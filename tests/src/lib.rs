@@ -7,6 +7,7 @@
 
 mod process;
 mod proxy;
+pub mod ws;
 
 pub use process::ServerProcess;
 pub use proxy::TcpProxy;

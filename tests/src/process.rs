@@ -17,9 +17,15 @@ impl ServerProcess {
     /// Starts `binary serve` (the test package's `duban-process`, see `src/bin/`) on
     /// `database_url`, with the test apps' secret, and waits until it listens.
     pub fn start(binary: &str, database_url: &str) -> ServerProcess {
+        ServerProcess::start_with(binary, database_url, &[])
+    }
+
+    /// [`ServerProcess::start`] with more settings in its environment.
+    pub fn start_with(binary: &str, database_url: &str, settings: &[(&str, &str)]) -> ServerProcess {
         let secret = crate::token_secret();
         let mut child = Command::new(binary)
             .arg("serve")
+            .envs(settings.iter().copied())
             .env("DATABASE_URL", database_url)
             .env("DUBAN_BIND", "127.0.0.1:0")
             .env("DUBAN_JWT_SECRET", secret)
@@ -49,6 +55,14 @@ impl ServerProcess {
         let addr = rx.recv_timeout(Duration::from_secs(60)).unwrap_or_default();
         assert!(!addr.is_empty(), "the second process did not start within {:?}", started.elapsed());
         ServerProcess { address: format!("http://{addr}"), child }
+    }
+}
+
+impl ServerProcess {
+    /// Kills the process at once (SIGKILL: no shutdown, no draining), as a crash would.
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 

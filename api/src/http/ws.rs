@@ -23,6 +23,9 @@ use std::sync::Arc;
 /// The close code of a connection whose credential does not (or no longer) work.
 const FORBIDDEN: u16 = 4403;
 
+/// Why a `connection_init` is refused.
+const NO_CREDENTIAL: &str = "a valid bearer token is required";
+
 fn wants_websocket(headers: &HeaderMap) -> bool {
     headers.get(header::UPGRADE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.eq_ignore_ascii_case("websocket"))
 }
@@ -85,7 +88,7 @@ async fn serve(socket: WebSocket, state: AppState, peer: SocketAddr, protocol: W
     let init_session = session.clone();
     let connection = async_graphql::http::WebSocket::new(state.schemas.full.clone(), input, protocol)
         .on_connection_init(move |payload| async move {
-            let refused = || async_graphql::Error::new("a valid bearer token is required");
+            let refused = || async_graphql::Error::new(NO_CREDENTIAL);
             let (is_header, value) = authorization(&payload).ok_or_else(refused)?;
             let credential = if is_header {
                 from_authorization(&init_state, &value).await
@@ -115,6 +118,10 @@ async fn serve(socket: WebSocket, state: AppState, peer: SocketAddr, protocol: W
         })
         .map(|message| match message {
             WsMessage::Text(text) => Message::Text(text.into()),
+            // A refused sign-in closes as the protocol recommends: 4403 Forbidden.
+            WsMessage::Close(_, reason) if reason == NO_CREDENTIAL => {
+                Message::Close(Some(CloseFrame { code: FORBIDDEN, reason: "Forbidden".into() }))
+            }
             WsMessage::Close(code, reason) => Message::Close(Some(CloseFrame { code, reason: reason.into() })),
         });
     futures_util::pin_mut!(connection);

@@ -27,6 +27,7 @@ mod schema_file;
 mod security;
 mod shapes;
 mod statement_count;
+mod subscriptions;
 mod token_attacks;
 mod unit_lists;
 mod unit_views;
