@@ -65,6 +65,11 @@ pub struct Config {
     #[arg(long, env = "DUBAN_WEBHOOK_RETRY_BASE_MS", default_value_t = 5_000, value_parser = clap::value_parser!(u64).range(1..=3_600_000))]
     pub webhook_retry_base_ms: u64,
 
+    /// Whether this process sends webhook deliveries (every replica may; turn it off to leave
+    /// it to some of them).
+    #[arg(long, env = "DUBAN_DISPATCH_WEBHOOKS", default_value_t = true, action = clap::ArgAction::Set)]
+    pub dispatch_webhooks: bool,
+
     /// Test-only hooks (a route that panics); never set from the environment.
     #[arg(skip)]
     pub test_hooks: bool,
@@ -110,6 +115,7 @@ impl Config {
             cors_origins: Vec::new(),
             today: None,
             webhook_retry_base_ms: 5_000,
+            dispatch_webhooks: true,
             test_hooks: false,
         }
     }

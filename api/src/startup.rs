@@ -67,7 +67,9 @@ pub async fn prepare(mut db: sea_orm::DatabaseConnection, config: &Config) -> an
     let events = Hub::start(db.clone());
     let retry =
         crate::domain::webhooks::dispatch::Retry::with_base(Duration::from_millis(config.webhook_retry_base_ms));
-    crate::domain::webhooks::dispatch::start(db.clone(), &events, retry);
+    if config.dispatch_webhooks {
+        crate::domain::webhooks::dispatch::start(db.clone(), &events, retry);
+    }
     Ok(AppState {
         schemas: graphql::build_schemas(db.clone(), auth.clone(), &events),
         db,

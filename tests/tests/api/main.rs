@@ -32,3 +32,4 @@ mod token_attacks;
 mod unit_lists;
 mod unit_views;
 mod upload;
+mod webhooks;

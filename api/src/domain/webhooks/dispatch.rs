@@ -37,8 +37,9 @@ pub const FAILED: &str = "FAILED";
 const FAN_OUT_BATCH: u64 = 200;
 /// Deliveries claimed at a time.
 const SEND_BATCH: u64 = 16;
-/// How long a claim holds.
-const CLAIM: chrono::Duration = chrono::Duration::seconds(60);
+/// How long a claim holds: longer than a send may take (the timeout), so a claim lapses only
+/// when its process died.
+const CLAIM: chrono::Duration = chrono::Duration::seconds(15);
 
 /// How deliveries are retried.
 #[derive(Debug, Clone, Copy)]
