@@ -1,5 +1,6 @@
 //! Real GraphQL clients against a real server: graphql-http's conformance audit, Apollo Client,
-//! graphql-request, graphql-js's introspection and validation of the README's examples, and
+//! graphql-request, graphql-ws subscriptions, graphql-js's introspection and validation of the
+//! README's examples, and
 //! Python's `gql` (scripts in `tests/clients/`).
 //!
 //! The clients are installed by `tests/run` (`npm ci` in `tests/clients/`, a virtualenv in
@@ -58,7 +59,7 @@ async fn javascript_clients_and_the_standard_introspection_work() {
     let token = app.admin_token().await;
     let url = app.url("/graphql");
     tokio::task::spawn_blocking(move || {
-        for script in ["introspection.mjs", "apollo.mjs", "graphql-request.mjs"] {
+        for script in ["introspection.mjs", "apollo.mjs", "graphql-request.mjs", "subscriptions.mjs"] {
             run_script(&node(), script, &url, &token);
         }
     })

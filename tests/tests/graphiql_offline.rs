@@ -231,6 +231,11 @@ async fn graphiql_signs_in_then_shows_the_schema_in_its_docs_and_completes_field
         "typing `ta` suggests `tasks`: {:?} ({screenshot})",
         outcome.suggestions
     );
+    assert!(
+        outcome.subscription.contains("\"myTodoChanged\"") && outcome.subscription.contains("\"total\""),
+        "a subscription shows its first event: {:?} ({screenshot})",
+        outcome.subscription
+    );
 }
 
 /// What the exploring test saw.
@@ -239,6 +244,8 @@ struct ExploreOutcome {
     schema_fetched_with_token: bool,
     query_fields: String,
     suggestions: Vec<String>,
+    /// The result pane after running a subscription.
+    subscription: String,
     blocked: Vec<String>,
     screenshot: PathBuf,
 }
@@ -303,13 +310,34 @@ fn explore_in_browser(chromium: &Path, address: &str) -> anyhow::Result<ExploreO
     })
     .unwrap_or_default();
 
+    // A subscription runs over the WebSocket the signed-in console opens.
+    tab.evaluate(
+        "(() => { const cm = document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror; \
+                   cm.setValue('subscription { myTodoChanged { total } }'); })()",
+        false,
+    )?;
+    tab.find_element(".graphiql-execute-button")?.click()?;
+    let subscription = wait_for(|| {
+        let text = tab.find_element(".graphiql-response")?.get_inner_text()?;
+        Ok(text.contains("myTodoChanged").then_some(text))
+    })
+    .unwrap_or_else(|_| tab.find_element(".graphiql-response").and_then(|e| e.get_inner_text()).unwrap_or_default());
+
     let screenshot = std::env::temp_dir()
         .join(format!("duban-graphiql-explore-{}.png", address.rsplit(':').next().unwrap_or("page")));
     std::fs::write(&screenshot, tab.capture_screenshot(Page::CaptureScreenshotFormatOption::Png, None, None, true)?)?;
     let blocked = blocked_requests(&tab, &log)?;
     drop(tab);
     drop(browser);
-    Ok(ExploreOutcome { status, schema_fetched_with_token, query_fields, suggestions, blocked, screenshot })
+    Ok(ExploreOutcome {
+        status,
+        schema_fetched_with_token,
+        query_fields,
+        suggestions,
+        subscription,
+        blocked,
+        screenshot,
+    })
 }
 
 /// Launches Chromium with every host but the test server unreachable, and a tab that logs the
