@@ -118,6 +118,18 @@ for op in q1 q2 q3 w1 l1 l2 l3 l4; do run "$op" "$SECONDS_PER_OP" "$CONNECTIONS"
 echo "== mixed: $MIX_SECONDS s at $MIX_CONNECTIONS connections"
 run mix "$MIX_SECONDS" "$MIX_CONNECTIONS"
 
+if command -v node >/dev/null && [ -d "$ROOT/tests/clients/node_modules/graphql-ws" ]; then
+  echo "== fan-out: ${FANOUT_SUBSCRIBERS:-1000} subscriptions to one task, ${FANOUT_CHANGES:-20} changes"
+  FANOUT_TASK=$(psql_db -c "SELECT min(id) FROM task")
+  rss_before=$(rss VmRSS)
+  node "$ROOT/tests/clients/fanout.mjs" "$BASE/graphql" "$(login leader1)" "$FANOUT_TASK" \
+    "${FANOUT_SUBSCRIBERS:-1000}" "${FANOUT_CHANGES:-20}" >"$OUT/fanout.txt" 2>&1 || true
+  rss_after=$(rss VmRSS)
+  grep '^RESULT' "$OUT/fanout.txt" | sed "s/\$/ rss_before_kib=$rss_before rss_after_kib=$rss_after/" | tee -a "$RESULTS" || true
+else
+  echo "== fan-out skipped: needs node and tests/clients/node_modules (npm ci there)"
+fi
+
 echo "== pgbench: the single SQL statement that would answer each read, $CONNECTIONS connections"
 read -r UMIN UMAX < <(psql_db -F' ' -c "SELECT min(id), max(id) FROM department WHERE kind = 'UNIT'")
 read -r TMIN TMAX < <(psql_db -F' ' -c "SELECT min(id), max(id) FROM task")

@@ -44,7 +44,53 @@ pub struct Figures {
     pub finished_with_due: Option<i64>,
     pub finished_on_time: Option<i64>,
     pub average_days: Option<f64>,
+    /// Finished tasks with a hand-out day, and their days to complete in all: what the average
+    /// is of (so that groups add up).
+    pub timed: Option<i64>,
+    pub total_days: Option<i64>,
     pub open_urgings: Option<i64>,
+}
+
+impl Figures {
+    /// The figures of the union of disjoint groups.
+    fn sum<'a>(groups: impl Iterator<Item = &'a Figures>) -> Figures {
+        let add = |a: Option<i64>, b: Option<i64>| Some(a.unwrap_or(0) + b.unwrap_or(0));
+        let mut all = Figures::default();
+        for g in groups {
+            all.total += g.total;
+            all.not_started = add(all.not_started, g.not_started);
+            all.in_progress = add(all.in_progress, g.in_progress);
+            all.pending_review = add(all.pending_review, g.pending_review);
+            all.returned = add(all.returned, g.returned);
+            all.completed = add(all.completed, g.completed);
+            all.archived = add(all.archived, g.archived);
+            all.suspended = add(all.suspended, g.suspended);
+            all.overdue = add(all.overdue, g.overdue);
+            all.finished = add(all.finished, g.finished);
+            all.finished_with_due = add(all.finished_with_due, g.finished_with_due);
+            all.finished_on_time = add(all.finished_on_time, g.finished_on_time);
+            all.timed = add(all.timed, g.timed);
+            all.total_days = add(all.total_days, g.total_days);
+            all.open_urgings = add(all.open_urgings, g.open_urgings);
+        }
+        all.average_days = match (all.timed, all.total_days) {
+            (Some(n), Some(days)) if n > 0 => Some(days as f64 / n as f64),
+            _ => None,
+        };
+        all
+    }
+}
+
+impl ReportFigures {
+    fn sum<'a>(groups: impl Iterator<Item = &'a ReportFigures>) -> ReportFigures {
+        let mut all = ReportFigures::default();
+        for g in groups {
+            all.reports += g.reports;
+            all.late = Some(all.late.unwrap_or(0) + g.late.unwrap_or(0));
+            all.on_time = Some(all.on_time.unwrap_or(0) + g.on_time.unwrap_or(0));
+        }
+        all
+    }
 }
 
 /// Reports of one group.
@@ -73,10 +119,15 @@ pub async fn statistics(
     rules::signed_in(&caller.viewer)?;
     let backend = db.get_database_backend();
     let ask = |group: Group| figures(caller, filter, group, backend);
-    let overall = run(db, ask(Group::All), reports(caller, filter, Group::All), backend).await?;
-    let by_document = run_grouped(db, ask(Group::Document), reports(caller, filter, Group::Document), backend).await?;
-    let by_unit = run_grouped(db, ask(Group::Unit), reports(caller, filter, Group::Unit), backend).await?;
-    Ok(Statistics { overall: overall.into_iter().next().unwrap_or_default(), by_document, by_unit })
+    // Four aggregates, side by side on the pool; the overall figures are the sum of the plans'
+    // (every task is in one plan), added up here over at most one row per plan.
+    let (by_document, by_unit) = futures_util::try_join!(
+        run_grouped(db, ask(Group::Document), reports(caller, filter, Group::Document), backend),
+        run_grouped(db, ask(Group::Unit), reports(caller, filter, Group::Unit), backend),
+    )?;
+    let overall =
+        (Figures::sum(by_document.iter().map(|(f, _)| f)), ReportFigures::sum(by_document.iter().map(|(_, r)| r)));
+    Ok(Statistics { overall, by_document, by_unit })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,14 +143,18 @@ async fn run(
     reports: SelectStatement,
     backend: DbBackend,
 ) -> AppResult<Vec<(Figures, ReportFigures)>> {
-    let figures = Figures::find_by_statement(backend.build(&tasks)).all(db).await?;
-    let report_rows = ReportFigures::find_by_statement(backend.build(&reports)).all(db).await?;
+    let (tasks, reports) = (backend.build(&tasks), backend.build(&reports));
+    let (figures, report_rows) = futures_util::try_join!(
+        Figures::find_by_statement(tasks).all(db),
+        ReportFigures::find_by_statement(reports).all(db),
+    )?;
+    let by_group: std::collections::HashMap<Option<i32>, ReportFigures> =
+        report_rows.into_iter().map(|r| (r.group_id, r)).collect();
     Ok(figures
         .into_iter()
         .map(|f| {
-            let r = report_rows
-                .iter()
-                .find(|r| r.group_id == f.group_id)
+            let r = by_group
+                .get(&f.group_id)
                 .cloned()
                 .unwrap_or(ReportFigures { group_id: f.group_id, ..Default::default() });
             (f, r)
@@ -148,6 +203,8 @@ fn figures(caller: &Caller, filter: &StatisticsFilter, group: Group, backend: Db
     };
     let finished_day = || super::warning::county_day(tcol(task::Column::CompletedAt), backend);
     let days = days_between(finished_day(), tcol(task::Column::AssignedOn), backend);
+    let days_again = days.clone();
+    let timed = || finished().and(tcol(task::Column::AssignedOn).is_not_null());
     let mut query = Query::select().from(task::Entity).to_owned();
     query.expr_as(group_expr(group), Alias::new("group_id")).expr_as(Expr::cust("COUNT(*)"), Alias::new("total"));
     for (alias, state) in [
@@ -177,6 +234,8 @@ fn figures(caller: &Caller, filter: &StatisticsFilter, group: Group, backend: Db
             ),
             Alias::new("average_days"),
         )
+        .expr_as(count_when(timed()), Alias::new("timed"))
+        .expr_as(Func::sum(Expr::case(timed(), days_again).finally(0)), Alias::new("total_days"))
         .expr_as(Func::sum(tcol(task::Column::OpenUrgings)), Alias::new("open_urgings"));
     scoped(&mut query, caller, filter, group);
     query
@@ -261,14 +320,21 @@ fn reports(caller: &Caller, filter: &StatisticsFilter, group: Group) -> SelectSt
             Alias::new("on_time"),
         )
         .from(progress_report::Entity)
-        .inner_join(
+        .to_owned();
+    // The tasks are joined only when something is asked of them: a plan to group by, the
+    // caller's scope, a filter. The office's province-wide count by unit reads reports alone.
+    let unfiltered =
+        filter.document_id.is_none() && filter.department_id.is_none() && filter.from.is_none() && filter.to.is_none();
+    let needs_tasks = group == Group::Document || scope::visible_task_ids(&caller.viewer).is_some() || !unfiltered;
+    if needs_tasks {
+        query.inner_join(
             task::Entity,
             Expr::col((task::Entity, task::Column::Id))
                 .equals((progress_report::Entity, progress_report::Column::TaskId)),
-        )
-        .to_owned();
-    let task_group = if group == Group::Unit { Group::All } else { group };
-    scoped(&mut query, caller, filter, task_group);
+        );
+        let task_group = if group == Group::Unit { Group::All } else { group };
+        scoped(&mut query, caller, filter, task_group);
+    }
     if group == Group::Unit {
         query.group_by_col((progress_report::Entity, progress_report::Column::DepartmentId));
         if let Some(own) = own_unit(caller) {
