@@ -64,7 +64,9 @@ pub async fn prepare(mut db: sea_orm::DatabaseConnection, config: &Config) -> an
         ttl: chrono::Duration::minutes(config.token_ttl_minutes),
     });
     let auth = AuthContext { tokens: Arc::new(tokens), throttle: ThrottleLimits::default() };
-    let events = Hub::start(db.clone());
+    let accounts = Arc::new(crate::http::accounts::Accounts::default());
+    let forget = accounts.clone();
+    let events = Hub::start(db.clone(), vec![Box::new(move |entry| forget.forget(entry))]);
     let retry =
         crate::domain::webhooks::dispatch::Retry::with_base(Duration::from_millis(config.webhook_retry_base_ms));
     if config.dispatch_webhooks {
@@ -78,6 +80,7 @@ pub async fn prepare(mut db: sea_orm::DatabaseConnection, config: &Config) -> an
         clock,
         test_hooks: config.test_hooks,
         events,
+        accounts,
     })
 }
 

@@ -20,4 +20,6 @@ pub struct AppState {
     pub test_hooks: bool,
     /// The audit trail's entries as they are committed (subscriptions).
     pub events: Hub,
+    /// The accounts behind bearer credentials, kept until the trail says they changed.
+    pub accounts: std::sync::Arc<crate::http::accounts::Accounts>,
 }

@@ -4,7 +4,7 @@ use super::audit::Change;
 use super::clock::Instant;
 use crate::policy::Viewer;
 use std::net::IpAddr;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 /// The caller of a domain function: its viewer (decides access), its client address (throttling,
@@ -17,8 +17,9 @@ pub struct Caller {
     /// The service token the request came with, if it came with one (the audit trail names it).
     pub service_token: Option<i32>,
     pub at: Instant,
-    /// Set once the request appended to the audit trail (the event pump is woken after it).
-    wrote: Arc<AtomicBool>,
+    /// The last audit trail entry the request appended (0: none); the event pump is caught up
+    /// to it before the request answers.
+    wrote: Arc<AtomicI32>,
     /// The changes of the write transaction under way, appended to the trail at its commit.
     changes: Arc<Mutex<Vec<Change>>>,
 }
@@ -50,15 +51,19 @@ impl Caller {
         std::mem::take(&mut *self.changes.lock().unwrap_or_else(PoisonError::into_inner))
     }
 
-    /// Marks that this caller appended to the audit trail.
-    pub(crate) fn trail_grew(&self) {
-        self.wrote.store(true, Ordering::Relaxed);
+    /// Marks that this caller appended to the audit trail, up to entry `last`.
+    pub(crate) fn trail_grew(&self, last: i32) {
+        self.wrote.fetch_max(last.max(1), Ordering::Relaxed);
     }
 
-    /// Whether this caller appended to the audit trail (once its transactions are over, the
-    /// in-process event pump is woken).
+    /// Whether this caller appended to the audit trail.
     pub fn wrote_trail(&self) -> bool {
-        self.wrote.load(Ordering::Relaxed)
+        self.wrote.load(Ordering::Relaxed) > 0
+    }
+
+    /// The last entry this caller appended to the audit trail, if any.
+    pub fn last_entry(&self) -> Option<i32> {
+        Some(self.wrote.load(Ordering::Relaxed)).filter(|id| *id > 0)
     }
 
     /// Today, for deadlines.

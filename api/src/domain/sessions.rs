@@ -50,8 +50,8 @@ pub async fn login(
             let txn = audit::begin(db, &session).await?;
             session.record(audit::Change::login(account.id));
             audit::commit(txn, &session, "login").await?;
-            if session.wrote_trail() {
-                caller.trail_grew();
+            if let Some(last) = session.last_entry() {
+                caller.trail_grew(last);
             }
             issue(&auth.tokens, account)
         }

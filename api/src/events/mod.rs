@@ -22,27 +22,44 @@ const BACKLOG: usize = 4_096;
 /// An entry of the trail, shared by every subscriber.
 pub type Entry = Arc<audit_entry::Model>;
 
+/// Something the pump tells of every entry before subscribers hear of it (the account cache
+/// forgets what an entry made stale), in the pump's own task.
+pub type Hook = Box<dyn Fn(&audit_entry::Model) + Send + Sync>;
+
 /// The process's event hub; cheap to clone.
 #[derive(Clone)]
 pub struct Hub {
     sender: broadcast::Sender<Entry>,
     wake: Arc<Notify>,
+    /// The last entry the pump handed out.
+    seen: tokio::sync::watch::Receiver<i32>,
 }
 
 impl Hub {
-    /// A hub whose pump reads `db`'s trail from its current end; the pump runs until the
-    /// process ends.
-    pub fn start(db: DatabaseConnection) -> Hub {
+    /// A hub whose pump reads `db`'s trail from its current end, telling `hooks` of each entry
+    /// first; the pump runs until the process ends.
+    pub fn start(db: DatabaseConnection, hooks: Vec<Hook>) -> Hub {
         let (sender, _) = broadcast::channel(BACKLOG);
-        let hub = Hub { sender, wake: Arc::new(Notify::new()) };
-        tokio::spawn(pump::run(db, hub.sender.clone(), hub.wake.clone()));
+        let (progress, seen) = tokio::sync::watch::channel(0);
+        let hub = Hub { sender, wake: Arc::new(Notify::new()), seen };
+        tokio::spawn(pump::run(db, hub.sender.clone(), hub.wake.clone(), hooks, progress));
         hub
     }
 
     /// A hub with no pump (the schema file, tools): nothing is ever sent.
     pub fn idle() -> Hub {
         let (sender, _) = broadcast::channel(1);
-        Hub { sender, wake: Arc::new(Notify::new()) }
+        let (_, seen) = tokio::sync::watch::channel(0);
+        Hub { sender, wake: Arc::new(Notify::new()), seen }
+    }
+
+    /// Wakes the pump and waits (a moment at most) until it has handed out entry `id`: a
+    /// request that wrote answers once its own changes are known to the process (a revoked
+    /// token refused, subscribers told).
+    pub async fn caught_up(&self, id: i32) {
+        self.wake.notify_one();
+        let mut seen = self.seen.clone();
+        let _ = tokio::time::timeout(std::time::Duration::from_millis(500), seen.wait_for(|last| *last >= id)).await;
     }
 
     /// Every entry from now on.

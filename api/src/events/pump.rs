@@ -16,11 +16,17 @@ const BATCH: u64 = 500;
 fn fallback(backend: DbBackend) -> Duration {
     match backend {
         DbBackend::Postgres => Duration::from_secs(5),
-        _ => Duration::from_secs(1),
+        _ => Duration::from_millis(250),
     }
 }
 
-pub(super) async fn run(db: DatabaseConnection, sender: broadcast::Sender<Entry>, wake: Arc<Notify>) {
+pub(super) async fn run(
+    db: DatabaseConnection,
+    sender: broadcast::Sender<Entry>,
+    wake: Arc<Notify>,
+    hooks: Vec<super::Hook>,
+    progress: tokio::sync::watch::Sender<i32>,
+) {
     let backend = db.get_database_backend();
     let mut last = loop {
         match head(&db).await {
@@ -31,6 +37,7 @@ pub(super) async fn run(db: DatabaseConnection, sender: broadcast::Sender<Entry>
             }
         }
     };
+    progress.send_replace(last);
     let mut listener = Listener::new(&db).await;
     loop {
         tokio::select! {
@@ -38,8 +45,11 @@ pub(super) async fn run(db: DatabaseConnection, sender: broadcast::Sender<Entry>
             () = listener.notified() => {}
             () = tokio::time::sleep(fallback(backend)) => {}
         }
-        match drain(&db, &sender, last).await {
-            Ok(id) => last = id,
+        match drain(&db, &sender, &hooks, last).await {
+            Ok(id) => {
+                last = id;
+                progress.send_replace(last);
+            }
             Err(error) => tracing::warn!(%error, "the event pump could not read the audit trail"),
         }
     }
@@ -62,6 +72,7 @@ async fn head(db: &DatabaseConnection) -> Result<i32, sea_orm::DbErr> {
 async fn drain(
     db: &DatabaseConnection,
     sender: &broadcast::Sender<Entry>,
+    hooks: &[super::Hook],
     mut last: i32,
 ) -> Result<i32, sea_orm::DbErr> {
     loop {
@@ -74,6 +85,9 @@ async fn drain(
         let full = batch.len() as u64 == BATCH;
         for entry in batch {
             last = entry.id;
+            for hook in hooks {
+                hook(&entry);
+            }
             // No subscriber is not an error: the entry is simply not wanted now.
             let _ = sender.send(Arc::new(entry));
         }

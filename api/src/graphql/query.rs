@@ -172,7 +172,16 @@ impl Query {
         let id = parse_id(&id).gql()?;
         let db = context::db(ctx);
         let look = ctx.look_ahead();
-        let task = if look.field("document").exists() {
+        // What the selection asks for decides how much comes in the first statement: the task
+        // alone, with its plan, or with its plan and units (a detail page: one statement, then
+        // its reports).
+        let task = if prefetch::wants_assignments(&look) {
+            let Some((task, document, parts)) = tasks::get_detail(db, caller, id).await.gql()? else {
+                return Ok(None);
+            };
+            prefetch::detail(ctx, &look, &task, document, parts).await?;
+            task
+        } else if prefetch::wants_document(&look) {
             let Some((task, document)) = tasks::get_with_document(db, caller, id).await.gql()? else {
                 return Ok(None);
             };
@@ -184,7 +193,6 @@ impl Query {
             let Some(task) = tasks::get(db, caller, id).await.gql()? else { return Ok(None) };
             task
         };
-        prefetch::assignments(ctx, &look, std::slice::from_ref(&task)).await?;
         Ok(Some(Task(task)))
     }
 

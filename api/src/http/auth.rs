@@ -3,6 +3,7 @@
 //! No header means anonymous. A header that is present but cannot be verified (malformed,
 //! expired, revoked, wrongly signed) is refused outright — never a silent anonymous fallback.
 
+use super::accounts::Account;
 use crate::auth::{hash_service_token, looks_like_service_token};
 use crate::policy::{Principal, Viewer};
 use crate::state::AppState;
@@ -79,7 +80,14 @@ pub async fn from_token(state: &AppState, token: &str) -> Result<Credential, Ref
 async fn jwt_account(state: &AppState, token: &str) -> Result<(Account, i64), Refused> {
     let claims = state.auth.tokens.verify(token).map_err(|_| Refused::Invalid("token rejected"))?;
     let id: i32 = claims.sub.parse().map_err(|_| Refused::Invalid("bad subject"))?;
-    let account = load_account(state, Expr::col((user::Entity, user::Column::Id)).eq(id), false).await?;
+    let account = match state.accounts.user(id) {
+        Some(account) => account,
+        None => {
+            let account = load_account(state, Expr::col((user::Entity, user::Column::Id)).eq(id), false).await?;
+            state.accounts.keep_user(account.clone());
+            account
+        }
+    };
     if account.token_version != claims.tv {
         return Err(Refused::Invalid("token revoked"));
     }
@@ -88,24 +96,19 @@ async fn jwt_account(state: &AppState, token: &str) -> Result<(Account, i64), Re
 
 async fn service_account(state: &AppState, token: &str) -> Result<(Account, i32), Refused> {
     let hash = hash_service_token(token);
-    let by_token = Expr::col((service_token::Entity, service_token::Column::TokenHash))
-        .eq(hash)
-        .and(Expr::col((service_token::Entity, service_token::Column::RevokedAt)).is_null());
-    let account = load_account(state, by_token, true).await?;
+    let account = match state.accounts.token(&hash) {
+        Some(account) => account,
+        None => {
+            let by_token = Expr::col((service_token::Entity, service_token::Column::TokenHash))
+                .eq(hash.clone())
+                .and(Expr::col((service_token::Entity, service_token::Column::RevokedAt)).is_null());
+            let account = load_account(state, by_token, true).await?;
+            state.accounts.keep_token(hash, account.clone());
+            account
+        }
+    };
     let id = account.service_token_id.ok_or(Refused::Invalid("unknown service token"))?;
     Ok((account, id))
-}
-
-/// What a request needs of its account, with the groups its unit belongs to.
-#[derive(Debug)]
-struct Account {
-    id: i32,
-    role: entity::UserRole,
-    department_id: Option<i32>,
-    token_version: i32,
-    group_ids: Vec<i32>,
-    /// The service token the account was found through.
-    service_token_id: Option<i32>,
 }
 
 #[derive(Debug, FromQueryResult)]
@@ -119,7 +122,7 @@ struct AccountRow {
     service_token_id: Option<i32>,
 }
 
-/// One statement per request: the active account matching `condition`, joined with its
+/// One statement, on a cache miss: the active account matching `condition`, joined with its
 /// unit's group memberships (and, for service tokens, with the token).
 async fn load_account(state: &AppState, condition: SimpleExpr, via_token: bool) -> Result<Account, Refused> {
     use user::Column as U;

@@ -68,8 +68,8 @@ pub async fn handle(
     let events = state.events.clone();
     let execution = tokio::spawn(async move {
         let executed = schema.execute(request).await;
-        if caller.wrote_trail() {
-            events.wake();
+        if let Some(last) = caller.last_entry() {
+            events.caught_up(last).await;
         }
         executed
     });

@@ -2,6 +2,7 @@
 //! spec asks), bearer-token resolution, division-table downloads, health probes, and the guards
 //! around every route.
 
+pub mod accounts;
 pub mod auth;
 pub mod export;
 pub mod graphql;

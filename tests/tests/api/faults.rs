@@ -78,8 +78,10 @@ async fn a_client_that_hangs_up_mid_import_still_gets_the_whole_plan_written() {
 
     post_and_hang_up(&app.address, &admin, &body.to_string()).await;
 
+    // Waits for the import to finish (up to 30 s on a busy machine: 900 tasks and their 3,600
+    // units' places, each on the audit trail).
     let mut seen = 0;
-    for _ in 0..100 {
+    for _ in 0..300 {
         let listed = app.graphql("{ tasks(first: 100) { totalCount } }", json!({}), Some(&admin)).await;
         seen = listed.data()["tasks"]["totalCount"].as_i64().unwrap_or_default();
         if seen > 0 {

@@ -275,13 +275,14 @@ async fn append(
             ..Default::default()
         });
     }
+    let mut last = 0;
     for chunk in rows.chunks(500) {
-        audit_entry::Entity::insert_many(chunk.to_vec()).exec(db).await?;
+        last = audit_entry::Entity::insert_many(chunk.to_vec()).exec(db).await?.last_insert_id.unwrap_or(last);
     }
     if backend == DbBackend::Postgres {
         db.execute_raw(Statement::from_sql_and_values(backend, "SELECT pg_notify($1, '')", [CHANNEL.into()])).await?;
     }
-    caller.trail_grew();
+    caller.trail_grew(last);
     Ok(())
 }
 

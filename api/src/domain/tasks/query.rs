@@ -228,6 +228,63 @@ pub async fn get_with_document(
     Ok(query.find_also_related(document::Entity).one(db).await?)
 }
 
+/// One task as its detail page shows it, in one statement: the task, its plan, and its units'
+/// places in plan order with the units themselves.
+pub type TaskDetail =
+    (task::Model, Option<document::Model>, Vec<(assignment::Model, Option<entity::department::Model>)>);
+
+/// A task the caller may see with its document and its assignments and their departments,
+/// in one statement (the task joined with the rest; one row per assignment).
+pub async fn get_detail(db: &impl ConnectionTrait, caller: &Caller, id: i32) -> AppResult<Option<TaskDetail>> {
+    use entity::department;
+    use sea_orm::sea_query::JoinType;
+    use sea_orm::{Iden, Iterable};
+    rules::signed_in(&caller.viewer)?;
+    let mut query = scope::visible_tasks(&caller.viewer).filter(task::Column::Id.eq(id)).into_query();
+    query.clear_selects();
+    fn columns<E: EntityTrait>(query: &mut sea_orm::sea_query::SelectStatement, entity: E, prefix: &str)
+    where
+        E::Column: Iterable,
+    {
+        for column in E::Column::iter() {
+            query.expr_as(Expr::col((entity, column)), Alias::new(format!("{prefix}{}", column.to_string())));
+        }
+    }
+    columns(&mut query, task::Entity, "t_");
+    columns(&mut query, document::Entity, "d_");
+    columns(&mut query, assignment::Entity, "a_");
+    columns(&mut query, department::Entity, "p_");
+    query
+        .join(
+            JoinType::LeftJoin,
+            document::Entity,
+            Expr::col((document::Entity, document::Column::Id)).equals((task::Entity, task::Column::DocumentId)),
+        )
+        .join(
+            JoinType::LeftJoin,
+            assignment::Entity,
+            Expr::col((assignment::Entity, assignment::Column::TaskId)).equals((task::Entity, task::Column::Id)),
+        )
+        .join(
+            JoinType::LeftJoin,
+            department::Entity,
+            Expr::col((department::Entity, department::Column::Id))
+                .equals((assignment::Entity, assignment::Column::DepartmentId)),
+        )
+        .order_by((assignment::Entity, assignment::Column::Position), Order::Asc);
+    let rows = db.query_all(&query).await?;
+    let Some(first) = rows.first() else { return Ok(None) };
+    let task = task::Model::from_query_result(first, "t_")?;
+    let document = document::Model::from_query_result_optional(first, "d_")?;
+    let mut parts = Vec::with_capacity(rows.len());
+    for row in &rows {
+        if let Some(place) = assignment::Model::from_query_result_optional(row, "a_")? {
+            parts.push((place, department::Model::from_query_result_optional(row, "p_")?));
+        }
+    }
+    Ok(Some((task, document, parts)))
+}
+
 /// Whether a task is open work past its due date on `today`.
 pub fn is_overdue(task: &task::Model, today: chrono::NaiveDate) -> bool {
     is_open(task.status) && task.due_date.is_some_and(|due| due < today)
