@@ -16,8 +16,12 @@ const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
 /// for the single writer instead of failing.
 pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     let mut options = ConnectOptions::new(url.to_owned());
+    let size = pool_size(url);
     options
-        .max_connections(if url.starts_with("sqlite:") { 8 } else { 20 })
+        .max_connections(size)
+        // Kept open once made (see `warm`): a connection is not made again on a later
+        // request's time.
+        .idle_timeout(Option::<Duration>::None)
         .connect_timeout(Duration::from_secs(10))
         .acquire_timeout(ACQUIRE_TIMEOUT)
         .sqlx_logging(false);
@@ -30,6 +34,33 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     }
     // The error text may contain the DSN; it goes to the operator's terminal, not to clients.
     Database::connect(options).await.context("cannot connect to the database")
+}
+
+/// Connections in the pool.
+fn pool_size(url: &str) -> u32 {
+    if url.starts_with("sqlite:") { 8 } else { 20 }
+}
+
+/// Opens every connection of the pool now, each with a first statement run, so that the first
+/// requests after start do not pay for connecting (the pool keeps idle connections open).
+pub async fn warm(db: &DatabaseConnection, url: &str) -> anyhow::Result<()> {
+    use sea_orm::ConnectionTrait;
+    let backend = db.get_database_backend();
+    let opened = (0..pool_size(url)).map(|_| async {
+        // Each waits a moment so that all are checked out at once (one connection each).
+        db.execute_raw(sea_orm::Statement::from_string(backend, select_a_moment(backend))).await
+    });
+    for result in futures_util::future::join_all(opened).await {
+        result.context("cannot open the pool's connections")?;
+    }
+    Ok(())
+}
+
+fn select_a_moment(backend: sea_orm::DbBackend) -> &'static str {
+    match backend {
+        sea_orm::DbBackend::Postgres => "SELECT pg_sleep(0.05)",
+        _ => "SELECT 1",
+    }
 }
 
 /// Starts a transaction that writes. On SQLite it takes the write lock at `BEGIN` (IMMEDIATE):

@@ -43,7 +43,9 @@ pub fn router(state: AppState, config: &Config) -> Router {
 /// Connects, migrates, bootstraps (admin, sample plan) and builds the state.
 pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
     let db = db::connect(&config.database_url).await?;
-    prepare(db, config).await
+    let state = prepare(db, config).await?;
+    db::warm(&state.db, &config.database_url).await?;
+    Ok(state)
 }
 
 /// Migrates and bootstraps an open connection, then builds the state around it.

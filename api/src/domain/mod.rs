@@ -12,6 +12,7 @@ pub mod follow_up;
 pub mod page;
 pub mod policy_events;
 pub mod reports;
+pub mod rows;
 pub mod service_tokens;
 pub mod sessions;
 pub mod tasks;

@@ -17,12 +17,25 @@ use axum::http::{StatusCode, header};
 use axum::response::Response;
 use std::net::SocketAddr;
 
-/// Serves one GraphQL request.
+/// Serves one GraphQL request in a task of its own, started before anything is read: a client
+/// that hangs up mid-write must not cancel the write halfway (hyper drops a handler's future when
+/// its connection closes), so once the request has reached duban it runs to its end, unread.
 pub async fn handle(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     req: Request,
 ) -> Response {
+    let media = MediaType::negotiate(req.headers());
+    match tokio::spawn(serve(state, peer, req)).await {
+        Ok(response) => response,
+        Err(error) => {
+            tracing::error!(%error, "a GraphQL request panicked");
+            internal().respond(media)
+        }
+    }
+}
+
+async fn serve(state: AppState, peer: SocketAddr, req: Request) -> Response {
     let Some(media) = MediaType::negotiate(req.headers()) else {
         let refusal = Refusal::new(
             StatusCode::NOT_ACCEPTABLE,
@@ -63,23 +76,11 @@ pub async fn handle(
         request = request.data(Loaders::new(&state.db, &caller));
     }
     let request = request.data(caller.clone());
-    // Run in a task of its own: a client that hangs up mid-write must not cancel the write
-    // halfway (dropping a transaction's future mid-commit); the request finishes, unread.
-    let events = state.events.clone();
-    let execution = tokio::spawn(async move {
-        let executed = schema.execute(request).await;
-        if let Some(last) = caller.last_entry() {
-            events.caught_up(last).await;
-        }
-        executed
-    });
-    let mut executed = match execution.await {
-        Ok(executed) => executed,
-        Err(error) => {
-            tracing::error!(%error, "a GraphQL request panicked");
-            return internal().respond(Some(media));
-        }
-    };
+    let mut executed = schema.execute(request).await;
+    // What this request wrote is in the process's caches before it answers.
+    if let Some(last) = caller.last_entry() {
+        state.events.caught_up(last).await;
+    }
     executed.errors.iter_mut().for_each(ensure_code);
     response::graphql(executed, media)
 }

@@ -9,7 +9,7 @@ use crate::domain::text::contains_pattern;
 use crate::error::AppResult;
 use crate::policy::{Viewer, rules, scope};
 use entity::{AssignmentRole, ScheduleKind, TaskStatus, assignment, document, group_member, task};
-use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, IntoIden, Order, Query, SimpleExpr, UnionType};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, IntoIden, Order, Query, SimpleExpr, UnionType};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, QueryTrait, Select,
@@ -58,7 +58,7 @@ pub async fn list(
             if let Some(after) = page.after {
                 query = query.filter(after_key((task::Entity, task::Column::DocumentId, task::Column::Seq), after));
             }
-            let rows = query.limit(page.first + 1).all(db).await?;
+            let rows = crate::domain::rows::tasks(db, query.limit(page.first + 1).into_query()).await?;
             Ok(Page::from_overfetch(rows, page.first))
         }
     }
@@ -100,7 +100,7 @@ async fn list_by_units(
         by.units.iter().map(|&unit| unit_branch(conditions, unit, by, filter, page.after).limit(limit)).collect();
     if branches.len() <= 1 {
         let rows = match branches.pop() {
-            Some(branch) => branch.all(db).await?,
+            Some(branch) => crate::domain::rows::tasks(db, branch.into_query()).await?,
             None => Vec::new(),
         };
         return Ok(Page::from_overfetch(rows, page.first));
@@ -109,7 +109,14 @@ async fn list_by_units(
     // them comes twice, side by side; each range alone is free of repeats, so `limit` rows of
     // every range hold the first `limit` distinct tasks.
     let wrap = |n: usize, branch: Select<task::Entity>| {
-        Query::select().column(Asterisk).from_subquery(branch.into_query(), Alias::new(format!("u{n}"))).to_owned()
+        let alias = format!("u{n}");
+        let mut wrapped = Query::select();
+        crate::domain::rows::task_columns_of(&mut wrapped, &alias);
+        wrapped
+            .column((Alias::new(alias.clone()), Alias::new(PLACE_DOCUMENT)))
+            .column((Alias::new(alias.clone()), Alias::new(PLACE_SEQ)))
+            .from_subquery(branch.into_query(), Alias::new(alias))
+            .to_owned()
     };
     let mut branches = branches.into_iter().enumerate().map(|(n, b)| wrap(n, b));
     let mut union = branches.next().expect("two branches or more");
@@ -117,7 +124,7 @@ async fn list_by_units(
         union.union(UnionType::All, branch);
     }
     union.order_by(Alias::new(PLACE_DOCUMENT), Order::Asc).order_by(Alias::new(PLACE_SEQ), Order::Asc);
-    let mut rows = task::Model::find_by_statement(db.get_database_backend().build(&union)).all(db).await?;
+    let mut rows = crate::domain::rows::tasks_as_selected(db, union).await?;
     rows.dedup_by_key(|t| t.id);
     Ok(Page::from_overfetch(rows, page.first))
 }
@@ -240,20 +247,16 @@ pub async fn get_detail(db: &impl ConnectionTrait, caller: &Caller, id: i32) -> 
     use sea_orm::sea_query::JoinType;
     use sea_orm::{Iden, Iterable};
     rules::signed_in(&caller.viewer)?;
+    use crate::domain::rows::{assignment_row, department_row, task_row};
     let mut query = scope::visible_tasks(&caller.viewer).filter(task::Column::Id.eq(id)).into_query();
     query.clear_selects();
-    fn columns<E: EntityTrait>(query: &mut sea_orm::sea_query::SelectStatement, entity: E, prefix: &str)
-    where
-        E::Column: Iterable,
-    {
-        for column in E::Column::iter() {
-            query.expr_as(Expr::col((entity, column)), Alias::new(format!("{prefix}{}", column.to_string())));
-        }
+    task_row::select(&mut query, task::Entity);
+    // The document's columns, read by name (one row's worth), after the task's by position.
+    for column in document::Column::iter() {
+        query.expr_as(Expr::col((document::Entity, column)), Alias::new(format!("d_{}", column.to_string())));
     }
-    columns(&mut query, task::Entity, "t_");
-    columns(&mut query, document::Entity, "d_");
-    columns(&mut query, assignment::Entity, "a_");
-    columns(&mut query, department::Entity, "p_");
+    assignment_row::select(&mut query, assignment::Entity);
+    department_row::select(&mut query, department::Entity);
     query
         .join(
             JoinType::LeftJoin,
@@ -274,12 +277,14 @@ pub async fn get_detail(db: &impl ConnectionTrait, caller: &Caller, id: i32) -> 
         .order_by((assignment::Entity, assignment::Column::Position), Order::Asc);
     let rows = db.query_all(&query).await?;
     let Some(first) = rows.first() else { return Ok(None) };
-    let task = task::Model::from_query_result(first, "t_")?;
+    let task = task_row::read(first, &mut 0)?;
     let document = document::Model::from_query_result_optional(first, "d_")?;
+    let documents = document::Column::iter().count();
     let mut parts = Vec::with_capacity(rows.len());
     for row in &rows {
-        if let Some(place) = assignment::Model::from_query_result_optional(row, "a_")? {
-            parts.push((place, department::Model::from_query_result_optional(row, "p_")?));
+        let mut at = task_row::COLUMNS.len() + documents;
+        if let Some(place) = assignment_row::read_optional(row, &mut at)? {
+            parts.push((place, department_row::read_optional(row, &mut at)?));
         }
     }
     Ok(Some((task, document, parts)))

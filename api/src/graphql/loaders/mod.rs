@@ -138,13 +138,7 @@ pub async fn assignments_with_departments(
     db: &DatabaseConnection,
     task_ids: &[i32],
 ) -> Result<Vec<(assignment::Model, Option<department::Model>)>, DbErr> {
-    assignment::Entity::find()
-        .filter(assignment::Column::TaskId.is_in(task_ids.to_vec()))
-        .order_by_asc(assignment::Column::TaskId)
-        .order_by_asc(assignment::Column::Position)
-        .find_also_related(department::Entity)
-        .all(db)
-        .await
+    crate::domain::rows::assignments_with_departments(db, task_ids).await
 }
 
 /// `Task.assignments`, in plan order.
