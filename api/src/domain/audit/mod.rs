@@ -11,8 +11,8 @@
 //! from there to the commit keeps writers from waiting on each other for long (and from
 //! deadlocking: nothing is locked after it). On SQLite write transactions are serialised already
 //! (`BEGIN IMMEDIATE`). Appending also wakes the event pump ([`crate::events`]): on PostgreSQL by
-//! `pg_notify` in the same transaction (delivered at commit, to every process), on SQLite in
-//! process, after the commit.
+//! `pg_notify` in the same transaction (queued before the lock, delivered at commit, to every
+//! process), on SQLite in process, after the commit.
 
 pub mod chain;
 pub mod log;
@@ -218,6 +218,9 @@ async fn append(
     }
     let backend = db.get_database_backend();
     if backend == DbBackend::Postgres {
+        // Queued now, delivered at commit: sent before the lock, it is one round trip fewer while
+        // every other writer waits.
+        db.execute_raw(Statement::from_sql_and_values(backend, "SELECT pg_notify($1, '')", [CHANNEL.into()])).await?;
         db.execute_raw(Statement::from_sql_and_values(
             backend,
             "SELECT pg_advisory_xact_lock($1)",
@@ -278,9 +281,6 @@ async fn append(
     let mut last = 0;
     for chunk in rows.chunks(500) {
         last = audit_entry::Entity::insert_many(chunk.to_vec()).exec(db).await?.last_insert_id.unwrap_or(last);
-    }
-    if backend == DbBackend::Postgres {
-        db.execute_raw(Statement::from_sql_and_values(backend, "SELECT pg_notify($1, '')", [CHANNEL.into()])).await?;
     }
     caller.trail_grew(last);
     Ok(())
