@@ -12,6 +12,7 @@
 
 local op = os.getenv("DUBAN_OP") or "q1"
 dofile(os.getenv("DUBAN_DATA"))
+dofile(debug.getinfo(1, "S").source:sub(2):match("(.*/)") .. "checks.lua")
 
 local Q1 = [[query($d: ID!) { tasks(filter: {departmentId: $d}, first: 20) { nodes { title status dueDate myRole assignments { role department { name } } } } }]]
 local Q2 = [[query($id: ID!) { task(id: $id) { title measures status document { docNumber title } schedule { text kind dueDate ongoing waitingFor } assignments { role department { name } } reports(first: 5) { nodes { percent text createdAt department { name } } } } }]]
@@ -81,19 +82,8 @@ function request()
   return builders[kind]()
 end
 
-function response(status, headers, body)
-  if status ~= 200 or body:find('"errors"', 1, true) then
-    errors = errors + 1
-    if sample == "" then sample = status .. " " .. body:sub(1, 300) end
-  end
-end
-
 function done(summary, latency, requests)
-  local errs, first = 0, ""
-  for _, t in ipairs(threads) do
-    errs = errs + t:get("errors")
-    if first == "" then first = t:get("sample") end
-  end
+  local errs, first = thread_errors(threads)
   local e = summary.errors
   local seconds = summary.duration / 1e6
   io.write(string.format(

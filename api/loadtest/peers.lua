@@ -10,6 +10,7 @@
 local target = os.getenv("PEER_TARGET") or "duban"
 local op = os.getenv("PEER_OP") or "q1"
 dofile(os.getenv("PEER_DATA"))
+dofile(debug.getinfo(1, "S").source:sub(2):match("(.*/)") .. "checks.lua")
 
 local queries = {
   duban = {
@@ -59,19 +60,8 @@ function request()
   return post(target == "duban" and leader_token or nil, math.random(task_min, task_max))
 end
 
-function response(status, headers, body)
-  if status ~= 200 or body:find('"errors"', 1, true) then
-    errors = errors + 1
-    if sample == "" then sample = status .. " " .. body:sub(1, 300) end
-  end
-end
-
 function done(summary, latency, requests)
-  local errs, first = 0, ""
-  for _, t in ipairs(threads) do
-    errs = errs + t:get("errors")
-    if first == "" then first = t:get("sample") end
-  end
+  local errs, first = thread_errors(threads)
   local seconds = summary.duration / 1e6
   io.write(string.format("RESULT target=%s op=%s requests=%d seconds=%.1f rps=%.1f p50_ms=%.2f p99_ms=%.2f errors=%d\n",
     target, op, summary.requests, seconds, summary.requests / seconds,
