@@ -10,6 +10,7 @@ pub mod departments;
 pub mod documents;
 pub mod follow_up;
 pub mod page;
+pub mod plan_cache;
 pub mod policy_events;
 pub mod reports;
 pub mod rows;

@@ -7,7 +7,7 @@ use crate::error::AppResult;
 use crate::policy::{Viewer, rules};
 use entity::{AssignmentRole, assignment, progress_report, report_consolidation};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select,
 };
 
 /// Reports on a task the principal may read, newest first: everything for admins, leaders
@@ -27,7 +27,8 @@ pub async fn visible(
     if let Some(before) = page.after {
         query = query.filter(progress_report::Column::Id.lt(before));
     }
-    let rows = query.limit(page.first + 1).all(db).await?;
+    let statement = super::plan_cache::build(db.get_database_backend(), &query.limit(page.first + 1).into_query());
+    let rows = progress_report::Entity::find().from_raw_sql(statement).all(db).await?;
     Ok(Page::from_overfetch(rows, page.first))
 }
 

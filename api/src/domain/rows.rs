@@ -119,14 +119,13 @@ by_position!(department_row, department, {
 pub async fn tasks(db: &impl ConnectionTrait, mut query: SelectStatement) -> Result<Vec<task::Model>, DbErr> {
     query.clear_selects();
     task_row::select(&mut query, task::Entity);
-    let rows = db.query_all(&query).await?;
-    rows.iter().map(|row| task_row::read(row, &mut 0)).collect()
+    tasks_as_selected(db, query).await
 }
 
 /// The tasks of a query whose rows start with the task's columns in [`task_row::COLUMNS`]
 /// order (a UNION of ranges selected so).
 pub async fn tasks_as_selected(db: &impl ConnectionTrait, query: SelectStatement) -> Result<Vec<task::Model>, DbErr> {
-    let rows = db.query_all(&query).await?;
+    let rows = db.query_all_raw(super::plan_cache::build(db.get_database_backend(), &query)).await?;
     rows.iter().map(|row| task_row::read(row, &mut 0)).collect()
 }
 

@@ -3,7 +3,9 @@
 use super::Entry;
 use crate::domain::audit::CHANNEL;
 use entity::audit_entry;
-use sea_orm::{ColumnTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Notify, broadcast};
@@ -76,12 +78,13 @@ async fn drain(
     mut last: i32,
 ) -> Result<i32, sea_orm::DbErr> {
     loop {
-        let batch = audit_entry::Entity::find()
+        let query = audit_entry::Entity::find()
             .filter(audit_entry::Column::Id.gt(last))
             .order_by_asc(audit_entry::Column::Id)
             .limit(BATCH)
-            .all(db)
-            .await?;
+            .into_query();
+        let statement = crate::domain::plan_cache::build(db.get_database_backend(), &query);
+        let batch = audit_entry::Entity::find().from_raw_sql(statement).all(db).await?;
         let full = batch.len() as u64 == BATCH;
         for entry in batch {
             last = entry.id;

@@ -12,7 +12,7 @@
 use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::{Value, json};
+use serde_json::json;
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json; charset=utf-8";
 const JSON: &str = "application/json; charset=utf-8";
@@ -82,7 +82,7 @@ impl Refusal {
     /// The response, in `media` (JSON when the client accepts no GraphQL media type).
     pub fn respond(self, media: Option<MediaType>) -> Response {
         let body = json!({ "errors": [{ "message": self.message, "extensions": { "code": self.code } }] });
-        let mut response = write(self.status, media.unwrap_or(MediaType::Json), &body);
+        let mut response = write(self.status, media.unwrap_or(MediaType::Json), body.to_string());
         response.headers_mut().extend(self.headers);
         response
     }
@@ -106,11 +106,17 @@ pub fn graphql(response: async_graphql::Response, media: MediaType) -> Response 
     };
     let cache = response.cache_control.value().filter(|_| response.errors.is_empty());
     let headers = response.http_headers.clone();
-    let mut body = serde_json::to_value(&response).unwrap_or_else(|_| json!({}));
-    if request_error && let Some(object) = body.as_object_mut() {
-        object.remove("data");
-    }
-    let mut written = write(status, media, &body);
+    // Straight to text: a detour through `serde_json::Value` built the whole answer twice.
+    let body = if request_error {
+        let mut body = serde_json::to_value(&response).unwrap_or_else(|_| json!({}));
+        if let Some(object) = body.as_object_mut() {
+            object.remove("data");
+        }
+        body.to_string()
+    } else {
+        serde_json::to_string(&response).unwrap_or_else(|_| "{}".to_owned())
+    };
+    let mut written = write(status, media, body);
     if let Some(value) = cache.and_then(|c| HeaderValue::from_str(&c).ok()) {
         written.headers_mut().insert(header::CACHE_CONTROL, value);
     }
@@ -118,8 +124,8 @@ pub fn graphql(response: async_graphql::Response, media: MediaType) -> Response 
     written
 }
 
-fn write(status: StatusCode, media: MediaType, body: &Value) -> Response {
-    let mut response = Response::new(Body::from(body.to_string()));
+fn write(status: StatusCode, media: MediaType, body: String) -> Response {
+    let mut response = Response::new(Body::from(body));
     *response.status_mut() = status;
     response.headers_mut().insert(header::CONTENT_TYPE, media.header());
     response

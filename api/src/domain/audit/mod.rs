@@ -24,7 +24,7 @@ use crate::policy::Viewer;
 use chrono::Timelike;
 use entity::audit_entry;
 use sea_orm::{
-    ConnectionTrait, DbBackend, EntityTrait, QueryOrder, QuerySelect, Set, Statement, TransactionSession,
+    ConnectionTrait, DbBackend, EntityTrait, QueryOrder, QuerySelect, QueryTrait, Set, Statement, TransactionSession,
     TransactionTrait,
 };
 use serde::Serialize;
@@ -233,9 +233,12 @@ async fn append(
         .column(audit_entry::Column::Hash)
         .order_by_desc(audit_entry::Column::Id)
         .limit(1)
-        .into_tuple::<String>()
-        .one(db)
-        .await?;
+        .into_query();
+    // Read under the chain lock: planned once per connection, not on every write.
+    let head = match db.query_one_raw(crate::domain::plan_cache::build(backend, &head)).await? {
+        Some(row) => Some(row.try_get_by_index::<String>(0)?),
+        None => None,
+    };
     let mut prev = head.unwrap_or_else(|| chain::GENESIS.to_owned());
     let actor = Actor::of(caller);
     // Whole microseconds: what PostgreSQL keeps, so the stored time hashes as it was hashed.

@@ -144,7 +144,7 @@ pub async fn todo(
         .order_by(Alias::new("kind"), Order::Asc)
         .order_by(Alias::new("ref_id"), Order::Asc)
         .limit(limit);
-    let rows = Row::find_by_statement(backend.build(&listed)).all(db).await?;
+    let rows = Row::find_by_statement(crate::domain::plan_cache::build(backend, &listed)).all(db).await?;
     let mut counting = Query::select()
         .column(Alias::new("kind"))
         .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))

@@ -3,9 +3,9 @@
 //! sort key, computed in SQL like the warning filter.
 
 use super::query::{Conditions, TaskFilter, filtered, judge_for};
-use crate::domain::Caller;
 use crate::domain::follow_up::settings;
 use crate::domain::page::{Page, PageRequest};
+use crate::domain::{Caller, plan_cache};
 use crate::error::AppResult;
 use crate::policy::rules;
 use chrono::NaiveDate;
@@ -86,7 +86,8 @@ pub async fn list_ordered(
     if let Some(after) = page.after {
         query = query.filter(after_key(rank, due, after, backend));
     }
-    let keyed = Keyed::find_by_statement(backend.build(&query.limit(page.first + 1).into_query())).all(db).await?;
+    let keyed =
+        Keyed::find_by_statement(plan_cache::build(backend, &query.limit(page.first + 1).into_query())).all(db).await?;
     let ids: Vec<i32> = keyed.iter().map(|k| k.id).collect();
     let rows = task::Entity::find().filter(task::Column::Id.is_in(ids)).all(db).await?;
     let ordered = keyed

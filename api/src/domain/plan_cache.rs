@@ -1,0 +1,136 @@
+//! Page sizes written into the statement's text instead of bound, on PostgreSQL.
+//!
+//! A prepared statement is planned for its parameters on each of its first five executions;
+//! after that PostgreSQL keeps one generic plan if that plan looks no dearer than the custom
+//! ones. With `LIMIT $n` it never does: the generic plan cannot know how many rows the limit
+//! keeps, so it is costed as if it kept a tenth of them, and every execution is planned again.
+//! For a unit's dashboard that planning was about a third of PostgreSQL's CPU per request (see
+//! BENCHMARKS.md). Page sizes are few (1 to 100, plus one for the look-ahead row), so writing
+//! them into the text adds few statements to each connection's cache. SQLite plans every
+//! statement once, whatever its values, and is left as built.
+
+use sea_orm::sea_query::SelectStatement;
+use sea_orm::{DbBackend, Statement, Value, Values};
+
+/// Builds `query` for `backend`, with the values of its `LIMIT` and `OFFSET` clauses (its own
+/// and those of its subqueries) written as numbers on PostgreSQL.
+pub fn build(backend: DbBackend, query: &SelectStatement) -> Statement {
+    let statement = backend.build(query);
+    match backend {
+        DbBackend::Postgres => inline_page_sizes(statement),
+        _ => statement,
+    }
+}
+
+/// Rewrites `$n` placeholders that directly follow ` LIMIT ` or ` OFFSET ` and hold an unsigned
+/// number into that number, and renumbers the placeholders after them.
+fn inline_page_sizes(statement: Statement) -> Statement {
+    let Statement { sql, values, db_backend } = statement;
+    let Some(Values(values)) = values else { return Statement { sql, values: None, db_backend } };
+    let mut out = String::with_capacity(sql.len());
+    let mut kept = Vec::with_capacity(values.len());
+    let mut quote: Option<char> = None;
+    let mut chars = sql.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        match quote {
+            Some(q) => {
+                if c == q {
+                    quote = None;
+                }
+                out.push(c);
+            }
+            None if c == '\'' || c == '"' => {
+                quote = Some(c);
+                out.push(c);
+            }
+            None if c == '$' && chars.peek().is_some_and(|(_, d)| d.is_ascii_digit()) => {
+                let mut end = at + 1;
+                while let Some(&(i, d)) = chars.peek() {
+                    if !d.is_ascii_digit() {
+                        break;
+                    }
+                    end = i + d.len_utf8();
+                    chars.next();
+                }
+                let number: usize = sql[at + 1..end].parse().expect("digits");
+                let value = &values[number - 1];
+                let page_clause = out.ends_with(" LIMIT ") || out.ends_with(" OFFSET ");
+                match (page_clause, value) {
+                    (true, Value::BigUnsigned(Some(n))) => out.push_str(&n.to_string()),
+                    _ => {
+                        kept.push(value.clone());
+                        out.push('$');
+                        out.push_str(&kept.len().to_string());
+                    }
+                }
+            }
+            None => out.push(c),
+        }
+    }
+    Statement { sql: out, values: Some(Values(kept)), db_backend }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, UnionType};
+
+    fn page(table: &str, limit: u64) -> SelectStatement {
+        Query::select()
+            .column(Alias::new("id"))
+            .from(Alias::new(table))
+            .and_where(Expr::col(Alias::new("unit")).eq(7).and(Expr::col(Alias::new("title")).eq("a '$1' LIMIT $2")))
+            .limit(limit)
+            .to_owned()
+    }
+
+    #[test]
+    fn a_page_size_is_written_into_the_text_and_later_placeholders_are_renumbered() {
+        let mut union = Query::select()
+            .column(Alias::new("id"))
+            .from_subquery(page("a", 21), Alias::new("u0"))
+            .and_where(Expr::col(Alias::new("id")).gt(3))
+            .to_owned();
+        union.union(
+            UnionType::All,
+            Query::select().column(Alias::new("id")).from_subquery(page("b", 6), Alias::new("u1")).to_owned(),
+        );
+        let before = DbBackend::Postgres.build(&union);
+        let after = build(DbBackend::Postgres, &union);
+        assert!(before.sql.contains("LIMIT $3"), "{}", before.sql);
+        assert!(after.sql.contains(" LIMIT 21)"), "{}", after.sql);
+        assert!(after.sql.contains(" LIMIT 6)"), "{}", after.sql);
+        let values = after.values.expect("values").0;
+        assert_eq!(
+            values,
+            vec![
+                Value::from(7),
+                Value::from("a '$1' LIMIT $2"),
+                Value::from(3),
+                Value::from(7),
+                Value::from("a '$1' LIMIT $2")
+            ]
+        );
+        // Every remaining placeholder is numbered 1..=n in order, each once.
+        let numbers: Vec<usize> = after
+            .sql
+            .split('$')
+            .skip(1)
+            .map(|rest| rest.chars().take_while(char::is_ascii_digit).collect::<String>().parse().expect("a number"))
+            .collect();
+        assert_eq!(numbers, (1..=values.len()).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_bound_value_that_only_looks_like_a_page_clause_stays_bound() {
+        let query = page("a", 21);
+        let built = build(DbBackend::Postgres, &query);
+        assert_eq!(built.values.expect("values").0[1], Value::from("a '$1' LIMIT $2"));
+    }
+
+    #[test]
+    fn sqlite_statements_are_left_as_built() {
+        let query = page("a", 21);
+        assert_eq!(build(DbBackend::Sqlite, &query), DbBackend::Sqlite.build(&query));
+    }
+}
