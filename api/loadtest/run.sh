@@ -134,13 +134,21 @@ echo "== pgbench: the single SQL statement that would answer each read, $CONNECT
 read -r UMIN UMAX < <(psql_db -F' ' -c "SELECT min(id), max(id) FROM department WHERE kind = 'UNIT'")
 read -r TMIN TMAX < <(psql_db -F' ' -c "SELECT min(id), max(id) FROM task")
 read -r DMIN DMAX < <(psql_db -F' ' -c "SELECT min(id), max(id) FROM document")
-for q in q1 q2 q3; do
+# L2 is a leader's to-do list (leader1, as signed in above); l1.sql picks a random unit.
+for q in q1 q2 q3 l1 l2 l3 l4; do
   pgbench -n -c "$CONNECTIONS" -j 2 -T "$SECONDS_PER_OP" -D unit_min="$UMIN" -D unit_max="$UMAX" \
     -D task_min="$TMIN" -D task_max="$TMAX" -D doc_min="$DMIN" -D doc_max="$DMAX" \
     -f "$ROOT/api/loadtest/pgbench/$q.sql" "$PG_URL/$DB" >"$OUT/pgbench-$q.txt" 2>&1
   awk -v q="$q" '/^latency average/ { lat = $4 } /^tps/ { tps = $3 } /failed transactions/ { failed = $5 }
     END { printf "PGBENCH op=%s tps=%.1f latency_avg_ms=%s failed=%s\n", q, tps, lat, failed }' "$OUT/pgbench-$q.txt" |
     tee -a "$RESULTS"
+done
+echo "== each read against its single statement (req/s ÷ tps; the follow-up issue's goal: each within 2x, i.e. >= 0.5)"
+for q in q1 q2 q3 l1 l2 l3 l4; do
+  rps=$(grep "^RESULT op=$q " "$RESULTS" | sed -E 's/.* rps=([^ ]+).*/\1/')
+  tps=$(grep "^PGBENCH op=$q " "$RESULTS" | sed -E 's/.* tps=([^ ]+).*/\1/')
+  [ -n "$rps" ] && [ -n "$tps" ] && awk -v q="$q" -v r="$rps" -v t="$tps" \
+    'BEGIN { printf "RATIO op=%s rps=%s tps=%s duban_over_statement=%.2f\n", q, r, t, r / t }' | tee -a "$RESULTS"
 done
 echo "== EXPLAIN ANALYZE of the statements of Q1-Q3: $OUT/explain.txt"
 UNIT=$(psql_db -c "SELECT a.department_id FROM assignment a JOIN department d ON d.id = a.department_id AND d.kind = 'UNIT'
