@@ -9,12 +9,11 @@
 //! them into the text adds few statements to each connection's cache. SQLite plans every
 //! statement once, whatever its values, and is left as built.
 
-use sea_orm::sea_query::SelectStatement;
-use sea_orm::{DbBackend, Statement, Value, Values};
+use sea_orm::{DbBackend, Statement, StatementBuilder, Value, Values};
 
 /// Builds `query` for `backend`, with the values of its `LIMIT` and `OFFSET` clauses (its own
 /// and those of its subqueries) written as numbers on PostgreSQL.
-pub fn build(backend: DbBackend, query: &SelectStatement) -> Statement {
+pub fn build(backend: DbBackend, query: &impl StatementBuilder) -> Statement {
     let statement = backend.build(query);
     match backend {
         DbBackend::Postgres => inline_page_sizes(statement),
@@ -73,7 +72,7 @@ fn inline_page_sizes(statement: Statement) -> Statement {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, UnionType};
+    use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement, UnionType};
 
     fn page(table: &str, limit: u64) -> SelectStatement {
         Query::select()

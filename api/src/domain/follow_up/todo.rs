@@ -14,7 +14,9 @@ use entity::{
     AssignmentRole, AssignmentState, CompletionDecision, ExtensionStatus, TaskStatus, UserRole, assignment,
     completion_report, extension_request, instruction, instruction_response, task, urging,
 };
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query, SelectStatement, SimpleExpr, UnionType};
+use sea_orm::sea_query::{
+    Alias, CommonTableExpression, Expr, ExprTrait, Order, Query, SelectStatement, SimpleExpr, UnionType, WithClause,
+};
 use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult};
 
 /// What kind of thing waits.
@@ -86,19 +88,16 @@ pub struct Todo {
     pub counts: Vec<(TodoKind, u64)>,
 }
 
+/// A row of the to-do statement: an item of the page (section 0) or a kind's count (section 1).
 #[derive(Debug, FromQueryResult)]
 struct Row {
+    section: i32,
     kind: String,
-    task_id: i32,
+    task_id: Option<i32>,
     on_day: Option<NaiveDate>,
-    ref_id: i32,
+    ref_id: Option<i32>,
     arrived_at: Option<DateTime<Utc>>,
-}
-
-#[derive(Debug, FromQueryResult)]
-struct Count {
-    kind: String,
-    n: i64,
+    n: Option<i64>,
 }
 
 /// The to-do list of the caller (anyone signed in; the console has none): with `since`, only
@@ -126,51 +125,57 @@ pub async fn todo(
         DbBackend::Sqlite => Expr::cust_with_exprs("julianday(?) >= julianday(?)", [arrived(), Expr::value(at)]),
         _ => arrived().gte(at),
     });
-    let mut listed = Query::select()
-        .columns([
-            Alias::new("kind"),
-            Alias::new("task_id"),
-            Alias::new("on_day"),
-            Alias::new("ref_id"),
-            Alias::new("arrived_at"),
-        ])
-        .from_subquery(union.clone(), Alias::new("todo"))
-        .to_owned();
-    if let Some(cond) = since_cond.clone() {
-        listed.and_where(cond);
+    // One statement: the union once (a CTE), then its first `limit` rows and its count per
+    // kind side by side, told apart by `section`.
+    let columns = ["kind", "task_id", "on_day", "ref_id", "arrived_at"].map(Alias::new);
+    let mut todo = Query::select().columns(columns.clone()).from_subquery(union, Alias::new("u")).to_owned();
+    if let Some(cond) = since_cond {
+        todo.and_where(cond);
     }
-    listed
-        .order_by(Alias::new("on_day"), Order::Asc)
-        .order_by(Alias::new("kind"), Order::Asc)
-        .order_by(Alias::new("ref_id"), Order::Asc)
-        .limit(limit);
-    let rows = Row::find_by_statement(crate::domain::plan_cache::build(backend, &listed)).all(db).await?;
-    let mut counting = Query::select()
+    let by_date = |query: &mut SelectStatement| {
+        query
+            .order_by(Alias::new("on_day"), Order::Asc)
+            .order_by(Alias::new("kind"), Order::Asc)
+            .order_by(Alias::new("ref_id"), Order::Asc);
+    };
+    let mut page = Query::select().columns(columns.clone()).from(Alias::new("todo")).limit(limit).to_owned();
+    by_date(&mut page);
+    let mut both = Query::select()
+        .expr_as(Expr::cust("0"), Alias::new("section"))
+        .columns(columns)
+        .expr_as(Expr::cust("NULL"), Alias::new("n"))
+        .from_subquery(page, Alias::new("page"))
+        .to_owned();
+    let counts = Query::select()
+        .expr_as(Expr::cust("1"), Alias::new("section"))
         .column(Alias::new("kind"))
+        .exprs(["task_id", "on_day", "ref_id", "arrived_at"].map(|_| Expr::cust("NULL")))
         .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
-        .from_subquery(union, Alias::new("todo"))
+        .from(Alias::new("todo"))
         .group_by_col(Alias::new("kind"))
         .to_owned();
-    if let Some(cond) = since_cond {
-        counting.and_where(cond);
-    }
-    let counts = Count::find_by_statement(backend.build(&counting)).all(db).await?;
+    both.union(UnionType::All, counts).order_by(Alias::new("section"), Order::Asc);
+    by_date(&mut both);
+    let cte = CommonTableExpression::new().query(todo).table_name(Alias::new("todo")).to_owned();
+    let statement = both.with(WithClause::new().cte(cte).to_owned());
+    let rows = Row::find_by_statement(crate::domain::plan_cache::build(backend, &statement)).all(db).await?;
+    let (rows, counts): (Vec<Row>, Vec<Row>) = rows.into_iter().partition(|r| r.section == 0);
     Ok(Todo {
         items: rows
             .into_iter()
             .filter_map(|r| {
                 Some(TodoItem {
                     kind: TodoKind::from_code(&r.kind)?,
-                    task_id: r.task_id,
+                    task_id: r.task_id?,
                     date: r.on_day,
-                    ref_id: r.ref_id,
+                    ref_id: r.ref_id?,
                     arrived_at: r.arrived_at,
                 })
             })
             .collect(),
         counts: TodoKind::ALL
             .into_iter()
-            .filter_map(|k| counts.iter().find(|c| c.kind == k.code()).map(|c| (k, c.n as u64)))
+            .filter_map(|k| counts.iter().find(|c| c.kind == k.code()).map(|c| (k, c.n.unwrap_or(0) as u64)))
             .collect(),
     })
 }
