@@ -4,7 +4,7 @@
 //! after that PostgreSQL keeps one generic plan if that plan looks no dearer than the custom
 //! ones. With `LIMIT $n` it never does: the generic plan cannot know how many rows the limit
 //! keeps, so it is costed as if it kept a tenth of them, and every execution is planned again.
-//! For a unit's dashboard that planning was about a third of PostgreSQL's CPU per request (see
+//! For a unit's dashboard that planning was almost half of PostgreSQL's CPU per request (see
 //! BENCHMARKS.md). Page sizes are few (1 to 100, plus one for the look-ahead row), so writing
 //! them into the text adds few statements to each connection's cache. SQLite plans every
 //! statement once, whatever its values, and is left as built.

@@ -147,3 +147,26 @@ async fn report_authors_and_policy_event_tasks_are_loaded_once_per_list() {
     // Token check, the events, and their tasks in one batch.
     assert!(events <= 3, "{events} statements for a list of policy events");
 }
+
+#[tokio::test]
+async fn a_to_do_list_with_its_counts_costs_at_most_three_statements() {
+    let app = spawn_app_with(AppOptions::default()).await;
+    let unit = app.user_token("minzheng", "DEPARTMENT", Some("县民政局")).await;
+    statements_of(&app, "{ __typename }", json!({}), &unit).await;
+    let todo =
+        "query($n: Int) { todo(first: $n) { total counts { kind count } items { kind date task { seq title } } } }";
+    for first in [1, 20] {
+        let before = app.statements();
+        let response = app.graphql(todo, json!({ "n": first }), Some(&unit)).await;
+        let list = &response.data()["todo"];
+        let total = list["total"].as_i64().unwrap();
+        assert!(total > 1, "the unit has tasks to sign for: {list}");
+        assert_eq!(list["items"].as_array().unwrap().len() as i64, total.min(first.into()));
+        let signing =
+            list["counts"].as_array().unwrap().iter().find(|c| c["kind"] == "SIGN").map(|c| c["count"].as_i64());
+        assert!(signing.flatten().is_some_and(|n| n > 0), "tasks to sign for are counted: {list}");
+        let n = app.statements() - before;
+        // The office's settings, the list with its counts, the tasks of the page.
+        assert!(n <= 3, "to-do list of {first}: {n} statements\n{}", app.statements_since(before).join("\n"));
+    }
+}
