@@ -67,7 +67,9 @@ async fn postgres_outage_under_load_fails_requests_with_a_code_and_recovers_afte
     let failed: Vec<&Sample> = samples.iter().filter(|s| s.code.is_some()).collect();
     assert!(!failed.is_empty(), "requests failed during the outage");
     for sample in &failed {
-        assert!(sample.started >= cut_at - Duration::from_millis(100), "a failure before the cut: {sample:?}");
+        // A request still running when the connection is cut may fail with it; one that ended
+        // before the cut must not have failed.
+        assert!(sample.started + sample.took >= cut_at, "a failure before the cut: {sample:?}");
         assert!(matches!(sample.code.as_deref(), Some("INTERNAL" | "TIMEOUT")), "{sample:?}");
         assert!(sample.took < Duration::from_secs(10), "failed within the request timeout: {sample:?}");
     }
