@@ -35,16 +35,19 @@ pub fn handle() -> &'static PrometheusHandle {
     })
 }
 
-/// Counts every SQL statement run through `db` (and through transactions begun from it).
-/// Call before the connection is cloned: clones made earlier do not see the callback.
-pub fn count_sql_statements(db: &mut sea_orm::DatabaseConnection) {
+/// What runs after every SQL statement: counts it for `/metrics`, then runs `also` (the test
+/// suite's own count and log).
+pub fn statement_hook(also: Option<crate::db::StatementHook>) -> crate::db::StatementHook {
     handle();
-    db.set_metric_callback(|info| {
+    std::sync::Arc::new(move |info, via| {
         metrics::counter!(SQL_STATEMENTS).increment(1);
         if info.failed {
             metrics::counter!(SQL_FAILURES).increment(1);
         }
-    });
+        if let Some(also) = &also {
+            also(info, via);
+        }
+    })
 }
 
 /// Middleware (as a route layer): counts requests by their matched route.

@@ -43,14 +43,23 @@ pub fn router(state: AppState, config: &Config) -> Router {
 /// Connects, migrates, bootstraps (admin, sample plan) and builds the state.
 pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
     let db = db::connect(&config.database_url).await?;
-    let state = prepare(db, config).await?;
+    let state = prepare(db, config, None).await?;
     db::warm(&state.db, &config.database_url).await?;
+    state.reads.warm().await.context("cannot open the read pool's connections")?;
     Ok(state)
 }
 
-/// Migrates and bootstraps an open connection, then builds the state around it.
-pub async fn prepare(mut db: sea_orm::DatabaseConnection, config: &Config) -> anyhow::Result<AppState> {
-    observe::count_sql_statements(&mut db);
+/// Migrates and bootstraps an open connection, then builds the state around it. Every
+/// statement is counted for `/metrics` and then handed to `also`, if given.
+pub async fn prepare(
+    mut db: sea_orm::DatabaseConnection,
+    config: &Config,
+    also: Option<db::StatementHook>,
+) -> anyhow::Result<AppState> {
+    let hook = observe::statement_hook(also);
+    let counted = hook.clone();
+    db.set_metric_callback(move |info| counted(info, db::Via::Pool));
+    let reads = db::Reader::open(&db, &config.database_url, db::pool_size(&config.database_url) as usize, Some(hook))?;
     db::migrate(&db).await?;
     let clock = config.today.map_or_else(Clock::system, Clock::pinned);
     let secret = bootstrap::jwt_secret(config)?;
@@ -75,8 +84,9 @@ pub async fn prepare(mut db: sea_orm::DatabaseConnection, config: &Config) -> an
         crate::domain::webhooks::dispatch::start(db.clone(), &events, retry);
     }
     Ok(AppState {
-        schemas: graphql::build_schemas(db.clone(), auth.clone(), &events),
+        schemas: graphql::build_schemas(db.clone(), reads.clone(), auth.clone(), &events),
         db,
+        reads,
         auth,
         introspection: config.introspection == Introspection::Authenticated,
         clock,

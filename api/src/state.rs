@@ -9,7 +9,10 @@ use sea_orm::DatabaseConnection;
 /// Everything a request handler needs; cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
+    /// Writes (transactions) and everything outside a GraphQL request.
     pub db: DatabaseConnection,
+    /// The reads of GraphQL requests (see `db::reads`).
+    pub reads: crate::db::Reader,
     pub schemas: Schemas,
     pub auth: AuthContext,
     /// Whether signed-in callers may introspect (`DUBAN_INTROSPECTION`).

@@ -98,7 +98,7 @@ pub enum Total {
 impl Total {
     /// Number of items in the whole list, across all pages.
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
-        let (db, caller) = (context::db(ctx), context::caller(ctx));
+        let (db, caller) = (context::reads(ctx), context::caller(ctx));
         match self {
             Total::Tasks { filter } => tasks::count(db, caller, filter).await,
             Total::Departments { filter } => departments::count(db, caller, filter).await,

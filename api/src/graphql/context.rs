@@ -8,9 +8,14 @@ use async_graphql::{Context, ID};
 use sea_orm::DatabaseConnection;
 use std::sync::LazyLock;
 
-/// The database pool.
+/// The database pool, for writes (transactions).
 pub fn db<'a>(ctx: &Context<'a>) -> &'a DatabaseConnection {
     ctx.data_unchecked::<DatabaseConnection>()
+}
+
+/// The connection for reads outside a transaction (see `db::reads`).
+pub fn reads<'a>(ctx: &Context<'a>) -> &'a crate::db::Reader {
+    ctx.data_unchecked::<crate::db::Reader>()
 }
 
 /// Who is asking, from where and when. Every request carries one (the HTTP layer attaches it);

@@ -12,6 +12,7 @@ pub mod subscription;
 pub mod types;
 
 use crate::auth::AuthContext;
+use crate::db::Reader;
 use crate::events::Hub;
 use async_graphql::{Schema, SchemaBuilder};
 use sea_orm::DatabaseConnection;
@@ -47,27 +48,29 @@ pub struct Schemas {
 
 fn builder(
     db: &DatabaseConnection,
+    reads: &Reader,
     auth: &AuthContext,
     events: &Hub,
 ) -> SchemaBuilder<query::Query, mutation::Mutation, subscription::Subscription> {
     Schema::build(query::Query, mutation::Mutation::default(), subscription::Subscription)
         .data(db.clone())
+        .data(reads.clone())
         .data(auth.clone())
         .data(events.clone())
 }
 
-/// Builds the schemas with the database, auth keys and event hub as shared data. Per-request
-/// data (caller, loaders) is added by the HTTP and WebSocket handlers.
-pub fn build_schemas(db: DatabaseConnection, auth: AuthContext, events: &Hub) -> Schemas {
+/// Builds the schemas with the database (writes and reads), auth keys and event hub as shared
+/// data. Per-request data (caller, loaders) is added by the HTTP and WebSocket handlers.
+pub fn build_schemas(db: DatabaseConnection, reads: Reader, auth: AuthContext, events: &Hub) -> Schemas {
     Schemas {
-        full: builder(&db, &auth, events).limit_depth(MAX_DEPTH).limit_complexity(MAX_COMPLEXITY).finish(),
-        quiet: builder(&db, &auth, events)
+        full: builder(&db, &reads, &auth, events).limit_depth(MAX_DEPTH).limit_complexity(MAX_COMPLEXITY).finish(),
+        quiet: builder(&db, &reads, &auth, events)
             .limit_depth(MAX_DEPTH)
             .limit_complexity(MAX_COMPLEXITY)
             .disable_introspection()
             .disable_suggestions()
             .finish(),
-        introspection: builder(&db, &auth, events)
+        introspection: builder(&db, &reads, &auth, events)
             .limit_depth(MAX_INTROSPECTION_DEPTH)
             .limit_complexity(MAX_INTROSPECTION_COMPLEXITY)
             .finish(),

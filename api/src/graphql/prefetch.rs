@@ -90,7 +90,7 @@ pub async fn documents(ctx: &Context<'_>, node: &Lookahead<'_>, tasks: &[task::M
     let mut ids: Vec<i32> = tasks.iter().map(|t| t.document_id).collect();
     ids.sort_unstable();
     ids.dedup();
-    let docs = DocumentById(context::db(ctx).clone()).load(&ids).await.map_err(load_failed)?;
+    let docs = DocumentById(context::reads(ctx).clone()).load(&ids).await.map_err(load_failed)?;
     context::loaders(ctx).documents.feed_many(docs).await;
     Ok(())
 }
@@ -100,7 +100,7 @@ pub async fn assignments(ctx: &Context<'_>, node: &Lookahead<'_>, tasks: &[task:
     if tasks.is_empty() || !wants_assignments(node) {
         return Ok(());
     }
-    let db = context::db(ctx);
+    let db = context::reads(ctx);
     let ids: Vec<i32> = tasks.iter().map(|t| t.id).collect();
     let rows = loaders::assignments_with_departments(db, &ids).await.map_err(|e| load_failed(e.into()))?;
     feed_parts(ctx, node, &ids, rows).await
@@ -138,7 +138,7 @@ async fn feed_parts(
     }
     if wants_aliases(node) {
         let dept_ids: Vec<i32> = departments.keys().copied().collect();
-        departments = DepartmentById(context::db(ctx).clone()).load(&dept_ids).await.map_err(load_failed)?;
+        departments = DepartmentById(context::reads(ctx).clone()).load(&dept_ids).await.map_err(load_failed)?;
     }
     loaders.departments.feed_many(departments).await;
     loaders.assignments.feed_many(by_task).await;

@@ -111,7 +111,7 @@ pub struct DepartmentFilter {
 impl Query {
     /// The signed-in account; null when anonymous.
     async fn viewer(&self, ctx: &Context<'_>) -> Result<Option<User>> {
-        Ok(users::me(context::db(ctx), context::caller(ctx)).await.gql()?.map(User))
+        Ok(users::me(context::reads(ctx), context::caller(ctx)).await.gql()?.map(User))
     }
 
     /// Tasks the viewer may see, in plan (document, seq) order, or by warning (most urgent
@@ -143,26 +143,28 @@ impl Query {
     ) -> Result<Todo> {
         let page = crate::domain::page::PageRequest::<i32>::new(Some(first), None).gql()?;
         let since = since.map(|s| s.0);
-        let list = follow_up::todo::todo(context::db(ctx), context::caller(ctx), page.first, since).await.gql()?;
+        let list = follow_up::todo::todo(context::reads(ctx), context::caller(ctx), page.first, since).await.gql()?;
         Ok(Todo(list))
     }
 
     /// Statistics (统计考核) overall, by plan and by unit, of the tasks the viewer may see.
     async fn statistics(&self, ctx: &Context<'_>, filter: Option<StatisticsFilter>) -> Result<Statistics> {
         let filter = filter.unwrap_or_default().into_domain().gql()?;
-        let figures = follow_up::statistics::statistics(context::db(ctx), context::caller(ctx), &filter).await.gql()?;
+        let figures =
+            follow_up::statistics::statistics(context::reads(ctx), context::caller(ctx), &filter).await.gql()?;
         Ok(Statistics(figures))
     }
 
     /// The office's warning thresholds.
     async fn warning_settings(&self, ctx: &Context<'_>) -> Result<WarningSettings> {
-        Ok(follow_up::settings::get(context::db(ctx), context::caller(ctx)).await.gql()?.into())
+        Ok(follow_up::settings::get(context::reads(ctx), context::caller(ctx)).await.gql()?.into())
     }
 
     /// The days between `from` and `to` that differ from Monday to Friday in the office's
     /// calendar (holidays, make-up working days); at most ten years.
     async fn calendar(&self, ctx: &Context<'_>, from: Date, to: Date) -> Result<Vec<CalendarDay>> {
-        let days = follow_up::calendar::exceptions(context::db(ctx), context::caller(ctx), from.0, to.0).await.gql()?;
+        let days =
+            follow_up::calendar::exceptions(context::reads(ctx), context::caller(ctx), from.0, to.0).await.gql()?;
         Ok(days.into_iter().map(CalendarDay::from).collect())
     }
 
@@ -170,7 +172,7 @@ impl Query {
     async fn task(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Task>> {
         let caller = context::caller(ctx);
         let id = parse_id(&id).gql()?;
-        let db = context::db(ctx);
+        let db = context::reads(ctx);
         let look = ctx.look_ahead();
         // What the selection asks for decides how much comes in the first statement: the task
         // alone, with its plan, or with its plan and units (a detail page: one statement, then
@@ -201,14 +203,14 @@ impl Query {
     async fn documents(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> Result<Conn<Document>> {
         let has_previous = after.is_some();
         let page = connection::id_page("doc", first, after).gql()?;
-        let rows = documents::list(context::db(ctx), context::caller(ctx), &page).await.gql()?;
+        let rows = documents::list(context::reads(ctx), context::caller(ctx), &page).await.gql()?;
         Ok(connection::connection(rows, Total::Documents, has_previous, |d| format!("doc:{}", d.id), Document))
     }
 
     /// One document.
     async fn document(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Document>> {
         let id = parse_id(&id).gql()?;
-        Ok(documents::get(context::db(ctx), context::caller(ctx), id).await.gql()?.map(Document))
+        Ok(documents::get(context::reads(ctx), context::caller(ctx), id).await.gql()?.map(Document))
     }
 
     /// Departments (units, groups, catch-alls) in id order.
@@ -228,7 +230,7 @@ impl Query {
         };
         let has_previous = after.is_some();
         let page = connection::id_page("dept", first, after).gql()?;
-        let rows = departments::list(context::db(ctx), context::caller(ctx), &filter, &page).await.gql()?;
+        let rows = departments::list(context::reads(ctx), context::caller(ctx), &filter, &page).await.gql()?;
         let total = Total::Departments { filter };
         Ok(connection::connection(rows, total, has_previous, |d| format!("dept:{}", d.id), Department::from))
     }
@@ -255,7 +257,7 @@ impl Query {
         let has_previous = after.is_some();
         let page = connection::id_page("audit", first, after).gql()?;
         let rows =
-            crate::domain::audit::log::list(context::db(ctx), context::caller(ctx), &filter, &page).await.gql()?;
+            crate::domain::audit::log::list(context::reads(ctx), context::caller(ctx), &filter, &page).await.gql()?;
         let total = Total::Audit { filter };
         Ok(connection::connection(rows, total, has_previous, |e| format!("audit:{}", e.id), AuditEntry))
     }
@@ -263,7 +265,7 @@ impl Query {
     /// The webhooks the viewer manages (all for admins; its own and its unit's service accounts'
     /// for others), in id order.
     async fn webhooks(&self, ctx: &Context<'_>) -> Result<Vec<crate::graphql::types::webhook::Webhook>> {
-        let hooks = crate::domain::webhooks::list(context::db(ctx), context::caller(ctx)).await.gql()?;
+        let hooks = crate::domain::webhooks::list(context::reads(ctx), context::caller(ctx)).await.gql()?;
         Ok(hooks.into_iter().map(crate::graphql::types::webhook::Webhook).collect())
     }
 
@@ -279,24 +281,24 @@ impl Query {
         let id = parse_id(&webhook_id).gql()?;
         let page = crate::domain::page::PageRequest::new(first, parse_opt_id(before.as_ref()).gql()?).gql()?;
         let rows =
-            crate::domain::webhooks::deliveries(context::db(ctx), context::caller(ctx), id, &page).await.gql()?;
+            crate::domain::webhooks::deliveries(context::reads(ctx), context::caller(ctx), id, &page).await.gql()?;
         Ok(rows.items.into_iter().map(crate::graphql::types::webhook::WebhookDelivery).collect())
     }
 
     /// Recorded higher-level policies, newest first.
     async fn policy_events(&self, ctx: &Context<'_>) -> Result<Vec<PolicyEvent>> {
-        let events = policy_events::list(context::db(ctx), context::caller(ctx)).await.gql()?;
+        let events = policy_events::list(context::reads(ctx), context::caller(ctx)).await.gql()?;
         Ok(events.into_iter().map(PolicyEvent).collect())
     }
 
     /// Every account (admin).
     async fn users(&self, ctx: &Context<'_>) -> Result<Vec<User>> {
-        Ok(users::list(context::db(ctx), context::caller(ctx)).await.gql()?.into_iter().map(User).collect())
+        Ok(users::list(context::reads(ctx), context::caller(ctx)).await.gql()?.into_iter().map(User).collect())
     }
 
     /// One department.
     async fn department(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Department>> {
         let id = parse_id(&id).gql()?;
-        Ok(departments::get(context::db(ctx), context::caller(ctx), id).await.gql()?.map(Department::from))
+        Ok(departments::get(context::reads(ctx), context::caller(ctx), id).await.gql()?.map(Department::from))
     }
 }

@@ -5,6 +5,7 @@
 //! through the subscriber's own view. When the subscriber's credential is revoked or expires the
 //! connection closes (see `http::ws`).
 
+use crate::db::Reader;
 use crate::domain::Caller;
 use crate::domain::audit::timeline;
 use crate::domain::follow_up::todo;
@@ -19,7 +20,7 @@ use crate::policy::follow_up as visibility;
 use async_graphql::futures_util::Stream;
 use async_graphql::{Context, ID, Object, Result, SimpleObject, Subscription};
 use entity::department;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::sync::broadcast::error::RecvError;
@@ -135,7 +136,7 @@ enum Interest {
 }
 
 impl Interest {
-    async fn of(db: &DatabaseConnection, caller: &Caller) -> crate::error::AppResult<Interest> {
+    async fn of(db: &Reader, caller: &Caller) -> crate::error::AppResult<Interest> {
         let principal = crate::policy::rules::account(&caller.viewer)?;
         Ok(match (principal.role, principal.department_id) {
             (entity::UserRole::Admin, _) => Interest::Office,
@@ -175,7 +176,7 @@ impl Interest {
 pub struct Subscription;
 
 struct Listening {
-    db: DatabaseConnection,
+    db: Reader,
     caller: Caller,
     session: Option<Arc<Session>>,
     receiver: tokio::sync::broadcast::Receiver<Entry>,
@@ -187,7 +188,7 @@ impl Listening {
         crate::policy::rules::account(&caller.viewer).map_err(|e| async_graphql::ErrorExtensions::extend(&e))?;
         let hub = ctx.data::<Hub>()?;
         Ok(Listening {
-            db: context::db(ctx).clone(),
+            db: context::reads(ctx).clone(),
             caller,
             session: ctx.data_opt::<Arc<Session>>().cloned(),
             receiver: hub.subscribe(),
@@ -220,7 +221,7 @@ impl Listening {
     }
 }
 
-async fn unit_names(db: &DatabaseConnection, entry: &Entry) -> HashMap<i32, String> {
+async fn unit_names(db: &Reader, entry: &Entry) -> HashMap<i32, String> {
     let ids: Vec<i32> = [entry.after.as_deref(), entry.before.as_deref()]
         .into_iter()
         .flatten()

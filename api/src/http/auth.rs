@@ -9,8 +9,8 @@ use crate::policy::{Principal, Viewer};
 use crate::state::AppState;
 use axum::http::{HeaderMap, header};
 use entity::{group_member, service_token, user};
-use sea_orm::FromQueryResult;
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SimpleExpr};
+use sea_orm::{ConnectionTrait, FromQueryResult};
 
 /// Why a presented credential was refused; the client only learns "unauthenticated".
 #[derive(Debug)]
@@ -144,8 +144,8 @@ async fn load_account(state: &AppState, condition: SimpleExpr, via_token: bool) 
     } else {
         query.expr_as(Expr::cust("CAST(NULL AS INTEGER)"), "service_token_id");
     }
-    let statement = state.db.get_database_backend().build(&query);
-    let rows = AccountRow::find_by_statement(statement).all(&state.db).await?;
+    let statement = state.reads.get_database_backend().build(&query);
+    let rows = AccountRow::find_by_statement(statement).all(&state.reads).await?;
     let first = rows.first().ok_or(Refused::Invalid("unknown account"))?;
     if !first.active {
         return Err(Refused::Invalid("account deactivated"));

@@ -48,7 +48,7 @@ async fn division_table(state: &AppState, peer: SocketAddr, id: &str, headers: &
     let Ok(id) = id.parse::<i32>() else { return refusal(AppError::NotFound("document")).into_response() };
     let caller = Caller::new(credential.viewer, Some(peer.ip()), state.clock.read())
         .with_service_token(credential.service_token);
-    match export::division_table_file(&state.db, &caller, &DocumentRef::Id(id), format).await {
+    match export::division_table_file(&state.reads, &caller, &DocumentRef::Id(id), format).await {
         Ok(file) => attachment(file),
         Err(error) => refusal(error).into_response(),
     }

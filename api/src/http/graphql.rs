@@ -73,7 +73,7 @@ async fn serve(state: AppState, peer: SocketAddr, req: Request) -> Response {
     // Test hook: a request without its loaders makes the first resolver that needs them panic.
     let break_resolvers = state.test_hooks && parts.headers.contains_key("x-duban-test-panic");
     if !break_resolvers {
-        request = request.data(Loaders::new(&state.db, &caller));
+        request = request.data(Loaders::new(&state.reads, &caller));
     }
     let request = request.data(caller.clone());
     let mut executed = schema.execute(request).await;

@@ -111,7 +111,7 @@ async fn serve(socket: WebSocket, state: AppState, peer: SocketAddr, protocol: W
                 credential.expires_at,
             );
             let mut data = Data::default();
-            data.insert(Loaders::uncached(&init_state.db, &caller));
+            data.insert(Loaders::uncached(&init_state.reads, &caller));
             data.insert(caller);
             data.insert(init_session);
             Ok(data)

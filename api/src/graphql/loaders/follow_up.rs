@@ -2,6 +2,7 @@
 //! caller's view: a unit reads only its own urgings), so a page of tasks costs the same number
 //! of statements as one task.
 
+use crate::db::Reader;
 use crate::domain::Caller;
 use crate::domain::follow_up::{completion, due_dates, extensions, instructions, urgings};
 use crate::domain::reports;
@@ -10,7 +11,7 @@ use async_graphql::dataloader::Loader;
 use entity::{
     completion_report, due_date_change, extension_request, instruction, instruction_response, progress_report, urging,
 };
-use sea_orm::{DatabaseConnection, DbErr};
+use sea_orm::DbErr;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -36,7 +37,7 @@ fn group<T>(keys: &[i32], rows: Vec<T>, key: impl Fn(&T) -> i32) -> HashMap<i32,
 macro_rules! task_loader {
     ($(#[$doc:meta])* $name:ident, $value:ty, $call:path, $key:expr) => {
         $(#[$doc])*
-        pub struct $name(pub DatabaseConnection, pub Caller);
+        pub struct $name(pub Reader, pub Caller);
 
         impl Loader<i32> for $name {
             type Value = Vec<$value>;
@@ -75,7 +76,7 @@ task_loader!(
 );
 
 /// `ProgressReport.consolidates`: the supporting reports a lead's report consolidates.
-pub struct ConsolidatedByReport(pub DatabaseConnection, pub Caller);
+pub struct ConsolidatedByReport(pub Reader, pub Caller);
 
 impl Loader<i32> for ConsolidatedByReport {
     type Value = Vec<progress_report::Model>;
@@ -87,7 +88,7 @@ impl Loader<i32> for ConsolidatedByReport {
 }
 
 /// Tasks by id, as far as the caller may see them (`TodoItem.task`, `Task.parent`).
-pub struct TasksById(pub DatabaseConnection, pub Caller);
+pub struct TasksById(pub Reader, pub Caller);
 
 impl Loader<i32> for TasksById {
     type Value = entity::task::Model;

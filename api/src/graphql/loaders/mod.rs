@@ -5,11 +5,12 @@ mod follow_up;
 
 pub use follow_up::*;
 
+use crate::db::Reader;
 use crate::domain::follow_up::{settings, warning::Judge};
 use crate::domain::{Caller, policy_events};
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entity::{assignment, department, department_alias, document, user};
-use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -33,13 +34,13 @@ pub struct Loaders {
     pub tasks: DataLoader<TasksById, HashMapCache>,
     /// The request's warning judge (today and the thresholds), read once when first needed.
     judge: tokio::sync::OnceCell<Judge>,
-    db: DatabaseConnection,
+    db: Reader,
     caller: Caller,
 }
 
 impl Loaders {
     /// Fresh loaders over `db` for one request's `caller`.
-    pub fn new(db: &DatabaseConnection, caller: &Caller) -> Self {
+    pub fn new(db: &Reader, caller: &Caller) -> Self {
         Loaders {
             documents: cached(DocumentById(db.clone())),
             departments: cached(DepartmentById(db.clone())),
@@ -62,7 +63,7 @@ impl Loaders {
 
     /// Loaders that batch but keep nothing: a subscription lives on, its events must not read
     /// what an earlier event loaded.
-    pub fn uncached(db: &DatabaseConnection, caller: &Caller) -> Self {
+    pub fn uncached(db: &Reader, caller: &Caller) -> Self {
         let loaders = Loaders::new(db, caller);
         loaders.documents.enable_all_cache(false);
         loaders.departments.enable_all_cache(false);
@@ -98,7 +99,7 @@ fn cached<L: Loader<i32>>(loader: L) -> DataLoader<L, HashMapCache> {
 }
 
 /// `Task.document`.
-pub struct DocumentById(pub DatabaseConnection);
+pub struct DocumentById(pub Reader);
 
 impl Loader<i32> for DocumentById {
     type Value = document::Model;
@@ -111,7 +112,7 @@ impl Loader<i32> for DocumentById {
 }
 
 /// `Assignment.department`, `Task.lead`, `User.department`.
-pub struct DepartmentById(pub DatabaseConnection);
+pub struct DepartmentById(pub Reader);
 
 /// Departments come with their aliases in the same (joined) statement: a department is
 /// reached at several depths of one query, and a separate alias batch per depth would make
@@ -135,14 +136,14 @@ impl Loader<i32> for DepartmentById {
 
 /// Assignments of `task_ids` with their departments, in one joined statement (page prefetch).
 pub async fn assignments_with_departments(
-    db: &DatabaseConnection,
+    db: &Reader,
     task_ids: &[i32],
 ) -> Result<Vec<(assignment::Model, Option<department::Model>)>, DbErr> {
     crate::domain::rows::assignments_with_departments(db, task_ids).await
 }
 
 /// `Task.assignments`, in plan order.
-pub struct AssignmentsByTask(pub DatabaseConnection);
+pub struct AssignmentsByTask(pub Reader);
 
 impl Loader<i32> for AssignmentsByTask {
     type Value = Vec<assignment::Model>;
@@ -164,7 +165,7 @@ impl Loader<i32> for AssignmentsByTask {
 }
 
 /// `Department.aliases`.
-pub struct AliasesByDepartment(DatabaseConnection);
+pub struct AliasesByDepartment(Reader);
 
 impl Loader<i32> for AliasesByDepartment {
     type Value = Vec<String>;
@@ -185,7 +186,7 @@ impl Loader<i32> for AliasesByDepartment {
 }
 
 /// `ProgressReport.author`: the accounts that wrote a page of reports.
-pub struct UserById(pub DatabaseConnection);
+pub struct UserById(pub Reader);
 
 impl Loader<i32> for UserById {
     type Value = user::Model;
@@ -199,7 +200,7 @@ impl Loader<i32> for UserById {
 
 /// `PolicyEvent.taskIds`: through the domain, because which ids a viewer may learn depends on
 /// the viewer (a unit sees only its own tasks' ids).
-pub struct TasksByPolicyEvent(pub DatabaseConnection, pub Caller);
+pub struct TasksByPolicyEvent(pub Reader, pub Caller);
 
 impl Loader<i32> for TasksByPolicyEvent {
     type Value = Vec<i32>;

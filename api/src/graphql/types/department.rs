@@ -85,7 +85,7 @@ pub async fn task_connection(
 ) -> Result<Conn<Task>> {
     let has_previous = after.is_some();
     let page = connection::task_page(first, after).gql()?;
-    let rows = tasks::list(context::db(ctx), context::caller(ctx), &filter, &page).await.gql()?;
+    let rows = tasks::list(context::reads(ctx), context::caller(ctx), &filter, &page).await.gql()?;
     let node = prefetch::connection_nodes(ctx);
     prefetch::documents(ctx, &node, &rows.items).await?;
     prefetch::assignments(ctx, &node, &rows.items).await?;
@@ -103,7 +103,7 @@ pub async fn ordered_task_connection(
 ) -> Result<Conn<Task>> {
     let has_previous = after.is_some();
     let page = connection::sort_page(first, after).gql()?;
-    let rows = tasks::list_ordered(context::db(ctx), context::caller(ctx), &filter, order, &page).await.gql()?;
+    let rows = tasks::list_ordered(context::reads(ctx), context::caller(ctx), &filter, order, &page).await.gql()?;
     let node = prefetch::connection_nodes(ctx);
     let models: Vec<entity::task::Model> = rows.items.iter().map(|(t, _)| t.clone()).collect();
     prefetch::documents(ctx, &node, &models).await?;

@@ -108,8 +108,9 @@ impl Task {
     /// What happened to the task, oldest first (时间轴): hand-out, sign-offs, reports,
     /// extensions, urgings (those the viewer may see), instructions, reviews, archive.
     async fn timeline(&self, ctx: &Context<'_>) -> Result<Vec<super::follow_up::timeline::TimelineEntry>> {
-        let lines =
-            crate::domain::audit::timeline::of_task(context::db(ctx), context::caller(ctx), self.0.id).await.gql()?;
+        let lines = crate::domain::audit::timeline::of_task(context::reads(ctx), context::caller(ctx), self.0.id)
+            .await
+            .gql()?;
         Ok(lines.into_iter().map(super::follow_up::timeline::TimelineEntry).collect())
     }
 
@@ -188,7 +189,7 @@ impl Task {
         let has_previous = after.is_some();
         let page = connection::id_page("rep", first, after).gql()?;
         let caller = context::caller(ctx);
-        let rows = reports::visible(context::db(ctx), caller, self.0.id, &assignments, &page).await.gql()?;
+        let rows = reports::visible(context::reads(ctx), caller, self.0.id, &assignments, &page).await.gql()?;
         let total = Total::Reports { task_id: self.0.id, assignments };
         Ok(connection::connection(rows, total, has_previous, |r| format!("rep:{}", r.id), ProgressReport))
     }

@@ -1,4 +1,9 @@
-//! Connecting to SQLite or PostgreSQL and running the migrations.
+//! Connecting to SQLite or PostgreSQL and running the migrations; the connection for reads
+//! (`reads`).
+
+pub mod reads;
+
+pub use reads::{Reader, StatementHook, Via};
 
 use anyhow::Context;
 use migration::{Migrator, MigratorTrait};
@@ -12,6 +17,9 @@ use std::time::Duration;
 /// the database is away, requests fail within this bound instead of piling up.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// How long opening one connection may take.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// Opens a pool for `url`. SQLite gets WAL mode and a busy timeout so concurrent requests wait
 /// for the single writer instead of failing.
 pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
@@ -22,7 +30,7 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
         // Kept open once made (see `warm`): a connection is not made again on a later
         // request's time.
         .idle_timeout(Option::<Duration>::None)
-        .connect_timeout(Duration::from_secs(10))
+        .connect_timeout(CONNECT_TIMEOUT)
         .acquire_timeout(ACQUIRE_TIMEOUT)
         .sqlx_logging(false);
     if url.starts_with("sqlite:") {
@@ -32,20 +40,31 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
                 .foreign_keys(true)
         });
     } else {
-        // No parallel workers for duban's statements: they are short, many run at once, and
-        // starting workers cost more than they saved (a unit's to-do list at 16 connections:
-        // 155 -> 370 req/s without them; the statistics over every task unchanged; see
-        // BENCHMARKS.md). A DSN that sets it in its `options` keeps its own value.
-        if !url.contains("max_parallel_workers_per_gather") {
-            options.map_sqlx_postgres_opts(|o| o.options([("max_parallel_workers_per_gather", "0")]));
-        }
+        let url = url.to_owned();
+        options.map_sqlx_postgres_opts(move |o| session_options(o, &url));
     }
     // The error text may contain the DSN; it goes to the operator's terminal, not to clients.
     Database::connect(options).await.context("cannot connect to the database")
 }
 
-/// Connections in the pool.
-fn pool_size(url: &str) -> u32 {
+/// The settings of every PostgreSQL session duban opens. No parallel workers for its
+/// statements: they are short, many run at once, and starting workers cost more than they saved
+/// (a unit's to-do list at 16 connections: 155 -> 370 req/s without them; the statistics over
+/// every task unchanged; see BENCHMARKS.md). A DSN that sets it in its `options` keeps its own
+/// value.
+fn session_options(
+    options: sea_orm::sqlx::postgres::PgConnectOptions,
+    url: &str,
+) -> sea_orm::sqlx::postgres::PgConnectOptions {
+    if url.contains("max_parallel_workers_per_gather") {
+        options
+    } else {
+        options.options([("max_parallel_workers_per_gather", "0")])
+    }
+}
+
+/// Connections in the pool (and in the read pool beside it, on PostgreSQL).
+pub fn pool_size(url: &str) -> u32 {
     if url.starts_with("sqlite:") { 8 } else { 20 }
 }
 
