@@ -93,6 +93,7 @@ pub async fn prepare(
         test_hooks: config.test_hooks,
         events,
         accounts,
+        documents: Arc::default(),
     })
 }
 

@@ -25,4 +25,6 @@ pub struct AppState {
     pub events: Hub,
     /// The accounts behind bearer credentials, kept until the trail says they changed.
     pub accounts: std::sync::Arc<crate::http::accounts::Accounts>,
+    /// GraphQL documents as parsed, by their text.
+    pub documents: std::sync::Arc<crate::http::documents::Documents>,
 }

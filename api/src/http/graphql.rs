@@ -3,6 +3,7 @@
 //! even if the client leaves, and makes sure every error leaving the server carries a code.
 
 use super::auth::{Refused, viewer_from_headers};
+use super::documents::Parsed;
 use super::request;
 use super::response::{self, MediaType, Refusal};
 use crate::domain::Caller;
@@ -10,7 +11,7 @@ use crate::graphql::AppSchema;
 use crate::graphql::loaders::Loaders;
 use crate::policy::{Viewer, rules};
 use crate::state::AppState;
-use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
+use async_graphql::parser::types::{ExecutableDocument, OperationType};
 use async_graphql::{ServerError, Value};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{StatusCode, header};
@@ -54,22 +55,22 @@ async fn serve(state: AppState, peer: SocketAddr, req: Request) -> Response {
         Ok(request) => request,
         Err(refusal) => return refusal.respond(Some(media)),
     };
-    let document = match async_graphql::parser::parse_query(&request.query) {
-        Ok(document) => document,
+    let parsed = match state.documents.parse(&request.query) {
+        Ok(parsed) => parsed,
         Err(error) => return response::graphql(request_error(ServerError::from(error), "BAD_USER_INPUT"), media),
     };
-    let operation = operation_type(&document, request.operation_name.as_deref());
+    let operation = operation_type(&parsed.document, request.operation_name.as_deref());
     if parts.method == axum::http::Method::GET && operation.is_some_and(|op| op != OperationType::Query) {
         let refusal = Refusal::new(StatusCode::METHOD_NOT_ALLOWED, "BAD_REQUEST", "mutations must use POST")
             .with_header(header::ALLOW, "POST");
         return refusal.respond(Some(media));
     }
-    let schema = match pick_schema(&state, &viewer, &document) {
+    let schema = match pick_schema(&state, &viewer, &parsed) {
         Ok(schema) => schema.clone(),
         Err(refused) => return response::graphql(*refused, media),
     };
     let caller = Caller::new(viewer, Some(peer.ip()), state.clock.read()).with_service_token(credential.service_token);
-    request.set_parsed_query(document);
+    request.set_parsed_query(parsed.document.clone());
     // Test hook: a request without its loaders makes the first resolver that needs them panic.
     let break_resolvers = state.test_hooks && parts.headers.contains_key("x-duban-test-panic");
     if !break_resolvers {
@@ -91,10 +92,10 @@ async fn serve(state: AppState, peer: SocketAddr, req: Request) -> Response {
 fn pick_schema<'a>(
     state: &'a AppState,
     viewer: &Viewer,
-    document: &ExecutableDocument,
+    parsed: &Parsed,
 ) -> Result<&'a AppSchema, Box<async_graphql::Response>> {
     let allowed = rules::may_introspect(viewer, state.introspection);
-    let (asks, only) = introspection_in(document);
+    let (asks, only) = (parsed.asks_introspection, parsed.only_introspection);
     match allowed {
         Ok(()) if only => Ok(&state.schemas.introspection),
         Ok(()) => Ok(&state.schemas.full),
@@ -104,45 +105,6 @@ fn pick_schema<'a>(
         ))),
         Err(_) => Ok(&state.schemas.quiet),
     }
-}
-
-/// Whether a document selects `__schema` or `__type` anywhere (operations and fragments), and
-/// whether every root field of every operation is an introspection field (`__schema`, `__type`,
-/// `__typename`), looking through fragments at the root.
-fn introspection_in(document: &ExecutableDocument) -> (bool, bool) {
-    let sets = document
-        .operations
-        .iter()
-        .map(|(_, op)| &op.node.selection_set.node)
-        .chain(document.fragments.values().map(|f| &f.node.selection_set.node));
-    let asks = sets.into_iter().any(selects_meta);
-    let only = document.operations.iter().all(|(_, op)| root_is_meta(&op.node.selection_set.node, document, 0));
-    (asks, only)
-}
-
-fn selects_meta(set: &SelectionSet) -> bool {
-    set.items.iter().any(|item| match &item.node {
-        Selection::Field(f) => {
-            matches!(f.node.name.node.as_str(), "__schema" | "__type") || selects_meta(&f.node.selection_set.node)
-        }
-        Selection::InlineFragment(f) => selects_meta(&f.node.selection_set.node),
-        Selection::FragmentSpread(_) => false,
-    })
-}
-
-fn root_is_meta(set: &SelectionSet, document: &ExecutableDocument, hops: usize) -> bool {
-    set.items.iter().all(|item| match &item.node {
-        Selection::Field(f) => matches!(f.node.name.node.as_str(), "__schema" | "__type" | "__typename"),
-        Selection::InlineFragment(f) => root_is_meta(&f.node.selection_set.node, document, hops),
-        // Fragment cycles are refused by validation; the hop bound only keeps this walk finite.
-        Selection::FragmentSpread(spread) => {
-            hops < 8
-                && document
-                    .fragments
-                    .get(&spread.node.fragment_name.node)
-                    .is_some_and(|f| root_is_meta(&f.node.selection_set.node, document, hops + 1))
-        }
-    })
 }
 
 /// The type of the operation the request runs; `None` when the document does not say (no
@@ -215,25 +177,6 @@ mod tests {
 
     fn parse(query: &str) -> ExecutableDocument {
         async_graphql::parser::parse_query(query).unwrap()
-    }
-
-    #[test]
-    fn the_standard_introspection_query_is_introspection_only() {
-        let doc = parse(
-            "query IntrospectionQuery { __schema { queryType { name } types { ...FullType } } } fragment FullType on __Type { kind name fields { name } }",
-        );
-        assert_eq!(introspection_in(&doc), (true, true));
-    }
-
-    #[test]
-    fn data_fields_beside_introspection_are_not_introspection_only() {
-        assert_eq!(introspection_in(&parse("{ __schema { queryType { name } } tasks { totalCount } }")), (true, false));
-        assert_eq!(introspection_in(&parse("{ tasks { totalCount } }")), (false, false));
-        assert_eq!(introspection_in(&parse("{ __typename }")), (false, true));
-        let through_fragment = parse("{ ...F } fragment F on Query { __type(name: \"Task\") { name } }");
-        assert_eq!(introspection_in(&through_fragment), (true, true));
-        let data_in_fragment = parse("{ ...F } fragment F on Query { __typename tasks { totalCount } }");
-        assert_eq!(introspection_in(&data_in_fragment), (false, false));
     }
 
     #[test]

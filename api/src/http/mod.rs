@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod documents;
 pub mod export;
 pub mod graphql;
 pub mod guard;
