@@ -23,6 +23,7 @@ mod policy_events;
 mod reads;
 mod reference_plan;
 mod replicas;
+mod rows;
 mod schema_file;
 mod security;
 mod shapes;
