@@ -39,9 +39,14 @@ impl ServerProcess {
             .expect("start the second duban process");
         let stderr = child.stderr.take().expect("stderr");
         let (tx, rx) = std::sync::mpsc::channel();
+        let early = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+        let kept = early.clone();
         std::thread::spawn(move || {
             let mut sent = false;
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if !sent && let Ok(mut lines) = kept.lock() {
+                    lines.push(line.clone());
+                }
                 if !sent && line.contains("duban is listening") {
                     let addr = serde_json::from_str::<serde_json::Value>(&line)
                         .ok()
@@ -53,7 +58,10 @@ impl ServerProcess {
         });
         let started = Instant::now();
         let addr = rx.recv_timeout(Duration::from_secs(60)).unwrap_or_default();
-        assert!(!addr.is_empty(), "the second process did not start within {:?}", started.elapsed());
+        if addr.is_empty() {
+            let said = early.lock().map(|lines| lines.join("\n")).unwrap_or_default();
+            panic!("the second process did not start within {:?}; it said:\n{said}", started.elapsed());
+        }
         ServerProcess { address: format!("http://{addr}"), child }
     }
 }

@@ -63,9 +63,11 @@ fn session_options(
     }
 }
 
-/// Connections in the pool (and in the read pool beside it, on PostgreSQL).
+/// Connections in the pool. On PostgreSQL the read pool beside it has as many again (see
+/// `reads`): twenty in all per process, as many as the single pool had before it, so that two
+/// replicas and their tools stay well within a server's default of 100.
 pub fn pool_size(url: &str) -> u32 {
-    if url.starts_with("sqlite:") { 8 } else { 20 }
+    if url.starts_with("sqlite:") { 8 } else { 10 }
 }
 
 /// Opens every connection of the pool now, each with a first statement run, so that the first

@@ -74,22 +74,124 @@ enum_cells!(
     entity::TaskStatus,
 );
 
+/// The value a model holds in a field whose column a statement did not read. Never shown: a
+/// reader is given the columns its caller's fields read (see `graphql::fetch`).
+pub trait Placeholder {
+    fn placeholder() -> Self;
+}
+
+macro_rules! default_placeholders {
+    ($($ty:ty),+ $(,)?) => {$(
+        impl Placeholder for $ty {
+            fn placeholder() -> Self {
+                Self::default()
+            }
+        }
+    )+};
+}
+
+default_placeholders!(i32, bool, String, chrono::NaiveDate, chrono::DateTime<chrono::Utc>);
+
+impl<T> Placeholder for Option<T> {
+    fn placeholder() -> Self {
+        None
+    }
+}
+
+macro_rules! enum_placeholders {
+    ($($ty:ty),+ $(,)?) => {$(
+        impl Placeholder for $ty {
+            fn placeholder() -> Self {
+                <$ty as sea_orm::Iterable>::iter().next().expect("an enum with a variant")
+            }
+        }
+    )+};
+}
+
+enum_placeholders!(
+    entity::AssignmentRole,
+    entity::AssignmentState,
+    entity::DepartmentKind,
+    entity::ScheduleKind,
+    entity::ScheduleSource,
+    entity::TaskStatus,
+);
+
 macro_rules! by_position {
-    ($reader:ident, $module:ident, { $($field:ident: $column:ident),+ $(,)? }) => {
-        /// Reads one model's columns at a row's position.
+    ($reader:ident, $module:ident, keys: [$($key:ident),+], { $($field:ident: $column:ident),+ $(,)? }) => {
+        /// Reads one model's columns at a row's position: all of them, or a set.
         pub mod $reader {
             use super::*;
 
             /// The columns, in the order [`read`] takes them.
             pub const COLUMNS: &[$module::Column] = &[$($module::Column::$column),+];
 
+            /// A set of the model's columns: those a statement reads.
+            #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+            pub struct Columns(u64);
+
+            const fn bit(column: $module::Column) -> u64 {
+                1 << (column as u64)
+            }
+
+            const _: () = assert!(COLUMNS.len() <= 64, "a column set is 64 bits");
+
+            impl Columns {
+                /// Every column.
+                pub const ALL: Columns = Columns(u64::MAX);
+                /// The columns every read takes: the row's identity and its ordering keys.
+                pub const KEYS: Columns = Columns(0 $(| bit($module::Column::$key))+);
+                /// No column.
+                pub const NONE: Columns = Columns(0);
+
+                /// The set of `columns`.
+                pub const fn of(columns: &[$module::Column]) -> Columns {
+                    let mut bits = 0;
+                    let mut i = 0;
+                    while i < columns.len() {
+                        bits |= bit(columns[i]);
+                        i += 1;
+                    }
+                    Columns(bits)
+                }
+
+                /// Both sets.
+                #[must_use]
+                pub const fn with(self, other: Columns) -> Columns {
+                    Columns(self.0 | other.0)
+                }
+
+                /// Whether `column` is in the set.
+                pub const fn contains(self, column: $module::Column) -> bool {
+                    self.0 & bit(column) != 0
+                }
+
+                /// How many of the model's columns the set holds.
+                pub fn len(self) -> usize {
+                    COLUMNS.iter().filter(|c| self.contains(**c)).count()
+                }
+
+                /// Whether it holds none of the model's columns.
+                pub fn is_empty(self) -> bool {
+                    self.len() == 0
+                }
+            }
+
             /// Reads the model whose columns start at `*at`, and moves `*at` past them.
             pub fn read(row: &QueryResult, at: &mut usize) -> Result<$module::Model, DbErr> {
+                read_in(row, at, Columns::ALL)
+            }
+
+            /// Reads the `columns` of the model starting at `*at` (as [`select_in`] selected
+            /// them); the other fields hold placeholders.
+            pub fn read_in(row: &QueryResult, at: &mut usize, columns: Columns) -> Result<$module::Model, DbErr> {
                 Ok($module::Model {
-                    $($field: {
+                    $($field: if columns.contains($module::Column::$column) {
                         let value = Cell::read(row, *at)?;
                         *at += 1;
                         value
+                    } else {
+                        Placeholder::placeholder()
                     }),+
                 })
             }
@@ -97,18 +199,33 @@ macro_rules! by_position {
             /// Reads the model at `*at`, or `None` when its id is NULL (the missing side of a
             /// LEFT JOIN); `*at` moves past its columns either way.
             pub fn read_optional(row: &QueryResult, at: &mut usize) -> Result<Option<$module::Model>, DbErr> {
+                read_optional_in(row, at, Columns::ALL)
+            }
+
+            /// [`read_optional`] of a set of columns (which must hold the id, as
+            /// [`Columns::KEYS`] do).
+            pub fn read_optional_in(
+                row: &QueryResult,
+                at: &mut usize,
+                columns: Columns,
+            ) -> Result<Option<$module::Model>, DbErr> {
                 let present = Option::<i32>::read(row, *at)?.is_some();
                 if present {
-                    read(row, at).map(Some)
+                    read_in(row, at, columns).map(Some)
                 } else {
-                    *at += COLUMNS.len();
+                    *at += columns.len();
                     Ok(None)
                 }
             }
 
             /// Selects the columns of `table` (a table or an alias), in order.
             pub fn select(query: &mut SelectStatement, table: impl IntoIden + Clone) {
-                for column in COLUMNS {
+                select_in(query, table, Columns::ALL)
+            }
+
+            /// Selects `columns` of `table`, in the order [`read_in`] takes them.
+            pub fn select_in(query: &mut SelectStatement, table: impl IntoIden + Clone, columns: Columns) {
+                for column in COLUMNS.iter().filter(|c| columns.contains(**c)) {
                     query.expr(Expr::col((table.clone(), *column)));
                 }
             }
@@ -116,7 +233,7 @@ macro_rules! by_position {
     };
 }
 
-by_position!(task_row, task, {
+by_position!(task_row, task, keys: [Id, DocumentId, Seq], {
     id: Id,
     document_id: DocumentId,
     seq: Seq,
@@ -152,7 +269,7 @@ by_position!(task_row, task, {
     units_not_exhaustive: UnitsNotExhaustive,
 });
 
-by_position!(assignment_row, assignment, {
+by_position!(assignment_row, assignment, keys: [Id, TaskId, DepartmentId, Role, Position], {
     id: Id,
     task_id: TaskId,
     department_id: DepartmentId,
@@ -172,7 +289,7 @@ by_position!(assignment_row, assignment, {
     done_at: DoneAt,
 });
 
-by_position!(department_row, department, {
+by_position!(department_row, department, keys: [Id], {
     id: Id,
     name: Name,
     kind: Kind,
@@ -180,28 +297,37 @@ by_position!(department_row, department, {
     created_at: CreatedAt,
 });
 
-/// The tasks a query over `task` finds, its select list replaced by the task's columns.
-pub async fn tasks(db: &impl ConnectionTrait, mut query: SelectStatement) -> Result<Vec<task::Model>, DbErr> {
+/// The tasks a query over `task` finds, its select list replaced by the task's `columns`.
+pub async fn tasks(
+    db: &impl ConnectionTrait,
+    mut query: SelectStatement,
+    columns: task_row::Columns,
+) -> Result<Vec<task::Model>, DbErr> {
     query.clear_selects();
-    task_row::select(&mut query, task::Entity);
-    tasks_as_selected(db, query).await
+    task_row::select_in(&mut query, task::Entity, columns);
+    tasks_as_selected(db, query, columns).await
 }
 
-/// The tasks of a query whose rows start with the task's columns in [`task_row::COLUMNS`]
+/// The tasks of a query whose rows start with the task's `columns` in [`task_row::COLUMNS`]
 /// order (a UNION of ranges selected so).
-pub async fn tasks_as_selected(db: &impl ConnectionTrait, query: SelectStatement) -> Result<Vec<task::Model>, DbErr> {
+pub async fn tasks_as_selected(
+    db: &impl ConnectionTrait,
+    query: SelectStatement,
+    columns: task_row::Columns,
+) -> Result<Vec<task::Model>, DbErr> {
     let rows = db.query_all_raw(super::plan_cache::build(db.get_database_backend(), &query)).await?;
-    rows.iter().map(|row| task_row::read(row, &mut 0)).collect()
+    rows.iter().map(|row| task_row::read_in(row, &mut 0, columns)).collect()
 }
 
-/// Assignments of `task_ids` in plan order, each with its department.
+/// Assignments of `task_ids` in plan order (their `columns`), each with its department.
 pub async fn assignments_with_departments(
     db: &impl ConnectionTrait,
     task_ids: &[i32],
+    columns: assignment_row::Columns,
 ) -> Result<Vec<(assignment::Model, Option<department::Model>)>, DbErr> {
     use sea_orm::sea_query::{ExprTrait, Order, Query};
     let mut query = Query::select();
-    assignment_row::select(&mut query, assignment::Entity);
+    assignment_row::select_in(&mut query, assignment::Entity, columns);
     department_row::select(&mut query, department::Entity);
     query
         .from(assignment::Entity)
@@ -217,12 +343,12 @@ pub async fn assignments_with_departments(
     rows.iter()
         .map(|row| {
             let mut at = 0;
-            Ok((assignment_row::read(row, &mut at)?, department_row::read_optional(row, &mut at)?))
+            Ok((assignment_row::read_in(row, &mut at, columns)?, department_row::read_optional(row, &mut at)?))
         })
         .collect()
 }
 
-/// Selects the task's columns from subquery `alias`, in [`task_row::COLUMNS`] order.
-pub fn task_columns_of(query: &mut SelectStatement, alias: &str) {
-    task_row::select(query, Alias::new(alias));
+/// Selects the task's `columns` from subquery `alias`, in [`task_row::COLUMNS`] order.
+pub fn task_columns_of(query: &mut SelectStatement, alias: &str, columns: task_row::Columns) {
+    task_row::select_in(query, Alias::new(alias), columns);
 }

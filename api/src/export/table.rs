@@ -6,6 +6,7 @@
 use crate::domain::follow_up::settings;
 use crate::domain::follow_up::warning::Judge;
 use crate::domain::page::PageRequest;
+use crate::domain::rows::task_row;
 use crate::domain::tasks::{self, TaskFilter, TaskKey};
 use crate::domain::{Caller, documents, reports};
 use crate::error::{AppError, AppResult};
@@ -97,7 +98,9 @@ async fn visible_tasks(db: &impl ConnectionTrait, caller: &Caller, document_id: 
     let mut all = Vec::new();
     let mut after: Option<TaskKey> = None;
     loop {
-        let page = tasks::list(db, caller, &filter, &PageRequest { first: TASKS_PER_PAGE, after }).await?;
+        let page =
+            tasks::list(db, caller, &filter, &PageRequest { first: TASKS_PER_PAGE, after }, task_row::Columns::ALL)
+                .await?;
         after = page.items.last().map(|t| (t.document_id, t.seq));
         all.extend(page.items);
         if !page.has_next || after.is_none() {

@@ -3,9 +3,9 @@
 
 pub mod connection;
 pub mod context;
+pub mod fetch;
 pub mod loaders;
 pub mod mutation;
-pub mod prefetch;
 pub mod query;
 pub mod scalars;
 pub mod subscription;

@@ -4,7 +4,7 @@ use crate::domain::{departments, documents, follow_up, policy_events, tasks, use
 use crate::error::IntoGql;
 use crate::graphql::connection::{self, Conn, Total};
 use crate::graphql::context::{self, parse_id, parse_opt_id};
-use crate::graphql::prefetch;
+use crate::graphql::fetch;
 use crate::graphql::scalars::Date;
 use crate::graphql::types::department::{ordered_task_connection, task_connection};
 use crate::graphql::types::enums::{AssignmentRole, DepartmentKind, ScheduleKind, TaskStatus};
@@ -170,32 +170,9 @@ impl Query {
 
     /// One task; null when it does not exist or the viewer may not see it.
     async fn task(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Task>> {
-        let caller = context::caller(ctx);
         let id = parse_id(&id).gql()?;
-        let db = context::reads(ctx);
-        let look = ctx.look_ahead();
-        // What the selection asks for decides how much comes in the first statement: the task
-        // alone, with its plan, or with its plan and units (a detail page: one statement, then
-        // its reports).
-        let task = if prefetch::wants_assignments(&look) {
-            let Some((task, document, parts)) = tasks::get_detail(db, caller, id).await.gql()? else {
-                return Ok(None);
-            };
-            prefetch::detail(ctx, &look, &task, document, parts).await?;
-            task
-        } else if prefetch::wants_document(&look) {
-            let Some((task, document)) = tasks::get_with_document(db, caller, id).await.gql()? else {
-                return Ok(None);
-            };
-            if let Some(document) = document {
-                context::loaders(ctx).documents.feed_one(document.id, document).await;
-            }
-            task
-        } else {
-            let Some(task) = tasks::get(db, caller, id).await.gql()? else { return Ok(None) };
-            task
-        };
-        Ok(Some(Task(task)))
+        // The task, its plan and its units as the selection asks, in one statement.
+        fetch::task(ctx, id).await
     }
 
     /// Registered documents (plans), oldest first.

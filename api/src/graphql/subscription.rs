@@ -99,7 +99,7 @@ pub struct TaskChange {
 impl TaskChange {
     /// The task as it is after the change (null once the subscriber may no longer see it).
     async fn task(&self) -> Option<Task> {
-        self.task.clone().map(Task)
+        self.task.clone().map(Task::from)
     }
     /// What happened, as the task's timeline says it.
     async fn entry(&self) -> TimelineEntry {

@@ -71,10 +71,14 @@ async fn serve(state: AppState, peer: SocketAddr, req: Request) -> Response {
     };
     let caller = Caller::new(viewer, Some(peer.ip()), state.clock.read()).with_service_token(credential.service_token);
     request.set_parsed_query(parsed.document.clone());
-    // Test hook: a request without its loaders makes the first resolver that needs them panic.
+    // Test hooks: a request without its loaders makes the first resolver that needs them panic;
+    // a request may have its tasks read whole, for comparison with what a selection reads.
     let break_resolvers = state.test_hooks && parts.headers.contains_key("x-duban-test-panic");
     if !break_resolvers {
         request = request.data(Loaders::new(&state.reads, &caller));
+    }
+    if state.test_hooks && parts.headers.contains_key("x-duban-test-whole-rows") {
+        request = request.data(crate::graphql::fetch::WholeRows);
     }
     let request = request.data(caller.clone());
     let mut executed = schema.execute(request).await;

@@ -20,6 +20,7 @@ mod matrix;
 mod migrations;
 mod outage;
 mod policy_events;
+mod projection;
 mod reads;
 mod reference_plan;
 mod replicas;

@@ -172,6 +172,30 @@ pub struct Facts {
 }
 
 impl Facts {
+    /// The task columns [`Facts::of_task`] reads.
+    pub const TASK_COLUMNS: &'static [task::Column] = &[
+        task::Column::Status,
+        task::Column::DueDate,
+        task::Column::AssignedOn,
+        task::Column::LatestPercent,
+        task::Column::EarliestReportDue,
+        task::Column::EarliestSignDue,
+        task::Column::LateReportUnits,
+        task::Column::OpenUrgings,
+    ];
+
+    /// The task columns [`Facts::of_part`] reads.
+    pub const PART_TASK_COLUMNS: &'static [task::Column] =
+        &[task::Column::Status, task::Column::DueDate, task::Column::AssignedOn, task::Column::LatestPercent];
+
+    /// The assignment columns [`Facts::of_part`] reads.
+    pub const PART_COLUMNS: &'static [assignment::Column] = &[
+        assignment::Column::State,
+        assignment::Column::NextReportDue,
+        assignment::Column::SignDue,
+        assignment::Column::LastReportLate,
+    ];
+
     /// A task's facts, from its row.
     pub fn of_task(task: &task::Model) -> Facts {
         Facts {

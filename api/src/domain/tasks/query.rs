@@ -5,6 +5,7 @@ use crate::domain::follow_up::settings;
 use crate::domain::follow_up::states::is_open;
 use crate::domain::follow_up::warning::{Judge, Level};
 use crate::domain::page::{Page, PageRequest};
+use crate::domain::rows::{assignment_row, task_row};
 use crate::domain::text::contains_pattern;
 use crate::error::AppResult;
 use crate::policy::{Viewer, rules, scope};
@@ -35,7 +36,8 @@ pub struct TaskFilter {
     pub warning: Option<Level>,
 }
 
-/// One page of tasks the principal may see, in (document, seq) order.
+/// One page of tasks the principal may see, in (document, seq) order, with the task `columns`
+/// the caller will read (the other fields hold placeholders).
 ///
 /// A list bounded by units (a unit's own view, or any viewer's `departmentId` filter) is read
 /// off the assignment index `(department_id, task_document_id, task_seq)`, one ordered range
@@ -46,19 +48,21 @@ pub async fn list(
     caller: &Caller,
     filter: &TaskFilter,
     page: &PageRequest<TaskKey>,
+    columns: task_row::Columns,
 ) -> AppResult<Page<task::Model>> {
     rules::signed_in(&caller.viewer)?;
     let judge = judge_for(db, caller, filter).await?;
     let conditions = Conditions { caller, judge: judge.as_ref(), backend: db.get_database_backend() };
+    let columns = columns.with(task_row::Columns::KEYS);
     match by_units(db, &caller.viewer, filter).await? {
-        Some(units) => list_by_units(db, &conditions, &units, filter, page).await,
+        Some(units) => list_by_units(db, &conditions, &units, filter, page, columns).await,
         None => {
             let mut query =
                 filtered(&conditions, filter).order_by_asc(task::Column::DocumentId).order_by_asc(task::Column::Seq);
             if let Some(after) = page.after {
                 query = query.filter(after_key((task::Entity, task::Column::DocumentId, task::Column::Seq), after));
             }
-            let rows = crate::domain::rows::tasks(db, query.limit(page.first + 1).into_query()).await?;
+            let rows = crate::domain::rows::tasks(db, query.limit(page.first + 1).into_query(), columns).await?;
             Ok(Page::from_overfetch(rows, page.first))
         }
     }
@@ -94,13 +98,14 @@ async fn list_by_units(
     by: &ByUnits,
     filter: &TaskFilter,
     page: &PageRequest<TaskKey>,
+    columns: task_row::Columns,
 ) -> AppResult<Page<task::Model>> {
     let limit = page.first + 1;
     let mut branches: Vec<Select<task::Entity>> =
         by.units.iter().map(|&unit| unit_branch(conditions, unit, by, filter, page.after).limit(limit)).collect();
     if branches.len() <= 1 {
         let rows = match branches.pop() {
-            Some(branch) => crate::domain::rows::tasks(db, branch.into_query()).await?,
+            Some(branch) => crate::domain::rows::tasks(db, branch.into_query(), columns).await?,
             None => Vec::new(),
         };
         return Ok(Page::from_overfetch(rows, page.first));
@@ -110,12 +115,18 @@ async fn list_by_units(
     // every range hold the first `limit` distinct tasks.
     let wrap = |n: usize, branch: Select<task::Entity>| {
         let alias = format!("u{n}");
+        let mut inner = branch.into_query();
+        inner.clear_selects();
+        task_row::select_in(&mut inner, task::Entity, columns);
+        inner
+            .expr_as(Expr::col((assignment::Entity, assignment::Column::TaskDocumentId)), Alias::new(PLACE_DOCUMENT))
+            .expr_as(Expr::col((assignment::Entity, assignment::Column::TaskSeq)), Alias::new(PLACE_SEQ));
         let mut wrapped = Query::select();
-        crate::domain::rows::task_columns_of(&mut wrapped, &alias);
+        crate::domain::rows::task_columns_of(&mut wrapped, &alias, columns);
         wrapped
             .column((Alias::new(alias.clone()), Alias::new(PLACE_DOCUMENT)))
             .column((Alias::new(alias.clone()), Alias::new(PLACE_SEQ)))
-            .from_subquery(branch.into_query(), Alias::new(alias))
+            .from_subquery(inner, Alias::new(alias))
             .to_owned()
     };
     let mut branches = branches.into_iter().enumerate().map(|(n, b)| wrap(n, b));
@@ -124,7 +135,7 @@ async fn list_by_units(
         union.union(UnionType::All, branch);
     }
     union.order_by(Alias::new(PLACE_DOCUMENT), Order::Asc).order_by(Alias::new(PLACE_SEQ), Order::Asc);
-    let mut rows = crate::domain::rows::tasks_as_selected(db, union).await?;
+    let mut rows = crate::domain::rows::tasks_as_selected(db, union, columns).await?;
     rows.dedup_by_key(|t| t.id);
     Ok(Page::from_overfetch(rows, page.first))
 }
@@ -147,8 +158,6 @@ fn unit_branch(
     // misjudges the join's size and sorts the unit's whole range instead of reading 21 entries.
     let mut query = task::Entity::find()
         .inner_join(assignment::Entity)
-        .column_as(assignment::Column::TaskDocumentId, PLACE_DOCUMENT)
-        .column_as(assignment::Column::TaskSeq, PLACE_SEQ)
         .filter(assignment::Column::DepartmentId.eq(unit))
         .filter(conditions.of(filter))
         .order_by_asc(Expr::col((assignment::Entity, assignment::Column::TaskDocumentId)))
@@ -224,70 +233,75 @@ pub async fn get_many(db: &impl ConnectionTrait, caller: &Caller, ids: &[i32]) -
     Ok(scope::visible_tasks(&caller.viewer).filter(task::Column::Id.is_in(ids.to_vec())).all(db).await?)
 }
 
-/// One task with its document, in one statement.
-pub async fn get_with_document(
-    db: &impl ConnectionTrait,
-    caller: &Caller,
-    id: i32,
-) -> AppResult<Option<(task::Model, Option<document::Model>)>> {
-    rules::signed_in(&caller.viewer)?;
-    let query = scope::visible_tasks(&caller.viewer).filter(task::Column::Id.eq(id));
-    Ok(query.find_also_related(document::Entity).one(db).await?)
-}
-
 /// One task as its detail page shows it, in one statement: the task, its plan, and its units'
 /// places in plan order with the units themselves.
 pub type TaskDetail =
     (task::Model, Option<document::Model>, Vec<(assignment::Model, Option<entity::department::Model>)>);
 
-/// A task the caller may see with its document and its assignments and their departments,
-/// in one statement (the task joined with the rest; one row per assignment).
-pub async fn get_detail(db: &impl ConnectionTrait, caller: &Caller, id: i32) -> AppResult<Option<TaskDetail>> {
+/// A task the caller may see (its `columns`) with its document (when `with_document`) and its
+/// assignments (their `parts` columns; none when `parts` is `None`) and their departments, in
+/// one statement (the task joined with the rest; one row per assignment).
+pub async fn get_detail(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    id: i32,
+    columns: task_row::Columns,
+    parts: Option<assignment_row::Columns>,
+    with_document: bool,
+) -> AppResult<Option<TaskDetail>> {
+    use crate::domain::rows::department_row;
     use entity::department;
     use sea_orm::sea_query::JoinType;
     use sea_orm::{Iden, Iterable};
     rules::signed_in(&caller.viewer)?;
-    use crate::domain::rows::{assignment_row, department_row, task_row};
+    let columns = columns.with(task_row::Columns::KEYS);
     let mut query = scope::visible_tasks(&caller.viewer).filter(task::Column::Id.eq(id)).into_query();
     query.clear_selects();
-    task_row::select(&mut query, task::Entity);
+    task_row::select_in(&mut query, task::Entity, columns);
     // The document's columns, read by name (one row's worth), after the task's by position.
-    for column in document::Column::iter() {
-        query.expr_as(Expr::col((document::Entity, column)), Alias::new(format!("d_{}", column.to_string())));
-    }
-    assignment_row::select(&mut query, assignment::Entity);
-    department_row::select(&mut query, department::Entity);
-    query
-        .join(
+    let documents = if with_document { document::Column::iter().count() } else { 0 };
+    if with_document {
+        for column in document::Column::iter() {
+            query.expr_as(Expr::col((document::Entity, column)), Alias::new(format!("d_{}", column.to_string())));
+        }
+        query.join(
             JoinType::LeftJoin,
             document::Entity,
             Expr::col((document::Entity, document::Column::Id)).equals((task::Entity, task::Column::DocumentId)),
-        )
-        .join(
-            JoinType::LeftJoin,
-            assignment::Entity,
-            Expr::col((assignment::Entity, assignment::Column::TaskId)).equals((task::Entity, task::Column::Id)),
-        )
-        .join(
-            JoinType::LeftJoin,
-            department::Entity,
-            Expr::col((department::Entity, department::Column::Id))
-                .equals((assignment::Entity, assignment::Column::DepartmentId)),
-        )
-        .order_by((assignment::Entity, assignment::Column::Position), Order::Asc);
+        );
+    }
+    let parts = parts.map(|p| p.with(assignment_row::Columns::KEYS));
+    if let Some(parts) = parts {
+        assignment_row::select_in(&mut query, assignment::Entity, parts);
+        department_row::select(&mut query, department::Entity);
+        query
+            .join(
+                JoinType::LeftJoin,
+                assignment::Entity,
+                Expr::col((assignment::Entity, assignment::Column::TaskId)).equals((task::Entity, task::Column::Id)),
+            )
+            .join(
+                JoinType::LeftJoin,
+                department::Entity,
+                Expr::col((department::Entity, department::Column::Id))
+                    .equals((assignment::Entity, assignment::Column::DepartmentId)),
+            )
+            .order_by((assignment::Entity, assignment::Column::Position), Order::Asc);
+    }
     let rows = db.query_all(&query).await?;
     let Some(first) = rows.first() else { return Ok(None) };
-    let task = task_row::read(first, &mut 0)?;
-    let document = document::Model::from_query_result_optional(first, "d_")?;
-    let documents = document::Column::iter().count();
-    let mut parts = Vec::with_capacity(rows.len());
-    for row in &rows {
-        let mut at = task_row::COLUMNS.len() + documents;
-        if let Some(place) = assignment_row::read_optional(row, &mut at)? {
-            parts.push((place, department_row::read_optional(row, &mut at)?));
+    let task = task_row::read_in(first, &mut 0, columns)?;
+    let document = if with_document { document::Model::from_query_result_optional(first, "d_")? } else { None };
+    let mut places = Vec::with_capacity(rows.len());
+    if let Some(parts) = parts {
+        for row in &rows {
+            let mut at = columns.len() + documents;
+            if let Some(place) = assignment_row::read_optional_in(row, &mut at, parts)? {
+                places.push((place, department_row::read_optional(row, &mut at)?));
+            }
         }
     }
-    Ok(Some((task, document, parts)))
+    Ok(Some((task, document, places)))
 }
 
 /// Whether a task is open work past its due date on `today`.

@@ -134,14 +134,6 @@ impl Loader<i32> for DepartmentById {
     }
 }
 
-/// Assignments of `task_ids` with their departments, in one joined statement (page prefetch).
-pub async fn assignments_with_departments(
-    db: &Reader,
-    task_ids: &[i32],
-) -> Result<Vec<(assignment::Model, Option<department::Model>)>, DbErr> {
-    crate::domain::rows::assignments_with_departments(db, task_ids).await
-}
-
 /// `Task.assignments`, in plan order.
 pub struct AssignmentsByTask(pub Reader);
 

@@ -192,7 +192,7 @@ impl AdminMutation {
             schedule: input.schedule.into(),
             outline: Default::default(),
         };
-        Ok(Task(tasks::create(context::db(ctx), context::caller(ctx), new).await.gql()?))
+        Ok(Task::from(tasks::create(context::db(ctx), context::caller(ctx), new).await.gql()?))
     }
 
     /// Changes a task if `expectedVersion` is its current version; otherwise fails with
@@ -212,7 +212,9 @@ impl AdminMutation {
             status: input.status.map(Into::into),
         };
         let id = parse_id(&id).gql()?;
-        Ok(Task(tasks::update(context::db(ctx), context::caller(ctx), id, expected_version, changes).await.gql()?))
+        Ok(Task::from(
+            tasks::update(context::db(ctx), context::caller(ctx), id, expected_version, changes).await.gql()?,
+        ))
     }
 
     /// Deletes a task with its assignments and reports.
@@ -235,6 +237,6 @@ impl AdminMutation {
             .map(|a| Ok(AssignmentSpec { department_id: parse_id(&a.department_id)?, role: a.role.into() }))
             .collect::<crate::error::AppResult<Vec<_>>>()
             .gql()?;
-        Ok(Task(tasks::set_assignments(context::db(ctx), context::caller(ctx), task_id, &specs).await.gql()?))
+        Ok(Task::from(tasks::set_assignments(context::db(ctx), context::caller(ctx), task_id, &specs).await.gql()?))
     }
 }

@@ -143,7 +143,7 @@ impl FollowUpMutation {
         let task_id = parse_id(&task_id).gql()?;
         let caller = context::caller(ctx);
         let task = work::start(context::db(ctx), caller, task_id, status.into(), expected_version).await.gql()?;
-        Ok(Task(task))
+        Ok(Task::from(task))
     }
 }
 
@@ -151,5 +151,7 @@ impl FollowUpMutation {
 async fn assignment_of(ctx: &Context<'_>, part: entity::assignment::Model) -> Result<Assignment> {
     let task = crate::domain::tasks::get(context::db(ctx), context::caller(ctx), part.task_id).await.gql()?;
     let task = task.ok_or_else(|| async_graphql::ErrorExtensions::extend(&crate::error::AppError::NotFound("task")))?;
-    Ok(Assignment { part, task })
+    let loaded = context::loaders(ctx).assignments.load_one(part.task_id).await;
+    let others = loaded.map_err(crate::graphql::loaders::load_failed)?.unwrap_or_default();
+    Ok(Assignment::written(task, part, others))
 }

@@ -113,7 +113,7 @@ async fn feed_loaders(ctx: &Context<'_>, outcome: &ImportOutcome) {
 fn into_result(outcome: ImportOutcome, dry_run: bool) -> ImportResult {
     ImportResult {
         document: Some(Document(outcome.document)),
-        tasks: outcome.tasks.into_iter().map(Task).collect(),
+        tasks: outcome.tasks.into_iter().map(Task::from).collect(),
         warnings: outcome
             .warnings
             .into_iter()

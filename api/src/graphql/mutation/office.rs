@@ -77,7 +77,7 @@ impl OfficeMutation {
         let task = completion::review(context::db(ctx), caller, task_id, decision, reason.as_deref(), expected_version)
             .await
             .gql()?;
-        Ok(Task(task))
+        Ok(Task::from(task))
     }
 
     /// Files a completed task (销号, ARCHIVED); an ongoing task is archived by decision, with
@@ -91,7 +91,7 @@ impl OfficeMutation {
     ) -> Result<Task> {
         let task_id = parse_id(&task_id).gql()?;
         let caller = context::caller(ctx);
-        Ok(Task(
+        Ok(Task::from(
             completion::archive(context::db(ctx), caller, task_id, reason.as_deref(), expected_version).await.gql()?,
         ))
     }
@@ -105,7 +105,7 @@ impl OfficeMutation {
         expected_version: i32,
     ) -> Result<Task> {
         let task_id = parse_id(&task_id).gql()?;
-        Ok(Task(
+        Ok(Task::from(
             completion::suspend(context::db(ctx), context::caller(ctx), task_id, &reason, expected_version)
                 .await
                 .gql()?,
@@ -115,7 +115,9 @@ impl OfficeMutation {
     /// Lets a suspended task go on in the state it was suspended in. Admins.
     async fn resume_task(&self, ctx: &Context<'_>, task_id: ID, expected_version: i32) -> Result<Task> {
         let task_id = parse_id(&task_id).gql()?;
-        Ok(Task(completion::resume(context::db(ctx), context::caller(ctx), task_id, expected_version).await.gql()?))
+        Ok(Task::from(
+            completion::resume(context::db(ctx), context::caller(ctx), task_id, expected_version).await.gql()?,
+        ))
     }
 
     /// Decides an extension request; an approval moves the task's due date (the original one
@@ -195,6 +197,6 @@ impl OfficeMutation {
         let id = parse_id(&task_id).gql()?;
         let rule = rule.map(ReportRule::to_rule);
         let caller = context::caller(ctx);
-        Ok(Task(reporting::set_task_rule(context::db(ctx), caller, id, rule, expected_version).await.gql()?))
+        Ok(Task::from(reporting::set_task_rule(context::db(ctx), caller, id, rule, expected_version).await.gql()?))
     }
 }

@@ -51,6 +51,6 @@ impl PolicyMutation {
             document_id: parse_opt_id(input.document_id.as_ref()).gql()?,
         };
         let (event, tasks) = policy_events::record(context::db(ctx), context::caller(ctx), new).await.gql()?;
-        Ok(PolicyEventResult { event: PolicyEvent(event), tasks: tasks.into_iter().map(Task).collect() })
+        Ok(PolicyEventResult { event: PolicyEvent(event), tasks: tasks.into_iter().map(Task::from).collect() })
     }
 }

@@ -5,27 +5,56 @@ use super::enums::{AssignmentRole, AssignmentState};
 use super::follow_up::Warning;
 use crate::domain::follow_up::warning::Facts;
 use crate::graphql::context;
+use crate::graphql::fetch::{Part, Parts};
 use crate::graphql::loaders::{load_failed, missing};
 use crate::graphql::scalars::{Date, DateTime};
 use crate::policy::{follow_up, rules};
 use async_graphql::{Context, Object, Result};
 use entity::{assignment, task};
+use std::sync::Arc;
 
 /// A unit's place on a task, and where its part stands.
 pub struct Assignment {
-    pub part: assignment::Model,
-    pub task: task::Model,
+    /// Every unit's place on the task (this one at `index`), as the task's statement read them.
+    parts: Parts,
+    index: usize,
+    task: Arc<task::Model>,
 }
 
 impl Assignment {
+    /// The place at `index` among the task's `parts`.
+    pub fn new(parts: Parts, index: usize, task: Arc<task::Model>) -> Assignment {
+        Assignment { parts, index, task }
+    }
+
+    /// A place just written, among the task's other places (whole rows).
+    pub fn written(task: task::Model, part: assignment::Model, others: Vec<assignment::Model>) -> Assignment {
+        let mut places = others;
+        let index = match places.iter().position(|a| a.id == part.id) {
+            Some(index) => {
+                places[index] = part;
+                index
+            }
+            None => {
+                places.push(part);
+                places.len() - 1
+            }
+        };
+        let parts: Parts = places.into_iter().map(|assignment| Part { assignment, department: None }).collect();
+        Assignment { parts, index, task: Arc::new(task) }
+    }
+
+    fn part(&self) -> &assignment::Model {
+        &self.parts[self.index].assignment
+    }
+
     /// Whether the viewer may read this unit's sign-off contact: the office, leaders, the unit
     /// itself and the task's lead unit.
-    async fn contact_visible(&self, ctx: &Context<'_>) -> Result<bool> {
+    fn contact_visible(&self, ctx: &Context<'_>) -> bool {
         let caller = context::caller(ctx);
-        let parts = context::loaders(ctx).assignments.load_one(self.part.task_id).await.map_err(load_failed)?;
-        let pairs: Vec<_> = parts.unwrap_or_default().iter().map(|a| (a.department_id, a.role)).collect();
+        let pairs: Vec<_> = self.parts.iter().map(|p| (p.assignment.department_id, p.assignment.role)).collect();
         let role = caller.viewer.principal().and_then(|p| rules::role_on_task(p, &pairs));
-        Ok(follow_up::visible_contacts(&caller.viewer, role).includes(self.part.department_id))
+        follow_up::visible_contacts(&caller.viewer, role).includes(self.part().department_id)
     }
 }
 
@@ -33,23 +62,26 @@ impl Assignment {
 impl Assignment {
     /// The unit.
     async fn department(&self, ctx: &Context<'_>) -> Result<Department> {
-        let dept = context::loaders(ctx).departments.load_one(self.part.department_id).await.map_err(load_failed)?;
+        if let Some(department) = &self.parts[self.index].department {
+            return Ok(Department::from(department.clone()));
+        }
+        let dept = context::loaders(ctx).departments.load_one(self.part().department_id).await.map_err(load_failed)?;
         dept.map(Department::from).ok_or_else(|| missing("department"))
     }
 
     /// Lead or supporting.
     async fn role(&self) -> AssignmentRole {
-        self.part.role.into()
+        self.part().role.into()
     }
 
     /// Position in the plan's list, from 1.
     async fn position(&self) -> i32 {
-        self.part.position
+        self.part().position
     }
 
     /// Where the unit's part stands: ASSIGNED → SIGNED → IN_PROGRESS → DONE.
     async fn state(&self) -> AssignmentState {
-        self.part.state.into()
+        self.part().state.into()
     }
 
     /// How urgent the unit's own part is: the task's time and pace, the unit's reports and
@@ -57,58 +89,58 @@ impl Assignment {
     async fn warning(&self, ctx: &Context<'_>) -> Result<Warning> {
         let loaders = context::loaders(ctx);
         let judge = loaders.judge().await?;
-        let urgings = loaders.urgings.load_one(self.part.task_id).await.map_err(load_failed)?.unwrap_or_default();
+        let urgings = loaders.urgings.load_one(self.part().task_id).await.map_err(load_failed)?.unwrap_or_default();
         let open =
-            urgings.iter().filter(|u| u.department_id == self.part.department_id && u.answered_at.is_none()).count();
-        let facts = Facts::of_part(&self.task, &self.part, open as i32);
+            urgings.iter().filter(|u| u.department_id == self.part().department_id && u.answered_at.is_none()).count();
+        let facts = Facts::of_part(&self.task, self.part(), open as i32);
         Ok(Warning::new(judge.level(&facts), judge.reasons(&facts)))
     }
 
     /// The day the unit was handed the task.
     async fn assigned_on(&self) -> Option<Date> {
-        self.part.assigned_on.map(Date)
+        self.part().assigned_on.map(Date)
     }
 
     /// By when it must sign (working days from the office's calendar).
     async fn sign_due(&self) -> Option<Date> {
-        self.part.sign_due.map(Date)
+        self.part().sign_due.map(Date)
     }
 
     /// When it signed (签收).
     async fn signed_at(&self) -> Option<DateTime> {
-        self.part.signed_at.map(DateTime)
+        self.part().signed_at.map(DateTime)
     }
 
     /// The person responsible it named when signing (承办人); null for viewers other than the
     /// office, leaders, the unit itself and the task's lead unit.
     async fn responsible_person(&self, ctx: &Context<'_>) -> Result<Option<String>> {
-        let visible = self.contact_visible(ctx).await?;
-        Ok(self.part.responsible_person.clone().filter(|_| visible))
+        let visible = self.contact_visible(ctx);
+        Ok(self.part().responsible_person.clone().filter(|_| visible))
     }
 
     /// How to reach that person; shown to the same viewers.
     async fn contact(&self, ctx: &Context<'_>) -> Result<Option<String>> {
-        let visible = self.contact_visible(ctx).await?;
-        Ok(self.part.contact.clone().filter(|_| visible))
+        let visible = self.contact_visible(ctx);
+        Ok(self.part().contact.clone().filter(|_| visible))
     }
 
     /// When its next progress report is due (null when none is).
     async fn next_report_due(&self) -> Option<Date> {
-        self.part.next_report_due.map(Date)
+        self.part().next_report_due.map(Date)
     }
 
     /// The day of its last progress report.
     async fn last_report_on(&self) -> Option<Date> {
-        self.part.last_report_on.map(Date)
+        self.part().last_report_on.map(Date)
     }
 
     /// Its last report answered a due date late (逾期报送).
     async fn last_report_late(&self) -> bool {
-        self.part.last_report_late
+        self.part().last_report_late
     }
 
     /// When its part was finished.
     async fn done_at(&self) -> Option<DateTime> {
-        self.part.done_at.map(DateTime)
+        self.part().done_at.map(DateTime)
     }
 }

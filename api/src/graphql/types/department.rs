@@ -6,7 +6,7 @@ use crate::domain::tasks::{self, TaskFilter};
 use crate::error::IntoGql;
 use crate::graphql::connection::{self, Conn, Total};
 use crate::graphql::loaders::load_failed;
-use crate::graphql::{context, prefetch};
+use crate::graphql::{context, fetch};
 use async_graphql::{Context, ID, Object, Result};
 use entity::department;
 
@@ -85,12 +85,18 @@ pub async fn task_connection(
 ) -> Result<Conn<Task>> {
     let has_previous = after.is_some();
     let page = connection::task_page(first, after).gql()?;
-    let rows = tasks::list(context::reads(ctx), context::caller(ctx), &filter, &page).await.gql()?;
-    let node = prefetch::connection_nodes(ctx);
-    prefetch::documents(ctx, &node, &rows.items).await?;
-    prefetch::assignments(ctx, &node, &rows.items).await?;
+    let plan = fetch::Plan::of_connection(ctx);
+    let rows = tasks::list(context::reads(ctx), context::caller(ctx), &filter, &page, plan.task).await.gql()?;
+    let items = fetch::page(ctx, &plan, rows.items).await?;
+    let page = crate::domain::page::Page { items, has_next: rows.has_next };
     let total = Total::Tasks { filter };
-    Ok(connection::connection(rows, total, has_previous, |t| format!("t:{}:{}", t.document_id, t.seq), Task))
+    Ok(connection::connection(
+        page,
+        total,
+        has_previous,
+        |t| format!("t:{}:{}", t.row().document_id, t.row().seq),
+        |t| t,
+    ))
 }
 
 /// A page of tasks the viewer may see, matching `filter`, in `order` (by warning or due date).
@@ -104,11 +110,10 @@ pub async fn ordered_task_connection(
     let has_previous = after.is_some();
     let page = connection::sort_page(first, after).gql()?;
     let rows = tasks::list_ordered(context::reads(ctx), context::caller(ctx), &filter, order, &page).await.gql()?;
-    let node = prefetch::connection_nodes(ctx);
-    let models: Vec<entity::task::Model> = rows.items.iter().map(|(t, _)| t.clone()).collect();
-    prefetch::documents(ctx, &node, &models).await?;
-    prefetch::assignments(ctx, &node, &models).await?;
+    let plan = fetch::Plan::of_connection(ctx);
+    let (models, keys): (Vec<_>, Vec<_>) = rows.items.into_iter().unzip();
+    let items = fetch::page(ctx, &plan, models).await?.into_iter().zip(keys).collect();
     let total = Total::Tasks { filter };
-    let page = crate::domain::page::Page { items: rows.items, has_next: rows.has_next };
-    Ok(connection::connection(page, total, has_previous, |(_, key)| connection::sort_cursor(key), |(t, _)| Task(t)))
+    let page = crate::domain::page::Page { items, has_next: rows.has_next };
+    Ok(connection::connection(page, total, has_previous, |(_, key)| connection::sort_cursor(key), |(t, _)| t))
 }

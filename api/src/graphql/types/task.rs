@@ -12,103 +12,120 @@ use crate::domain::tasks as domain;
 use crate::error::IntoGql;
 use crate::graphql::connection::{self, Conn, Total};
 use crate::graphql::context;
+use crate::graphql::fetch::{Part, Parts};
 use crate::graphql::loaders::{load_failed, missing};
 use crate::graphql::scalars::{Date, DateTime};
 use crate::policy::rules;
 use async_graphql::{Context, ID, Object, Result};
 use entity::{assignment, task};
+use std::sync::Arc;
 
 /// One numbered task of a plan.
-pub struct Task(pub task::Model);
+pub struct Task {
+    row: Arc<task::Model>,
+    /// The task's units with their departments, when they were read with the task (see
+    /// `graphql::fetch`); otherwise they come through the request's loaders.
+    parts: Option<Parts>,
+}
+
+impl From<task::Model> for Task {
+    fn from(row: task::Model) -> Self {
+        Task { row: Arc::new(row), parts: None }
+    }
+}
 
 #[Object]
 impl Task {
     /// Stable identifier.
     async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+        ID(self.row.id.to_string())
     }
 
     /// Number of the task within its plan (序号).
     async fn seq(&self) -> i32 {
-        self.0.seq
+        self.row.seq
     }
 
     /// The task (工作任务).
     async fn title(&self) -> &str {
-        &self.0.title
+        &self.row.title
     }
 
     /// The concrete measures (落实措施).
     async fn measures(&self) -> &str {
-        &self.0.measures
+        &self.row.measures
     }
 
     /// The plan this task belongs to.
     async fn document(&self, ctx: &Context<'_>) -> Result<Document> {
-        let loaded = context::loaders(ctx).documents.load_one(self.0.document_id).await.map_err(load_failed)?;
+        let loaded = context::loaders(ctx).documents.load_one(self.row.document_id).await.map_err(load_failed)?;
         loaded.map(Document).ok_or_else(|| missing("document"))
     }
 
     /// The (first) lead unit; null only if none could be named.
     async fn lead(&self, ctx: &Context<'_>) -> Result<Option<Department>> {
-        let assignments = self.load_assignments(ctx).await?;
-        let Some(lead) = assignments.iter().find(|a| a.role == entity::AssignmentRole::Lead) else {
+        let parts = self.parts(ctx).await?;
+        let Some(lead) = parts.iter().find(|p| p.assignment.role == entity::AssignmentRole::Lead) else {
             return Ok(None);
         };
-        let dept = context::loaders(ctx).departments.load_one(lead.department_id).await.map_err(load_failed)?;
+        if let Some(department) = &lead.department {
+            return Ok(Some(Department::from(department.clone())));
+        }
+        let id = lead.assignment.department_id;
+        let dept = context::loaders(ctx).departments.load_one(id).await.map_err(load_failed)?;
         Ok(dept.map(Department::from))
     }
 
     /// Every unit on the task, in the order the plan lists them; co-leads all have role LEAD.
     async fn assignments(&self, ctx: &Context<'_>) -> Result<Vec<Assignment>> {
-        let parts = self.load_assignments(ctx).await?;
-        Ok(parts.into_iter().map(|part| Assignment { part, task: self.0.clone() }).collect())
+        let parts = self.parts(ctx).await?;
+        Ok((0..parts.len()).map(|index| Assignment::new(parts.clone(), index, self.row.clone())).collect())
     }
 
     /// The viewer's unit's role on this task, else null (always null for admins and leaders).
     async fn my_role(&self, ctx: &Context<'_>) -> Result<Option<AssignmentRole>> {
         let Some(principal) = context::caller(ctx).viewer.principal() else { return Ok(None) };
-        let assignments = self.load_assignments(ctx).await?;
-        let pairs: Vec<_> = assignments.iter().map(|a| (a.department_id, a.role)).collect();
+        let parts = self.parts(ctx).await?;
+        let pairs: Vec<_> = parts.iter().map(|p| (p.assignment.department_id, p.assignment.role)).collect();
         Ok(rules::role_on_task(principal, &pairs).map(Into::into))
     }
 
     /// The schedule as written and as understood.
     async fn schedule(&self) -> Schedule<'_> {
-        Schedule(&self.0)
+        Schedule(&self.row)
     }
 
     /// Due date; null while unknown (ongoing, or waiting for a policy).
     async fn due_date(&self) -> Option<Date> {
-        self.0.due_date.map(Date)
+        self.row.due_date.map(Date)
     }
 
     /// True when the due date has passed and the task is not completed.
     async fn overdue(&self, ctx: &Context<'_>) -> bool {
-        domain::is_overdue(&self.0, context::caller(ctx).today())
+        domain::is_overdue(&self.row, context::caller(ctx).today())
     }
 
     /// Where the task stands in the follow-up loop.
     async fn status(&self) -> TaskStatus {
-        self.0.status.into()
+        self.row.status.into()
     }
 
     /// How urgent the task is, and why (computed for "today"; never stored).
     async fn warning(&self, ctx: &Context<'_>) -> Result<Warning> {
         let judge = context::loaders(ctx).judge().await?;
-        let facts = Facts::of_task(&self.0);
+        let facts = Facts::of_task(&self.row);
         Ok(Warning::new(judge.level(&facts), judge.reasons(&facts)))
     }
 
     /// The due date before any extension (statistics judge punctuality against it).
     async fn original_due_date(&self) -> Option<Date> {
-        self.0.original_due_date.map(Date)
+        self.row.original_due_date.map(Date)
     }
 
     /// What happened to the task, oldest first (时间轴): hand-out, sign-offs, reports,
     /// extensions, urgings (those the viewer may see), instructions, reviews, archive.
     async fn timeline(&self, ctx: &Context<'_>) -> Result<Vec<super::follow_up::timeline::TimelineEntry>> {
-        let lines = crate::domain::audit::timeline::of_task(context::reads(ctx), context::caller(ctx), self.0.id)
+        let lines = crate::domain::audit::timeline::of_task(context::reads(ctx), context::caller(ctx), self.row.id)
             .await
             .gql()?;
         Ok(lines.into_iter().map(super::follow_up::timeline::TimelineEntry).collect())
@@ -116,63 +133,63 @@ impl Task {
 
     /// Every change of the due date, oldest first (extensions, edits, policies issued).
     async fn due_date_history(&self, ctx: &Context<'_>) -> Result<Vec<DueDateChange>> {
-        let rows = context::loaders(ctx).due_dates.load_one(self.0.id).await.map_err(load_failed)?;
+        let rows = context::loaders(ctx).due_dates.load_one(self.row.id).await.map_err(load_failed)?;
         Ok(rows.unwrap_or_default().into_iter().map(DueDateChange).collect())
     }
 
     /// The day the task was handed out (the plan's issue date, or when it was created).
     async fn assigned_on(&self) -> Option<Date> {
-        self.0.assigned_on.map(Date)
+        self.row.assigned_on.map(Date)
     }
 
     /// When the office approved its completion report.
     async fn completed_at(&self) -> Option<DateTime> {
-        self.0.completed_at.map(DateTime)
+        self.row.completed_at.map(DateTime)
     }
 
     /// When it was archived (销号).
     async fn archived_at(&self) -> Option<DateTime> {
-        self.0.archived_at.map(DateTime)
+        self.row.archived_at.map(DateTime)
     }
 
     /// Why the office returned or suspended it (or archived it, being ongoing).
     async fn state_reason(&self) -> Option<&str> {
-        self.0.state_reason.as_deref()
+        self.row.state_reason.as_deref()
     }
 
     /// When progress reports fall due: the task's own rule, else its plan's.
     async fn report_rule(&self, ctx: &Context<'_>) -> Result<ReportRule> {
-        let document = context::loaders(ctx).documents.load_one(self.0.document_id).await.map_err(load_failed)?;
-        Ok(parts::rule_of(&self.0, document.as_ref()).into())
+        let document = context::loaders(ctx).documents.load_one(self.row.document_id).await.map_err(load_failed)?;
+        Ok(parts::rule_of(&self.row, document.as_ref()).into())
     }
 
     /// True when the task has a reporting rule of its own (not its plan's).
     async fn has_own_report_rule(&self) -> bool {
-        self.0.report_rule.is_some()
+        self.row.report_rule.is_some()
     }
 
     /// Leaders' instructions on the task (领导批示) with the lead unit's responses, oldest first.
     async fn instructions(&self, ctx: &Context<'_>) -> Result<Vec<Instruction>> {
-        let rows = context::loaders(ctx).instructions.load_one(self.0.id).await.map_err(load_failed)?;
+        let rows = context::loaders(ctx).instructions.load_one(self.row.id).await.map_err(load_failed)?;
         Ok(rows.unwrap_or_default().into_iter().map(|(i, r)| Instruction(i, r)).collect())
     }
 
     /// Urgings about the task (催办), newest first: all of them for the office and leaders, a
     /// unit's own for a unit.
     async fn urgings(&self, ctx: &Context<'_>) -> Result<Vec<Urging>> {
-        let rows = context::loaders(ctx).urgings.load_one(self.0.id).await.map_err(load_failed)?;
+        let rows = context::loaders(ctx).urgings.load_one(self.row.id).await.map_err(load_failed)?;
         Ok(rows.unwrap_or_default().into_iter().map(Urging).collect())
     }
 
     /// Extension requests (延期申请), newest first.
     async fn extension_requests(&self, ctx: &Context<'_>) -> Result<Vec<ExtensionRequest>> {
-        let rows = context::loaders(ctx).extensions.load_one(self.0.id).await.map_err(load_failed)?;
+        let rows = context::loaders(ctx).extensions.load_one(self.row.id).await.map_err(load_failed)?;
         Ok(rows.unwrap_or_default().into_iter().map(ExtensionRequest).collect())
     }
 
     /// Completion reports (办结报告) and their reviews, newest first.
     async fn completion_reports(&self, ctx: &Context<'_>) -> Result<Vec<CompletionReport>> {
-        let rows = context::loaders(ctx).completions.load_one(self.0.id).await.map_err(load_failed)?;
+        let rows = context::loaders(ctx).completions.load_one(self.row.id).await.map_err(load_failed)?;
         Ok(rows.unwrap_or_default().into_iter().map(CompletionReport).collect())
     }
 
@@ -185,66 +202,80 @@ impl Task {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Conn<ProgressReport>> {
-        let assignments = self.load_assignments(ctx).await?;
+        let assignments: Vec<assignment::Model> = self.parts(ctx).await?.iter().map(|p| p.assignment.clone()).collect();
         let has_previous = after.is_some();
         let page = connection::id_page("rep", first, after).gql()?;
         let caller = context::caller(ctx);
-        let rows = reports::visible(context::reads(ctx), caller, self.0.id, &assignments, &page).await.gql()?;
-        let total = Total::Reports { task_id: self.0.id, assignments };
+        let rows = reports::visible(context::reads(ctx), caller, self.row.id, &assignments, &page).await.gql()?;
+        let total = Total::Reports { task_id: self.row.id, assignments };
         Ok(connection::connection(rows, total, has_previous, |r| format!("rep:{}", r.id), ProgressReport))
     }
 
     /// Incremented on every change; pass it back to `updateTask` as `expectedVersion`.
     async fn version(&self) -> i32 {
-        self.0.version
+        self.row.version
     }
 
     /// When the task was created.
     async fn created_at(&self) -> DateTime {
-        DateTime(self.0.created_at)
+        DateTime(self.row.created_at)
     }
 
     /// When the task last changed.
     async fn updated_at(&self) -> DateTime {
-        DateTime(self.0.updated_at)
+        DateTime(self.row.updated_at)
     }
 
     // The plan's outline (numbering, parent, person in charge, where the schedule was found).
 
     /// The plan's numbering as written (`一、(二)3`; a table's row number), else `seq`.
     async fn number(&self) -> String {
-        self.0.number.clone().unwrap_or_else(|| self.0.seq.to_string())
+        self.row.number.clone().unwrap_or_else(|| self.row.seq.to_string())
     }
 
     /// The task this one is a sub-measure of (same plan); null for a top-level task, and when
     /// the viewer may not see the parent.
     async fn parent(&self, ctx: &Context<'_>) -> Result<Option<Task>> {
-        let Some(parent_id) = self.0.parent_id else { return Ok(None) };
+        let Some(parent_id) = self.row.parent_id else { return Ok(None) };
         let parent =
             context::loaders(ctx).tasks.load_one(parent_id).await.map_err(crate::graphql::loaders::load_failed)?;
-        Ok(parent.map(Task))
+        Ok(parent.map(Task::from))
     }
 
     /// The person in charge (分管领导, 责任领导), name and title as the plan writes them.
     async fn leader(&self) -> Option<&str> {
-        self.0.leader.as_deref()
+        self.row.leader.as_deref()
     }
 
     /// Where the importer found the schedule; null for tasks not imported from a plan.
     async fn schedule_source(&self) -> Option<super::enums::ScheduleSource> {
-        self.0.schedule_source.map(Into::into)
+        self.row.schedule_source.map(Into::into)
     }
 
     /// True when the plan's list of units ends with 等: more units may be meant than are assigned.
     async fn units_not_exhaustive(&self) -> bool {
-        self.0.units_not_exhaustive
+        self.row.units_not_exhaustive
     }
 }
 
 impl Task {
-    async fn load_assignments(&self, ctx: &Context<'_>) -> Result<Vec<assignment::Model>> {
-        let loaded = context::loaders(ctx).assignments.load_one(self.0.id).await.map_err(load_failed)?;
-        Ok(loaded.unwrap_or_default())
+    /// The task with its units as its statement read them.
+    pub fn with_parts(row: task::Model, parts: Parts) -> Task {
+        Task { row: Arc::new(row), parts: Some(parts) }
+    }
+
+    /// The task's row.
+    pub fn row(&self) -> &task::Model {
+        &self.row
+    }
+
+    /// The task's units: as read with the task, or (whole rows) through the request's loader.
+    async fn parts(&self, ctx: &Context<'_>) -> Result<Parts> {
+        if let Some(parts) = &self.parts {
+            return Ok(parts.clone());
+        }
+        let loaded = context::loaders(ctx).assignments.load_one(self.row.id).await.map_err(load_failed)?;
+        Ok(loaded.unwrap_or_default().into_iter().map(|assignment| Part { assignment, department: None }).collect())
     }
 }
 

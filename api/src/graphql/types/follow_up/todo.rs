@@ -96,7 +96,7 @@ impl TodoItem {
     /// The task.
     async fn task(&self, ctx: &Context<'_>) -> Result<Option<Task>> {
         let task = context::loaders(ctx).tasks.load_one(self.0.task_id).await.map_err(load_failed)?;
-        Ok(task.map(Task))
+        Ok(task.map(Task::from))
     }
 }
 

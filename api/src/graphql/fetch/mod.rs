@@ -1,0 +1,180 @@
+//! Reading what a selection of tasks asks for, in as few statements as its shape allows.
+//!
+//! When tasks are loaded (a page of them, or one task's detail), the request's look-ahead
+//! decides which of the task's columns are read, whether its units come along (and which columns
+//! of their places), its plan, the units' aliases: a [`Plan`]. What each field reads is declared
+//! once, in [`reads`]. A page's units come in one statement whatever the page size; a detail's
+//! task, plan and units in one statement.
+//!
+//! Rows read for a selection travel with the objects that asked for them (a task carries its
+//! units): the request's loaders, which any field of the request may reach, only ever hold whole
+//! rows, so no field sees a row read without the columns it needs.
+
+pub mod reads;
+
+use crate::domain::rows::{assignment_row, task_row};
+use crate::graphql::context;
+use crate::graphql::loaders::{DocumentById, load_failed};
+use crate::graphql::types::Task;
+use async_graphql::dataloader::Loader;
+use async_graphql::{Context, SelectionField};
+use entity::{assignment, department, task};
+use reads::{Nested, Reads};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// What a selection of tasks reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Plan {
+    /// The task's columns.
+    pub task: task_row::Columns,
+    /// The task's units, with these columns of their places; `None`: not read with the task.
+    pub parts: Option<assignment_row::Columns>,
+    /// The task's plan.
+    pub document: bool,
+    /// The aliases of the task's units.
+    pub aliases: bool,
+}
+
+/// Marks a request whose tasks are read whole, whatever it selects (a test hook: the tests
+/// compare each field's answer with the one it gives from whole rows).
+pub struct WholeRows;
+
+impl Plan {
+    const NOTHING: Plan = Plan { task: task_row::Columns::KEYS, parts: None, document: false, aliases: false };
+    const WHOLE: Plan =
+        Plan { task: task_row::Columns::ALL, parts: Some(assignment_row::Columns::ALL), document: true, aliases: true };
+
+    /// What the task nodes of the connection being resolved (`nodes { … }` or
+    /// `edges { node { … } }`) ask for.
+    pub fn of_connection(ctx: &Context<'_>) -> Plan {
+        if ctx.data_opt::<WholeRows>().is_some() {
+            return Plan::WHOLE;
+        }
+        let look = ctx.look_ahead();
+        let nodes = look.field(reads::CONNECTION_NODES.1).selection_fields();
+        let edge_nodes = look.field(reads::CONNECTION_EDGES.1).field(reads::EDGE_NODE.1).selection_fields();
+        let mut plan = Plan::NOTHING;
+        for node in nodes.iter().chain(&edge_nodes) {
+            plan.add(reads::TASK, node.selection_set());
+        }
+        plan
+    }
+
+    /// What the task field being resolved (`Query.task`) asks for.
+    pub fn of_task_field(ctx: &Context<'_>) -> Plan {
+        if ctx.data_opt::<WholeRows>().is_some() {
+            return Plan::WHOLE;
+        }
+        let mut plan = Plan::NOTHING;
+        for field in ctx.look_ahead().selection_fields() {
+            plan.add(reads::TASK, field.selection_set());
+        }
+        plan
+    }
+
+    /// Adds what `fields` (of the type `table` describes) read.
+    fn add<'a>(&mut self, table: &[(&str, Reads)], fields: impl Iterator<Item = SelectionField<'a>>) {
+        for field in fields {
+            let name = field.name();
+            if name.starts_with("__") {
+                continue;
+            }
+            let Some((_, reads)) = table.iter().find(|(known, _)| *known == name) else {
+                // Not declared (the schema test keeps this from happening): read everything.
+                *self = Plan::WHOLE;
+                continue;
+            };
+            self.task = self.task.with(task_row::Columns::of(reads.task));
+            if let Some(columns) = reads.parts {
+                let parts = self.parts.unwrap_or(assignment_row::Columns::KEYS);
+                self.parts = Some(parts.with(assignment_row::Columns::of(columns)));
+            }
+            self.document |= reads.document;
+            self.aliases |= reads.aliases;
+            match reads.nested {
+                Nested::No => {}
+                Nested::Schedule => self.add(reads::SCHEDULE, field.selection_set()),
+                Nested::Assignment => self.add(reads::ASSIGNMENT, field.selection_set()),
+                Nested::Department => self.add(reads::DEPARTMENT, field.selection_set()),
+            }
+        }
+    }
+}
+
+/// A unit's place on a task, with the unit, as the task's statement read them.
+#[derive(Debug, Clone)]
+pub struct Part {
+    pub assignment: assignment::Model,
+    pub department: Option<department::Model>,
+}
+
+/// A task's units, in plan order.
+pub type Parts = Arc<[Part]>;
+
+/// The tasks of a page as objects, with what `plan` asks read alongside: their plans (into the
+/// request's loader), their units (carried by each task) and the units' aliases.
+pub async fn page(ctx: &Context<'_>, plan: &Plan, rows: Vec<task::Model>) -> async_graphql::Result<Vec<Task>> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    if plan.document {
+        let mut ids: Vec<i32> = rows.iter().map(|t| t.document_id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let docs = DocumentById(context::reads(ctx).clone()).load(&ids).await.map_err(load_failed)?;
+        context::loaders(ctx).documents.feed_many(docs).await;
+    }
+    let Some(columns) = plan.parts else { return Ok(rows.into_iter().map(Task::from).collect()) };
+    let ids: Vec<i32> = rows.iter().map(|t| t.id).collect();
+    let read = crate::domain::rows::assignments_with_departments(context::reads(ctx), &ids, columns)
+        .await
+        .map_err(|e| load_failed(e.into()))?;
+    let mut by_task: HashMap<i32, Vec<Part>> = HashMap::with_capacity(ids.len());
+    for (assignment, department) in read {
+        by_task.entry(assignment.task_id).or_default().push(Part { assignment, department });
+    }
+    let all: Vec<&Part> = by_task.values().flatten().collect();
+    share_departments(ctx, plan, &all).await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let parts: Parts = by_task.remove(&row.id).unwrap_or_default().into();
+            Task::with_parts(row, parts)
+        })
+        .collect())
+}
+
+/// The task `id` as an object, with its plan and its units as the selection being resolved
+/// (`Query.task`) asks, read in one statement; `None` when it does not exist or the caller may
+/// not see it.
+pub async fn task(ctx: &Context<'_>, id: i32) -> async_graphql::Result<Option<Task>> {
+    use crate::error::IntoGql;
+    let plan = Plan::of_task_field(ctx);
+    let (db, caller) = (context::reads(ctx), context::caller(ctx));
+    let found = crate::domain::tasks::get_detail(db, caller, id, plan.task, plan.parts, plan.document).await.gql()?;
+    let Some((row, document, places)) = found else { return Ok(None) };
+    if let Some(document) = document {
+        context::loaders(ctx).documents.feed_one(document.id, document).await;
+    }
+    if plan.parts.is_none() {
+        return Ok(Some(Task::from(row)));
+    }
+    let parts: Vec<Part> = places.into_iter().map(|(assignment, department)| Part { assignment, department }).collect();
+    share_departments(ctx, &plan, &parts.iter().collect::<Vec<_>>()).await?;
+    Ok(Some(Task::with_parts(row, parts.into())))
+}
+
+/// Hands the units read with tasks to the request's department loader (whole rows: other
+/// fields, a report's unit, find them there) and reads their aliases when asked.
+pub async fn share_departments(ctx: &Context<'_>, plan: &Plan, parts: &[&Part]) -> async_graphql::Result<()> {
+    let loaders = context::loaders(ctx);
+    let departments: HashMap<i32, (department::Model, Option<Vec<String>>)> =
+        parts.iter().filter_map(|p| p.department.clone()).map(|d| (d.id, (d, None))).collect();
+    if plan.aliases {
+        let ids: Vec<i32> = departments.keys().copied().collect();
+        loaders.aliases.load_many(ids).await.map_err(load_failed)?;
+    }
+    loaders.departments.feed_many(departments).await;
+    Ok(())
+}
