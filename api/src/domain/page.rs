@@ -8,7 +8,7 @@ pub const DEFAULT_PAGE_SIZE: u64 = 20;
 pub const MAX_PAGE_SIZE: u64 = 100;
 
 /// A validated page request; `K` is the ordering key of the listed rows.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PageRequest<K> {
     pub first: u64,
     pub after: Option<K>,

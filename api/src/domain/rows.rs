@@ -11,7 +11,7 @@
 //! reading a dashboard's rows). The select list written next to the reader fixes each column's
 //! type, and the test reads every column of every row both ways.
 
-use entity::{assignment, department, task};
+use entity::{assignment, department, progress_report, task};
 use sea_orm::sea_query::{Alias, Expr, IntoIden, SelectStatement};
 use sea_orm::sqlx::{self, Postgres};
 use sea_orm::{ActiveEnum, ConnectionTrait, DbErr, QueryResult};
@@ -295,6 +295,19 @@ by_position!(department_row, department, keys: [Id], {
     kind: Kind,
     needs_review: NeedsReview,
     created_at: CreatedAt,
+});
+
+by_position!(report_row, progress_report, keys: [Id], {
+    id: Id,
+    task_id: TaskId,
+    department_id: DepartmentId,
+    author_id: AuthorId,
+    text: Text,
+    percent: Percent,
+    created_at: CreatedAt,
+    reported_on: ReportedOn,
+    due_on: DueOn,
+    late: Late,
 });
 
 /// The tasks a query over `task` finds, its select list replaced by the task's `columns`.

@@ -84,7 +84,7 @@ pub async fn division_table(
     for task in tasks {
         let (assignments, names) = units.remove(&task.id).unwrap_or_default();
         let page = PageRequest { first: 1, after: None };
-        let latest = reports::visible(db, caller, task.id, &assignments, &page).await?.items.into_iter().next();
+        let latest = reports::visible(db, caller, task.id, &page).await?.items.into_iter().next();
         let (leads, supporting) = split_roles(&assignments, &names);
         rows.push(Row { task, leads, supporting, latest_report: latest });
     }

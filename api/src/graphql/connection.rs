@@ -90,7 +90,7 @@ pub enum Total {
     Tasks { filter: tasks::TaskFilter },
     Departments { filter: departments::DepartmentFilter },
     Documents,
-    Reports { task_id: i32, assignments: Vec<entity::assignment::Model> },
+    Reports { task_id: i32 },
     Audit { filter: crate::domain::audit::log::LogFilter },
 }
 
@@ -103,7 +103,7 @@ impl Total {
             Total::Tasks { filter } => tasks::count(db, caller, filter).await,
             Total::Departments { filter } => departments::count(db, caller, filter).await,
             Total::Documents => documents::count(db, caller).await,
-            Total::Reports { task_id, assignments } => reports::count_visible(db, caller, *task_id, assignments).await,
+            Total::Reports { task_id } => reports::count_visible(db, caller, *task_id).await,
             Total::Audit { filter } => crate::domain::audit::log::count(db, caller, filter).await,
         }
         .gql()

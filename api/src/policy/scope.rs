@@ -2,9 +2,9 @@
 //! view are never loaded in the first place.
 
 use super::Viewer;
-use entity::{assignment, task};
-use sea_orm::sea_query::SelectStatement;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait, Select};
+use entity::{AssignmentRole, assignment, progress_report, task};
+use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement, SimpleExpr};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect, QueryTrait, Select};
 
 /// Tasks the viewer may see: all for admins, leaders and the console; for a unit, the tasks it
 /// (or a group it belongs to) is assigned to; none for anonymous callers.
@@ -39,6 +39,61 @@ pub fn tasks_of(units: Vec<i32>) -> SelectStatement {
         .filter(assignment::Column::DepartmentId.is_in(units))
         .into_query()
 }
+
+/// Progress reports the viewer may read, as a condition on `progress_report` rows: everything
+/// for admins, leaders and the console; for a unit, by its role on each report's task, worked
+/// out in the statement (`rules::role_on_task`): the lead unit reads all of the task's reports,
+/// a supporting unit its own and the lead units'; nothing for anonymous callers. The SQL form of
+/// `rules::visible_report_departments` (a test checks both agree on every kind of viewer and
+/// task), so a task's reports come in the statement that reads the task.
+pub fn visible_reports(viewer: &Viewer) -> Condition {
+    let Some(principal) = viewer.principal().filter(|p| p.is_unit_scoped()) else {
+        return if viewer.sees_everything() { Condition::all() } else { Condition::all().add(Expr::val(1).eq(2)) };
+    };
+    let direct: Vec<i32> = principal.department_id.into_iter().collect();
+    let leads_directly = place_on_report_task(&direct, true);
+    let holds_directly = place_on_report_task(&direct, false);
+    let leads_through_group = place_on_report_task(&principal.group_ids, true);
+    let holds_through_group = place_on_report_task(&principal.group_ids, false);
+    // Its own places decide its role; its groups' only when it holds none of its own.
+    let lead = leads_directly.or(holds_directly.clone().not().and(leads_through_group));
+    let on_task = holds_directly.or(holds_through_group);
+    let lead_units = Query::select()
+        .column((assignment::Entity, assignment::Column::DepartmentId))
+        .from(assignment::Entity)
+        .and_where(
+            Expr::col((assignment::Entity, assignment::Column::TaskId))
+                .equals((progress_report::Entity, progress_report::Column::TaskId)),
+        )
+        .and_where(Expr::col((assignment::Entity, assignment::Column::Role)).eq(AssignmentRole::Lead))
+        .to_owned();
+    let own_or_leads = Expr::col((progress_report::Entity, progress_report::Column::DepartmentId))
+        .is_in(direct)
+        .or(Expr::col((progress_report::Entity, progress_report::Column::DepartmentId)).in_subquery(lead_units));
+    Condition::any().add(lead).add(on_task.and(own_or_leads))
+}
+
+/// Whether one of `units` holds a place (a lead's, with `lead`) on the task of the
+/// `progress_report` row the condition is about.
+fn place_on_report_task(units: &[i32], lead: bool) -> SimpleExpr {
+    let mut places = Query::select()
+        .expr(Expr::val(1))
+        .from(assignment::Entity)
+        .and_where(
+            Expr::col((assignment::Entity, assignment::Column::TaskId))
+                .equals((progress_report::Entity, progress_report::Column::TaskId)),
+        )
+        .and_where(Expr::col((assignment::Entity, assignment::Column::DepartmentId)).is_in(units.to_vec()))
+        .to_owned();
+    if lead {
+        places.and_where(Expr::col((assignment::Entity, assignment::Column::Role)).eq(AssignmentRole::Lead));
+    }
+    Expr::exists(places)
+}
+
+#[cfg(test)]
+#[path = "scope_tests.rs"]
+mod reports_tests;
 
 #[cfg(test)]
 mod tests {

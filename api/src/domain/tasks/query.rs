@@ -5,15 +5,15 @@ use crate::domain::follow_up::settings;
 use crate::domain::follow_up::states::is_open;
 use crate::domain::follow_up::warning::{Judge, Level};
 use crate::domain::page::{Page, PageRequest};
-use crate::domain::rows::{assignment_row, task_row};
+use crate::domain::rows::task_row;
 use crate::domain::text::contains_pattern;
 use crate::error::AppResult;
 use crate::policy::{Viewer, rules, scope};
-use entity::{AssignmentRole, ScheduleKind, TaskStatus, assignment, document, group_member, task};
+use entity::{AssignmentRole, ScheduleKind, TaskStatus, assignment, group_member, task};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, IntoIden, Order, Query, SimpleExpr, UnionType};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, QueryTrait, Select,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait, Select,
 };
 
 /// The ordering key of tasks: (document, seq).
@@ -231,77 +231,6 @@ pub async fn get(db: &impl ConnectionTrait, caller: &Caller, id: i32) -> AppResu
 pub async fn get_many(db: &impl ConnectionTrait, caller: &Caller, ids: &[i32]) -> AppResult<Vec<task::Model>> {
     rules::signed_in(&caller.viewer)?;
     Ok(scope::visible_tasks(&caller.viewer).filter(task::Column::Id.is_in(ids.to_vec())).all(db).await?)
-}
-
-/// One task as its detail page shows it, in one statement: the task, its plan, and its units'
-/// places in plan order with the units themselves.
-pub type TaskDetail =
-    (task::Model, Option<document::Model>, Vec<(assignment::Model, Option<entity::department::Model>)>);
-
-/// A task the caller may see (its `columns`) with its document (when `with_document`) and its
-/// assignments (their `parts` columns; none when `parts` is `None`) and their departments, in
-/// one statement (the task joined with the rest; one row per assignment).
-pub async fn get_detail(
-    db: &impl ConnectionTrait,
-    caller: &Caller,
-    id: i32,
-    columns: task_row::Columns,
-    parts: Option<assignment_row::Columns>,
-    with_document: bool,
-) -> AppResult<Option<TaskDetail>> {
-    use crate::domain::rows::department_row;
-    use entity::department;
-    use sea_orm::sea_query::JoinType;
-    use sea_orm::{Iden, Iterable};
-    rules::signed_in(&caller.viewer)?;
-    let columns = columns.with(task_row::Columns::KEYS);
-    let mut query = scope::visible_tasks(&caller.viewer).filter(task::Column::Id.eq(id)).into_query();
-    query.clear_selects();
-    task_row::select_in(&mut query, task::Entity, columns);
-    // The document's columns, read by name (one row's worth), after the task's by position.
-    let documents = if with_document { document::Column::iter().count() } else { 0 };
-    if with_document {
-        for column in document::Column::iter() {
-            query.expr_as(Expr::col((document::Entity, column)), Alias::new(format!("d_{}", column.to_string())));
-        }
-        query.join(
-            JoinType::LeftJoin,
-            document::Entity,
-            Expr::col((document::Entity, document::Column::Id)).equals((task::Entity, task::Column::DocumentId)),
-        );
-    }
-    let parts = parts.map(|p| p.with(assignment_row::Columns::KEYS));
-    if let Some(parts) = parts {
-        assignment_row::select_in(&mut query, assignment::Entity, parts);
-        department_row::select(&mut query, department::Entity);
-        query
-            .join(
-                JoinType::LeftJoin,
-                assignment::Entity,
-                Expr::col((assignment::Entity, assignment::Column::TaskId)).equals((task::Entity, task::Column::Id)),
-            )
-            .join(
-                JoinType::LeftJoin,
-                department::Entity,
-                Expr::col((department::Entity, department::Column::Id))
-                    .equals((assignment::Entity, assignment::Column::DepartmentId)),
-            )
-            .order_by((assignment::Entity, assignment::Column::Position), Order::Asc);
-    }
-    let rows = db.query_all(&query).await?;
-    let Some(first) = rows.first() else { return Ok(None) };
-    let task = task_row::read_in(first, &mut 0, columns)?;
-    let document = if with_document { document::Model::from_query_result_optional(first, "d_")? } else { None };
-    let mut places = Vec::with_capacity(rows.len());
-    if let Some(parts) = parts {
-        for row in &rows {
-            let mut at = columns.len() + documents;
-            if let Some(place) = assignment_row::read_optional_in(row, &mut at, parts)? {
-                places.push((place, department_row::read_optional(row, &mut at)?));
-            }
-        }
-    }
-    Ok(Some((task, document, places)))
 }
 
 /// Whether a task is open work past its due date on `today`.

@@ -12,6 +12,7 @@
 
 pub mod reads;
 
+use crate::domain::page::PageRequest;
 use crate::domain::rows::{assignment_row, task_row};
 use crate::graphql::context;
 use crate::graphql::loaders::{DocumentById, load_failed};
@@ -34,6 +35,8 @@ pub struct Plan {
     pub document: bool,
     /// The aliases of the task's units.
     pub aliases: bool,
+    /// A page of the task's progress reports (the first `reports` selection's arguments).
+    pub reports: Option<PageRequest<i32>>,
 }
 
 /// Marks a request whose tasks are read whole, whatever it selects (a test hook: the tests
@@ -41,9 +44,15 @@ pub struct Plan {
 pub struct WholeRows;
 
 impl Plan {
-    const NOTHING: Plan = Plan { task: task_row::Columns::KEYS, parts: None, document: false, aliases: false };
-    const WHOLE: Plan =
-        Plan { task: task_row::Columns::ALL, parts: Some(assignment_row::Columns::ALL), document: true, aliases: true };
+    const NOTHING: Plan =
+        Plan { task: task_row::Columns::KEYS, parts: None, document: false, aliases: false, reports: None };
+    const WHOLE: Plan = Plan {
+        task: task_row::Columns::ALL,
+        parts: Some(assignment_row::Columns::ALL),
+        document: true,
+        aliases: true,
+        reports: None,
+    };
 
     /// What the task nodes of the connection being resolved (`nodes { … }` or
     /// `edges { node { … } }`) ask for.
@@ -92,6 +101,9 @@ impl Plan {
             }
             self.document |= reads.document;
             self.aliases |= reads.aliases;
+            if reads.reports && self.reports.is_none() {
+                self.reports = reports_page(&field);
+            }
             match reads.nested {
                 Nested::No => {}
                 Nested::Schedule => self.add(reads::SCHEDULE, field.selection_set()),
@@ -100,6 +112,22 @@ impl Plan {
             }
         }
     }
+}
+
+/// The page a `reports(first:, after:)` selection asks for; `None` when its arguments are not
+/// valid (the field's resolver reports the error).
+fn reports_page(field: &SelectionField<'_>) -> Option<PageRequest<i32>> {
+    let mut first = None;
+    let mut after = None;
+    for (name, value) in field.arguments().ok()? {
+        match (name.as_str(), value) {
+            ("first", async_graphql::Value::Number(n)) => first = Some(i32::try_from(n.as_i64()?).ok()?),
+            ("after", async_graphql::Value::String(cursor)) => after = Some(cursor),
+            (_, async_graphql::Value::Null) => {}
+            _ => return None,
+        }
+    }
+    crate::graphql::connection::id_page("rep", first, after).ok()
 }
 
 /// A unit's place on a task, with the unit, as the task's statement read them.
@@ -140,7 +168,7 @@ pub async fn page(ctx: &Context<'_>, plan: &Plan, rows: Vec<task::Model>) -> asy
         .into_iter()
         .map(|row| {
             let parts: Parts = by_task.remove(&row.id).unwrap_or_default().into();
-            Task::with_parts(row, parts)
+            Task::from(row).with_parts(parts)
         })
         .collect())
 }
@@ -149,20 +177,27 @@ pub async fn page(ctx: &Context<'_>, plan: &Plan, rows: Vec<task::Model>) -> asy
 /// (`Query.task`) asks, read in one statement; `None` when it does not exist or the caller may
 /// not see it.
 pub async fn task(ctx: &Context<'_>, id: i32) -> async_graphql::Result<Option<Task>> {
+    use crate::domain::tasks::{DetailRequest, get_detail};
     use crate::error::IntoGql;
     let plan = Plan::of_task_field(ctx);
     let (db, caller) = (context::reads(ctx), context::caller(ctx));
-    let found = crate::domain::tasks::get_detail(db, caller, id, plan.task, plan.parts, plan.document).await.gql()?;
-    let Some((row, document, places)) = found else { return Ok(None) };
-    if let Some(document) = document {
+    let request =
+        DetailRequest { columns: plan.task, parts: plan.parts, document: plan.document, reports: plan.reports };
+    let Some(detail) = get_detail(db, caller, id, &request).await.gql()? else { return Ok(None) };
+    if let Some(document) = detail.document {
         context::loaders(ctx).documents.feed_one(document.id, document).await;
     }
-    if plan.parts.is_none() {
-        return Ok(Some(Task::from(row)));
+    let mut task = Task::from(detail.task);
+    if plan.parts.is_some() {
+        let parts: Vec<Part> =
+            detail.parts.into_iter().map(|(assignment, department)| Part { assignment, department }).collect();
+        share_departments(ctx, &plan, &parts.iter().collect::<Vec<_>>()).await?;
+        task = task.with_parts(parts.into());
     }
-    let parts: Vec<Part> = places.into_iter().map(|(assignment, department)| Part { assignment, department }).collect();
-    share_departments(ctx, &plan, &parts.iter().collect::<Vec<_>>()).await?;
-    Ok(Some(Task::with_parts(row, parts.into())))
+    if let (Some(page), Some(rows)) = (plan.reports, detail.reports) {
+        task = task.with_reports(page, rows);
+    }
+    Ok(Some(task))
 }
 
 /// Hands the units read with tasks to the request's department loader (whole rows: other

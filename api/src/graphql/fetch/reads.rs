@@ -23,6 +23,8 @@ pub struct Reads {
     pub document: bool,
     /// Departments are read with their aliases.
     pub aliases: bool,
+    /// A page of the task's progress reports, as the field's arguments say.
+    pub reports: bool,
 }
 
 /// Object types whose fields read rows of the task they hang off.
@@ -37,7 +39,7 @@ pub enum Nested {
 
 /// Reads these task columns.
 const fn task(columns: &'static [T]) -> Reads {
-    Reads { task: columns, parts: None, nested: Nested::No, document: false, aliases: false }
+    Reads { task: columns, parts: None, nested: Nested::No, document: false, aliases: false, reports: false }
 }
 
 /// Reads nothing beyond the task's ids (loaders by task id, or nothing at all).
@@ -45,7 +47,7 @@ const NOTHING: Reads = task(&[]);
 
 /// Reads the task's units, with these columns of their places.
 const fn parts(columns: &'static [A]) -> Reads {
-    Reads { task: &[], parts: Some(columns), nested: Nested::No, document: false, aliases: false }
+    Reads { task: &[], parts: Some(columns), nested: Nested::No, document: false, aliases: false, reports: false }
 }
 
 impl Reads {
@@ -80,7 +82,7 @@ pub const TASK: &[(&str, Reads)] = &[
     ("overdue", task(&[T::Status, T::DueDate])),
     ("parent", task(&[T::ParentId])),
     ("reportRule", Reads { document: true, ..task(&[T::ReportRule]) }),
-    ("reports", parts(&[])),
+    ("reports", Reads { reports: true, ..NOTHING }),
     ("schedule", NOTHING.nested(Nested::Schedule)),
     ("scheduleSource", task(&[T::ScheduleSource])),
     ("seq", NOTHING),

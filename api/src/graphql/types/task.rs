@@ -7,6 +7,7 @@ use super::follow_up::{CompletionReport, DueDateChange, ExtensionRequest, Instru
 use super::{Department, Document, ProgressReport};
 use crate::domain::follow_up::parts;
 use crate::domain::follow_up::warning::Facts;
+use crate::domain::page::{Page, PageRequest};
 use crate::domain::reports;
 use crate::domain::tasks as domain;
 use crate::error::IntoGql;
@@ -17,7 +18,7 @@ use crate::graphql::loaders::{load_failed, missing};
 use crate::graphql::scalars::{Date, DateTime};
 use crate::policy::rules;
 use async_graphql::{Context, ID, Object, Result};
-use entity::{assignment, task};
+use entity::{progress_report, task};
 use std::sync::Arc;
 
 /// One numbered task of a plan.
@@ -26,11 +27,13 @@ pub struct Task {
     /// The task's units with their departments, when they were read with the task (see
     /// `graphql::fetch`); otherwise they come through the request's loaders.
     parts: Option<Parts>,
+    /// A page of its reports read with it, and the page it is.
+    reports: Option<(PageRequest<i32>, Page<progress_report::Model>)>,
 }
 
 impl From<task::Model> for Task {
     fn from(row: task::Model) -> Self {
-        Task { row: Arc::new(row), parts: None }
+        Task { row: Arc::new(row), parts: None, reports: None }
     }
 }
 
@@ -202,12 +205,13 @@ impl Task {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Conn<ProgressReport>> {
-        let assignments: Vec<assignment::Model> = self.parts(ctx).await?.iter().map(|p| p.assignment.clone()).collect();
         let has_previous = after.is_some();
         let page = connection::id_page("rep", first, after).gql()?;
-        let caller = context::caller(ctx);
-        let rows = reports::visible(context::reads(ctx), caller, self.row.id, &assignments, &page).await.gql()?;
-        let total = Total::Reports { task_id: self.row.id, assignments };
+        let rows = match &self.reports {
+            Some((read, rows)) if *read == page => rows.clone(),
+            _ => reports::visible(context::reads(ctx), context::caller(ctx), self.row.id, &page).await.gql()?,
+        };
+        let total = Total::Reports { task_id: self.row.id };
         Ok(connection::connection(rows, total, has_previous, |r| format!("rep:{}", r.id), ProgressReport))
     }
 
@@ -260,8 +264,17 @@ impl Task {
 
 impl Task {
     /// The task with its units as its statement read them.
-    pub fn with_parts(row: task::Model, parts: Parts) -> Task {
-        Task { row: Arc::new(row), parts: Some(parts) }
+    #[must_use]
+    pub fn with_parts(mut self, parts: Parts) -> Task {
+        self.parts = Some(parts);
+        self
+    }
+
+    /// The task with the reports `page` its statement read.
+    #[must_use]
+    pub fn with_reports(mut self, page: PageRequest<i32>, rows: Page<progress_report::Model>) -> Task {
+        self.reports = Some((page, rows));
+        self
     }
 
     /// The task's row.
