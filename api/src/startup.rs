@@ -83,7 +83,7 @@ pub async fn prepare(
     if config.dispatch_webhooks {
         crate::domain::webhooks::dispatch::start(db.clone(), &events, retry);
     }
-    Ok(AppState {
+    Ok(AppState::new(crate::state::Shared {
         schemas: graphql::build_schemas(db.clone(), reads.clone(), auth.clone(), &events),
         db,
         reads,
@@ -94,7 +94,7 @@ pub async fn prepare(
         events,
         accounts,
         documents: Arc::default(),
-    })
+    }))
 }
 
 /// Serves `app` (see [`router`]) on `listener` until `shutdown` resolves, then drains open

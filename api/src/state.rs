@@ -6,9 +6,26 @@ use crate::events::Hub;
 use crate::graphql::Schemas;
 use sea_orm::DatabaseConnection;
 
-/// Everything a request handler needs; cheap to clone.
+/// Everything a request handler needs; one reference count to clone (every request clones it).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(std::sync::Arc<Shared>);
+
+impl AppState {
+    pub fn new(shared: Shared) -> AppState {
+        AppState(std::sync::Arc::new(shared))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// What [`AppState`] holds.
+pub struct Shared {
     /// Writes (transactions) and everything outside a GraphQL request.
     pub db: DatabaseConnection,
     /// The reads of GraphQL requests (see `db::reads`).

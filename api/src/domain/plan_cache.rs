@@ -22,38 +22,35 @@ pub fn build(backend: DbBackend, query: &impl StatementBuilder) -> Statement {
 }
 
 /// Rewrites `$n` placeholders that directly follow ` LIMIT ` or ` OFFSET ` and hold an unsigned
-/// number into that number, and renumbers the placeholders after them.
+/// number into that number, and renumbers the placeholders after them. The text is scanned byte
+/// by byte (every character it looks for is ASCII) and copied in runs between placeholders.
 fn inline_page_sizes(statement: Statement) -> Statement {
     let Statement { sql, values, db_backend } = statement;
     let Some(Values(values)) = values else { return Statement { sql, values: None, db_backend } };
+    if !sql.contains(" LIMIT $") && !sql.contains(" OFFSET $") {
+        return Statement { sql, values: Some(Values(values)), db_backend };
+    }
+    let bytes = sql.as_bytes();
     let mut out = String::with_capacity(sql.len());
     let mut kept = Vec::with_capacity(values.len());
-    let mut quote: Option<char> = None;
-    let mut chars = sql.char_indices().peekable();
-    while let Some((at, c)) = chars.next() {
-        match quote {
-            Some(q) => {
-                if c == q {
-                    quote = None;
+    let mut copied = 0;
+    let mut at = 0;
+    while at < bytes.len() {
+        match bytes[at] {
+            quote @ (b'\'' | b'"') => {
+                // Past the closing quote (a doubled quote closes and reopens: same result).
+                at += 1;
+                while at < bytes.len() && bytes[at] != quote {
+                    at += 1;
                 }
-                out.push(c);
+                at += 1;
             }
-            None if c == '\'' || c == '"' => {
-                quote = Some(c);
-                out.push(c);
-            }
-            None if c == '$' && chars.peek().is_some_and(|(_, d)| d.is_ascii_digit()) => {
-                let mut end = at + 1;
-                while let Some(&(i, d)) = chars.peek() {
-                    if !d.is_ascii_digit() {
-                        break;
-                    }
-                    end = i + d.len_utf8();
-                    chars.next();
-                }
+            b'$' if bytes.get(at + 1).is_some_and(u8::is_ascii_digit) => {
+                let end = (at + 1..bytes.len()).find(|&i| !bytes[i].is_ascii_digit()).unwrap_or(bytes.len());
                 let number: usize = sql[at + 1..end].parse().expect("digits");
                 let value = &values[number - 1];
-                let page_clause = out.ends_with(" LIMIT ") || out.ends_with(" OFFSET ");
+                let page_clause = sql[..at].ends_with(" LIMIT ") || sql[..at].ends_with(" OFFSET ");
+                out.push_str(&sql[copied..at]);
                 match (page_clause, value) {
                     (true, Value::BigUnsigned(Some(n))) => out.push_str(&n.to_string()),
                     _ => {
@@ -62,10 +59,13 @@ fn inline_page_sizes(statement: Statement) -> Statement {
                         out.push_str(&kept.len().to_string());
                     }
                 }
+                copied = end;
+                at = end;
             }
-            None => out.push(c),
+            _ => at += 1,
         }
     }
+    out.push_str(&sql[copied..]);
     Statement { sql: out, values: Some(Values(kept)), db_backend }
 }
 
