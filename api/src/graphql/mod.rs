@@ -83,3 +83,45 @@ pub fn sdl() -> String {
     schema
         .sdl_with_options(async_graphql::SDLExportOptions::new().sorted_fields().sorted_arguments().sorted_enum_items())
 }
+
+/// The fields of each object type of the schema as served, by type name (for the tests that
+/// check names the look-ahead reads against the schema).
+#[cfg(test)]
+pub fn served_fields() -> std::collections::HashMap<String, Vec<String>> {
+    fields_of(&sdl())
+}
+
+/// The fields of each object type in an SDL document.
+#[cfg(test)]
+fn fields_of(sdl: &str) -> std::collections::HashMap<String, Vec<String>> {
+    let mut types = std::collections::HashMap::new();
+    let mut current: Option<String> = None;
+    for line in sdl.lines() {
+        let line = line.trim();
+        if let Some(rest) = line.strip_prefix("type ") {
+            current = rest.split_whitespace().next().map(str::to_owned);
+            continue;
+        }
+        if line.starts_with('}') {
+            current = None;
+            continue;
+        }
+        if let Some(name) = &current {
+            let field: String = line.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+            if !field.is_empty() && (line[field.len()..].starts_with(':') || line[field.len()..].starts_with('(')) {
+                types.entry(name.clone()).or_insert_with(Vec::new).push(field);
+            }
+        }
+    }
+    types
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_field_reader_would_catch_a_rename() {
+        let types = super::fields_of("type Task {\n\tleader: Department\n}\n");
+        assert!(!types["Task"].iter().any(|f| f == "lead"));
+        assert!(types["Task"].iter().any(|f| f == "leader"));
+    }
+}

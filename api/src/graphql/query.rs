@@ -150,8 +150,10 @@ impl Query {
     /// Statistics (统计考核) overall, by plan and by unit, of the tasks the viewer may see.
     async fn statistics(&self, ctx: &Context<'_>, filter: Option<StatisticsFilter>) -> Result<Statistics> {
         let filter = filter.unwrap_or_default().into_domain().gql()?;
+        // Only the figures the selection asks for are computed.
+        let asked = crate::graphql::types::follow_up::statistics::asked(ctx);
         let figures =
-            follow_up::statistics::statistics(context::reads(ctx), context::caller(ctx), &filter).await.gql()?;
+            follow_up::statistics::statistics(context::reads(ctx), context::caller(ctx), &filter, asked).await.gql()?;
         Ok(Statistics(figures))
     }
 

@@ -1,3 +1,5 @@
+//! Reads fetch only what the selection asks for, and answer the same as if they fetched all.
+//!
 //! A task's fields read only the columns they need (`graphql/fetch/reads.rs`): each field of a
 //! task, asked alone and among all the others, must answer exactly what it answers when the
 //! server reads the tasks' rows whole (a test hook). Fields and their sub-selections come from
@@ -179,4 +181,60 @@ async fn each_task_field_answers_as_it_does_from_whole_rows() {
     let own: Vec<String> =
         own.data()["tasks"]["nodes"].as_array().unwrap().iter().map(|t| t["id"].as_str().unwrap().to_owned()).collect();
     every_field_answers_as_from_whole_rows(&app, &token, &own).await;
+}
+
+/// Statistics compute only the figures asked for (`Asked`): each part of the answer, asked
+/// alone, is what it is in the answer to everything.
+#[tokio::test]
+async fn statistics_asked_in_parts_answer_as_asked_whole() {
+    let app = spawn_app_with(AppOptions { sample_plan: false, ..Default::default() }).await;
+    let console = duban::domain::Caller::system(app.clock.read());
+    duban::synthetic::seed(&app.db, &console, 1, 42).await.expect("seed the follow-up story");
+    let admin = app.admin_token().await;
+    let row = "total overdue overdueShare completed completedOnTime onTimeRate averageDaysToComplete reports
+        reportsOnTime reportsLate openUrgings byStatus { status count }";
+    let whole = format!(
+        "{{ statistics {{ overall {{ {row} }} byDocument {{ document {{ id }} statistics {{ {row} }} }}
+           byUnit {{ department {{ id }} statistics {{ {row} }} }} }} }}"
+    );
+    let parts = [
+        "{ statistics { overall { reports reportsOnTime reportsLate } } }",
+        "{ statistics { overall { total overdue byStatus { status count } } } }",
+        "{ statistics { byDocument { document { id } statistics { reportsLate reports } } } }",
+        "{ statistics { byDocument { document { id } statistics { total onTimeRate } } overall { openUrgings } } }",
+        "{ statistics { byUnit { department { id } statistics { reports reportsOnTime } } } }",
+        "{ statistics { byUnit { department { id } statistics { total overdue } } overall { reportsLate } } }",
+    ];
+    let unit = app
+        .graphql("{ departments(filter: { kind: UNIT }, first: 1) { nodes { id } } }", json!({}), Some(&admin))
+        .await;
+    let unit = unit.data()["departments"]["nodes"][0]["id"].as_str().unwrap().to_owned();
+    let unit_token = app.login(&format!("unit{unit}"), "synthetic-password").await;
+    for token in [&admin, &unit_token] {
+        let all = app.graphql(&whole, json!({}), Some(token)).await.data()["statistics"].clone();
+        assert!(all["overall"]["reports"].as_i64().unwrap() > 0, "reports are counted: {}", all["overall"]);
+        for part in parts {
+            let answer = app.graphql(part, json!({}), Some(token)).await.data()["statistics"].clone();
+            assert_within(&answer, &all, part);
+        }
+    }
+}
+
+/// Every value of `part` is the value at the same place in `whole` (lists item by item).
+fn assert_within(part: &Value, whole: &Value, query: &str) {
+    match part {
+        Value::Object(fields) => {
+            for (key, value) in fields {
+                assert_within(value, &whole[key.as_str()], query);
+            }
+        }
+        Value::Array(items) => {
+            let all = whole.as_array().unwrap_or_else(|| panic!("{query}: a list where the whole has {whole}"));
+            assert_eq!(items.len(), all.len(), "{query}");
+            for (item, other) in items.iter().zip(all) {
+                assert_within(item, other, query);
+            }
+        }
+        scalar => assert_eq!(scalar, whole, "{query}"),
+    }
 }

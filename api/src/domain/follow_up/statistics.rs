@@ -110,24 +110,79 @@ pub struct Statistics {
     pub by_unit: Vec<(Figures, ReportFigures)>,
 }
 
-/// The statistics the caller may see.
+/// Which figures are asked for; the others are not computed (they stay empty or zero). Report
+/// figures cost an aggregate over every report of their group, so they are asked apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Asked {
+    pub overall: bool,
+    pub by_document: bool,
+    pub by_unit: bool,
+    pub overall_reports: bool,
+    pub document_reports: bool,
+    pub unit_reports: bool,
+}
+
+/// The statistics the caller may see, as far as `asked`.
 pub async fn statistics(
     db: &impl ConnectionTrait,
     caller: &Caller,
     filter: &StatisticsFilter,
+    asked: Asked,
 ) -> AppResult<Statistics> {
     rules::signed_in(&caller.viewer)?;
     let backend = db.get_database_backend();
-    let ask = |group: Group| figures(caller, filter, group, backend);
-    // Four aggregates, side by side on the pool; the overall figures are the sum of the plans'
-    // (every task is in one plan), added up here over at most one row per plan.
-    let (by_document, by_unit) = futures_util::try_join!(
-        run_grouped(db, ask(Group::Document), reports(caller, filter, Group::Document), backend),
-        run_grouped(db, ask(Group::Unit), reports(caller, filter, Group::Unit), backend),
+    let tasks = |group: Group| backend.build(&figures(caller, filter, group, backend));
+    let reported = |group: Group| backend.build(&reports(caller, filter, group));
+    // The overall figures are the sum of the plans' when those are read anyway (every task is
+    // in one plan), else one row of their own.
+    let by_document = asked.by_document || asked.document_reports;
+    let (documents, units, all, document_reports, unit_reports, all_reports) = futures_util::try_join!(
+        when(by_document, Figures::find_by_statement(tasks(Group::Document)).all(db)),
+        when(asked.by_unit, Figures::find_by_statement(tasks(Group::Unit)).all(db)),
+        when(asked.overall && !by_document, Figures::find_by_statement(tasks(Group::All)).all(db)),
+        when(asked.document_reports, ReportFigures::find_by_statement(reported(Group::Document)).all(db)),
+        when(asked.unit_reports, ReportFigures::find_by_statement(reported(Group::Unit)).all(db)),
+        when(
+            asked.overall_reports && !asked.document_reports,
+            ReportFigures::find_by_statement(reported(Group::All)).all(db)
+        ),
     )?;
-    let overall =
-        (Figures::sum(by_document.iter().map(|(f, _)| f)), ReportFigures::sum(by_document.iter().map(|(_, r)| r)));
-    Ok(Statistics { overall, by_document, by_unit })
+    let by_document = paired(documents, document_reports);
+    let overall_figures = match all.into_iter().next() {
+        Some(all) => all,
+        None => Figures::sum(by_document.iter().map(|(f, _)| f)),
+    };
+    let overall_reports = match all_reports.into_iter().next() {
+        Some(reports) => reports,
+        None => ReportFigures::sum(by_document.iter().map(|(_, r)| r)),
+    };
+    let overall = (overall_figures, overall_reports);
+    Ok(Statistics { overall, by_document, by_unit: paired(units, unit_reports) })
+}
+
+/// Runs `rows` when `asked`, else gives none.
+async fn when<T>(
+    asked: bool,
+    rows: impl Future<Output = Result<Vec<T>, sea_orm::DbErr>>,
+) -> Result<Vec<T>, sea_orm::DbErr> {
+    if asked { rows.await } else { Ok(Vec::new()) }
+}
+
+/// Each group's figures with its report figures (zero when it has none or they were not
+/// asked), in group order.
+fn paired(figures: Vec<Figures>, reports: Vec<ReportFigures>) -> Vec<(Figures, ReportFigures)> {
+    let mut by_group: std::collections::HashMap<Option<i32>, ReportFigures> =
+        reports.into_iter().map(|r| (r.group_id, r)).collect();
+    let mut rows: Vec<(Figures, ReportFigures)> = figures
+        .into_iter()
+        .map(|f| {
+            let r =
+                by_group.remove(&f.group_id).unwrap_or(ReportFigures { group_id: f.group_id, ..Default::default() });
+            (f, r)
+        })
+        .collect();
+    rows.sort_by_key(|(f, _)| f.group_id);
+    rows
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,42 +190,6 @@ enum Group {
     All,
     Document,
     Unit,
-}
-
-async fn run(
-    db: &impl ConnectionTrait,
-    tasks: SelectStatement,
-    reports: SelectStatement,
-    backend: DbBackend,
-) -> AppResult<Vec<(Figures, ReportFigures)>> {
-    let (tasks, reports) = (backend.build(&tasks), backend.build(&reports));
-    let (figures, report_rows) = futures_util::try_join!(
-        Figures::find_by_statement(tasks).all(db),
-        ReportFigures::find_by_statement(reports).all(db),
-    )?;
-    let by_group: std::collections::HashMap<Option<i32>, ReportFigures> =
-        report_rows.into_iter().map(|r| (r.group_id, r)).collect();
-    Ok(figures
-        .into_iter()
-        .map(|f| {
-            let r = by_group
-                .get(&f.group_id)
-                .cloned()
-                .unwrap_or(ReportFigures { group_id: f.group_id, ..Default::default() });
-            (f, r)
-        })
-        .collect())
-}
-
-async fn run_grouped(
-    db: &impl ConnectionTrait,
-    tasks: SelectStatement,
-    reports: SelectStatement,
-    backend: DbBackend,
-) -> AppResult<Vec<(Figures, ReportFigures)>> {
-    let mut rows = run(db, tasks, reports, backend).await?;
-    rows.sort_by_key(|(f, _)| f.group_id);
-    Ok(rows)
 }
 
 fn tcol(column: task::Column) -> SimpleExpr {

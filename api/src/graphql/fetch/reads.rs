@@ -149,35 +149,10 @@ pub const EDGE_NODE: (&str, &str) = ("TaskEdge", "node");
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
-
-    /// The fields of each object type in an SDL document.
-    fn fields_of(sdl: &str) -> HashMap<String, Vec<String>> {
-        let mut types = HashMap::new();
-        let mut current: Option<String> = None;
-        for line in sdl.lines() {
-            let line = line.trim();
-            if let Some(rest) = line.strip_prefix("type ") {
-                current = rest.split_whitespace().next().map(str::to_owned);
-                continue;
-            }
-            if line.starts_with('}') {
-                current = None;
-                continue;
-            }
-            if let Some(name) = &current {
-                let field: String = line.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
-                if !field.is_empty() && (line[field.len()..].starts_with(':') || line[field.len()..].starts_with('(')) {
-                    types.entry(name.clone()).or_insert_with(Vec::new).push(field);
-                }
-            }
-        }
-        types
-    }
 
     #[test]
     fn every_field_of_the_task_types_says_what_it_reads_and_nothing_else_is_listed() {
-        let types = fields_of(&crate::graphql::sdl());
+        let types = crate::graphql::served_fields();
         for (ty, table) in TYPES {
             let mut served = types.get(*ty).unwrap_or_else(|| panic!("type {ty} is not in the schema")).clone();
             let mut listed: Vec<String> = table.iter().map(|(name, _)| (*name).to_owned()).collect();
@@ -188,11 +163,5 @@ mod tests {
         for (ty, field) in [CONNECTION_NODES, CONNECTION_EDGES, EDGE_NODE] {
             assert!(types[ty].iter().any(|f| f == field), "{ty}.{field} is not in the schema: rename it here too");
         }
-    }
-
-    #[test]
-    fn the_check_would_catch_a_rename() {
-        let types = fields_of("type Task {\n\tleader: Department\n}\n");
-        assert!(!types["Task"].iter().any(|f| f == "lead"));
     }
 }

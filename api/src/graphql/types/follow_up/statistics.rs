@@ -45,6 +45,48 @@ impl StatisticsFilter {
 /// Statistics overall, by plan and by unit.
 pub struct Statistics(pub domain::Statistics);
 
+/// Where the figures are selected: `Statistics.overall`, `.byDocument` and `.byUnit`, and the
+/// `statistics` of a plan's and a unit's row.
+const OVERALL: (&str, &str) = ("Statistics", "overall");
+const BY_DOCUMENT: (&str, &str) = ("Statistics", "byDocument");
+const BY_UNIT: (&str, &str) = ("Statistics", "byUnit");
+const DOCUMENT_ROW: (&str, &str) = ("DocumentStatistics", "statistics");
+const UNIT_ROW: (&str, &str) = ("UnitStatistics", "statistics");
+
+/// The fields of `StatisticsRow`, and whether each is read from the reports (the others come
+/// from the tasks). Checked against the schema by a test.
+const ROW_FIELDS: &[(&str, bool)] = &[
+    ("averageDaysToComplete", false),
+    ("byStatus", false),
+    ("completed", false),
+    ("completedOnTime", false),
+    ("onTimeRate", false),
+    ("openUrgings", false),
+    ("overdue", false),
+    ("overdueShare", false),
+    ("reports", true),
+    ("reportsLate", true),
+    ("reportsOnTime", true),
+    ("total", false),
+];
+
+/// Which figures the selection of `Query.statistics` being resolved asks for.
+pub fn asked(ctx: &Context<'_>) -> domain::Asked {
+    let look = ctx.look_ahead();
+    let reports_in = |row: async_graphql::Lookahead<'_>| {
+        ROW_FIELDS.iter().any(|(field, from_reports)| *from_reports && row.field(field).exists())
+    };
+    let (overall, by_document, by_unit) = (look.field(OVERALL.1), look.field(BY_DOCUMENT.1), look.field(BY_UNIT.1));
+    domain::Asked {
+        overall: overall.exists(),
+        by_document: by_document.exists(),
+        by_unit: by_unit.exists(),
+        overall_reports: reports_in(look.field(OVERALL.1)),
+        document_reports: reports_in(by_document.field(DOCUMENT_ROW.1)),
+        unit_reports: reports_in(by_unit.field(UNIT_ROW.1)),
+    }
+}
+
 #[Object]
 impl Statistics {
     /// Every task counted.
@@ -176,5 +218,22 @@ impl From<&(Figures, ReportFigures)> for StatisticsRow {
             reports_late: n(r.late),
             open_urgings: n(f.open_urgings),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fields_the_look_ahead_reads_are_the_schemas() {
+        let types = crate::graphql::served_fields();
+        for (ty, field) in [OVERALL, BY_DOCUMENT, BY_UNIT, DOCUMENT_ROW, UNIT_ROW] {
+            assert!(types[ty].iter().any(|f| f == field), "{ty}.{field} is not in the schema: rename it here too");
+        }
+        let mut served = types["StatisticsRow"].clone();
+        served.sort();
+        let listed: Vec<String> = ROW_FIELDS.iter().map(|(f, _)| (*f).to_owned()).collect();
+        assert_eq!(listed, served, "every field of StatisticsRow says whether it reads the reports");
     }
 }
