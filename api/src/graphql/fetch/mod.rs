@@ -37,6 +37,8 @@ pub struct Plan {
     pub aliases: bool,
     /// A page of the task's progress reports (the first `reports` selection's arguments).
     pub reports: Option<PageRequest<i32>>,
+    /// Reports are selected: their units are found through the request's department loader.
+    pub reports_selected: bool,
 }
 
 /// Marks a request whose tasks are read whole, whatever it selects (a test hook: the tests
@@ -44,14 +46,21 @@ pub struct Plan {
 pub struct WholeRows;
 
 impl Plan {
-    const NOTHING: Plan =
-        Plan { task: task_row::Columns::KEYS, parts: None, document: false, aliases: false, reports: None };
+    const NOTHING: Plan = Plan {
+        task: task_row::Columns::KEYS,
+        parts: None,
+        document: false,
+        aliases: false,
+        reports: None,
+        reports_selected: false,
+    };
     const WHOLE: Plan = Plan {
         task: task_row::Columns::ALL,
         parts: Some(assignment_row::Columns::ALL),
         document: true,
         aliases: true,
         reports: None,
+        reports_selected: true,
     };
 
     /// What the task nodes of the connection being resolved (`nodes { … }` or
@@ -101,7 +110,8 @@ impl Plan {
             }
             self.document |= reads.document;
             self.aliases |= reads.aliases;
-            if reads.reports && self.reports.is_none() {
+            if reads.reports && !self.reports_selected {
+                self.reports_selected = true;
                 self.reports = reports_page(&field);
             }
             match reads.nested {
@@ -200,16 +210,21 @@ pub async fn task(ctx: &Context<'_>, id: i32) -> async_graphql::Result<Option<Ta
     Ok(Some(task))
 }
 
-/// Hands the units read with tasks to the request's department loader (whole rows: other
-/// fields, a report's unit, find them there) and reads their aliases when asked.
-pub async fn share_departments(ctx: &Context<'_>, plan: &Plan, parts: &[&Part]) -> async_graphql::Result<()> {
+/// Reads the aliases of the units read with tasks when asked, and hands the units to the
+/// request's department loader (whole rows) when reports are selected: a report's unit is found
+/// there, and is usually one of its task's.
+async fn share_departments(ctx: &Context<'_>, plan: &Plan, parts: &[&Part]) -> async_graphql::Result<()> {
     let loaders = context::loaders(ctx);
-    let departments: HashMap<i32, (department::Model, Option<Vec<String>>)> =
-        parts.iter().filter_map(|p| p.department.clone()).map(|d| (d.id, (d, None))).collect();
     if plan.aliases {
-        let ids: Vec<i32> = departments.keys().copied().collect();
+        let mut ids: Vec<i32> = parts.iter().filter_map(|p| p.department.as_ref().map(|d| d.id)).collect();
+        ids.sort_unstable();
+        ids.dedup();
         loaders.aliases.load_many(ids).await.map_err(load_failed)?;
     }
-    loaders.departments.feed_many(departments).await;
+    if plan.reports_selected {
+        let departments: HashMap<i32, (department::Model, Option<Vec<String>>)> =
+            parts.iter().filter_map(|p| p.department.clone()).map(|d| (d.id, (d, None))).collect();
+        loaders.departments.feed_many(departments).await;
+    }
     Ok(())
 }
