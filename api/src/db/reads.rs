@@ -104,7 +104,15 @@ impl Reader {
             return Ok(Reader { kind: Kind::Pool(own), hook: None });
         }
         let options: PgConnectOptions = url.parse().context("cannot read the database URL")?;
-        let options = super::session_options(options, url);
+        let mut options = super::session_options(options, url);
+        if !url.contains("plan_cache_mode") {
+            // Reads are the same few statements over and over with other values: planned once
+            // per connection. PostgreSQL's own choice kept planning some of them on every
+            // execution (a unit's to-do list: 1 ms of planning for 1 ms of work; see
+            // BENCHMARKS.md), because a plan for unknown statuses and days looked dearer than
+            // the plans for known ones, which were the same plans.
+            options = options.options([("plan_cache_mode", "force_generic_plan")]);
+        }
         let pool = managed::Pool::builder(Connector { options })
             .max_size(size)
             .queue_mode(managed::QueueMode::Lifo)
