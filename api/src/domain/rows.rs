@@ -332,16 +332,19 @@ pub async fn tasks_as_selected(
     rows.iter().map(|row| task_row::read_in(row, &mut 0, columns)).collect()
 }
 
-/// Assignments of `task_ids` in plan order (their `columns`), each with its department.
+/// Assignments of `task_ids` in plan order (their `columns`), each with its department (its
+/// `departments` columns).
 pub async fn assignments_with_departments(
     db: &impl ConnectionTrait,
     task_ids: &[i32],
     columns: assignment_row::Columns,
+    departments: department_row::Columns,
 ) -> Result<Vec<(assignment::Model, Option<department::Model>)>, DbErr> {
     use sea_orm::sea_query::{ExprTrait, Order, Query};
+    let departments = departments.with(department_row::Columns::KEYS);
     let mut query = Query::select();
     assignment_row::select_in(&mut query, assignment::Entity, columns);
-    department_row::select(&mut query, department::Entity);
+    department_row::select_in(&mut query, department::Entity, departments);
     query
         .from(assignment::Entity)
         .left_join(
@@ -356,7 +359,8 @@ pub async fn assignments_with_departments(
     rows.iter()
         .map(|row| {
             let mut at = 0;
-            Ok((assignment_row::read_in(row, &mut at, columns)?, department_row::read_optional(row, &mut at)?))
+            let place = assignment_row::read_in(row, &mut at, columns)?;
+            Ok((place, department_row::read_optional_in(row, &mut at, departments)?))
         })
         .collect()
 }

@@ -14,9 +14,36 @@ use serde_json::{Value, json};
 /// scalars below them); other object types get their scalar fields only.
 const EXPAND: &[&str] = &["Task", "Assignment", "Schedule", "ProgressReportConnection", "ProgressReport"];
 
-/// The selection of every field of `type_name` (scalars, and objects as [`EXPAND`] says), one
-/// entry per field: (field name, selection text).
-async fn selections(app: &TestApp, token: &str, type_name: &str, depth: usize) -> Vec<(String, String)> {
+/// A selection: a leaf field, or a field with its own selection.
+#[derive(Clone)]
+enum Selection {
+    Leaf(String),
+    Node(String, Vec<Selection>),
+}
+
+impl Selection {
+    fn text(&self) -> String {
+        match self {
+            Selection::Leaf(name) => name.clone(),
+            Selection::Node(call, inner) => {
+                format!("{call} {{ {} }}", inner.iter().map(Selection::text).collect::<Vec<_>>().join(" "))
+            }
+        }
+    }
+
+    /// The selection down to each one of its leaves alone (`a { b { c } }`, `a { d }`, …).
+    fn paths(&self) -> Vec<Selection> {
+        match self {
+            Selection::Leaf(_) => vec![self.clone()],
+            Selection::Node(call, inner) => {
+                inner.iter().flat_map(Selection::paths).map(|path| Selection::Node(call.clone(), vec![path])).collect()
+            }
+        }
+    }
+}
+
+/// The selection of every field of `type_name` (scalars, and objects as [`EXPAND`] says).
+async fn selections(app: &TestApp, token: &str, type_name: &str, depth: usize) -> Vec<Selection> {
     let introspect = "query($t: String!) { __type(name: $t) { fields { name
         args { name type { kind } }
         type { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } }";
@@ -25,42 +52,27 @@ async fn selections(app: &TestApp, token: &str, type_name: &str, depth: usize) -
     let mut out = Vec::new();
     for field in fields {
         let name = field["name"].as_str().unwrap().to_owned();
-        let required_args = field["args"].as_array().unwrap().iter().any(|a| a["type"]["kind"] == "NON_NULL");
-        if required_args {
+        let args = field["args"].as_array().unwrap();
+        if args.iter().any(|a| a["type"]["kind"] == "NON_NULL") {
             continue;
         }
         // Pages of two inside a task keep the query of everything within the complexity limit.
-        let paged = field["args"].as_array().unwrap().iter().any(|a| a["name"] == "first");
-        let call = if paged { format!("{name}(first: 2)") } else { name.clone() };
+        let call = if args.iter().any(|a| a["name"] == "first") { format!("{name}(first: 2)") } else { name.clone() };
         let (kind, named) = named_type(&field["type"]);
-        let selection = match kind.as_str() {
-            "SCALAR" | "ENUM" => name.clone(),
+        let inner = match kind.as_str() {
+            "SCALAR" | "ENUM" => {
+                out.push(Selection::Leaf(name));
+                continue;
+            }
             "OBJECT" if depth < 2 && (EXPAND.contains(&named.as_str()) || depth == 0) => {
-                let inner = Box::pin(selections(app, token, &named, depth + 1)).await;
-                let inner: Vec<String> = inner.into_iter().map(|(_, s)| s).collect();
-                if inner.is_empty() {
-                    continue;
-                }
-                // Each field of a task's own objects alone too: a sibling must not read for it.
-                if depth == 0 {
-                    for one in &inner {
-                        out.push((format!("{name} {{ {one} }}"), format!("{call} {{ {one} }}")));
-                    }
-                }
-                format!("{call} {{ {} }}", inner.join(" "))
+                Box::pin(selections(app, token, &named, depth + 1)).await
             }
-            "OBJECT" if depth < 2 => {
-                let inner = Box::pin(selections(app, token, &named, 2)).await;
-                let scalars: Vec<String> =
-                    inner.into_iter().filter(|(_, s)| !s.contains('{')).map(|(_, s)| s).collect();
-                if scalars.is_empty() {
-                    continue;
-                }
-                format!("{call} {{ {} }}", scalars.join(" "))
-            }
+            "OBJECT" if depth < 2 => Box::pin(selections(app, token, &named, 2)).await,
             _ => continue,
         };
-        out.push((name, selection));
+        if !inner.is_empty() {
+            out.push(Selection::Node(call, inner));
+        }
     }
     out
 }
@@ -136,17 +148,20 @@ async fn ask(app: &TestApp, token: &str, query: &str, whole: bool) -> Vec<Value>
 async fn every_field_answers_as_from_whole_rows(app: &TestApp, token: &str, ids: &[String]) {
     let fields = selections(app, token, "Task", 0).await;
     assert!(fields.len() > 30, "Task has its fields: {}", fields.len());
-    let everything: Vec<&str> = fields.iter().filter(|(n, _)| !n.contains('{')).map(|(_, s)| s.as_str()).collect();
-    let mut asked: Vec<(String, String)> = fields.iter().map(|(n, s)| (n.clone(), s.clone())).collect();
-    asked.push(("everything".to_owned(), everything.join(" ")));
+    // Each field whole, each path to a leaf alone (a sibling must not read for it), and all.
+    let mut asked: Vec<String> = fields.iter().map(Selection::text).collect();
+    asked.extend(
+        fields.iter().filter(|f| matches!(f, Selection::Node(..))).flat_map(Selection::paths).map(|p| p.text()),
+    );
+    asked.push(fields.iter().map(Selection::text).collect::<Vec<_>>().join(" "));
     let pages = page_starts(app, token).await;
     for (reach, wrapper) in wrappers(ids, &pages) {
-        for (name, selection) in &asked {
+        for selection in &asked {
             let query = wrapper.replace("SEL", selection);
             let whole = ask(app, token, &query, true).await;
             let selected = ask(app, token, &query, false).await;
             assert!(!whole.is_empty() && !whole[0].is_null(), "{reach}: tasks to compare");
-            assert_eq!(selected, whole, "{reach}: {name} as selected and from whole rows");
+            assert_eq!(selected, whole, "{reach}: {selection} as selected and from whole rows");
         }
     }
 }

@@ -24,6 +24,8 @@ pub struct DetailRequest {
     pub columns: task_row::Columns,
     /// Its units' places, with these columns (their ids, unit and role always come), and the units.
     pub parts: Option<assignment_row::Columns>,
+    /// The units' columns (their ids always come).
+    pub departments: department_row::Columns,
     /// Its plan.
     pub document: bool,
     /// A page of the progress reports the caller may read, newest first.
@@ -79,7 +81,7 @@ pub async fn get_detail(
         if let Some(columns) = shape.parts {
             let mut at = LEADING + shape.task.len() + shape.documents;
             if let Some(place) = assignment_row::read_optional_in(row, &mut at, columns)? {
-                parts.push((place, department_row::read_optional(row, &mut at)?));
+                parts.push((place, department_row::read_optional_in(row, &mut at, shape.departments)?));
             }
         }
     }
@@ -92,6 +94,7 @@ struct Shape {
     task: task_row::Columns,
     documents: usize,
     parts: Option<assignment_row::Columns>,
+    departments: department_row::Columns,
     /// Whether report columns follow (a reports page was asked for).
     reports: bool,
 }
@@ -102,13 +105,14 @@ impl Shape {
             task: request.columns.with(task_row::Columns::KEYS),
             documents: if request.document { document::Column::iter().count() } else { 0 },
             parts: request.parts.map(|p| p.with(assignment_row::Columns::KEYS)),
+            departments: request.departments.with(department_row::Columns::KEYS),
             reports: request.reports.is_some(),
         }
     }
 
     /// Columns of the task, plan, place and unit.
     fn before_reports(&self) -> usize {
-        let parts = self.parts.map_or(0, |p| p.len() + department_row::COLUMNS.len());
+        let parts = self.parts.map_or(0, |p| p.len() + self.departments.len());
         self.task.len() + self.documents + parts
     }
 
@@ -145,7 +149,7 @@ fn task_rows(caller: &Caller, id: i32, shape: &Shape) -> SelectStatement {
     }
     if let Some(parts) = shape.parts {
         assignment_row::select_in(&mut query, assignment::Entity, parts);
-        department_row::select(&mut query, department::Entity);
+        department_row::select_in(&mut query, department::Entity, shape.departments);
         query
             .join(
                 JoinType::LeftJoin,

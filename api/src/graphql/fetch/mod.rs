@@ -13,7 +13,7 @@
 pub mod reads;
 
 use crate::domain::page::PageRequest;
-use crate::domain::rows::{assignment_row, task_row};
+use crate::domain::rows::{assignment_row, department_row, task_row};
 use crate::graphql::context;
 use crate::graphql::loaders::{DocumentById, load_failed};
 use crate::graphql::types::Task;
@@ -31,6 +31,9 @@ pub struct Plan {
     pub task: task_row::Columns,
     /// The task's units, with these columns of their places; `None`: not read with the task.
     pub parts: Option<assignment_row::Columns>,
+    /// The columns of the units read with the task (all of them when they are handed to the
+    /// request's loader, see [`Plan::units`]).
+    pub departments: department_row::Columns,
     /// The task's plan.
     pub document: bool,
     /// The aliases of the task's units.
@@ -49,6 +52,7 @@ impl Plan {
     const NOTHING: Plan = Plan {
         task: task_row::Columns::KEYS,
         parts: None,
+        departments: department_row::Columns::KEYS,
         document: false,
         aliases: false,
         reports: None,
@@ -57,6 +61,7 @@ impl Plan {
     const WHOLE: Plan = Plan {
         task: task_row::Columns::ALL,
         parts: Some(assignment_row::Columns::ALL),
+        departments: department_row::Columns::ALL,
         document: true,
         aliases: true,
         reports: None,
@@ -76,7 +81,7 @@ impl Plan {
         for node in nodes.iter().chain(&edge_nodes) {
             plan.add(reads::TASK, node.selection_set());
         }
-        plan
+        plan.units()
     }
 
     /// What the task field being resolved (`Query.task`) asks for.
@@ -88,7 +93,16 @@ impl Plan {
         for field in ctx.look_ahead().selection_fields() {
             plan.add(reads::TASK, field.selection_set());
         }
-        plan
+        plan.units()
+    }
+
+    /// The units read whole when they go to the request's department loader (selected reports
+    /// find their units there): the loader's rows are whole, for any field that reads them.
+    fn units(mut self) -> Plan {
+        if self.reports_selected {
+            self.departments = department_row::Columns::ALL;
+        }
+        self
     }
 
     /// Adds what `fields` (of the type `table` describes) read.
@@ -108,6 +122,7 @@ impl Plan {
                 let parts = self.parts.unwrap_or(assignment_row::Columns::KEYS);
                 self.parts = Some(parts.with(assignment_row::Columns::of(columns)));
             }
+            self.departments = self.departments.with(department_row::Columns::of(reads.units));
             self.document |= reads.document;
             self.aliases |= reads.aliases;
             if reads.reports && !self.reports_selected {
@@ -165,7 +180,7 @@ pub async fn page(ctx: &Context<'_>, plan: &Plan, rows: Vec<task::Model>) -> asy
     }
     let Some(columns) = plan.parts else { return Ok(rows.into_iter().map(Task::from).collect()) };
     let ids: Vec<i32> = rows.iter().map(|t| t.id).collect();
-    let read = crate::domain::rows::assignments_with_departments(context::reads(ctx), &ids, columns)
+    let read = crate::domain::rows::assignments_with_departments(context::reads(ctx), &ids, columns, plan.departments)
         .await
         .map_err(|e| load_failed(e.into()))?;
     let mut by_task: HashMap<i32, Vec<Part>> = HashMap::with_capacity(ids.len());
@@ -191,8 +206,13 @@ pub async fn task(ctx: &Context<'_>, id: i32) -> async_graphql::Result<Option<Ta
     use crate::error::IntoGql;
     let plan = Plan::of_task_field(ctx);
     let (db, caller) = (context::reads(ctx), context::caller(ctx));
-    let request =
-        DetailRequest { columns: plan.task, parts: plan.parts, document: plan.document, reports: plan.reports };
+    let request = DetailRequest {
+        columns: plan.task,
+        parts: plan.parts,
+        departments: plan.departments,
+        document: plan.document,
+        reports: plan.reports,
+    };
     let Some(detail) = get_detail(db, caller, id, &request).await.gql()? else { return Ok(None) };
     if let Some(document) = detail.document {
         context::loaders(ctx).documents.feed_one(document.id, document).await;

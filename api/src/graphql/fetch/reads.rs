@@ -7,6 +7,7 @@
 
 use crate::domain::follow_up::warning::Facts;
 use entity::assignment::Column as A;
+use entity::department::Column as D;
 use entity::task::Column as T;
 
 /// What a field reads.
@@ -21,6 +22,8 @@ pub struct Reads {
     pub nested: Nested,
     /// The task's plan (document) is read.
     pub document: bool,
+    /// Columns of the units (their ids aside).
+    pub units: &'static [D],
     /// Departments are read with their aliases.
     pub aliases: bool,
     /// A page of the task's progress reports, as the field's arguments say.
@@ -39,7 +42,15 @@ pub enum Nested {
 
 /// Reads these task columns.
 const fn task(columns: &'static [T]) -> Reads {
-    Reads { task: columns, parts: None, nested: Nested::No, document: false, aliases: false, reports: false }
+    Reads {
+        task: columns,
+        parts: None,
+        nested: Nested::No,
+        document: false,
+        units: &[],
+        aliases: false,
+        reports: false,
+    }
 }
 
 /// Reads nothing beyond the task's ids (loaders by task id, or nothing at all).
@@ -47,7 +58,15 @@ const NOTHING: Reads = task(&[]);
 
 /// Reads the task's units, with these columns of their places.
 const fn parts(columns: &'static [A]) -> Reads {
-    Reads { task: &[], parts: Some(columns), nested: Nested::No, document: false, aliases: false, reports: false }
+    Reads {
+        task: &[],
+        parts: Some(columns),
+        nested: Nested::No,
+        document: false,
+        units: &[],
+        aliases: false,
+        reports: false,
+    }
 }
 
 impl Reads {
@@ -127,13 +146,13 @@ pub const ASSIGNMENT: &[(&str, Reads)] = &[
     ("warning", Reads { task: Facts::PART_TASK_COLUMNS, ..parts(Facts::PART_COLUMNS) }),
 ];
 
-/// `Department` (read whole: a handful of short columns).
+/// `Department` (a unit read with the task).
 pub const DEPARTMENT: &[(&str, Reads)] = &[
     ("aliases", Reads { aliases: true, ..NOTHING }),
     ("id", NOTHING),
-    ("kind", NOTHING),
-    ("name", NOTHING),
-    ("needsReview", NOTHING),
+    ("kind", Reads { units: &[D::Kind], ..NOTHING }),
+    ("name", Reads { units: &[D::Name], ..NOTHING }),
+    ("needsReview", Reads { units: &[D::NeedsReview], ..NOTHING }),
     ("tasks", NOTHING),
 ];
 
