@@ -140,14 +140,14 @@ impl Reader {
 
     /// Runs one statement on a pooled connection; a read that met a broken connection is run
     /// once more on a fresh one.
-    async fn run<T>(&self, stmt: &Statement, read: bool, op: Op) -> Result<T, DbErr>
+    async fn run<T>(&self, stmt: &Statement, op: Op) -> Result<T, DbErr>
     where
         T: From<Outcome>,
     {
         let Kind::Postgres(pool) = &self.kind else { unreachable!("SQLite statements go to the pool") };
         let started = Instant::now();
         let mut result = once(pool, stmt, op).await;
-        if read && result.as_ref().is_err_and(is_broken_connection) {
+        if op.reads() && result.as_ref().is_err_and(is_broken_connection) {
             // The server went away and came back, or the network did: every idle connection
             // is as dead as this one.
             drop(pool.retain(|_, _| false));
@@ -172,6 +172,13 @@ enum Op {
     Unprepared,
     One,
     All,
+}
+
+impl Op {
+    /// Whether the statement reads (and may be run again).
+    fn reads(self) -> bool {
+        matches!(self, Op::One | Op::All)
+    }
 }
 
 /// What one run of a statement gave.
@@ -288,30 +295,28 @@ impl ConnectionTrait for Reader {
     async fn execute_raw(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
         match &self.kind {
             Kind::Pool(db) => db.execute_raw(stmt).await,
-            Kind::Postgres(_) => self.run(&stmt, false, Op::Execute).await,
+            Kind::Postgres(_) => self.run(&stmt, Op::Execute).await,
         }
     }
 
     async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
         match &self.kind {
             Kind::Pool(db) => db.execute_unprepared(sql).await,
-            Kind::Postgres(_) => {
-                self.run(&Statement::from_string(DbBackend::Postgres, sql), false, Op::Unprepared).await
-            }
+            Kind::Postgres(_) => self.run(&Statement::from_string(DbBackend::Postgres, sql), Op::Unprepared).await,
         }
     }
 
     async fn query_one_raw(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
         match &self.kind {
             Kind::Pool(db) => db.query_one_raw(stmt).await,
-            Kind::Postgres(_) => self.run(&stmt, true, Op::One).await,
+            Kind::Postgres(_) => self.run(&stmt, Op::One).await,
         }
     }
 
     async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
         match &self.kind {
             Kind::Pool(db) => db.query_all_raw(stmt).await,
-            Kind::Postgres(_) => self.run(&stmt, true, Op::All).await,
+            Kind::Postgres(_) => self.run(&stmt, Op::All).await,
         }
     }
 }

@@ -1,121 +1,19 @@
-//! Reading the hot rows (tasks, assignments, departments) by column position instead of by
-//! name. sea-orm's own decoding builds each column's name as a string, row after row; for a
+//! Reading the hot rows (tasks, units' places, units, reports) by column position instead of by
+//! name, all their columns or the set a selection needs (the other fields hold placeholders,
+//! see `graphql::fetch`). sea-orm's own decoding builds each column's name as a string, row after row; for a
 //! page of 20 tasks and their 100 units' places that was a third of a dashboard request's CPU
 //! (see BENCHMARKS.md). Each reader below lists its model's fields once, with their columns:
 //! the same list selects the columns and reads them back, and a model that gains a field stops
 //! compiling until the field is listed. A test (`tests/tests/api/rows.rs`, on SQLite and on
 //! PostgreSQL) reads real rows both ways and compares.
-//!
-//! On PostgreSQL a cell is decoded without sqlx's check of its type against the Rust type
-//! (a comparison of type descriptions, built and dropped for every cell: half the cost of
-//! reading a dashboard's rows). The select list written next to the reader fixes each column's
-//! type, and the test reads every column of every row both ways.
+//! Cells are read by [`cell`] (unchecked on PostgreSQL).
 
+mod cell;
+
+pub use cell::{Cell, Placeholder};
 use entity::{assignment, department, progress_report, task};
 use sea_orm::sea_query::{Alias, Expr, IntoIden, SelectStatement};
-use sea_orm::sqlx::{self, Postgres};
-use sea_orm::{ActiveEnum, ConnectionTrait, DbErr, QueryResult};
-
-/// A value read from a row by its position.
-pub trait Cell: Sized {
-    fn read(row: &QueryResult, at: usize) -> Result<Self, DbErr>;
-}
-
-/// The cell at `at` of a PostgreSQL row, unchecked; `None` for rows of other databases.
-fn unchecked<T>(row: &QueryResult, at: usize) -> Option<Result<T, DbErr>>
-where
-    T: for<'r> sqlx::Decode<'r, Postgres> + sqlx::Type<Postgres>,
-{
-    use sqlx::Row as _;
-    let pg = row.try_as_pg_row()?;
-    Some(pg.try_get_unchecked::<T, _>(at).map_err(|error| DbErr::Type(format!("column {at}: {error}"))))
-}
-
-macro_rules! plain_cells {
-    ($($ty:ty),+ $(,)?) => {$(
-        impl Cell for $ty {
-            fn read(row: &QueryResult, at: usize) -> Result<Self, DbErr> {
-                unchecked(row, at).unwrap_or_else(|| row.try_get_by_index(at))
-            }
-        }
-
-        impl Cell for Option<$ty> {
-            fn read(row: &QueryResult, at: usize) -> Result<Self, DbErr> {
-                unchecked(row, at).unwrap_or_else(|| row.try_get_by_index(at))
-            }
-        }
-    )+};
-}
-
-plain_cells!(i32, bool, String, chrono::NaiveDate, chrono::DateTime<chrono::Utc>);
-
-macro_rules! enum_cells {
-    ($($ty:ty),+ $(,)?) => {$(
-        impl Cell for $ty {
-            fn read(row: &QueryResult, at: usize) -> Result<Self, DbErr> {
-                <$ty as ActiveEnum>::try_from_value(&String::read(row, at)?)
-            }
-        }
-
-        impl Cell for Option<$ty> {
-            fn read(row: &QueryResult, at: usize) -> Result<Self, DbErr> {
-                Option::<String>::read(row, at)?.map(|text| <$ty as ActiveEnum>::try_from_value(&text)).transpose()
-            }
-        }
-    )+};
-}
-
-enum_cells!(
-    entity::AssignmentRole,
-    entity::AssignmentState,
-    entity::DepartmentKind,
-    entity::ScheduleKind,
-    entity::ScheduleSource,
-    entity::TaskStatus,
-);
-
-/// The value a model holds in a field whose column a statement did not read. Never shown: a
-/// reader is given the columns its caller's fields read (see `graphql::fetch`).
-pub trait Placeholder {
-    fn placeholder() -> Self;
-}
-
-macro_rules! default_placeholders {
-    ($($ty:ty),+ $(,)?) => {$(
-        impl Placeholder for $ty {
-            fn placeholder() -> Self {
-                Self::default()
-            }
-        }
-    )+};
-}
-
-default_placeholders!(i32, bool, String, chrono::NaiveDate, chrono::DateTime<chrono::Utc>);
-
-impl<T> Placeholder for Option<T> {
-    fn placeholder() -> Self {
-        None
-    }
-}
-
-macro_rules! enum_placeholders {
-    ($($ty:ty),+ $(,)?) => {$(
-        impl Placeholder for $ty {
-            fn placeholder() -> Self {
-                <$ty as sea_orm::Iterable>::iter().next().expect("an enum with a variant")
-            }
-        }
-    )+};
-}
-
-enum_placeholders!(
-    entity::AssignmentRole,
-    entity::AssignmentState,
-    entity::DepartmentKind,
-    entity::ScheduleKind,
-    entity::ScheduleSource,
-    entity::TaskStatus,
-);
+use sea_orm::{ConnectionTrait, DbErr, QueryResult};
 
 macro_rules! by_position {
     ($reader:ident, $module:ident, keys: [$($key:ident),+], { $($field:ident: $column:ident),+ $(,)? }) => {
