@@ -1,12 +1,12 @@
 //! Reading the hot rows (tasks, units' places, units, reports) by column position instead of by
-//! name, all their columns or the set a selection needs (the other fields hold placeholders,
-//! see `graphql::fetch`). sea-orm's own decoding builds each column's name as a string, row after row; for a
-//! page of 20 tasks and their 100 units' places that was a third of a dashboard request's CPU
-//! (see BENCHMARKS.md). Each reader below lists its model's fields once, with their columns:
-//! the same list selects the columns and reads them back, and a model that gains a field stops
-//! compiling until the field is listed. A test (`tests/tests/api/rows.rs`, on SQLite and on
-//! PostgreSQL) reads real rows both ways and compares.
-//! Cells are read by [`cell`] (unchecked on PostgreSQL).
+//! name, all their columns or the set a selection needs (the other fields hold placeholders; see
+//! `graphql::fetch`). sea-orm's own decoding builds each column's name as a string, row after
+//! row; for a page of 20 tasks and their 100 units' places that was a third of a dashboard
+//! request's CPU (see BENCHMARKS.md). Each reader below lists its model's fields once, with their
+//! columns: the same list selects the columns and reads them back, and a model that gains a field
+//! stops compiling until the field is listed. A test (`tests/tests/api/rows.rs`, on SQLite and on
+//! PostgreSQL) reads real rows both ways and compares. Cells are read by [`cell`] (unchecked on
+//! PostgreSQL).
 
 mod cell;
 
