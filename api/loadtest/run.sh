@@ -55,11 +55,9 @@ SERVER=$!
 for _ in $(seq 100); do curl -sf "$BASE/readyz" >/dev/null && break; sleep 0.2; done
 curl -sf "$BASE/readyz" >/dev/null || { echo "server did not start; see $OUT/server.log" >&2; exit 1; }
 
-login() {
-  curl -sf "$BASE/graphql" -H 'Content-Type: application/json' --data \
-    "{\"query\":\"mutation { login(username: \\\"$1\\\", password: \\\"synthetic-password\\\") { token } }\"}" |
-    jq -er .data.login.token
-}
+# shellcheck source=api/loadtest/common.sh
+. "$ROOT/api/loadtest/common.sh"
+login() { sign_in "$BASE/graphql" "$1"; }
 
 echo "== logging in every unit account"
 DATA=$OUT/data.lua

@@ -115,26 +115,14 @@ for target in duban v4 v5; do
     { echo "$target did not start; see $OUT/$target.log" >&2; exit 1; }
 done
 
-login() {
-  curl -sf "${URL[duban]}" -H 'Content-Type: application/json' --data \
-    "{\"query\":\"mutation { login(username: \\\"$1\\\", password: \\\"synthetic-password\\\") { token } }\"}" |
-    jq -er .data.login.token
-}
+# shellcheck source=api/loadtest/common.sh
+. "$ROOT/api/loadtest/common.sh"
+duban_login() { sign_in "${URL[duban]}" "$1"; }
 
-# Q1's units: units in no group, so that duban's departmentId filter (which also finds tasks a
-# unit holds through a group) and PostGraphile's relation list the same tasks.
 echo "== signing in the units of Q1"
 DATA=$OUT/data.lua
-UNITS=$(psql_db -c "SELECT d.id FROM department d WHERE d.kind = 'UNIT'
-  AND NOT EXISTS (SELECT 1 FROM group_member g WHERE g.member_id = d.id)
-  AND EXISTS (SELECT 1 FROM assignment a WHERE a.department_id = d.id) ORDER BY 1")
-{
-  echo "leader_token = \"$(login leader1)\""
-  echo "tokens = {}"
-  echo "units = {}"
-  for unit in $UNITS; do echo "tokens[$unit] = \"$(login "unit$unit")\"; units[#units + 1] = $unit"; done
-  psql_db -c "SELECT 'task_min, task_max = ' || min(id) || ', ' || max(id) FROM task"
-} >"$DATA"
+peer_data "${URL[duban]}" "$PG_URL/$DB" >"$DATA"
+UNITS=$(sed -n 's/.*units\[#units + 1\] = \([0-9]*\)$/\1/p' "$DATA")
 
 # The same data from every target, before anything is timed.
 ask() { # ask TARGET OP ID
@@ -142,7 +130,7 @@ ask() { # ask TARGET OP ID
   query=$(PEER_TARGET=$1 PEER_OP=$2 lua_query "$1" "$2")
   if [ "$1" = duban ]; then
     id="\"$3\""
-    if [ "$2" = q1 ]; then token=$(login "unit$3"); else token=$(login leader1); fi
+    if [ "$2" = q1 ]; then token=$(duban_login "unit$3"); else token=$(duban_login leader1); fi
   else
     id=$3
   fi

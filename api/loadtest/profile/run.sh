@@ -44,24 +44,11 @@ taskset -c 0 env DATABASE_URL="$PG_URL/$DB${DB_OPTIONS:+?$DB_OPTIONS}" DUBAN_JWT
 SERVER=$!
 for _ in $(seq 150); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.2; done
 
-login() {
-  curl -sf "$URL" -H 'Content-Type: application/json' --data \
-    "{\"query\":\"mutation { login(username: \\\"$1\\\", password: \\\"synthetic-password\\\") { token } }\"}" |
-    jq -er .data.login.token
-}
+# shellcheck source=api/loadtest/common.sh
+. "$ROOT/api/loadtest/common.sh"
 echo "== signing in (leader1 and the units of Q1, as side-by-side.sh does)"
 DATA=$OUT/data.lua
-{
-  echo "leader_token = \"$(login leader1)\""
-  echo "tokens = {}"
-  echo "units = {}"
-  for unit in $(psql "$PG_URL/$DB" -qAtX -c "SELECT d.id FROM department d WHERE d.kind = 'UNIT'
-      AND NOT EXISTS (SELECT 1 FROM group_member g WHERE g.member_id = d.id)
-      AND EXISTS (SELECT 1 FROM assignment a WHERE a.department_id = d.id) ORDER BY 1"); do
-    echo "tokens[$unit] = \"$(login "unit$unit")\"; units[#units + 1] = $unit"
-  done
-  psql "$PG_URL/$DB" -qAtX -c "SELECT 'task_min, task_max = ' || min(id) || ', ' || max(id) FROM task"
-} >"$DATA"
+peer_data "$URL" "$PG_URL/$DB" >"$DATA"
 
 cpu() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 for op in ${OPS:-q1 q2}; do
