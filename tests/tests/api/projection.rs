@@ -166,12 +166,18 @@ async fn every_field_answers_as_from_whole_rows(app: &TestApp, token: &str, ids:
     }
 }
 
-#[tokio::test]
-async fn each_task_field_answers_as_it_does_from_whole_rows() {
+/// A server on the synthetic data of scale 1 (the follow-up story has run), and an admin's token.
+async fn seeded_app() -> (TestApp, String) {
     let app = spawn_app_with(AppOptions { sample_plan: false, ..Default::default() }).await;
     let console = duban::domain::Caller::system(app.clock.read());
     duban::synthetic::seed(&app.db, &console, 1, 42).await.expect("seed the follow-up story");
     let admin = app.admin_token().await;
+    (app, admin)
+}
+
+#[tokio::test]
+async fn each_task_field_answers_as_it_does_from_whole_rows() {
+    let (app, admin) = seeded_app().await;
 
     let listed = app
         .graphql(
@@ -202,10 +208,7 @@ async fn each_task_field_answers_as_it_does_from_whole_rows() {
 /// alone, is what it is in the answer to everything.
 #[tokio::test]
 async fn statistics_asked_in_parts_answer_as_asked_whole() {
-    let app = spawn_app_with(AppOptions { sample_plan: false, ..Default::default() }).await;
-    let console = duban::domain::Caller::system(app.clock.read());
-    duban::synthetic::seed(&app.db, &console, 1, 42).await.expect("seed the follow-up story");
-    let admin = app.admin_token().await;
+    let (app, admin) = seeded_app().await;
     let row = "total overdue overdueShare completed completedOnTime onTimeRate averageDaysToComplete reports
         reportsOnTime reportsLate openUrgings byStatus { status count }";
     let whole = format!(
