@@ -94,6 +94,7 @@ pub async fn prepare(
         events,
         accounts,
         documents: Arc::default(),
+        persisted: Default::default(),
     }))
 }
 

@@ -44,4 +44,6 @@ pub struct Shared {
     pub accounts: std::sync::Arc<crate::http::accounts::Accounts>,
     /// GraphQL documents as parsed, by their text.
     pub documents: std::sync::Arc<crate::http::documents::Documents>,
+    /// Documents clients named by their hash (automatic persisted queries).
+    pub persisted: crate::http::persisted::Persisted,
 }

@@ -7,8 +7,12 @@
 // with variables, errors surfacing with `extensions.code` (BAD_USER_INPUT,
 // anonymous UNAUTHENTICATED, bad token UNAUTHENTICATED), and a harmless
 // mutation (`importPlan` with `dryRun: true`, which writes nothing) with
-// its own error case. Exit 1 on any unexpected outcome.
+// its own error case. Then automatic persisted queries through
+// PersistedQueryLink (hashes sent by GET, the document once by POST when the
+// server asks for it). Exit 1 on any unexpected outcome.
+import { createHash } from 'node:crypto';
 import { ApolloClient, CombinedGraphQLErrors, HttpLink, InMemoryCache, gql } from '@apollo/client';
+import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
 import {
   CheckFailure,
   Checks,
@@ -172,5 +176,55 @@ await checks.run('mutation importPlan with no task rows fails with BAD_USER_INPU
     admin.mutate({ mutation: DRY_RUN, variables: { text: 'no plan in this text' } }),
   ),
 );
+
+// Automatic persisted queries: the client sends the document's SHA-256 by GET;
+// the first time the server asks for the document (PERSISTED_QUERY_NOT_FOUND)
+// and the link sends it by POST; after that the hash alone is enough. The
+// document carries this run's own alias, so a server that ran these checks
+// before has not seen it.
+const sent = [];
+function watchingFetch(input, init) {
+  const target = new URL(typeof input === 'string' ? input : input.url);
+  const body = typeof init?.body === 'string' ? JSON.parse(init.body) : {};
+  sent.push({
+    method: init?.method ?? 'GET',
+    withQuery: target.searchParams.has('query') || typeof body.query === 'string',
+    withHash: (target.searchParams.get('extensions') ?? JSON.stringify(body.extensions ?? {})).includes('sha256Hash'),
+  });
+  return recordingFetch(input, init);
+}
+const persisted = new ApolloClient({
+  link: new PersistedQueryLink({
+    sha256: (text) => createHash('sha256').update(text).digest('hex'),
+    useGETForHashedQueries: true,
+  }).concat(new HttpLink({ uri: url, headers: { authorization: `Bearer ${token}` }, fetch: watchingFetch })),
+  cache: new InMemoryCache(),
+});
+const PERSISTED_TASKS = gql(`
+  query PersistedTasks($first: Int!) {
+    tasks(first: $first) { nodes { id seq } }
+    run_${Date.now()}_${process.pid}: __typename
+  }
+`);
+const show_sent = () => show(sent.map((r) => `${r.method}${r.withQuery ? ' +query' : ''}${r.withHash ? ' +hash' : ''}`));
+
+await checks.run('persisted query: hash by GET, then the document by POST when asked', async () => {
+  expect(first, 'needs the tasks(first: 5) answer');
+  const { data } = await persisted.query({ query: PERSISTED_TASKS, variables: { first: 2 }, fetchPolicy: 'network-only' });
+  const ids = data?.tasks?.nodes?.map((n) => n.id);
+  expect(show(ids) === show(first.nodes.slice(0, 2).map((n) => n.id)), `tasks are ${show(data)}`);
+  expect(show_sent() === show(['GET +hash', 'POST +query +hash']), `requests were ${show_sent()}`);
+  return { note: show_sent() };
+});
+
+await checks.run('persisted query: the hash alone, by GET, the next time', async () => {
+  sent.length = 0;
+  expect(first, 'needs the tasks(first: 5) answer');
+  const { data } = await persisted.query({ query: PERSISTED_TASKS, variables: { first: 1 }, fetchPolicy: 'network-only' });
+  expect(data?.tasks?.nodes?.[0]?.id === first.nodes[0].id, `tasks are ${show(data)}`);
+  expect(show_sent() === show(['GET +hash']), `requests were ${show_sent()}`);
+  expect(lastStatus.value === 200, `HTTP ${lastStatus.value}`);
+  return { note: show_sent() };
+});
 
 checks.finish();

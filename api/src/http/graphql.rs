@@ -1,5 +1,5 @@
 //! `POST /graphql` (and `GET` for queries): negotiates the media type, resolves the caller,
-//! reads and parses the request once, picks the schema the caller may use, runs it to the end
+//! reads the request, finds a persisted query's document (`persisted`), parses it once, picks the schema the caller may use, runs it to the end
 //! even if the client leaves, and makes sure every error leaving the server carries a code.
 
 use super::auth::{Refused, viewer_from_headers};
@@ -51,14 +51,24 @@ async fn serve(state: AppState, peer: SocketAddr, req: Request) -> Response {
     };
     let viewer = credential.viewer;
     let (parts, body) = req.into_parts();
-    let mut request = match request::read(&parts.method, parts.uri.query(), &parts.headers, body).await {
-        Ok(request) => request,
-        Err(refusal) => return refusal.respond(Some(media)),
+    let request::Incoming { mut request, persisted } =
+        match request::read(&parts.method, parts.uri.query(), &parts.headers, body).await {
+            Ok(incoming) => incoming,
+            Err(refusal) => return refusal.respond(Some(media)),
+        };
+    let new_hash = match persisted.map(|ask| state.persisted.resolve(ask, &mut request.query)).transpose() {
+        Ok(new_hash) => new_hash.flatten(),
+        Err(failure) => {
+            return response::graphql(request_error(ServerError::new(failure.message(), None), failure.code()), media);
+        }
     };
     let parsed = match state.documents.parse(&request.query) {
         Ok(parsed) => parsed,
         Err(error) => return response::graphql(request_error(ServerError::from(error), "BAD_USER_INPUT"), media),
     };
+    if let Some(hash) = new_hash {
+        state.persisted.keep(hash, &request.query);
+    }
     let operation = operation_type(&parsed.document, request.operation_name.as_deref());
     if parts.method == axum::http::Method::GET && operation.is_some_and(|op| op != OperationType::Query) {
         let refusal = Refusal::new(StatusCode::METHOD_NOT_ALLOWED, "BAD_REQUEST", "mutations must use POST")

@@ -9,6 +9,7 @@ pub mod export;
 pub mod graphql;
 pub mod guard;
 pub mod health;
+pub mod persisted;
 pub mod request;
 pub mod response;
 pub mod ws;

@@ -5,6 +5,8 @@
 //! - `POST` with `Content-Type: application/json` (charset, if given, `utf-8`): one request
 //!   object, `query` a string, `variables` and `extensions` maps or null, `operationName` a
 //!   string or null. Batches (arrays) are not served;
+//! - in either, `query` left out when `extensions.persistedQuery` names the document by its hash
+//!   (automatic persisted queries, `super::persisted`);
 //! - `POST` with `multipart/form-data` following the GraphQL multipart request spec (file
 //!   uploads), only with an `Authorization` header: a browser cannot attach one to a cross-site
 //!   form, so no other site can make a signed-in user's browser post there.
@@ -13,6 +15,7 @@
 //! without a content type or with `text/plain` never executes, since a browser sends those
 //! cross-site without asking first.
 
+use super::persisted::Ask;
 use super::response::Refusal;
 use async_graphql::http::MultipartOptions;
 use async_graphql::{Request, Variables};
@@ -28,11 +31,19 @@ pub const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
 /// Largest multipart body: one file and the operation around it.
 pub const MAX_MULTIPART_BYTES: usize = MAX_UPLOAD_BYTES + 1024 * 1024;
 
+/// A GraphQL request as read off HTTP.
+pub struct Incoming {
+    /// Its `query` is empty when the request names its document by hash only.
+    pub request: Request,
+    /// What `extensions.persistedQuery` asks, when the request has one.
+    pub persisted: Option<Ask>,
+}
+
 /// Reads the GraphQL request of one HTTP request.
-pub async fn read(method: &Method, query: Option<&str>, headers: &HeaderMap, body: Body) -> Result<Request, Refusal> {
-    let request = read_any(method, query, headers, body).await?;
-    check_upload_placeholders(&request)?;
-    Ok(request)
+pub async fn read(method: &Method, query: Option<&str>, headers: &HeaderMap, body: Body) -> Result<Incoming, Refusal> {
+    let incoming = read_any(method, query, headers, body).await?;
+    check_upload_placeholders(&incoming.request)?;
+    Ok(incoming)
 }
 
 /// What async-graphql writes in place of an uploaded file (`#__graphql_file__:0`).
@@ -61,7 +72,7 @@ fn check_upload_placeholders(request: &Request) -> Result<(), Refusal> {
     Ok(())
 }
 
-async fn read_any(method: &Method, query: Option<&str>, headers: &HeaderMap, body: Body) -> Result<Request, Refusal> {
+async fn read_any(method: &Method, query: Option<&str>, headers: &HeaderMap, body: Body) -> Result<Incoming, Refusal> {
     if method == Method::GET {
         return from_query_string(query.unwrap_or_default());
     }
@@ -81,7 +92,7 @@ async fn read_any(method: &Method, query: Option<&str>, headers: &HeaderMap, bod
             from_json(&bytes)
         }
         (mime::MULTIPART, mime::FORM_DATA) if headers.contains_key(header::AUTHORIZATION) => {
-            from_multipart(content_type, body).await
+            Ok(Incoming { request: from_multipart(content_type, body).await?, persisted: None })
         }
         (mime::MULTIPART, mime::FORM_DATA) => {
             Err(unsupported("uploads (multipart/form-data) need an Authorization header"))
@@ -104,7 +115,7 @@ fn bad(message: &str) -> Refusal {
 }
 
 /// `query`, `variables` (JSON text), `operationName`, `extensions` (JSON text) from a URL.
-fn from_query_string(input: &str) -> Result<Request, Refusal> {
+fn from_query_string(input: &str) -> Result<Incoming, Refusal> {
     let pairs: Vec<(String, String)> =
         serde_urlencoded::from_str(input).map_err(|_| bad("the URL query cannot be read"))?;
     let get = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
@@ -121,7 +132,7 @@ fn from_query_string(input: &str) -> Result<Request, Refusal> {
     from_object(object)
 }
 
-fn from_json(bytes: &[u8]) -> Result<Request, Refusal> {
+fn from_json(bytes: &[u8]) -> Result<Incoming, Refusal> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(bad("the request body is empty"));
     }
@@ -133,10 +144,18 @@ fn from_json(bytes: &[u8]) -> Result<Request, Refusal> {
     }
 }
 
-/// Checks the request parameters' types, as the spec lists them.
-fn from_object(mut object: Map<String, Value>) -> Result<Request, Refusal> {
-    let Some(Value::String(query)) = object.remove("query") else {
-        return Err(bad("query must be a string"));
+/// Checks the request parameters' types, as the spec lists them. `query` may be left out when
+/// the extensions name a persisted query.
+fn from_object(mut object: Map<String, Value>) -> Result<Incoming, Refusal> {
+    let persisted = match object.remove("extensions") {
+        None | Some(Value::Null) => None,
+        Some(Value::Object(extensions)) => extensions.get("persistedQuery").map(Ask::read).transpose().map_err(bad)?,
+        Some(_) => return Err(bad("extensions must be an object")),
+    };
+    let query = match (object.remove("query"), persisted) {
+        (Some(Value::String(query)), _) => query,
+        (None | Some(Value::Null), Some(_)) => String::new(),
+        _ => return Err(bad("query must be a string")),
     };
     let mut request = Request::new(query);
     match object.remove("operationName") {
@@ -149,11 +168,7 @@ fn from_object(mut object: Map<String, Value>) -> Result<Request, Refusal> {
         Some(variables @ Value::Object(_)) => request = request.variables(Variables::from_json(variables)),
         Some(_) => return Err(bad("variables must be an object")),
     }
-    match object.remove("extensions") {
-        None | Some(Value::Null) | Some(Value::Object(_)) => {}
-        Some(_) => return Err(bad("extensions must be an object")),
-    }
-    Ok(request)
+    Ok(Incoming { request, persisted })
 }
 
 /// The GraphQL multipart request spec (`operations`, `map`, files), through async-graphql.

@@ -19,6 +19,7 @@ mod limits;
 mod matrix;
 mod migrations;
 mod outage;
+mod persisted_queries;
 mod policy_events;
 mod projection;
 mod reads;
