@@ -9,7 +9,8 @@
 //! without a word.
 //!
 //! What the checks were for is kept another way: a statement that fails because its connection
-//! is broken (the server restarted, the network was cut) drops that connection and every idle
+//! is broken (the network was cut, or the server ended the session: a restart, a failover,
+//! `pg_terminate_backend`, an idle timeout) drops that connection and every idle
 //! one beside it (they went the same way), and a read is tried once more on a new connection.
 //! A connection whose statement was abandoned halfway is dropped, not reused. Writes keep sqlx's
 //! pool: they run in transactions, and a statement of a transaction is never repeated.
@@ -104,7 +105,8 @@ impl Reader {
             return Ok(Reader { kind: Kind::Pool(own), hook: None });
         }
         let options: PgConnectOptions = url.parse().context("cannot read the database URL")?;
-        let mut options = super::session_options(options, url);
+        // No statement text in the log, as on the main pool (`super::connect`).
+        let mut options = super::session_options(options, url).disable_statement_logging();
         if !url.contains("plan_cache_mode") {
             // Reads are the same few statements over and over with other values: planned once
             // per connection. PostgreSQL's own choice kept planning some of them on every
@@ -266,9 +268,18 @@ impl Drop for Lease {
     }
 }
 
-/// Whether an error says the connection itself is gone (not that the statement was refused).
+/// Whether an error says the connection itself is gone (not that the statement was refused):
+/// the socket or the protocol failed, or PostgreSQL ended the session and said why before it
+/// closed the socket (class 57P: shut down, restarted, terminated by an administrator, idle
+/// too long; class 08: a connection exception).
 fn is_broken_connection(error: &sqlx::Error) -> bool {
-    matches!(error, sqlx::Error::Io(_) | sqlx::Error::Protocol(_) | sqlx::Error::Tls(_) | sqlx::Error::WorkerCrashed)
+    match error {
+        sqlx::Error::Io(_) | sqlx::Error::Protocol(_) | sqlx::Error::Tls(_) | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(error) => {
+            error.code().is_some_and(|code| code.starts_with("57P") || code.starts_with("08"))
+        }
+        _ => false,
+    }
 }
 
 fn query_error(error: sqlx::Error) -> DbErr {

@@ -79,3 +79,37 @@ async fn postgres_outage_under_load_fails_requests_with_a_code_and_recovers_afte
     let health = app.raw(app.client.get(app.url("/readyz"))).await;
     assert_eq!(health.status, 200);
 }
+
+#[tokio::test]
+async fn connections_the_database_ends_are_replaced_without_failing_a_read() {
+    if std::env::var("DUBAN_TEST_DATABASE_URL").map_or(true, |u| !u.starts_with("postgres")) {
+        eprintln!("ending sessions needs PostgreSQL (DUBAN_TEST_DATABASE_URL); SQLite has no sessions to end");
+        return;
+    }
+    use sea_orm::ConnectionTrait;
+    let app = duban_tests::spawn_app().await;
+    let admin = app.admin_token().await;
+    let read = || app.graphql("{ tasks(first: 5) { totalCount nodes { seq } } }", json!({}), Some(&admin));
+    // Several reads at once open several of the read pool's connections.
+    for response in futures_util::future::join_all((0..6).map(|_| read())).await {
+        assert_eq!(response.data()["tasks"]["totalCount"], 26);
+    }
+    // What a restart, a failover or an administrator does: every session of the database ends
+    // (PostgreSQL tells each client with a FATAL error before it closes the socket).
+    let ended = app
+        .db
+        .execute_unprepared(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE datname = current_database() AND pid <> pg_backend_pid()",
+        )
+        .await
+        .expect("end the server's sessions");
+    assert!(ended.rows_affected() >= 2, "ended {} sessions", ended.rows_affected());
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    for round in 0..3 {
+        for response in futures_util::future::join_all((0..6).map(|_| read())).await {
+            assert_eq!(response.error_code(), None, "round {round}: {}", response.body);
+            assert_eq!(response.data()["tasks"]["totalCount"], 26);
+        }
+    }
+}
