@@ -149,7 +149,7 @@ impl Reader {
         let Kind::Postgres(pool) = &self.kind else { unreachable!("SQLite statements go to the pool") };
         let started = Instant::now();
         let mut result = once(pool, stmt, op).await;
-        if op.reads() && result.as_ref().is_err_and(is_broken_connection) {
+        if op.reads() && is_select(&stmt.sql) && result.as_ref().is_err_and(is_broken_connection) {
             // The server went away and came back, or the network did: every idle connection
             // is as dead as this one.
             drop(pool.retain(|_, _| false));
@@ -181,6 +181,14 @@ impl Op {
     fn reads(self) -> bool {
         matches!(self, Op::One | Op::All)
     }
+}
+
+/// Whether a statement's text is a query (`SELECT`, or a parenthesised one first in a `UNION`),
+/// so that running it again changes nothing: rows fetched with `query_one` may come from an
+/// `INSERT … RETURNING`, which must never run twice.
+fn is_select(sql: &str) -> bool {
+    let text = sql.trim_start().trim_start_matches('(');
+    text.get(..7).is_some_and(|word| word.eq_ignore_ascii_case("SELECT "))
 }
 
 /// What one run of a statement gave.
@@ -329,5 +337,22 @@ impl ConnectionTrait for Reader {
             Kind::Pool(db) => db.query_all_raw(stmt).await,
             Kind::Postgres(_) => self.run(&stmt, Op::All).await,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_select;
+
+    #[test]
+    fn only_queries_are_run_again() {
+        assert!(is_select(r#"SELECT "task"."id" FROM "task""#));
+        assert!(is_select("  select 1"));
+        assert!(is_select(r#"(SELECT "id" FROM "a" LIMIT 21) UNION ALL (SELECT "id" FROM "b" LIMIT 6)"#));
+        assert!(!is_select(r#"INSERT INTO "task" ("title") VALUES ($1) RETURNING "id""#));
+        assert!(!is_select(r#"UPDATE "task" SET "title" = $1 RETURNING "id""#));
+        assert!(!is_select("WITH moved AS (DELETE FROM a RETURNING *) SELECT * FROM moved"));
+        assert!(!is_select("SELECTED"));
+        assert!(!is_select(""));
     }
 }
