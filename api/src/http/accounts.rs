@@ -25,41 +25,58 @@ pub struct Account {
 /// The cache.
 #[derive(Debug, Default)]
 pub struct Accounts {
-    by_user: RwLock<HashMap<i32, Account>>,
-    /// Working service tokens by the hash of their secret.
-    by_token: RwLock<HashMap<String, Account>>,
+    cache: RwLock<Cache>,
     lookups: AtomicU64,
 }
 
-fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
-    lock.read().unwrap_or_else(std::sync::PoisonError::into_inner)
+#[derive(Debug, Default)]
+struct Cache {
+    by_user: HashMap<i32, Account>,
+    /// Working service tokens by the hash of their secret.
+    by_token: HashMap<String, Account>,
+    /// Counts the changes that made entries stale: a lookup that read the database before one
+    /// of them may have read what the change replaced, and is not kept (see [`Ticket`]).
+    generation: u64,
 }
 
-fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
-    lock.write().unwrap_or_else(std::sync::PoisonError::into_inner)
-}
+/// Taken before a lookup reads the database; what it found is kept only if no change was
+/// seen meanwhile. Without it, a lookup that read an account just before a revocation and
+/// finished just after the revocation was forgotten would keep the old token version for good.
+#[derive(Debug, Clone, Copy)]
+pub struct Ticket(u64);
 
 impl Accounts {
     /// The active account `id`, if known.
     pub fn user(&self, id: i32) -> Option<Account> {
-        read(&self.by_user).get(&id).cloned()
+        self.read().by_user.get(&id).cloned()
     }
 
     /// The account behind a working service token, if known.
     pub fn token(&self, hash: &str) -> Option<Account> {
-        read(&self.by_token).get(hash).cloned()
+        self.read().by_token.get(hash).cloned()
     }
 
-    /// Keeps what a lookup found.
-    pub fn keep_user(&self, account: Account) {
-        self.lookups.fetch_add(1, Ordering::Relaxed);
-        write(&self.by_user).insert(account.id, account);
+    /// To take before looking an account up in the database.
+    pub fn ticket(&self) -> Ticket {
+        Ticket(self.read().generation)
     }
 
-    /// Keeps what a service token lookup found.
-    pub fn keep_token(&self, hash: String, account: Account) {
+    /// Keeps what a lookup found, unless an account changed since `ticket` was taken.
+    pub fn keep_user(&self, ticket: Ticket, account: Account) {
         self.lookups.fetch_add(1, Ordering::Relaxed);
-        write(&self.by_token).insert(hash, account);
+        let mut cache = self.write();
+        if cache.generation == ticket.0 {
+            cache.by_user.insert(account.id, account);
+        }
+    }
+
+    /// Keeps what a service token lookup found, unless an account changed since `ticket`.
+    pub fn keep_token(&self, ticket: Ticket, hash: String, account: Account) {
+        self.lookups.fetch_add(1, Ordering::Relaxed);
+        let mut cache = self.write();
+        if cache.generation == ticket.0 {
+            cache.by_token.insert(hash, account);
+        }
     }
 
     /// How many lookups went to the database.
@@ -69,22 +86,36 @@ impl Accounts {
 
     /// Forgets what `entry` may have made stale.
     pub fn forget(&self, entry: &audit_entry::Model) {
-        match (entry.entity.as_str(), entry.action.as_str()) {
-            (_, "LOGIN") => {}
-            ("app_user", _) => {
-                write(&self.by_user).remove(&entry.entity_id);
-                write(&self.by_token).retain(|_, a| a.id != entry.entity_id);
-            }
-            ("service_token", _) => {
-                write(&self.by_token).retain(|_, a| a.service_token_id != Some(entry.entity_id));
-            }
-            // A unit's groups or a unit itself changed: rare, so everything goes.
-            ("group_member" | "department", _) => {
-                write(&self.by_user).clear();
-                write(&self.by_token).clear();
-            }
-            _ => {}
+        let stales = match (entry.entity.as_str(), entry.action.as_str()) {
+            (_, "LOGIN") => false,
+            ("app_user" | "service_token" | "group_member" | "department", _) => true,
+            _ => false,
+        };
+        if !stales {
+            return;
         }
+        let mut cache = self.write();
+        cache.generation += 1;
+        match entry.entity.as_str() {
+            "app_user" => {
+                cache.by_user.remove(&entry.entity_id);
+                cache.by_token.retain(|_, a| a.id != entry.entity_id);
+            }
+            "service_token" => cache.by_token.retain(|_, a| a.service_token_id != Some(entry.entity_id)),
+            // A unit's groups or a unit itself changed: rare, so everything goes.
+            _ => {
+                cache.by_user.clear();
+                cache.by_token.clear();
+            }
+        }
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Cache> {
+        self.cache.read().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, Cache> {
+        self.cache.write().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -126,18 +157,37 @@ mod tests {
     #[test]
     fn a_change_to_an_account_or_its_token_forgets_them_and_a_sign_in_does_not() {
         let cache = Accounts::default();
-        cache.keep_user(account(7, None));
-        cache.keep_token("h1".into(), account(7, Some(70)));
-        cache.keep_token("h2".into(), account(8, Some(80)));
+        cache.keep_user(cache.ticket(), account(7, None));
+        cache.keep_token(cache.ticket(), "h1".into(), account(7, Some(70)));
+        cache.keep_token(cache.ticket(), "h2".into(), account(8, Some(80)));
         cache.forget(&entry("app_user", 7, "LOGIN"));
         assert!(cache.user(7).is_some());
         cache.forget(&entry("service_token", 80, "UPDATE"));
         assert!(cache.token("h2").is_none() && cache.token("h1").is_some());
         cache.forget(&entry("app_user", 7, "UPDATE"));
         assert!(cache.user(7).is_none() && cache.token("h1").is_none());
-        cache.keep_user(account(9, None));
+        cache.keep_user(cache.ticket(), account(9, None));
         cache.forget(&entry("group_member", 2, "UPDATE"));
         assert!(cache.user(9).is_none());
         assert_eq!(cache.lookups(), 4);
+    }
+
+    #[test]
+    fn a_lookup_that_overlapped_a_change_is_not_kept() {
+        let cache = Accounts::default();
+        // A request looks account 7 up; its token is revoked while the row is read.
+        let before = cache.ticket();
+        cache.forget(&entry("app_user", 7, "UPDATE"));
+        cache.keep_user(before, account(7, None));
+        assert!(cache.user(7).is_none(), "what was read before the revocation must not be kept");
+        let before = cache.ticket();
+        cache.forget(&entry("service_token", 70, "UPDATE"));
+        cache.keep_token(before, "h1".into(), account(7, Some(70)));
+        assert!(cache.token("h1").is_none());
+        // A sign-in changes nothing that is kept; a lookup after the change is kept.
+        let after = cache.ticket();
+        cache.forget(&entry("app_user", 7, "LOGIN"));
+        cache.keep_user(after, account(7, None));
+        assert!(cache.user(7).is_some());
     }
 }

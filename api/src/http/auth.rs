@@ -83,8 +83,9 @@ async fn jwt_account(state: &AppState, token: &str) -> Result<(Account, i64), Re
     let account = match state.accounts.user(id) {
         Some(account) => account,
         None => {
+            let ticket = state.accounts.ticket();
             let account = load_account(state, Expr::col((user::Entity, user::Column::Id)).eq(id), false).await?;
-            state.accounts.keep_user(account.clone());
+            state.accounts.keep_user(ticket, account.clone());
             account
         }
     };
@@ -99,11 +100,12 @@ async fn service_account(state: &AppState, token: &str) -> Result<(Account, i32)
     let account = match state.accounts.token(&hash) {
         Some(account) => account,
         None => {
+            let ticket = state.accounts.ticket();
             let by_token = Expr::col((service_token::Entity, service_token::Column::TokenHash))
                 .eq(hash.clone())
                 .and(Expr::col((service_token::Entity, service_token::Column::RevokedAt)).is_null());
             let account = load_account(state, by_token, true).await?;
-            state.accounts.keep_token(hash, account.clone());
+            state.accounts.keep_token(ticket, hash, account.clone());
             account
         }
     };
