@@ -178,8 +178,13 @@ proptest! {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         runtime.block_on(async {
             let db = database().await;
+            // Every task is in before any is checked: a scope that looked at another task's
+            // places would be seen.
+            let mut ids = Vec::new();
             for (seq, places) in tasks.iter().enumerate() {
-                let task = task_with(&db, seq as i32 + 1, places).await;
+                ids.push(task_with(&db, seq as i32 + 1, places).await);
+            }
+            for (task, places) in ids.into_iter().zip(&tasks) {
                 for viewer in &viewers {
                     assert_eq!(by_sql(&db, viewer, task).await, by_rule(viewer, places), "{viewer:?} on {places:?}");
                 }

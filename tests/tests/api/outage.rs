@@ -104,12 +104,15 @@ async fn connections_the_database_ends_are_replaced_without_failing_a_read() {
         )
         .await
         .expect("end the server's sessions");
+    // Every session but the test's own: the read pool's (the reads above opened them) among them.
     assert!(ended.rows_affected() >= 2, "ended {} sessions", ended.rows_affected());
     tokio::time::sleep(Duration::from_millis(300)).await;
     for round in 0..3 {
+        let before = app.statements();
         for response in futures_util::future::join_all((0..6).map(|_| read())).await {
             assert_eq!(response.error_code(), None, "round {round}: {}", response.body);
             assert_eq!(response.data()["tasks"]["totalCount"], 26);
         }
+        assert!(app.statements() - before >= 6, "round {round}: the reads went through the read pool");
     }
 }

@@ -121,8 +121,10 @@ async fn wrong_hashes_unknown_versions_and_documents_that_do_not_parse_are_refus
     )
     .await;
     assert_eq!(mismatch.error_code().as_deref(), Some("BAD_REQUEST"), "{}", mismatch.text);
-    let still_unknown = post(&app, Some(&admin), json!({ "extensions": extension(&other) })).await;
-    assert_eq!(still_unknown.error_code().as_deref(), Some("PERSISTED_QUERY_NOT_FOUND"));
+    for hash in [&other, &hash_of(TASKS)] {
+        let still_unknown = post(&app, Some(&admin), json!({ "extensions": extension(hash) })).await;
+        assert_eq!(still_unknown.error_code().as_deref(), Some("PERSISTED_QUERY_NOT_FOUND"), "{hash}");
+    }
 
     let broken = "{ tasks(first: 1) { nodes { seq } }";
     let refused = post(&app, Some(&admin), json!({ "query": broken, "extensions": extension(&hash_of(broken)) })).await;
