@@ -73,6 +73,13 @@ async fn postgres_outage_under_load_fails_requests_with_a_code_and_recovers_afte
         assert!(matches!(sample.code.as_deref(), Some("INTERNAL" | "TIMEOUT")), "{sample:?}");
         assert!(sample.took < Duration::from_secs(10), "failed within the request timeout: {sample:?}");
     }
+    // A request that ran wholly within the outage had no database: it failed, with a code.
+    let within: Vec<&Sample> = samples
+        .iter()
+        .filter(|s| s.started >= cut_at + Duration::from_millis(100) && s.started + s.took < restored_at)
+        .collect();
+    assert!(!within.is_empty(), "requests ran within the outage");
+    assert!(within.iter().all(|s| s.code.is_some()), "every request within the outage failed: {within:?}");
     let late: Vec<&Sample> = samples.iter().filter(|s| s.started >= restored_at + Duration::from_secs(5)).collect();
     assert!(!late.is_empty(), "requests ran after the restore");
     assert!(late.iter().all(|s| s.status == 200 && s.code.is_none()), "all succeed 5 s after the restore: {late:?}");
