@@ -36,6 +36,12 @@ macro_rules! plain_cells {
                 unchecked(row, at).unwrap_or_else(|| row.try_get_by_index(at))
             }
         }
+
+        impl Placeholder for $ty {
+            fn placeholder() -> Self {
+                Self::default()
+            }
+        }
     )+};
 }
 
@@ -52,6 +58,12 @@ macro_rules! enum_cells {
         impl Cell for Option<$ty> {
             fn read(row: &QueryResult, at: usize) -> Result<Self, DbErr> {
                 Option::<String>::read(row, at)?.map(|text| <$ty as ActiveEnum>::try_from_value(&text)).transpose()
+            }
+        }
+
+        impl Placeholder for $ty {
+            fn placeholder() -> Self {
+                <$ty as sea_orm::Iterable>::iter().next().expect("an enum with a variant")
             }
         }
     )+};
@@ -72,39 +84,8 @@ pub trait Placeholder {
     fn placeholder() -> Self;
 }
 
-macro_rules! default_placeholders {
-    ($($ty:ty),+ $(,)?) => {$(
-        impl Placeholder for $ty {
-            fn placeholder() -> Self {
-                Self::default()
-            }
-        }
-    )+};
-}
-
-default_placeholders!(i32, bool, String, chrono::NaiveDate, chrono::DateTime<chrono::Utc>);
-
 impl<T> Placeholder for Option<T> {
     fn placeholder() -> Self {
         None
     }
 }
-
-macro_rules! enum_placeholders {
-    ($($ty:ty),+ $(,)?) => {$(
-        impl Placeholder for $ty {
-            fn placeholder() -> Self {
-                <$ty as sea_orm::Iterable>::iter().next().expect("an enum with a variant")
-            }
-        }
-    )+};
-}
-
-enum_placeholders!(
-    entity::AssignmentRole,
-    entity::AssignmentState,
-    entity::DepartmentKind,
-    entity::ScheduleKind,
-    entity::ScheduleSource,
-    entity::TaskStatus,
-);
