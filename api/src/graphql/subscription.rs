@@ -2,8 +2,9 @@
 //! to-do counts, plans imported. Each event is an audit trail entry (see `events`), passed
 //! through the same rules as the queries: the task must be visible to the subscriber, a unit's
 //! private items (urgings) reach that unit and the office only, and the objects sent are read
-//! through the subscriber's own view. When the subscriber's credential is revoked or expires the
-//! connection closes (see `http::ws`).
+//! through the subscriber's own view. When the subscriber's credential is revoked or expires, or
+//! no longer stands for the same view (role, unit, the unit's groups), the connection closes
+//! (see `http::ws`); a subscriber that fell behind and missed entries checks it too.
 
 use crate::db::Reader;
 use crate::domain::Caller;
@@ -23,11 +24,13 @@ use entity::department;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use std::collections::HashMap;
 use std::sync::Arc;
-use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 
-/// Entries that may change who a credential belongs to or whether it still works.
+/// Entries that may change who a credential belongs to, whether it still works, or what its
+/// unit sees (the unit's groups, the unit itself).
 fn touches_credentials(entry: &Entry) -> bool {
-    matches!(entry.entity.as_str(), "app_user" | "service_token") && entry.action != "LOGIN"
+    matches!(entry.entity.as_str(), "app_user" | "service_token" | "group_member" | "department")
+        && entry.action != "LOGIN"
 }
 
 /// Checks whether a connection's credential still works.
@@ -215,7 +218,11 @@ impl Listening {
                 }
                 Some(Some(entry))
             }
-            Err(RecvError::Lagged(_)) => Some(None),
+            // The entries missed may have revoked the credential.
+            Err(RecvError::Lagged(_)) => match &self.session {
+                Some(session) if !session.still_valid().await => None,
+                _ => Some(None),
+            },
             Err(RecvError::Closed) => None,
         }
     }
@@ -293,14 +300,19 @@ impl Subscription {
                 }
                 // A burst of entries (an import, a bulk urging) is one change: let it settle.
                 tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-                while let Ok(entry) = listening.receiver.try_recv() {
-                    if touches_credentials(&entry)
-                        && let Some(session) = &listening.session
-                        && !session.still_valid().await
-                    {
+                loop {
+                    let recheck = match listening.receiver.try_recv() {
+                        Ok(entry) => {
+                            interest.concerns(&entry);
+                            touches_credentials(&entry)
+                        }
+                        // The entries missed may have revoked the credential.
+                        Err(TryRecvError::Lagged(_)) => true,
+                        Err(TryRecvError::Empty | TryRecvError::Closed) => break,
+                    };
+                    if recheck && let Some(session) = &listening.session && !session.still_valid().await {
                         break 'events;
                     }
-                    interest.concerns(&entry);
                 }
                 let Ok(now) = todo::todo(&listening.db, &listening.caller, 0, None).await else { continue };
                 if now.counts != last {

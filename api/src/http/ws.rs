@@ -99,14 +99,24 @@ async fn serve(socket: WebSocket, state: AppState, peer: SocketAddr, protocol: W
             if credential.viewer == crate::policy::Viewer::Anonymous {
                 return Err(refused());
             }
+            let signed_in_as = same_view(&credential.viewer);
             let caller = Caller::new(credential.viewer, Some(peer.ip()), init_state.clock.read())
                 .with_service_token(credential.service_token);
-            let token = value.trim().strip_prefix("Bearer ").map_or(value.clone(), str::to_owned);
+            // Checked again as it was given: the credential must still work and still stand for
+            // the same account, role, unit and groups, since the connection's view was built
+            // from them (a changed view ends the connection; the client signs in again).
             let check_state = init_state.clone();
             init_session.signed_in(
                 Box::new(move || {
-                    let (state, token) = (check_state.clone(), token.clone());
-                    Box::pin(async move { from_token(&state, &token).await.is_ok() })
+                    let (state, value, signed_in_as) = (check_state.clone(), value.clone(), signed_in_as.clone());
+                    Box::pin(async move {
+                        let now = if is_header {
+                            from_authorization(&state, &value).await
+                        } else {
+                            from_token(&state, &value).await
+                        };
+                        now.is_ok_and(|credential| same_view(&credential.viewer) == signed_in_as)
+                    })
                 }),
                 credential.expires_at,
             );
@@ -142,4 +152,13 @@ async fn serve(socket: WebSocket, state: AppState, peer: SocketAddr, protocol: W
             }
         }
     }
+}
+
+/// A viewer as a connection's view depends on it (groups in a fixed order).
+fn same_view(viewer: &crate::policy::Viewer) -> crate::policy::Viewer {
+    let mut viewer = viewer.clone();
+    if let crate::policy::Viewer::User(principal) = &mut viewer {
+        principal.group_ids.sort_unstable();
+    }
+    viewer
 }

@@ -193,6 +193,39 @@ async fn a_revoked_credential_closes_the_connection() {
     assert_eq!(closed, Some(4403));
 }
 
+#[tokio::test]
+async fn a_change_to_the_subscribers_groups_closes_the_connection_and_others_changes_do_not() {
+    let s = scene().await;
+    // Signed in with the scheme in lower case and a second space, as the HTTP header may be.
+    let payload = json!({ "Authorization": format!("bearer  {}", s.supporting) });
+    let mut supporting = Subscriber::connect_with(&s.app.address, payload).await;
+    assert!(supporting.acknowledged);
+    supporting.subscribe("t", TASK_CHANGED, json!({ "t": s.task })).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    // Another account's change is checked against this connection too, and leaves it open.
+    let other = s.app.graphql("{ viewer { id } }", json!({}), Some(&s.unrelated)).await.data()["viewer"]["id"].clone();
+    s.app
+        .graphql("mutation($id: ID!) { deactivateUser(id: $id) { active } }", json!({ "id": other }), Some(&s.admin))
+        .await
+        .data();
+    assert_eq!(supporting.next(QUIET).await, None, "the connection stays open");
+    // The unit joins a group: what it sees changed, so the connection ends and it signs in again.
+    let groups = "{ departments(filter: { kind: GROUP }, first: 1) { nodes { id } } }";
+    let group = s.app.graphql(groups, json!({}), Some(&s.admin)).await.data()["departments"]["nodes"][0]["id"].clone();
+    let set = "mutation($g: ID!, $m: [ID!]!) { setGroupMembers(groupId: $g, memberIds: $m) { name } }";
+    s.app.graphql(set, json!({ "g": group, "m": [s.supporting_id] }), Some(&s.admin)).await.data();
+    let closed = loop {
+        match supporting.next(SOON).await {
+            Some(Received::Closed(code)) => break code,
+            Some(Received::Complete { .. }) => continue,
+            other => panic!("expected the connection to close, got {other:?}"),
+        }
+    };
+    assert_eq!(closed, Some(4403));
+    let again = Subscriber::connect(&s.app.address, &s.supporting).await;
+    assert!(again.acknowledged, "the same token signs in again, with the new groups");
+}
+
 const BINARY: &str = env!("CARGO_BIN_EXE_duban-process");
 
 #[tokio::test]
