@@ -78,6 +78,9 @@ pub async fn prepare(
     let accounts = Arc::new(crate::http::accounts::Accounts::default());
     let forget = accounts.clone();
     let events = Hub::start(db.clone(), vec![Box::new(move |entry| forget.forget(entry))]);
+    if !events.started(Duration::from_secs(10)).await {
+        tracing::warn!("the event pump has not read the audit trail yet; serving anyway");
+    }
     let retry =
         crate::domain::webhooks::dispatch::Retry::with_base(Duration::from_millis(config.webhook_retry_base_ms));
     if config.dispatch_webhooks {

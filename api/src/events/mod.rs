@@ -19,6 +19,9 @@ use tokio::sync::{Notify, broadcast};
 /// How many entries a subscriber may fall behind before it is told it lagged.
 const BACKLOG: usize = 4_096;
 
+/// The last entry seen, before the pump has read where the trail ends.
+const NOT_STARTED: i32 = -1;
+
 /// An entry of the trail, shared by every subscriber.
 pub type Entry = Arc<audit_entry::Model>;
 
@@ -40,7 +43,7 @@ impl Hub {
     /// first; the pump runs until the process ends.
     pub fn start(db: DatabaseConnection, hooks: Vec<Hook>) -> Hub {
         let (sender, _) = broadcast::channel(BACKLOG);
-        let (progress, seen) = tokio::sync::watch::channel(0);
+        let (progress, seen) = tokio::sync::watch::channel(NOT_STARTED);
         let hub = Hub { sender, wake: Arc::new(Notify::new()), seen };
         tokio::spawn(pump::run(db, hub.sender.clone(), hub.wake.clone(), hooks, progress));
         hub
@@ -51,6 +54,14 @@ impl Hub {
         let (sender, _) = broadcast::channel(1);
         let (_, seen) = tokio::sync::watch::channel(0);
         Hub { sender, wake: Arc::new(Notify::new()), seen }
+    }
+
+    /// Waits (at most `limit`) until the pump knows where the trail ends, so that every entry
+    /// appended from then on reaches the hooks: a credential looked up before that could miss
+    /// the entry that revokes it. Says whether it does.
+    pub async fn started(&self, limit: std::time::Duration) -> bool {
+        let mut seen = self.seen.clone();
+        tokio::time::timeout(limit, seen.wait_for(|last| *last != NOT_STARTED)).await.is_ok_and(|r| r.is_ok())
     }
 
     /// Wakes the pump and waits (a moment at most) until it has handed out entry `id`: a
