@@ -55,6 +55,17 @@ async fn scene() -> Scene {
     }
 }
 
+/// The code the connection closes with (its subscriptions may complete first).
+async fn close_code(subscriber: &mut Subscriber) -> Option<u16> {
+    loop {
+        match subscriber.next(SOON).await {
+            Some(Received::Closed(code)) => return code,
+            Some(Received::Complete { .. }) => continue,
+            other => panic!("expected the connection to close, got {other:?}"),
+        }
+    }
+}
+
 fn code(event: &Value) -> &str {
     event["taskChanged"]["entry"]["code"].as_str().unwrap_or_default()
 }
@@ -183,14 +194,7 @@ async fn a_revoked_credential_closes_the_connection() {
         .graphql("mutation($id: ID!) { deactivateUser(id: $id) { active } }", json!({ "id": me }), Some(&s.admin))
         .await
         .data();
-    let closed = loop {
-        match lead.next(SOON).await {
-            Some(Received::Closed(code)) => break code,
-            Some(Received::Complete { .. }) => continue,
-            other => panic!("expected the connection to close, got {other:?}"),
-        }
-    };
-    assert_eq!(closed, Some(4403));
+    assert_eq!(close_code(&mut lead).await, Some(4403));
 }
 
 #[tokio::test]
@@ -214,14 +218,7 @@ async fn a_change_to_the_subscribers_groups_closes_the_connection_and_others_cha
     let group = s.app.graphql(groups, json!({}), Some(&s.admin)).await.data()["departments"]["nodes"][0]["id"].clone();
     let set = "mutation($g: ID!, $m: [ID!]!) { setGroupMembers(groupId: $g, memberIds: $m) { name } }";
     s.app.graphql(set, json!({ "g": group, "m": [s.supporting_id] }), Some(&s.admin)).await.data();
-    let closed = loop {
-        match supporting.next(SOON).await {
-            Some(Received::Closed(code)) => break code,
-            Some(Received::Complete { .. }) => continue,
-            other => panic!("expected the connection to close, got {other:?}"),
-        }
-    };
-    assert_eq!(closed, Some(4403));
+    assert_eq!(close_code(&mut supporting).await, Some(4403));
     let again = Subscriber::connect(&s.app.address, &s.supporting).await;
     assert!(again.acknowledged, "the same token signs in again, with the new groups");
 }
@@ -256,12 +253,5 @@ async fn a_change_made_through_another_process_reaches_the_subscriber() {
         .graphql("mutation($id: ID!) { deactivateUser(id: $id) { active } }", json!({ "id": me }), Some(&s.admin))
         .await
         .data();
-    let closed = loop {
-        match supporting.next(SOON).await {
-            Some(Received::Closed(code)) => break code,
-            Some(Received::Complete { .. }) => continue,
-            other => panic!("expected the connection to close, got {other:?}"),
-        }
-    };
-    assert_eq!(closed, Some(4403));
+    assert_eq!(close_code(&mut supporting).await, Some(4403));
 }
