@@ -209,21 +209,21 @@ impl Listening {
             None => self.receiver.recv().await,
         };
         match got {
-            Ok(entry) => {
-                if touches_credentials(&entry)
-                    && let Some(session) = &self.session
-                    && !session.still_valid().await
-                {
-                    return None;
-                }
-                Some(Some(entry))
-            }
+            Ok(entry) if touches_credentials(&entry) && !self.credential_holds().await => None,
+            Ok(entry) => Some(Some(entry)),
             // The entries missed may have revoked the credential.
-            Err(RecvError::Lagged(_)) => match &self.session {
-                Some(session) if !session.still_valid().await => None,
-                _ => Some(None),
-            },
+            Err(RecvError::Lagged(_)) if !self.credential_holds().await => None,
+            Err(RecvError::Lagged(_)) => Some(None),
             Err(RecvError::Closed) => None,
+        }
+    }
+
+    /// Whether the connection's credential still works for the same view (checked again now);
+    /// always, without a connection (the schema run in process).
+    async fn credential_holds(&self) -> bool {
+        match &self.session {
+            Some(session) => session.still_valid().await,
+            None => true,
         }
     }
 }
@@ -310,7 +310,7 @@ impl Subscription {
                         Err(TryRecvError::Lagged(_)) => true,
                         Err(TryRecvError::Empty | TryRecvError::Closed) => break,
                     };
-                    if recheck && let Some(session) = &listening.session && !session.still_valid().await {
+                    if recheck && !listening.credential_holds().await {
                         break 'events;
                     }
                 }

@@ -152,12 +152,15 @@ async fn load_account(state: &AppState, condition: SimpleExpr, via_token: bool) 
     if !first.active {
         return Err(Refused::Invalid("account deactivated"));
     }
+    // In one order, so that two lookups of an unchanged account compare equal.
+    let mut group_ids: Vec<i32> = rows.iter().filter_map(|r| r.group_id).collect();
+    group_ids.sort_unstable();
     Ok(Account {
         id: first.id,
         role: first.role,
         department_id: first.department_id,
         token_version: first.token_version,
-        group_ids: rows.iter().filter_map(|r| r.group_id).collect(),
+        group_ids,
         service_token_id: first.service_token_id,
     })
 }

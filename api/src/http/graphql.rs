@@ -1,6 +1,7 @@
 //! `POST /graphql` (and `GET` for queries): negotiates the media type, resolves the caller,
-//! reads the request, finds a persisted query's document (`persisted`), parses it once, picks the schema the caller may use, runs it to the end
-//! even if the client leaves, and makes sure every error leaving the server carries a code.
+//! reads the request, finds a persisted query's document (`persisted`), parses it once, picks
+//! the schema the caller may use, runs it to the end even if the client leaves, and makes sure
+//! every error leaving the server carries a code.
 
 use super::auth::{Refused, viewer_from_headers};
 use super::documents::Parsed;

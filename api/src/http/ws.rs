@@ -5,7 +5,7 @@
 //! A connection that does not sign in, or whose credential is revoked or expires while it is
 //! open, is closed with code 4403. Any other `GET /graphql` is a query over HTTP.
 
-use super::auth::{from_authorization, from_token};
+use super::auth::{Credential, Refused, from_authorization, from_token};
 use crate::domain::Caller;
 use crate::graphql::loaders::Loaders;
 use crate::graphql::subscription::Session;
@@ -90,16 +90,11 @@ async fn serve(socket: WebSocket, state: AppState, peer: SocketAddr, protocol: W
         .on_connection_init(move |payload| async move {
             let refused = || async_graphql::Error::new(NO_CREDENTIAL);
             let (is_header, value) = authorization(&payload).ok_or_else(refused)?;
-            let credential = if is_header {
-                from_authorization(&init_state, &value).await
-            } else {
-                from_token(&init_state, &value).await
-            }
-            .map_err(|_| refused())?;
+            let credential = credential_of(&init_state, is_header, &value).await.map_err(|_| refused())?;
             if credential.viewer == crate::policy::Viewer::Anonymous {
                 return Err(refused());
             }
-            let signed_in_as = same_view(&credential.viewer);
+            let signed_in_as = credential.viewer.clone();
             let caller = Caller::new(credential.viewer, Some(peer.ip()), init_state.clock.read())
                 .with_service_token(credential.service_token);
             // Checked again as it was given: the credential must still work and still stand for
@@ -110,12 +105,8 @@ async fn serve(socket: WebSocket, state: AppState, peer: SocketAddr, protocol: W
                 Box::new(move || {
                     let (state, value, signed_in_as) = (check_state.clone(), value.clone(), signed_in_as.clone());
                     Box::pin(async move {
-                        let now = if is_header {
-                            from_authorization(&state, &value).await
-                        } else {
-                            from_token(&state, &value).await
-                        };
-                        now.is_ok_and(|credential| same_view(&credential.viewer) == signed_in_as)
+                        let now = credential_of(&state, is_header, &value).await;
+                        now.is_ok_and(|credential| credential.viewer == signed_in_as)
                     })
                 }),
                 credential.expires_at,
@@ -154,11 +145,7 @@ async fn serve(socket: WebSocket, state: AppState, peer: SocketAddr, protocol: W
     }
 }
 
-/// A viewer as a connection's view depends on it (groups in a fixed order).
-fn same_view(viewer: &crate::policy::Viewer) -> crate::policy::Viewer {
-    let mut viewer = viewer.clone();
-    if let crate::policy::Viewer::User(principal) = &mut viewer {
-        principal.group_ids.sort_unstable();
-    }
-    viewer
+/// The credential `connection_init` gave: an `Authorization` value, or a bare token.
+async fn credential_of(state: &AppState, is_header: bool, value: &str) -> Result<Credential, Refused> {
+    if is_header { from_authorization(state, value).await } else { from_token(state, value).await }
 }

@@ -55,6 +55,15 @@ async fn scene() -> Scene {
     }
 }
 
+impl Scene {
+    /// The office deactivates the account that `token` belongs to.
+    async fn deactivate(&self, token: &str) {
+        let id = self.app.graphql("{ viewer { id } }", json!({}), Some(token)).await.data()["viewer"]["id"].clone();
+        let deactivate = "mutation($id: ID!) { deactivateUser(id: $id) { active } }";
+        self.app.graphql(deactivate, json!({ "id": id }), Some(&self.admin)).await.data();
+    }
+}
+
 /// The code the connection closes with (its subscriptions may complete first).
 async fn close_code(subscriber: &mut Subscriber) -> Option<u16> {
     loop {
@@ -189,11 +198,7 @@ async fn a_revoked_credential_closes_the_connection() {
     let mut lead = Subscriber::connect(&s.app.address, &s.lead).await;
     lead.subscribe("t", TASK_CHANGED, json!({ "t": s.task })).await;
     tokio::time::sleep(Duration::from_millis(200)).await;
-    let me = s.app.graphql("{ viewer { id } }", json!({}), Some(&s.lead)).await.data()["viewer"]["id"].clone();
-    s.app
-        .graphql("mutation($id: ID!) { deactivateUser(id: $id) { active } }", json!({ "id": me }), Some(&s.admin))
-        .await
-        .data();
+    s.deactivate(&s.lead).await;
     assert_eq!(close_code(&mut lead).await, Some(4403));
 }
 
@@ -207,11 +212,7 @@ async fn a_change_to_the_subscribers_groups_closes_the_connection_and_others_cha
     supporting.subscribe("t", TASK_CHANGED, json!({ "t": s.task })).await;
     tokio::time::sleep(Duration::from_millis(200)).await;
     // Another account's change is checked against this connection too, and leaves it open.
-    let other = s.app.graphql("{ viewer { id } }", json!({}), Some(&s.unrelated)).await.data()["viewer"]["id"].clone();
-    s.app
-        .graphql("mutation($id: ID!) { deactivateUser(id: $id) { active } }", json!({ "id": other }), Some(&s.admin))
-        .await
-        .data();
+    s.deactivate(&s.unrelated).await;
     assert_eq!(supporting.next(QUIET).await, None, "the connection stays open");
     // The unit joins a group: what it sees changed, so the connection ends and it signs in again.
     let groups = "{ departments(filter: { kind: GROUP }, first: 1) { nodes { id } } }";
@@ -248,10 +249,6 @@ async fn a_change_made_through_another_process_reaches_the_subscriber() {
     assert!(started.elapsed() < bound, "arrived after {:?}", started.elapsed());
 
     // Revoked through the first process, closed on the second.
-    let me = s.app.graphql("{ viewer { id } }", json!({}), Some(&s.supporting)).await.data()["viewer"]["id"].clone();
-    s.app
-        .graphql("mutation($id: ID!) { deactivateUser(id: $id) { active } }", json!({ "id": me }), Some(&s.admin))
-        .await
-        .data();
+    s.deactivate(&s.supporting).await;
     assert_eq!(close_code(&mut supporting).await, Some(4403));
 }
