@@ -70,6 +70,21 @@ pub struct Config {
     #[arg(long, env = "DUBAN_DISPATCH_WEBHOOKS", default_value_t = true, action = clap::ArgAction::Set)]
     pub dispatch_webhooks: bool,
 
+    /// Seconds a WebSocket may stay open without signing in (`connection_init`); then it is
+    /// closed with 4408.
+    #[arg(long, env = "DUBAN_WS_INIT_TIMEOUT_SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub ws_init_timeout_secs: u64,
+
+    /// Operations (subscriptions, and queries or mutations under way) one WebSocket may run at
+    /// once; more are refused with `BAD_USER_INPUT`.
+    #[arg(long, env = "DUBAN_WS_MAX_OPERATIONS", default_value_t = 50, value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    pub ws_max_operations: u64,
+
+    /// WebSockets one account may hold open at once on one process; one more is closed at
+    /// `connection_init` with 4429.
+    #[arg(long, env = "DUBAN_WS_MAX_SOCKETS_PER_ACCOUNT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    pub ws_max_sockets_per_account: u64,
+
     /// Test-only hooks (a route that panics); never set from the environment.
     #[arg(skip)]
     pub test_hooks: bool,
@@ -116,6 +131,9 @@ impl Config {
             today: None,
             webhook_retry_base_ms: 5_000,
             dispatch_webhooks: true,
+            ws_init_timeout_secs: 10,
+            ws_max_operations: 50,
+            ws_max_sockets_per_account: 10,
             test_hooks: false,
         }
     }

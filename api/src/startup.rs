@@ -28,7 +28,8 @@ pub fn router(state: AppState, config: &Config) -> Router {
     if config.test_hooks {
         app = app
             .route("/__test/panic", get(http::guard::panic_for_tests))
-            .route("/__test/sleep/{millis}", get(http::guard::sleep_for_tests));
+            .route("/__test/sleep/{millis}", get(http::guard::sleep_for_tests))
+            .route("/__test/documents", get(http::guard::documents_for_tests));
     }
     let timeout = Duration::from_secs(config.request_timeout_secs);
     app.route_layer(axum::middleware::from_fn(observe::count_requests))
@@ -98,6 +99,7 @@ pub async fn prepare(
         accounts,
         documents: Arc::default(),
         persisted: Default::default(),
+        sockets: http::socket::Sockets::new(http::socket::Limits::of(config)),
     }))
 }
 

@@ -46,4 +46,6 @@ pub struct Shared {
     pub documents: std::sync::Arc<crate::http::documents::Documents>,
     /// Documents clients named by their hash (automatic persisted queries).
     pub persisted: crate::http::persisted::Persisted,
+    /// The open WebSockets by account, and their limits.
+    pub sockets: crate::http::socket::Sockets,
 }

@@ -33,14 +33,19 @@ pub struct Subscriber {
 }
 
 impl Subscriber {
-    /// Connects to `address` (`http://127.0.0.1:PORT`) and sends `connection_init` with
-    /// `payload`; waits for the acknowledgement (or the close).
-    pub async fn connect_with(address: &str, payload: Value) -> Subscriber {
+    /// Connects to `address` (`http://127.0.0.1:PORT`) and sends nothing.
+    pub async fn open(address: &str) -> Subscriber {
         let url = format!("{}/graphql", address.replacen("http", "ws", 1));
         let mut request = url.into_client_request().expect("a WebSocket URL");
         request.headers_mut().insert("Sec-WebSocket-Protocol", HeaderValue::from_static("graphql-transport-ws"));
         let (socket, _) = tokio_tungstenite::connect_async(request).await.expect("WebSocket handshake");
-        let mut subscriber = Subscriber { socket, acknowledged: false, closed: None };
+        Subscriber { socket, acknowledged: false, closed: None }
+    }
+
+    /// Connects to `address` (`http://127.0.0.1:PORT`) and sends `connection_init` with
+    /// `payload`; waits for the acknowledgement (or the close).
+    pub async fn connect_with(address: &str, payload: Value) -> Subscriber {
+        let mut subscriber = Subscriber::open(address).await;
         subscriber.send(json!({ "type": "connection_init", "payload": payload })).await;
         match tokio::time::timeout(Duration::from_secs(10), subscriber.socket.next()).await.ok().flatten() {
             Some(Ok(Message::Text(text))) => {

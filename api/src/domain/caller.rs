@@ -7,6 +7,15 @@ use std::net::IpAddr;
 use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
+/// A verified credential as it stood when it was checked: the account, its token version (a
+/// session token's), and the service token it is (if it is one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    pub user_id: i32,
+    pub token_version: i32,
+    pub service_token: Option<i32>,
+}
+
 /// The caller of a domain function: its viewer (decides access), its client address (throttling,
 /// the audit trail) and the request's one reading of the clock.
 #[derive(Debug, Clone)]
@@ -16,6 +25,10 @@ pub struct Caller {
     pub client: Option<IpAddr>,
     /// The service token the request came with, if it came with one (the audit trail names it).
     pub service_token: Option<i32>,
+    /// The credential the request came with, as it was verified; every write checks, inside its
+    /// own transaction, that it still stands (see `audit::begin`). `None` for the console and
+    /// anonymous callers.
+    pub credential: Option<Stamp>,
     pub at: Instant,
     /// The last audit trail entry the request appended (0: none); the event pump is caught up
     /// to it before the request answers.
@@ -27,7 +40,15 @@ pub struct Caller {
 impl Caller {
     /// A request's caller.
     pub fn new(viewer: Viewer, client: Option<IpAddr>, at: Instant) -> Self {
-        Caller { viewer, client, service_token: None, at, wrote: Arc::default(), changes: Arc::default() }
+        Caller {
+            viewer,
+            client,
+            service_token: None,
+            credential: None,
+            at,
+            wrote: Arc::default(),
+            changes: Arc::default(),
+        }
     }
 
     /// The operator at the server's console (`duban import`, `duban user create`, first start).
@@ -35,9 +56,11 @@ impl Caller {
         Caller::new(Viewer::System, None, at)
     }
 
-    /// The same caller, acting through service token `id`.
-    pub fn with_service_token(mut self, id: Option<i32>) -> Self {
-        self.service_token = id;
+    /// The same caller, acting with the verified credential `stamp` (a service token's, or a
+    /// session token's).
+    pub fn with_credential(mut self, stamp: Option<Stamp>) -> Self {
+        self.service_token = stamp.and_then(|s| s.service_token);
+        self.credential = stamp;
         self
     }
 

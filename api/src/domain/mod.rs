@@ -25,4 +25,4 @@ pub mod webhooks;
 #[cfg(test)]
 pub(crate) mod testing;
 
-pub use caller::Caller;
+pub use caller::{Caller, Stamp};

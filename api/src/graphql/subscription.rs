@@ -41,19 +41,33 @@ pub type CredentialCheck = Box<dyn Fn() -> futures_util::future::BoxFuture<'stat
 /// when it no longer works (or expires).
 pub struct Session {
     check: std::sync::OnceLock<CredentialCheck>,
+    who: std::sync::OnceLock<SignedIn>,
     ended: tokio::sync::watch::Sender<bool>,
+}
+
+/// Who a connection signed in as: every operation on it runs as this viewer, with this
+/// credential, as long as the credential still stands for it.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub viewer: crate::policy::Viewer,
+    pub credential: Option<crate::domain::Stamp>,
 }
 
 impl Default for Session {
     fn default() -> Self {
-        Session { check: std::sync::OnceLock::new(), ended: tokio::sync::watch::Sender::new(false) }
+        Session {
+            check: std::sync::OnceLock::new(),
+            who: std::sync::OnceLock::new(),
+            ended: tokio::sync::watch::Sender::new(false),
+        }
     }
 }
 
 impl Session {
-    /// The connection signed in: `check` says whether the credential still works, and it
-    /// stops working at `expires_at` (Unix seconds) if it has one.
-    pub fn signed_in(self: &Arc<Self>, check: CredentialCheck, expires_at: Option<i64>) {
+    /// The connection signed in as `who`: `check` says whether the credential still works, and
+    /// it stops working at `expires_at` (Unix seconds) if it has one.
+    pub fn signed_in(self: &Arc<Self>, who: SignedIn, check: CredentialCheck, expires_at: Option<i64>) {
+        let _ = self.who.set(who);
         let _ = self.check.set(check);
         if let Some(at) = expires_at {
             let left = (at - chrono::Utc::now().timestamp()).max(0) as u64;
@@ -63,6 +77,11 @@ impl Session {
                 session.end();
             });
         }
+    }
+
+    /// Who the connection signed in as; `None` before `connection_init` succeeded.
+    pub fn who(&self) -> Option<&SignedIn> {
+        self.who.get()
     }
 
     /// Checks the credential again; ends the session when it no longer works.

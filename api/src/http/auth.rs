@@ -5,6 +5,7 @@
 
 use super::accounts::Account;
 use crate::auth::{hash_service_token, looks_like_service_token};
+use crate::domain::Stamp;
 use crate::policy::{Principal, Viewer};
 use crate::state::AppState;
 use axum::http::{HeaderMap, header};
@@ -32,14 +33,24 @@ impl From<sea_orm::DbErr> for Refused {
 #[derive(Debug, Clone)]
 pub struct Credential {
     pub viewer: Viewer,
-    pub service_token: Option<i32>,
+    /// What a write checks again in its transaction; `None` when anonymous.
+    pub stamp: Option<Stamp>,
     /// Unix seconds.
     pub expires_at: Option<i64>,
 }
 
 impl Credential {
     fn anonymous() -> Credential {
-        Credential { viewer: Viewer::Anonymous, service_token: None, expires_at: None }
+        Credential { viewer: Viewer::Anonymous, stamp: None, expires_at: None }
+    }
+
+    fn of(account: Account, expires_at: Option<i64>) -> Credential {
+        let stamp = Stamp {
+            user_id: account.id,
+            token_version: account.token_version,
+            service_token: account.service_token_id,
+        };
+        Credential { viewer: Viewer::User(principal_for(account)), stamp: Some(stamp), expires_at }
     }
 }
 
@@ -65,15 +76,11 @@ pub async fn from_authorization(state: &AppState, value: &str) -> Result<Credent
 /// Verifies a bearer token (session or service token).
 pub async fn from_token(state: &AppState, token: &str) -> Result<Credential, Refused> {
     if looks_like_service_token(token) {
-        let (account, id) = service_account(state, token).await?;
-        Ok(Credential { viewer: Viewer::User(principal_for(account)), service_token: Some(id), expires_at: None })
+        let account = service_account(state, token).await?;
+        Ok(Credential::of(account, None))
     } else {
         let (account, expires_at) = jwt_account(state, token).await?;
-        Ok(Credential {
-            viewer: Viewer::User(principal_for(account)),
-            service_token: None,
-            expires_at: Some(expires_at),
-        })
+        Ok(Credential::of(Account { service_token_id: None, ..account }, Some(expires_at)))
     }
 }
 
@@ -95,7 +102,7 @@ async fn jwt_account(state: &AppState, token: &str) -> Result<(Account, i64), Re
     Ok((account, claims.exp))
 }
 
-async fn service_account(state: &AppState, token: &str) -> Result<(Account, i32), Refused> {
+async fn service_account(state: &AppState, token: &str) -> Result<Account, Refused> {
     let hash = hash_service_token(token);
     let account = match state.accounts.token(&hash) {
         Some(account) => account,
@@ -109,8 +116,8 @@ async fn service_account(state: &AppState, token: &str) -> Result<(Account, i32)
             account
         }
     };
-    let id = account.service_token_id.ok_or(Refused::Invalid("unknown service token"))?;
-    Ok((account, id))
+    account.service_token_id.ok_or(Refused::Invalid("unknown service token"))?;
+    Ok(account)
 }
 
 #[derive(Debug, FromQueryResult)]

@@ -2,9 +2,15 @@
 //! again with other variables; parsing one (async-graphql's pest grammar) was an eighth of a
 //! task detail's server CPU (BENCHMARKS.md), copying a parsed one costs a fraction of that.
 //!
-//! The cache is bounded (least recently used out first) and keeps only documents that parsed;
-//! what a document asks of introspection is worked out once with it.
+//! Only documents that passed validation are kept ([`Documents::keep`], called once a request
+//! ran): anyone, signed in or not, can send documents that parse but are refused, and keeping
+//! those let anonymous callers grow the process by a gigabyte. The cache is bounded by the memory
+//! its documents take (estimated from their text, least recently used out first) as well as by
+//! their number; what a document asks of introspection is worked out once with it. Every text is
+//! screened for nesting ([`super::nesting`]) before it is parsed.
 
+use super::nesting;
+use async_graphql::ServerError;
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 use lru::LruCache;
 use std::num::NonZeroUsize;
@@ -15,6 +21,11 @@ const CAPACITY: usize = 512;
 /// Longer documents are parsed every time (a client sending long documents one after another
 /// would otherwise fill the cache with text).
 const LONGEST: usize = 16 * 1024;
+/// What a parsed document takes in memory for each byte of its text, at most: a 16 KB document
+/// of many small fields took about 1.8 MB once parsed (about 115 times its text).
+const BYTES_PER_BYTE_OF_TEXT: usize = 128;
+/// Memory the kept documents may take, as estimated from their text.
+const BUDGET: usize = 64 * 1024 * 1024;
 
 /// A document as parsed, with what it asks of introspection.
 #[derive(Debug)]
@@ -28,12 +39,19 @@ pub struct Parsed {
 
 /// The cache of one process.
 pub struct Documents {
-    cache: Mutex<LruCache<String, Arc<Parsed>>>,
+    cache: Mutex<Cache>,
+}
+
+struct Cache {
+    entries: LruCache<String, Arc<Parsed>>,
+    /// The estimated memory of the entries.
+    weight: usize,
 }
 
 impl Default for Documents {
     fn default() -> Self {
-        Documents { cache: Mutex::new(LruCache::new(NonZeroUsize::new(CAPACITY).expect("not zero"))) }
+        let entries = LruCache::new(NonZeroUsize::new(CAPACITY).expect("not zero"));
+        Documents { cache: Mutex::new(Cache { entries, weight: 0 }) }
     }
 }
 
@@ -43,22 +61,48 @@ impl std::fmt::Debug for Documents {
     }
 }
 
+fn weight_of(text: &str) -> usize {
+    text.len() * BYTES_PER_BYTE_OF_TEXT
+}
+
 impl Documents {
-    /// The document of `query`, parsed now or earlier.
-    pub fn parse(&self, query: &str) -> async_graphql::parser::Result<Arc<Parsed>> {
-        if let Some(parsed) = self.lock().get(query) {
+    /// The document of `query`, parsed now or earlier; refused unparsed when it nests too deeply.
+    pub fn parse(&self, query: &str) -> Result<Arc<Parsed>, ServerError> {
+        if let Some(parsed) = self.lock().entries.get(query) {
             return Ok(parsed.clone());
+        }
+        if nesting::document_depth(query) > nesting::MAX_NESTING {
+            return Err(ServerError::new(nesting::TooDeep::Document.message(), None));
         }
         let document = async_graphql::parser::parse_query(query)?;
         let (asks_introspection, only_introspection) = introspection_in(&document);
-        let parsed = Arc::new(Parsed { document, asks_introspection, only_introspection });
-        if query.len() <= LONGEST {
-            self.lock().put(query.to_owned(), parsed.clone());
-        }
-        Ok(parsed)
+        Ok(Arc::new(Parsed { document, asks_introspection, only_introspection }))
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, LruCache<String, Arc<Parsed>>> {
+    /// Keeps the document of `query`, which a request just ran past validation.
+    pub fn keep(&self, query: &str, parsed: &Arc<Parsed>) {
+        if query.len() > LONGEST {
+            return;
+        }
+        let mut cache = self.lock();
+        if cache.entries.contains(query) {
+            return;
+        }
+        while cache.weight + weight_of(query) > BUDGET || cache.entries.len() == CAPACITY {
+            let Some((text, _)) = cache.entries.pop_lru() else { break };
+            cache.weight -= weight_of(&text);
+        }
+        cache.weight += weight_of(query);
+        cache.entries.put(query.to_owned(), parsed.clone());
+    }
+
+    /// How many documents are kept, and their estimated memory in bytes.
+    pub fn size(&self) -> (usize, usize) {
+        let cache = self.lock();
+        (cache.entries.len(), cache.weight)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Cache> {
         self.cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
@@ -130,24 +174,53 @@ mod tests {
     }
 
     #[test]
-    fn a_document_is_parsed_once_and_a_bad_one_is_not_kept() {
+    fn a_document_is_kept_only_once_it_ran() {
         let documents = Documents::default();
         let first = documents.parse("{ tasks { totalCount } }").unwrap();
         let again = documents.parse("{ tasks { totalCount } }").unwrap();
-        assert!(Arc::ptr_eq(&first, &again));
+        assert!(!Arc::ptr_eq(&first, &again), "parsed, not yet kept");
+        documents.keep("{ tasks { totalCount } }", &first);
+        let kept = documents.parse("{ tasks { totalCount } }").unwrap();
+        assert!(Arc::ptr_eq(&first, &kept));
         assert!(documents.parse("{ tasks { ").is_err());
-        assert_eq!(documents.lock().len(), 1);
+        assert_eq!(documents.size().0, 1);
     }
 
     #[test]
-    fn the_cache_stays_within_its_bound() {
+    fn a_deep_document_is_refused_unparsed() {
+        let deep = format!("{{task(id:{}\"1\"{}){{id}}}}", "[".repeat(1_700), "]".repeat(1_700));
+        assert!(documents_refuse(&deep));
+    }
+
+    fn documents_refuse(text: &str) -> bool {
+        Documents::default().parse(text).is_err()
+    }
+
+    #[test]
+    fn the_cache_stays_within_its_bounds() {
         let documents = Documents::default();
         for n in 0..CAPACITY + 10 {
-            documents.parse(&format!("{{ task(id: \"{n}\") {{ title }} }}")).unwrap();
+            let text = format!("{{ task(id: \"{n}\") {{ title }} }}");
+            let parsed = documents.parse(&text).unwrap();
+            documents.keep(&text, &parsed);
         }
-        assert_eq!(documents.lock().len(), CAPACITY);
+        assert_eq!(documents.size().0, CAPACITY);
         let long = format!("{{ __typename {} }}", "__typename ".repeat(LONGEST / 11 + 1));
         let parsed = documents.parse(&long).unwrap();
+        documents.keep(&long, &parsed);
         assert!(!Arc::ptr_eq(&parsed, &documents.parse(&long).unwrap()), "a long document is not kept");
+    }
+
+    #[test]
+    fn large_documents_are_kept_within_the_memory_budget() {
+        let documents = Documents::default();
+        for n in 0..200 {
+            let text = format!("{{ n{n}: __typename {} }}", "__typename ".repeat(LONGEST / 11 - 4));
+            let parsed = documents.parse(&text).unwrap();
+            documents.keep(&text, &parsed);
+        }
+        let (count, weight) = documents.size();
+        assert!(weight <= BUDGET, "{weight}");
+        assert!(count < 200 && count >= BUDGET / weight_of(&"x".repeat(LONGEST)), "{count}");
     }
 }

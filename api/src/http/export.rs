@@ -46,8 +46,7 @@ async fn division_table(state: &AppState, peer: SocketAddr, id: &str, headers: &
     };
     // A path that is no id names no document.
     let Ok(id) = id.parse::<i32>() else { return refusal(AppError::NotFound("document")).into_response() };
-    let caller = Caller::new(credential.viewer, Some(peer.ip()), state.clock.read())
-        .with_service_token(credential.service_token);
+    let caller = Caller::new(credential.viewer, Some(peer.ip()), state.clock.read()).with_credential(credential.stamp);
     match export::division_table_file(&state.reads, &caller, &DocumentRef::Id(id), format).await {
         Ok(file) => attachment(file),
         Err(error) => refusal(error).into_response(),

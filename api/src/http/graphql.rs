@@ -63,25 +63,17 @@ async fn serve(state: AppState, peer: SocketAddr, req: Request) -> Response {
             return response::graphql(request_error(ServerError::new(failure.message(), None), failure.code()), media);
         }
     };
-    let parsed = match state.documents.parse(&request.query) {
-        Ok(parsed) => parsed,
-        Err(error) => return response::graphql(request_error(ServerError::from(error), "BAD_USER_INPUT"), media),
+    let (schema, parsed) = match prepare(&state, &viewer, &mut request) {
+        Ok(prepared) => prepared,
+        Err(refused) => return response::graphql(*refused, media),
     };
-    if let Some(hash) = new_hash {
-        state.persisted.keep(hash, &request.query);
-    }
     let operation = operation_type(&parsed.document, request.operation_name.as_deref());
     if parts.method == axum::http::Method::GET && operation.is_some_and(|op| op != OperationType::Query) {
         let refusal = Refusal::new(StatusCode::METHOD_NOT_ALLOWED, "BAD_REQUEST", "mutations must use POST")
             .with_header(header::ALLOW, "POST");
         return refusal.respond(Some(media));
     }
-    let schema = match pick_schema(&state, &viewer, &parsed) {
-        Ok(schema) => schema.clone(),
-        Err(refused) => return response::graphql(*refused, media),
-    };
-    let caller = Caller::new(viewer, Some(peer.ip()), state.clock.read()).with_service_token(credential.service_token);
-    request.set_parsed_query(parsed.document.clone());
+    let caller = Caller::new(viewer, Some(peer.ip()), state.clock.read()).with_credential(credential.stamp);
     // Test hooks: a request without its loaders makes the first resolver that needs them panic;
     // a request may have its tasks read whole, for comparison with what a selection reads.
     let break_resolvers = state.test_hooks && parts.headers.contains_key("x-duban-test-panic");
@@ -91,14 +83,46 @@ async fn serve(state: AppState, peer: SocketAddr, req: Request) -> Response {
     if state.test_hooks && parts.headers.contains_key("x-duban-test-whole-rows") {
         request = request.data(crate::graphql::fetch::WholeRows);
     }
+    let query = std::mem::take(&mut request.query);
     let request = request.data(caller.clone());
     let mut executed = schema.execute(request).await;
     // What this request wrote is in the process's caches before it answers.
     if let Some(last) = caller.last_entry() {
         state.events.caught_up(last).await;
     }
+    if passed_validation(&executed.errors) {
+        state.documents.keep(&query, &parsed);
+        if let Some(hash) = new_hash {
+            state.persisted.keep(hash, &query);
+        }
+    }
     executed.errors.iter_mut().for_each(ensure_code);
     response::graphql(executed, media)
+}
+
+/// Screens, parses and picks the schema of a request as `viewer` sends it (over HTTP or a
+/// WebSocket): its document and variables must not nest too deeply, it must parse, and it may
+/// ask for introspection only if the viewer may introspect. The request carries the parsed
+/// document on success.
+pub(super) fn prepare(
+    state: &AppState,
+    viewer: &Viewer,
+    request: &mut async_graphql::Request,
+) -> Result<(AppSchema, std::sync::Arc<Parsed>), Box<async_graphql::Response>> {
+    let refused = |error: ServerError| Box::new(request_error(error, "BAD_USER_INPUT"));
+    if let Err(deep) = super::nesting::screen(&request.query, request.variables.iter()) {
+        return Err(refused(ServerError::new(deep.message(), None)));
+    }
+    let parsed = state.documents.parse(&request.query).map_err(refused)?;
+    let schema = pick_schema(state, viewer, &parsed)?.clone();
+    request.set_parsed_query(parsed.document.clone());
+    Ok((schema, parsed))
+}
+
+/// Whether a request got past validation: errors of parsing, validation and limits have no
+/// path; resolvers' errors do.
+pub(super) fn passed_validation(errors: &[ServerError]) -> bool {
+    errors.iter().all(|error| !error.path.is_empty())
 }
 
 /// Which schema serves the request: introspection-only requests of callers who may introspect
@@ -124,7 +148,7 @@ fn pick_schema<'a>(
 
 /// The type of the operation the request runs; `None` when the document does not say (no
 /// such operation name, or several without a name): validation reports that.
-fn operation_type(document: &ExecutableDocument, name: Option<&str>) -> Option<OperationType> {
+pub(super) fn operation_type(document: &ExecutableDocument, name: Option<&str>) -> Option<OperationType> {
     use async_graphql::parser::types::DocumentOperations;
     match (&document.operations, name) {
         (DocumentOperations::Single(op), _) => Some(op.node.ty),
@@ -144,7 +168,7 @@ fn request_error(mut error: ServerError, code: &str) -> async_graphql::Response 
 /// Errors raised by async-graphql itself (syntax, validation, variable and argument coercion)
 /// carry no code: they are the client's fault, so they become BAD_USER_INPUT. Any other error
 /// without a code is a bug; its text is replaced so nothing internal leaks.
-fn ensure_code(error: &mut ServerError) {
+pub(super) fn ensure_code(error: &mut ServerError) {
     let has_code = error.extensions.as_ref().is_some_and(|e| e.get("code").is_some());
     if has_code {
         return;

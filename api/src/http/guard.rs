@@ -47,6 +47,15 @@ pub async fn sleep_for_tests(axum::extract::Path(millis): axum::extract::Path<u6
     "slept"
 }
 
+/// How many parsed documents the process keeps, and their estimated memory, mounted only when
+/// the test hooks are on.
+pub async fn documents_for_tests(
+    axum::extract::State(state): axum::extract::State<crate::state::AppState>,
+) -> axum::Json<serde_json::Value> {
+    let (documents, bytes) = state.documents.size();
+    axum::Json(serde_json::json!({ "documents": documents, "bytes": bytes }))
+}
+
 /// CORS: closed unless origins are configured; then those origins may call `/graphql` with a
 /// bearer token (no cookies: duban never uses them).
 pub fn cors(origins: &[String]) -> CorsLayer {

@@ -3,12 +3,13 @@
 //! `connection_init` payload, carrying the same bearer token as HTTP requests:
 //! `{"Authorization": "Bearer …"}` (or `{"headers": {"Authorization": …}}`, or `{"token": …}`).
 //! A connection that does not sign in, or whose credential is revoked or expires while it is
-//! open, is closed with code 4403. Any other `GET /graphql` is a query over HTTP.
+//! open, is closed with code 4403; one that does not sign in within `DUBAN_WS_INIT_TIMEOUT_SECS`
+//! with 4408; one more than its account may hold with 4429. Each operation runs as an HTTP
+//! request would (`super::socket`). Any other `GET /graphql` is a query over HTTP.
 
 use super::auth::{Credential, Refused, from_authorization, from_token};
-use crate::domain::Caller;
-use crate::graphql::loaders::Loaders;
-use crate::graphql::subscription::Session;
+use super::socket::{Operations, Slot};
+use crate::graphql::subscription::{Session, SignedIn};
 use crate::state::AppState;
 use async_graphql::Data;
 use async_graphql::http::{WebSocketProtocols, WsMessage};
@@ -22,6 +23,13 @@ use std::sync::Arc;
 
 /// The close code of a connection whose credential does not (or no longer) work.
 const FORBIDDEN: u16 = 4403;
+/// The close code of a connection that did not sign in in time (graphql-transport-ws).
+const INIT_TIMEOUT: u16 = 4408;
+/// The close code of a connection one too many for its account.
+const TOO_MANY: u16 = 4429;
+
+/// Why a `connection_init` is refused when the account holds as many connections as allowed.
+const TOO_MANY_SOCKETS: &str = "Too many connections for this account";
 
 /// Why a `connection_init` is refused.
 const NO_CREDENTIAL: &str = "a valid bearer token is required";
@@ -84,38 +92,13 @@ async fn serve(socket: WebSocket, state: AppState, peer: SocketAddr, protocol: W
             _ => None,
         })
     });
-    let init_state = state.clone();
-    let init_session = session.clone();
-    let connection = async_graphql::http::WebSocket::new(state.schemas.full.clone(), input, protocol)
-        .on_connection_init(move |payload| async move {
-            let refused = || async_graphql::Error::new(NO_CREDENTIAL);
-            let (is_header, value) = authorization(&payload).ok_or_else(refused)?;
-            let credential = credential_of(&init_state, is_header, &value).await.map_err(|_| refused())?;
-            if credential.viewer == crate::policy::Viewer::Anonymous {
-                return Err(refused());
-            }
-            let signed_in_as = credential.viewer.clone();
-            let caller = Caller::new(credential.viewer, Some(peer.ip()), init_state.clock.read())
-                .with_service_token(credential.service_token);
-            // Checked again as it was given: the credential must still work and still stand for
-            // the same account, role, unit and groups, since the connection's view was built
-            // from them (a changed view ends the connection; the client signs in again).
-            let check_state = init_state.clone();
-            init_session.signed_in(
-                Box::new(move || {
-                    let (state, value, signed_in_as) = (check_state.clone(), value.clone(), signed_in_as.clone());
-                    Box::pin(async move {
-                        let now = credential_of(&state, is_header, &value).await;
-                        now.is_ok_and(|credential| credential.viewer == signed_in_as)
-                    })
-                }),
-                credential.expires_at,
-            );
-            let mut data = Data::default();
-            data.insert(Loaders::uncached(&init_state.reads, &caller));
-            data.insert(caller);
-            data.insert(init_session);
-            Ok(data)
+    // The connection's place among its account's, held until it closes.
+    let slot = Arc::new(std::sync::OnceLock::new());
+    let operations = Operations::new(state.clone(), session.clone(), peer);
+    let connection = async_graphql::http::WebSocket::new(operations, input, protocol)
+        .on_connection_init({
+            let (state, session, slot) = (state.clone(), session.clone(), slot.clone());
+            move |payload| sign_in(state, session, slot, payload)
         })
         .map(|message| match message {
             WsMessage::Text(text) => Message::Text(text.into()),
@@ -123,9 +106,15 @@ async fn serve(socket: WebSocket, state: AppState, peer: SocketAddr, protocol: W
             WsMessage::Close(_, reason) if reason == NO_CREDENTIAL => {
                 Message::Close(Some(CloseFrame { code: FORBIDDEN, reason: "Forbidden".into() }))
             }
+            WsMessage::Close(_, reason) if reason == TOO_MANY_SOCKETS => {
+                Message::Close(Some(CloseFrame { code: TOO_MANY, reason: TOO_MANY_SOCKETS.into() }))
+            }
             WsMessage::Close(code, reason) => Message::Close(Some(CloseFrame { code, reason: reason.into() })),
         });
     futures_util::pin_mut!(connection);
+    // A connection that never signs in is closed (4408, as graphql-transport-ws says).
+    let init_deadline = tokio::time::sleep(state.sockets.limits.init_timeout);
+    futures_util::pin_mut!(init_deadline);
     loop {
         tokio::select! {
             message = connection.next() => match message {
@@ -141,8 +130,47 @@ async fn serve(socket: WebSocket, state: AppState, peer: SocketAddr, protocol: W
                 let _ = sink.send(Message::Close(Some(frame))).await;
                 break;
             }
+            () = &mut init_deadline, if session.who().is_none() => {
+                let frame = CloseFrame { code: INIT_TIMEOUT, reason: "Connection initialisation timeout".into() };
+                let _ = sink.send(Message::Close(Some(frame))).await;
+                break;
+            }
         }
     }
+}
+
+/// `connection_init`: verifies the credential, takes a place among the account's connections,
+/// and keeps who signed in on the session. Operations carry their own caller (see
+/// `socket::Operations`); the connection's data is the session alone.
+async fn sign_in(
+    state: AppState,
+    session: Arc<Session>,
+    slot: Arc<std::sync::OnceLock<Slot>>,
+    payload: serde_json::Value,
+) -> async_graphql::Result<Data> {
+    let refused = || async_graphql::Error::new(NO_CREDENTIAL);
+    let (is_header, value) = authorization(&payload).ok_or_else(refused)?;
+    let credential = credential_of(&state, is_header, &value).await.map_err(|_| refused())?;
+    let Some(stamp) = credential.stamp else { return Err(refused()) };
+    let place = state.sockets.enter(stamp.user_id).ok_or_else(|| async_graphql::Error::new(TOO_MANY_SOCKETS))?;
+    let _ = slot.set(place);
+    let signed_in_as = credential.viewer.clone();
+    // Checked again as it was given: the credential must still work and still stand for the
+    // same account, role, unit and groups, since the connection's view was built from them (a
+    // changed view ends the connection; the client signs in again).
+    let check_state = state.clone();
+    let check = Box::new(move || {
+        let (state, value, signed_in_as) = (check_state.clone(), value.clone(), signed_in_as.clone());
+        Box::pin(async move {
+            let now = credential_of(&state, is_header, &value).await;
+            now.is_ok_and(|credential| credential.viewer == signed_in_as)
+        }) as futures_util::future::BoxFuture<'static, bool>
+    });
+    let who = SignedIn { viewer: credential.viewer, credential: credential.stamp };
+    session.signed_in(who, check, credential.expires_at);
+    let mut data = Data::default();
+    data.insert(session);
+    Ok(data)
 }
 
 /// The credential `connection_init` gave: an `Authorization` value, or a bare token.

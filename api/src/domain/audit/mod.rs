@@ -188,10 +188,42 @@ pub fn deleted<M: Audited>(caller: &Caller, model: &M) {
 }
 
 /// Starts a write transaction for `caller`: whatever an earlier, failed one recorded is
-/// forgotten.
+/// forgotten, and the caller's credential must still stand inside it ([`credential_stands`]).
 pub async fn begin<C: TransactionTrait>(db: &C, caller: &Caller) -> AppResult<C::Transaction> {
     caller.take_changes();
-    Ok(crate::db::begin_write(db).await?)
+    let txn = crate::db::begin_write(db).await?;
+    if let Some(stamp) = caller.credential {
+        credential_stands(&txn, stamp).await?;
+    }
+    Ok(txn)
+}
+
+/// Refuses (UNAUTHENTICATED) a write whose credential was revoked since the request checked it:
+/// the account deactivated, its token version moved on (logout everywhere, a new password, a
+/// role or unit change), or the service token revoked. Another process may not have heard of a
+/// revocation yet; the database has. On PostgreSQL the rows are read `FOR SHARE`, so a
+/// revocation committing meanwhile waits for this write to end (the write came first) or this
+/// read waits for it and sees it; on SQLite the write transaction holds the database already.
+async fn credential_stands(txn: &impl ConnectionTrait, stamp: crate::domain::Stamp) -> AppResult<()> {
+    let backend = txn.get_database_backend();
+    let (param, lock) = if backend == DbBackend::Postgres { ("$1", " FOR SHARE") } else { ("?", "") };
+    let account = format!("SELECT token_version, active FROM app_user WHERE id = {param}{lock}");
+    let row = txn.query_one_raw(Statement::from_sql_and_values(backend, account, [stamp.user_id.into()])).await?;
+    let stands = match row {
+        Some(row) => {
+            let (version, active): (i32, bool) = (row.try_get_by_index(0)?, row.try_get_by_index(1)?);
+            active && (stamp.service_token.is_some() || version == stamp.token_version)
+        }
+        None => false,
+    };
+    let token_stands = match stamp.service_token {
+        Some(id) => {
+            let token = format!("SELECT id FROM service_token WHERE id = {param} AND revoked_at IS NULL{lock}");
+            txn.query_one_raw(Statement::from_sql_and_values(backend, token, [id.into()])).await?.is_some()
+        }
+        None => true,
+    };
+    if stands && token_stands { Ok(()) } else { Err(crate::error::AppError::Unauthenticated) }
 }
 
 /// Appends what `caller` recorded to the trail, as `operation`, and commits: the entries and
