@@ -152,6 +152,10 @@ struct Started {
     _running: Running,
 }
 
+fn is_unauthenticated(error: &ServerError) -> bool {
+    error.extensions.as_ref().and_then(|e| e.get("code")).is_some_and(|code| *code == Value::from("UNAUTHENTICATED"))
+}
+
 fn refusal(message: &str, code: &str, reason: Option<&str>) -> Box<Response> {
     let mut error = ServerError::new(message, None);
     let mut extensions = async_graphql::ErrorExtensionValues::default();
@@ -189,6 +193,11 @@ impl Executor for Operations {
                     operations.state.documents.keep(&started.query, &started.parsed);
                 }
                 response.errors.iter_mut().for_each(ensure_code);
+                // A write found the credential revoked before this process heard of it: the
+                // connection ends as it would have, had the process known.
+                if response.errors.iter().any(is_unauthenticated) {
+                    operations.session.end();
+                }
                 yield response;
             }
         }

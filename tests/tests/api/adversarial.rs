@@ -351,3 +351,31 @@ async fn a_write_by_a_credential_revoked_where_this_process_cannot_see_it_never_
     assert_eq!(signed.error_code(), Some("UNAUTHENTICATED"));
     assert_eq!(part_state(&app, &admin, &task).await, "ASSIGNED", "nothing was written");
 }
+
+const BINARY: &str = env!("CARGO_BIN_EXE_duban-process");
+
+#[tokio::test]
+async fn a_socket_on_another_process_cannot_act_once_its_credential_is_revoked() {
+    let app = spawn_app().await;
+    if !app.is_postgres() {
+        return; // processes share a database through PostgreSQL's notifications only
+    }
+    let admin = app.admin_token().await;
+    let task = task_14(&app, &admin).await;
+    let unit = app.department_id_as(&admin, "县民政局").await;
+    let user_id = app.create_account(&admin, "replica", "DEPARTMENT", Some(&unit)).await;
+    let token = app.login("replica", &password_for("replica")).await;
+    let other = duban_tests::ServerProcess::start(BINARY, &app.url);
+    let mut socket = Subscriber::connect(&other.address, &token).await;
+    socket.subscribe("viewer", "{ viewer { username } }", json!({})).await;
+    assert_eq!(socket.event("viewer", SOON).await.unwrap()["viewer"]["username"], "replica");
+
+    // Revoked through this process; the operation reaches the other one at once.
+    app.graphql("mutation($id: ID!) { deactivateUser(id: $id) { id } }", json!({ "id": user_id }), Some(&admin))
+        .await
+        .data();
+    socket.subscribe("sign", SIGN, json!({ "t": task })).await;
+    assert_eq!(refused(&mut socket, "sign").await[0]["extensions"]["code"], "UNAUTHENTICATED");
+    assert_eq!(close_code(&mut socket).await, Some(4403));
+    assert_eq!(part_state(&app, &admin, &task).await, "ASSIGNED", "nothing was written");
+}
