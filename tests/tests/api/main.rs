@@ -35,4 +35,5 @@ mod token_attacks;
 mod unit_lists;
 mod unit_views;
 mod upload;
+mod upload_limits;
 mod webhooks;
