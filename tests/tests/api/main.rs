@@ -1,6 +1,7 @@
 //! Black-box tests of the running server: one binary, one module per capability.
 
 mod admin_writes;
+mod audit_key;
 mod audit_trail;
 mod authz_files;
 mod authz_follow_up;
