@@ -14,10 +14,12 @@
 use crate::error::AppResult;
 use chrono::{DateTime, SecondsFormat, Utc};
 use entity::audit_entry;
-use hmac::{Hmac, Mac};
+use hmac::Mac;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use sha2::{Digest, Sha256};
-use std::sync::OnceLock;
+
+mod key;
+pub use key::{AuditKey, install, installed};
 
 /// What the first entry chains to.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -59,56 +61,6 @@ impl<'a> Fields<'a> {
     }
 }
 
-/// What keyed entries store in `chain` before the key's id.
-const KEYED: &str = "hmac:";
-
-/// The audit key: HMAC-SHA256 keyed with the `DUBAN_AUDIT_KEY` secret. It prints as its id only.
-#[derive(Clone)]
-pub struct AuditKey {
-    mac: Hmac<Sha256>,
-    marker: String,
-}
-
-impl AuditKey {
-    /// The key made from a secret (any length; the configuration asks for 16 bytes at least).
-    pub fn new(secret: &[u8]) -> AuditKey {
-        let mac = <Hmac<Sha256> as Mac>::new_from_slice(secret).expect("HMAC takes keys of any length");
-        // An id that names the key without revealing it: the MAC of a fixed text.
-        let id = hex::encode(mac.clone().chain_update(b"duban audit key id").finalize().into_bytes());
-        AuditKey { mac, marker: format!("{KEYED}{}", &id[..16]) }
-    }
-
-    /// What entries hashed with this key store in `chain`: `hmac:` and 16 hex digits.
-    pub fn marker(&self) -> &str {
-        &self.marker
-    }
-}
-
-impl std::fmt::Debug for AuditKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_tuple("AuditKey").field(&self.marker).finish()
-    }
-}
-
-/// The key of this process, shared by the server's writes and the command line's.
-static KEY: OnceLock<AuditKey> = OnceLock::new();
-
-/// Makes `key` the process's audit key, once at start-up; installing the same key again is
-/// fine, another one is refused (entries would chain under two keys).
-pub fn install(key: AuditKey) -> Result<(), String> {
-    let installed = KEY.get_or_init(|| key.clone());
-    if installed.marker == key.marker {
-        Ok(())
-    } else {
-        Err(format!("this process already uses audit key {}, not {}", installed.marker, key.marker))
-    }
-}
-
-/// The process's audit key, once installed.
-pub fn installed() -> Option<&'static AuditKey> {
-    KEY.get()
-}
-
 /// The bytes an entry's hash covers: the previous hash and the fields, each framed.
 fn message(prev: &str, fields: &Fields<'_>) -> Vec<u8> {
     let mut bytes = Vec::with_capacity(256);
@@ -147,13 +99,13 @@ pub fn hash(prev: &str, fields: &Fields<'_>) -> String {
 
 /// The HMAC-SHA256 hash under `key` of an entry whose predecessor's hash is `prev`.
 pub fn keyed_hash(key: &AuditKey, prev: &str, fields: &Fields<'_>) -> String {
-    hex::encode(key.mac.clone().chain_update(message(prev, fields)).finalize().into_bytes())
+    hex::encode(key.mac().chain_update(message(prev, fields)).finalize().into_bytes())
 }
 
 /// How a new entry is hashed: its `chain` marker and its hash (keyed when there is a key).
 pub fn seal(key: Option<&AuditKey>, prev: &str, fields: &Fields<'_>) -> (Option<String>, String) {
     match key {
-        Some(key) => (Some(key.marker.clone()), keyed_hash(key, prev, fields)),
+        Some(key) => (Some(key.marker().to_owned()), keyed_hash(key, prev, fields)),
         None => (None, hash(prev, fields)),
     }
 }
@@ -208,10 +160,10 @@ pub fn check(prev: &str, entry: &audit_entry::Model, key: Option<&AuditKey>, key
         }
         (None, _) => hash(prev, &Fields::of(entry)),
         (Some(_), None) => return Err("it is keyed, and no audit key is set to check it (DUBAN_AUDIT_KEY)".into()),
-        (Some(marker), Some(key)) if marker != key.marker => {
+        (Some(marker), Some(key)) if marker != key.marker() => {
             return Err(format!(
                 "it was keyed with audit key {marker:?}, not {:?} (another key, or edited)",
-                key.marker
+                key.marker()
             ));
         }
         (Some(_), Some(key)) => keyed_hash(key, prev, &Fields::of(entry)),
@@ -279,129 +231,4 @@ pub async fn head(db: &impl ConnectionTrait) -> AppResult<Option<Head>> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn key() -> AuditKey {
-        AuditKey::new(b"a test audit key of some length")
-    }
-
-    fn entry(id: i32, prev: &str, after: &str, key: Option<&AuditKey>) -> audit_entry::Model {
-        let mut model = audit_entry::Model {
-            id,
-            at: DateTime::from_timestamp(1_700_000_000, 123_456_000).unwrap(),
-            actor_kind: "USER".into(),
-            actor_id: Some(3),
-            service_token_id: None,
-            client_address: Some("127.0.0.1".into()),
-            operation: "signTask".into(),
-            entity: "assignment".into(),
-            entity_id: 9,
-            task_id: Some(4),
-            action: "UPDATE".into(),
-            before: Some("{\"state\":\"ASSIGNED\"}".into()),
-            after: Some(after.into()),
-            prev_hash: prev.into(),
-            hash: String::new(),
-            chain: None,
-        };
-        (model.chain, model.hash) = seal(key, prev, &Fields::of(&model));
-        model
-    }
-
-    /// Checks entries in order as [`verify`] walks them; the first break's id.
-    fn walk(entries: &[audit_entry::Model], key: Option<&AuditKey>) -> Result<(), i32> {
-        let (mut prev, mut keyed) = (GENESIS.to_owned(), false);
-        for entry in entries {
-            check(&prev, entry, key, keyed).map_err(|_| entry.id)?;
-            keyed |= entry.chain.is_some();
-            prev = entry.hash.clone();
-        }
-        Ok(())
-    }
-
-    #[test]
-    fn an_edited_or_removed_entry_breaks_the_chain_where_it_was() {
-        let first = entry(1, GENESIS, "{\"state\":\"SIGNED\"}", None);
-        let second = entry(2, &first.hash, "{\"state\":\"IN_PROGRESS\"}", None);
-        assert_eq!(check(GENESIS, &first, None, false), Ok(()));
-        assert_eq!(check(&first.hash, &second, None, false), Ok(()));
-
-        let mut edited = first.clone();
-        edited.after = Some("{\"state\":\"DONE\"}".into());
-        assert!(check(GENESIS, &edited, None, false).is_err(), "an edit shows in the entry itself");
-        assert!(check(GENESIS, &second, None, false).is_err(), "a removal shows in the next entry");
-    }
-
-    #[test]
-    fn fields_are_framed_so_that_moving_text_between_them_changes_the_hash() {
-        let a = entry(1, GENESIS, "ab", None);
-        let mut b = a.clone();
-        b.before = Some(format!("{}a", a.before.clone().unwrap()));
-        b.after = Some("b".into());
-        assert_ne!(hash(GENESIS, &Fields::of(&a)), hash(GENESIS, &Fields::of(&b)));
-    }
-
-    #[test]
-    fn unkeyed_entries_from_before_the_key_verify_and_keyed_ones_follow_them() {
-        let key = key();
-        let old = entry(1, GENESIS, "a", None);
-        let new = entry(2, &old.hash, "b", Some(&key));
-        assert_eq!(new.chain.as_deref(), Some(key.marker()));
-        assert_ne!(new.hash, hash(&old.hash, &Fields::of(&new)), "keyed: not the plain hash");
-        assert_eq!(walk(&[old.clone(), new.clone()], Some(&key)), Ok(()));
-        assert_eq!(walk(std::slice::from_ref(&old), None), Ok(()), "an old trail needs no key");
-        assert_eq!(walk(&[old, new], None), Err(2), "a keyed entry cannot be checked without the key");
-    }
-
-    #[test]
-    fn an_edit_with_every_later_hash_recomputed_without_the_key_is_caught() {
-        let key = key();
-        let first = entry(1, GENESIS, "a", Some(&key));
-        let second = entry(2, &first.hash, "b", Some(&key));
-        let third = entry(3, &second.hash, "c", Some(&key));
-        assert_eq!(walk(&[first.clone(), second.clone(), third.clone()], Some(&key)), Ok(()));
-
-        // The attacker edits the second entry and rechains it and the third with plain SHA-256,
-        // keeping or dropping the marker: either way the chain breaks at the edit.
-        for marker in [second.chain.clone(), None] {
-            let mut edited = second.clone();
-            edited.after = Some("forged".into());
-            edited.chain = marker.clone();
-            edited.hash = hash(&first.hash, &Fields::of(&edited));
-            let mut rechained = third.clone();
-            rechained.prev_hash = edited.hash.clone();
-            rechained.chain = marker;
-            rechained.hash = hash(&edited.hash, &Fields::of(&rechained));
-            assert_eq!(walk(&[first.clone(), edited, rechained], Some(&key)), Err(2));
-        }
-        // Rechained under a key of the attacker's own: another marker, or the wrong MAC.
-        let theirs = AuditKey::new(b"the attacker's own key, not ours");
-        let forged = entry(2, &first.hash, "forged", Some(&theirs));
-        assert_eq!(walk(&[first.clone(), forged.clone()], Some(&key)), Err(2));
-        let mut disguised = forged;
-        disguised.chain = Some(key.marker().to_owned());
-        assert_eq!(walk(&[first, disguised], Some(&key)), Err(2));
-    }
-
-    #[test]
-    fn a_recorded_head_catches_entries_cut_off_or_a_trail_rewritten() {
-        let head: Head = "2:ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef0123456789".parse().unwrap();
-        assert_eq!(head.to_string(), "2:abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789");
-        assert_eq!(check_pin(&head, Some(&head.hash)), Ok(()));
-        assert!(check_pin(&head, None).is_err(), "cut off");
-        assert!(check_pin(&head, Some(GENESIS)).is_err(), "rewritten");
-        for bad in ["2", "x:ab", "2:abc", "2:zz"] {
-            assert!(bad.parse::<Head>().is_err(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn a_process_keeps_one_audit_key_and_it_prints_as_its_id() {
-        let key = key();
-        assert_eq!(key.marker(), AuditKey::new(b"a test audit key of some length").marker());
-        assert_ne!(key.marker(), AuditKey::new(b"another key").marker());
-        assert!(!format!("{key:?}").contains("test audit key"));
-        assert!(key.marker().starts_with("hmac:") && key.marker().len() == 21);
-    }
-}
+mod tests;
