@@ -1,6 +1,7 @@
 //! First-start work: the signing secret, the bootstrap admin, and the sample plan.
 
 use crate::config::Config;
+use crate::domain::audit::chain;
 use crate::domain::clock::Clock;
 use crate::domain::users::{self, NewUser};
 use crate::domain::{Caller, documents};
@@ -20,29 +21,49 @@ pub const SAMPLE_PLAN: &str = include_str!("../data/panshan-2014-103.txt");
 /// The JWT secret: from the configuration, or (embedded SQLite only) kept in a file beside
 /// the database, generated on first start.
 pub fn jwt_secret(config: &Config) -> anyhow::Result<SecretString> {
-    if let Some(secret) = &config.jwt_secret {
+    kept_secret(config, config.jwt_secret.as_ref(), "DUBAN_JWT_SECRET", ".jwt-secret")
+}
+
+/// The audit key, found as the JWT secret is (`<database>.audit-key` beside an SQLite file;
+/// PostgreSQL requires `DUBAN_AUDIT_KEY`), and made this process's key for every entry it
+/// appends or verifies.
+pub fn install_audit_key(config: &Config) -> anyhow::Result<()> {
+    let secret = kept_secret(config, config.audit_key.as_ref(), "DUBAN_AUDIT_KEY", ".audit-key")?;
+    let key = chain::AuditKey::new(secret.expose_secret().as_bytes());
+    chain::install(key).map_err(anyhow::Error::msg)
+}
+
+/// A secret from the configuration (`variable`), or (embedded SQLite only) kept in the file
+/// `<database><suffix>`, generated on first start.
+fn kept_secret(
+    config: &Config,
+    configured: Option<&SecretString>,
+    variable: &str,
+    suffix: &str,
+) -> anyhow::Result<SecretString> {
+    if let Some(secret) = configured {
         return Ok(secret.clone());
     }
     let Some(db_path) = db::sqlite_path(&config.database_url) else {
-        bail!("DUBAN_JWT_SECRET must be set when the database is not the embedded SQLite file");
+        bail!("{variable} must be set when the database is not the embedded SQLite file");
     };
-    let path = secret_path(&db_path);
+    let path = secret_path(&db_path, suffix);
     if let Ok(existing) = std::fs::read_to_string(&path) {
         let existing = existing.trim().to_owned();
         if !existing.is_empty() {
-            tracing::info!(file = %path.display(), "using the JWT secret kept beside the database");
+            tracing::info!(file = %path.display(), "using the {variable} kept beside the database");
             return Ok(SecretString::from(existing));
         }
     }
     let secret = random_string(48);
     write_private(&path, &secret).with_context(|| format!("cannot write {}", path.display()))?;
-    tracing::warn!(file = %path.display(), "DUBAN_JWT_SECRET is not set: generated one and kept it beside the database");
+    tracing::warn!(file = %path.display(), "{variable} is not set: generated one and kept it beside the database");
     Ok(SecretString::from(secret))
 }
 
-fn secret_path(db_path: &std::path::Path) -> PathBuf {
+fn secret_path(db_path: &std::path::Path, suffix: &str) -> PathBuf {
     let mut name = db_path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
-    name.push(".jwt-secret");
+    name.push(suffix);
     db_path.with_file_name(name)
 }
 

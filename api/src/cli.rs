@@ -3,11 +3,12 @@
 
 use crate::config::Config;
 use crate::domain::Caller;
+use crate::domain::audit::chain::Head;
 use crate::domain::clock::Clock;
 use crate::domain::users::{self, NewUser};
 use crate::error::AppError;
 use crate::export::{self, DocumentRef, Format};
-use crate::{db, graphql, import, startup, synthetic};
+use crate::{bootstrap, db, graphql, import, startup, synthetic};
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use std::io::{Read, Write};
@@ -104,7 +105,15 @@ pub enum UserCommand {
 pub enum AuditCommand {
     /// Walk the hash chain of the audit trail; exit non-zero, naming the first broken entry,
     /// when a row was edited or removed.
-    Verify,
+    Verify {
+        /// An entry recorded earlier with `duban audit head` (`ID:HASH`): fail when the trail no
+        /// longer holds it with that hash (entries cut off the end, or the trail rewritten).
+        #[arg(long, value_name = "ID:HASH")]
+        head: Option<Head>,
+    },
+    /// Print the last entry as `ID:HASH`, to keep somewhere the database's writers cannot
+    /// reach and give to `duban audit verify --head` later.
+    Head,
 }
 
 /// A role as the GraphQL enum spells it (`DEPARTMENT`), or in lower case: the stored names of
@@ -144,7 +153,18 @@ pub fn main() -> std::process::ExitCode {
 
 /// Runs the parsed command line.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
-    match cli.command.unwrap_or(Command::Serve) {
+    let command = cli.command.unwrap_or(Command::Serve);
+    if matches!(
+        command,
+        Command::Import { .. }
+            | Command::User(_)
+            | Command::SeedSynthetic { .. }
+            | Command::Audit(AuditCommand::Verify { .. })
+    ) {
+        // The command line writes and verifies the trail as the server does: with its key.
+        bootstrap::install_audit_key(&cli.config)?;
+    }
+    match command {
         Command::Serve => serve(&cli.config).await,
         Command::Migrate => {
             let db = db::connect(&cli.config.database_url).await?;
@@ -159,22 +179,26 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::ExportSchema { output, check } => export_schema(output, check),
         Command::SeedSynthetic { scale, seed } => seed_synthetic(&cli.config, scale, seed).await,
-        Command::Audit(AuditCommand::Verify) => verify_audit(&cli.config).await,
+        Command::Audit(AuditCommand::Verify { head }) => verify_audit(&cli.config, head.as_ref()).await,
+        Command::Audit(AuditCommand::Head) => print_audit_head(&cli.config).await,
     }
 }
 
-async fn verify_audit(config: &Config) -> anyhow::Result<()> {
+async fn verify_audit(config: &Config, pin: Option<&Head>) -> anyhow::Result<()> {
     use crate::domain::audit::chain::Verdict;
     let db = db::connect(&config.database_url).await?;
     db::migrate(&db).await?;
-    let verdict = crate::domain::audit::verify(&db, &console(config))
+    let verdict = crate::domain::audit::verify(&db, &console(config), pin)
         .await
         .map_err(AppError::into_anyhow)
         .context("cannot read the audit trail")?;
     match verdict {
-        Verdict::Intact { entries, head: Some((id, hash)) } => {
-            println!("audit trail intact: {entries} entries; head #{id} {hash}");
-            println!("(keep the head's hash elsewhere: entries cut off the end leave a shorter, intact chain)");
+        Verdict::Intact { entries, keyed, head: Some((id, hash)) } => {
+            println!("audit trail intact: {entries} entries ({keyed} keyed); head #{id} {hash}");
+            if let Some(pin) = pin {
+                println!("recorded entry #{} still holds its hash", pin.id);
+            }
+            println!("(keep `duban audit head` elsewhere: entries cut off the end leave a shorter, intact chain)");
             Ok(())
         }
         Verdict::Intact { .. } => {
@@ -185,6 +209,20 @@ async fn verify_audit(config: &Config) -> anyhow::Result<()> {
             anyhow::bail!("audit trail broken at entry #{entry_id}: {reason}")
         }
     }
+}
+
+async fn print_audit_head(config: &Config) -> anyhow::Result<()> {
+    let db = db::connect(&config.database_url).await?;
+    db::migrate(&db).await?;
+    let head = crate::domain::audit::head(&db, &console(config))
+        .await
+        .map_err(AppError::into_anyhow)
+        .context("cannot read the audit trail")?;
+    match head {
+        Some(head) => println!("{head}"),
+        None => println!("no entries yet"),
+    }
+    Ok(())
 }
 
 async fn seed_synthetic(config: &Config, scale: u32, seed: u64) -> anyhow::Result<()> {

@@ -22,6 +22,11 @@ pub struct Config {
     #[arg(long, env = "DUBAN_JWT_SECRET", value_parser = parse_secret, hide_env_values = true)]
     pub jwt_secret: Option<SecretString>,
 
+    /// Key of the audit trail's hash chain (HMAC-SHA256), at least 16 characters; it must not
+    /// live in the database. Without it, SQLite keeps a generated one beside the database file.
+    #[arg(long, env = "DUBAN_AUDIT_KEY", value_parser = parse_audit_key, hide_env_values = true)]
+    pub audit_key: Option<SecretString>,
+
     /// The secret before the last rotation: accepted for verification only.
     #[arg(long, env = "DUBAN_JWT_PREVIOUS_SECRET", value_parser = parse_secret, hide_env_values = true)]
     pub jwt_previous_secret: Option<SecretString>,
@@ -113,6 +118,14 @@ fn parse_secret(value: &str) -> Result<SecretString, String> {
     Ok(SecretString::from(value.to_owned()))
 }
 
+/// A key short enough to guess offline is refused (admins can read the hashes).
+fn parse_audit_key(value: &str) -> Result<SecretString, String> {
+    if value.len() < 16 {
+        return Err("must be at least 16 characters".into());
+    }
+    Ok(SecretString::from(value.to_owned()))
+}
+
 impl Config {
     /// A configuration for tests and tools: the given database, an ephemeral port, a fixed secret.
     pub fn for_database(database_url: &str) -> Self {
@@ -120,6 +133,7 @@ impl Config {
             database_url: database_url.to_owned(),
             bind: "127.0.0.1:0".parse().expect("valid address"),
             jwt_secret: Some(SecretString::from("test-secret-not-for-production".to_owned())),
+            audit_key: Some(SecretString::from("test-audit-key-not-for-production".to_owned())),
             jwt_previous_secret: None,
             token_ttl_minutes: 480,
             admin_password: None,

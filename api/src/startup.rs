@@ -64,6 +64,8 @@ pub async fn prepare(
     db::migrate(&db).await?;
     let clock = config.today.map_or_else(Clock::system, Clock::pinned);
     let secret = bootstrap::jwt_secret(config)?;
+    // Before the first write: the admin and the sample plan are on the trail too.
+    bootstrap::install_audit_key(config)?;
     bootstrap::ensure_admin(&db, config, &clock).await?;
     if config.load_sample_plan {
         bootstrap::load_sample_plan(&db, &clock).await?;

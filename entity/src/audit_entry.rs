@@ -29,6 +29,9 @@ pub struct Model {
     pub after: Option<String>,
     pub prev_hash: String,
     pub hash: String,
+    /// How `hash` was made: NULL, plain SHA-256 (entries written before the trail was keyed);
+    /// `hmac:<key id>`, HMAC-SHA256 under the audit key with that id.
+    pub chain: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -33,6 +33,13 @@ pub fn token_secret() -> String {
     secret.expose_secret().to_owned()
 }
 
+/// The audit key of every test app (and of [`ServerProcess`]es and commands on their databases).
+pub fn audit_key() -> String {
+    use secrecy::ExposeSecret;
+    let key = Config::for_database("sqlite::memory:").audit_key.expect("the test configuration has an audit key");
+    key.expose_secret().to_owned()
+}
+
 /// Token keys exactly as a test app signs with (the secret of [`Config::for_database`],
 /// issuer `duban`, audience `duban-api`), for crafting tokens the server should accept or
 /// refuse for one reason only.

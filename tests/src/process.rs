@@ -15,7 +15,7 @@ pub struct ServerProcess {
 
 impl ServerProcess {
     /// Starts `binary serve` (the test package's `duban-process`, see `src/bin/`) on
-    /// `database_url`, with the test apps' secret, and waits until it listens.
+    /// `database_url`, with the test apps' secret and audit key, and waits until it listens.
     pub fn start(binary: &str, database_url: &str) -> ServerProcess {
         ServerProcess::start_with(binary, database_url, &[])
     }
@@ -29,6 +29,7 @@ impl ServerProcess {
             .env("DATABASE_URL", database_url)
             .env("DUBAN_BIND", "127.0.0.1:0")
             .env("DUBAN_JWT_SECRET", secret)
+            .env("DUBAN_AUDIT_KEY", crate::audit_key())
             .env("DUBAN_ADMIN_PASSWORD", crate::ADMIN_PASSWORD)
             .env("DUBAN_LOAD_SAMPLE_PLAN", "false")
             .env("DUBAN_LOG_FORMAT", "json")

@@ -151,6 +151,7 @@ mod tests {
             after: None,
             prev_hash: String::new(),
             hash: String::new(),
+            chain: None,
         }
     }
 

@@ -45,7 +45,9 @@ impl FileImportError {
 ///
 /// At most [`read::MAX_FILE_BYTES`] + 1 bytes are read from `content`, so an oversized file is
 /// refused without being read whole. Reading and parsing run on the blocking pool: unpacking a
-/// 10 MB workbook is CPU work the request's worker should not wait on.
+/// 10 MB workbook is CPU work the request's worker should not wait on. When this future is
+/// dropped (the request timed out, the client left), the parse stops at its next check instead
+/// of running on for nobody.
 #[tracing::instrument(skip_all, fields(file_name, dry_run = options.dry_run))]
 pub async fn import_file(
     db: &impl TransactionTrait,
@@ -56,11 +58,13 @@ pub async fn import_file(
 ) -> Result<ImportOutcome, FileImportError> {
     rules::admin(&caller.viewer)?;
     let name = file_name.to_owned();
+    let cancel = read::Cancel::default();
+    let _stop_when_dropped = cancel.on_drop();
     let parsed = tokio::task::spawn_blocking(move || {
         let mut bytes = Vec::new();
         let limit = u64::try_from(read::MAX_FILE_BYTES + 1).unwrap_or(u64::MAX);
         content.take(limit).read_to_end(&mut bytes).map_err(|e| AppError::internal(anyhow::Error::new(e)))?;
-        Ok::<_, FileImportError>(read::parse_file(&name, &bytes)?)
+        Ok::<_, FileImportError>(read::parse_file_until(&name, &bytes, &cancel)?)
     })
     .await
     .map_err(AppError::internal)??;

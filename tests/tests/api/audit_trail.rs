@@ -272,6 +272,7 @@ fn verify(url: &str) -> (bool, String) {
     let output = std::process::Command::new(BINARY)
         .args(["audit", "verify"])
         .env("DATABASE_URL", url)
+        .env("DUBAN_AUDIT_KEY", duban_tests::audit_key())
         .env("DUBAN_LOG_FORMAT", "pretty")
         .output()
         .expect("run duban audit verify");

@@ -2,6 +2,7 @@
 
 mod admin_writes;
 mod adversarial;
+mod audit_key;
 mod audit_trail;
 mod authz_files;
 mod authz_follow_up;
@@ -36,4 +37,5 @@ mod token_attacks;
 mod unit_lists;
 mod unit_views;
 mod upload;
+mod upload_limits;
 mod webhooks;

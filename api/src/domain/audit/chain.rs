@@ -1,15 +1,25 @@
-//! The hash chain of the audit trail. Each entry's hash is SHA-256 over the previous entry's
-//! hash and the entry's own fields, each written with its length so that no two different
-//! entries read alike; the first entry chains to [`GENESIS`]. Editing a row changes its hash
-//! (its stored hash no longer matches); removing one breaks the next row's `prev_hash`. Cutting
-//! rows off the end leaves a shorter, valid chain: compare the head's hash with one kept
-//! elsewhere (`duban audit verify` prints it) to catch that too.
+//! The hash chain of the audit trail. Each entry's hash covers the previous entry's hash and
+//! the entry's own fields, each written with its length so that no two different entries read
+//! alike; the first entry chains to [`GENESIS`]. Editing a row changes its hash (its stored
+//! hash no longer matches); removing one breaks the next row's `prev_hash`.
+//!
+//! The hash is HMAC-SHA256 under the audit key ([`AuditKey`], `DUBAN_AUDIT_KEY`), which never
+//! reaches the database: whoever can write the database but has not the key cannot recompute
+//! the hashes after an edit. Entries written before the trail was keyed carry plain SHA-256
+//! and no marker (`chain` NULL) and still verify; once an entry is keyed, an unkeyed entry
+//! after it is a break. Cutting rows off the end, or rewriting the whole trail as unkeyed
+//! entries, leaves a valid-looking chain: [`verify`] with a [`Head`] recorded elsewhere
+//! (`duban audit head`) catches both.
 
 use crate::error::AppResult;
 use chrono::{DateTime, SecondsFormat, Utc};
 use entity::audit_entry;
+use hmac::Mac;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use sha2::{Digest, Sha256};
+
+mod key;
+pub use key::{AuditKey, install, installed};
 
 /// What the first entry chains to.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -51,16 +61,16 @@ impl<'a> Fields<'a> {
     }
 }
 
-/// The hash of an entry whose predecessor's hash is `prev`.
-pub fn hash(prev: &str, fields: &Fields<'_>) -> String {
-    let mut hasher = Sha256::new();
+/// The bytes an entry's hash covers: the previous hash and the fields, each framed.
+fn message(prev: &str, fields: &Fields<'_>) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(256);
     let mut put = |part: Option<&str>| match part {
         Some(text) => {
-            hasher.update(text.len().to_string().as_bytes());
-            hasher.update(b":");
-            hasher.update(text.as_bytes());
+            bytes.extend_from_slice(text.len().to_string().as_bytes());
+            bytes.push(b':');
+            bytes.extend_from_slice(text.as_bytes());
         }
-        None => hasher.update(b"-"),
+        None => bytes.push(b'-'),
     };
     let number = |n: Option<i32>| n.map(|n| n.to_string());
     // Microseconds: what both databases keep of a timestamp.
@@ -78,34 +88,99 @@ pub fn hash(prev: &str, fields: &Fields<'_>) -> String {
     put(Some(fields.action));
     put(fields.before);
     put(fields.after);
-    hex::encode(hasher.finalize())
+    bytes
+}
+
+/// The plain SHA-256 hash of an entry whose predecessor's hash is `prev`: how entries were
+/// hashed before the trail was keyed.
+pub fn hash(prev: &str, fields: &Fields<'_>) -> String {
+    hex::encode(Sha256::digest(message(prev, fields)))
+}
+
+/// The HMAC-SHA256 hash under `key` of an entry whose predecessor's hash is `prev`.
+pub fn keyed_hash(key: &AuditKey, prev: &str, fields: &Fields<'_>) -> String {
+    hex::encode(key.mac().chain_update(message(prev, fields)).finalize().into_bytes())
+}
+
+/// How a new entry is hashed: its `chain` marker and its hash (keyed when there is a key).
+pub fn seal(key: Option<&AuditKey>, prev: &str, fields: &Fields<'_>) -> (Option<String>, String) {
+    match key {
+        Some(key) => (Some(key.marker().to_owned()), keyed_hash(key, prev, fields)),
+        None => (None, hash(prev, fields)),
+    }
+}
+
+/// An entry recorded elsewhere (`ID:HASH`, as `duban audit head` prints it): the trail must
+/// still hold it, with that hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Head {
+    pub id: i32,
+    pub hash: String,
+}
+
+impl std::str::FromStr for Head {
+    type Err = String;
+
+    fn from_str(value: &str) -> Result<Head, String> {
+        let (id, hash) = value.trim().split_once(':').ok_or("expected ID:HASH, as `duban audit head` prints")?;
+        let id = id.trim_start_matches('#').parse().map_err(|_| format!("{id:?} is not an entry id"))?;
+        if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err("the hash must be 64 hex digits".into());
+        }
+        Ok(Head { id, hash: hash.to_ascii_lowercase() })
+    }
+}
+
+impl std::fmt::Display for Head {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.id, self.hash)
+    }
 }
 
 /// What a walk over the chain found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
-    /// Every entry chains to the one before it.
-    Intact { entries: u64, head: Option<(i32, String)> },
+    /// Every entry chains to the one before it; `keyed` of them under the audit key.
+    Intact { entries: u64, keyed: u64, head: Option<(i32, String)> },
     /// The first entry that does not: its id and why.
     Broken { entry_id: i32, reason: String },
 }
 
-/// Checks one entry against the hash before it.
-pub fn check(prev: &str, entry: &audit_entry::Model) -> Result<(), String> {
+/// Checks one entry against the hash before it, with the verifier's `key`; `keyed_before`
+/// says whether an entry before it was keyed.
+pub fn check(prev: &str, entry: &audit_entry::Model, key: Option<&AuditKey>, keyed_before: bool) -> Result<(), String> {
     if entry.prev_hash != prev {
         return Err("its previous hash is not the hash of the entry before it (an entry was removed or edited)".into());
     }
-    if hash(prev, &Fields::of(entry)) != entry.hash {
+    let expected = match (entry.chain.as_deref(), key) {
+        (None, _) if keyed_before => {
+            return Err(
+                "it is not keyed, yet an entry before it is (it was written or rewritten without the audit key)".into(),
+            );
+        }
+        (None, _) => hash(prev, &Fields::of(entry)),
+        (Some(_), None) => return Err("it is keyed, and no audit key is set to check it (DUBAN_AUDIT_KEY)".into()),
+        (Some(marker), Some(key)) if marker != key.marker() => {
+            return Err(format!(
+                "it was keyed with audit key {marker:?}, not {:?} (another key, or edited)",
+                key.marker()
+            ));
+        }
+        (Some(_), Some(key)) => keyed_hash(key, prev, &Fields::of(entry)),
+    };
+    if expected != entry.hash {
         return Err("its content does not match its hash (the entry was edited)".into());
     }
     Ok(())
 }
 
-/// Walks the whole chain in id order, a page at a time.
-pub async fn verify(db: &impl ConnectionTrait) -> AppResult<Verdict> {
+/// Walks the whole chain in id order, a page at a time, with the verifier's `key`; when given,
+/// `pin` (an entry recorded earlier) must still be there with its hash.
+pub async fn verify(db: &impl ConnectionTrait, key: Option<&AuditKey>, pin: Option<&Head>) -> AppResult<Verdict> {
     const PAGE: u64 = 2_000;
     let mut prev = GENESIS.to_owned();
-    let (mut last_id, mut entries) = (0, 0_u64);
+    let (mut last_id, mut entries, mut keyed) = (0, 0_u64, 0_u64);
+    let mut pinned = None;
     loop {
         let page = audit_entry::Entity::find()
             .filter(audit_entry::Column::Id.gt(last_id))
@@ -115,65 +190,45 @@ pub async fn verify(db: &impl ConnectionTrait) -> AppResult<Verdict> {
             .await?;
         let done = (page.len() as u64) < PAGE;
         for entry in page {
-            if let Err(reason) = check(&prev, &entry) {
+            if let Err(reason) = check(&prev, &entry, key, keyed > 0) {
                 return Ok(Verdict::Broken { entry_id: entry.id, reason });
             }
+            if pin.is_some_and(|pin| pin.id == entry.id) {
+                pinned = Some(entry.hash.clone());
+            }
             entries += 1;
+            keyed += u64::from(entry.chain.is_some());
             last_id = entry.id;
             prev = entry.hash;
         }
         if done {
+            if let Some(pin) = pin
+                && let Err(reason) = check_pin(pin, pinned.as_deref())
+            {
+                return Ok(Verdict::Broken { entry_id: pin.id, reason });
+            }
             let head = (entries > 0).then_some((last_id, prev));
-            return Ok(Verdict::Intact { entries, head });
+            return Ok(Verdict::Intact { entries, keyed, head });
         }
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn entry(id: i32, prev: &str, after: &str) -> audit_entry::Model {
-        let mut model = audit_entry::Model {
-            id,
-            at: DateTime::from_timestamp(1_700_000_000, 123_456_000).unwrap(),
-            actor_kind: "USER".into(),
-            actor_id: Some(3),
-            service_token_id: None,
-            client_address: Some("127.0.0.1".into()),
-            operation: "signTask".into(),
-            entity: "assignment".into(),
-            entity_id: 9,
-            task_id: Some(4),
-            action: "UPDATE".into(),
-            before: Some("{\"state\":\"ASSIGNED\"}".into()),
-            after: Some(after.into()),
-            prev_hash: prev.into(),
-            hash: String::new(),
-        };
-        model.hash = hash(prev, &Fields::of(&model));
-        model
-    }
-
-    #[test]
-    fn an_edited_or_removed_entry_breaks_the_chain_where_it_was() {
-        let first = entry(1, GENESIS, "{\"state\":\"SIGNED\"}");
-        let second = entry(2, &first.hash, "{\"state\":\"IN_PROGRESS\"}");
-        assert_eq!(check(GENESIS, &first), Ok(()));
-        assert_eq!(check(&first.hash, &second), Ok(()));
-
-        let mut edited = first.clone();
-        edited.after = Some("{\"state\":\"DONE\"}".into());
-        assert!(check(GENESIS, &edited).is_err(), "an edit shows in the entry itself");
-        assert!(check(GENESIS, &second).is_err(), "a removal shows in the next entry");
-    }
-
-    #[test]
-    fn fields_are_framed_so_that_moving_text_between_them_changes_the_hash() {
-        let a = entry(1, GENESIS, "ab");
-        let mut b = a.clone();
-        b.before = Some(format!("{}a", a.before.clone().unwrap()));
-        b.after = Some("b".into());
-        assert_ne!(hash(GENESIS, &Fields::of(&a)), hash(GENESIS, &Fields::of(&b)));
+/// Whether the recorded entry is still there (`found`: its hash now) with the recorded hash.
+fn check_pin(pin: &Head, found: Option<&str>) -> Result<(), String> {
+    match found {
+        None => Err("the trail no longer holds this recorded entry (entries were cut off the end)".into()),
+        Some(hash) if hash != pin.hash => {
+            Err(format!("its hash is {hash}, not the recorded {} (the trail was rewritten)", pin.hash))
+        }
+        Some(_) => Ok(()),
     }
 }
+
+/// The last entry's id and hash (none on an empty trail), for an operator to keep elsewhere.
+pub async fn head(db: &impl ConnectionTrait) -> AppResult<Option<Head>> {
+    let last = audit_entry::Entity::find().order_by_desc(audit_entry::Column::Id).one(db).await?;
+    Ok(last.map(|entry| Head { id: entry.id, hash: entry.hash }))
+}
+
+#[cfg(test)]
+mod tests;

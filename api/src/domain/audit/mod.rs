@@ -164,10 +164,21 @@ impl Change {
     }
 }
 
-/// Walks the whole chain (admins and the console).
-pub async fn verify(db: &impl ConnectionTrait, caller: &Caller) -> AppResult<chain::Verdict> {
+/// Walks the whole chain with the process's audit key (admins and the console); `pin`, an
+/// entry recorded earlier, must still be there with its hash.
+pub async fn verify(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    pin: Option<&chain::Head>,
+) -> AppResult<chain::Verdict> {
     crate::policy::rules::admin(&caller.viewer)?;
-    chain::verify(db).await
+    chain::verify(db, chain::installed(), pin).await
+}
+
+/// The last entry's id and hash (admins and the console).
+pub async fn head(db: &impl ConnectionTrait, caller: &Caller) -> AppResult<Option<chain::Head>> {
+    crate::policy::rules::admin(&caller.viewer)?;
+    chain::head(db).await
 }
 
 /// Records that `model` was created, for the caller's current transaction.
@@ -272,6 +283,8 @@ async fn append(
         None => None,
     };
     let mut prev = head.unwrap_or_else(|| chain::GENESIS.to_owned());
+    // Installed at start-up by the server and the command line alike (`bootstrap::audit_key`).
+    let key = chain::installed();
     let actor = Actor::of(caller);
     // Whole microseconds: what PostgreSQL keeps, so the stored time hashes as it was hashed.
     let now = caller.now();
@@ -294,7 +307,7 @@ async fn append(
             before: before.as_deref(),
             after: after.as_deref(),
         };
-        let hash = chain::hash(&prev, &fields);
+        let (marker, hash) = chain::seal(key, &prev, &fields);
         rows.push(audit_entry::ActiveModel {
             at: Set(at),
             actor_kind: Set(actor.kind.to_owned()),
@@ -310,6 +323,7 @@ async fn append(
             after: Set(after),
             prev_hash: Set(std::mem::replace(&mut prev, hash.clone())),
             hash: Set(hash),
+            chain: Set(marker),
             ..Default::default()
         });
     }

@@ -162,6 +162,7 @@ mod tests {
             after: Some(after.to_string()),
             prev_hash: String::new(),
             hash: String::new(),
+            chain: None,
         }
     }
 

@@ -144,6 +144,7 @@ mod tests {
             after: Some("{\"department_id\":7,\"text\":\"请加快\"}".into()),
             prev_hash: String::new(),
             hash: String::new(),
+            chain: None,
         };
         assert_eq!(kinds_of(&entry), vec![EventKind::Urged, EventKind::TaskChanged]);
         assert_eq!(unit_of(&entry), Some(7));

@@ -3,9 +3,11 @@
 //! Tables stay tables: rows, cells, cells merged across (`w:gridSpan`, text in the first column)
 //! and down (`w:vMerge`, text repeated in every row), the convention
 //! [`crate::import::parse::rows::parse_grid`] expects. A table nested in a cell becomes that
-//! cell's text.
+//! cell's text. Each table's cells and text, repeated text included, are charged to the file's
+//! [`Budget`] before the table is built.
 
 use super::archive::Archive;
+use super::budget::Budget;
 use super::{ReadError, parse_text, plan_from_table, table_lines};
 use crate::import::parse::clean::clean;
 use crate::import::parse::rows::parse_grid;
@@ -15,6 +17,8 @@ use quick_xml::events::{BytesStart, Event};
 
 /// Columns a cell may span, and columns skipped before a row: more is damage, not layout.
 const MAX_SPAN: usize = 64;
+/// XML events read between two looks at whether the read is still wanted.
+const EVENTS_PER_CHECK: usize = 4096;
 
 /// A part of the document body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,10 +28,10 @@ pub(super) enum Block {
 }
 
 /// Reads a `.docx`: its best division table, else its text.
-pub(super) fn parse(bytes: &[u8]) -> Result<ParsedPlan, ReadError> {
+pub(super) fn parse(bytes: &[u8], budget: &mut Budget) -> Result<ParsedPlan, ReadError> {
     let mut archive = Archive::open(bytes)?;
     let xml = archive.read("word/document.xml")?.ok_or(ReadError::WrongContent { expected: ".docx" })?;
-    let blocks = read_blocks(&xml)?;
+    let blocks = read_blocks(&xml, budget)?;
     let paragraphs: Vec<&str> = blocks
         .iter()
         .filter_map(|b| match b {
@@ -79,8 +83,8 @@ struct Cell {
 }
 
 /// Where the reader is: tables being read (a stack, for nesting) and the text being collected.
-#[derive(Default)]
-struct State {
+struct State<'b> {
+    budget: &'b mut Budget,
     blocks: Vec<Block>,
     depth: usize,
     rows: Vec<(usize, Vec<Cell>)>,
@@ -91,15 +95,18 @@ struct State {
 }
 
 /// The body's paragraphs and tables, in order.
-pub(super) fn read_blocks(xml: &[u8]) -> Result<Vec<Block>, ReadError> {
+pub(super) fn read_blocks(xml: &[u8], budget: &mut Budget) -> Result<Vec<Block>, ReadError> {
     let mut reader = Reader::from_reader(xml);
-    let mut state = State::default();
+    let mut state = State::new(budget);
     let mut buf = Vec::new();
-    loop {
+    for events in 1.. {
+        if events % EVENTS_PER_CHECK == 0 {
+            state.budget.go_on()?;
+        }
         match reader.read_event_into(&mut buf)? {
-            Event::Start(e) => state.start(&e, false),
-            Event::Empty(e) => state.start(&e, true),
-            Event::End(e) => state.end(e.local_name().as_ref()),
+            Event::Start(e) => state.start(&e, false)?,
+            Event::Empty(e) => state.start(&e, true)?,
+            Event::End(e) => state.end(e.local_name().as_ref())?,
             Event::Text(t) if state.in_text => state.paragraph.push_str(&t.xml10_content()),
             Event::GeneralRef(r) if state.in_text => {
                 let name: &str = r.as_ref();
@@ -119,8 +126,21 @@ fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
     e.attributes().flatten().find(|a| a.key.local_name().as_ref() == name).map(|a| a.value.to_string())
 }
 
-impl State {
-    fn start(&mut self, e: &BytesStart<'_>, empty: bool) {
+impl<'b> State<'b> {
+    fn new(budget: &'b mut Budget) -> Self {
+        State {
+            budget,
+            blocks: Vec::new(),
+            depth: 0,
+            rows: Vec::new(),
+            row: None,
+            cell: None,
+            paragraph: String::new(),
+            in_text: false,
+        }
+    }
+
+    fn start(&mut self, e: &BytesStart<'_>, empty: bool) -> Result<(), ReadError> {
         let outer = self.depth == 1;
         match e.local_name().as_ref() {
             "tbl" if !empty => self.depth += 1,
@@ -145,12 +165,13 @@ impl State {
             "t" if !empty => self.in_text = true,
             "tab" => self.paragraph.push(' '),
             "br" | "cr" => self.paragraph.push('\n'),
-            "p" if empty => self.end("p"),
+            "p" if empty => self.end("p")?,
             _ => {}
         }
+        Ok(())
     }
 
-    fn end(&mut self, name: &str) {
+    fn end(&mut self, name: &str) -> Result<(), ReadError> {
         let outer = self.depth == 1;
         match name {
             "t" => self.in_text = false,
@@ -165,11 +186,12 @@ impl State {
                 self.depth -= 1;
                 if self.depth == 0 {
                     let rows = std::mem::take(&mut self.rows);
-                    self.blocks.push(Block::Table(to_grid(rows)));
+                    self.blocks.push(Block::Table(to_grid(rows, self.budget)?));
                 }
             }
             _ => {}
         }
+        Ok(())
     }
 
     /// A paragraph ends: body text, or one more line of the current cell.
@@ -193,21 +215,32 @@ fn number(value: Option<String>) -> usize {
 }
 
 /// Rows of cells to a grid: spans leave their other columns empty, continued merges repeat the
-/// text of the cell above.
-fn to_grid(rows: Vec<(usize, Vec<Cell>)>) -> Vec<Vec<String>> {
+/// text of the cell above. Every row (one cell at least, so that empty rows count too), cell
+/// and copied text is charged to `budget` before it is built.
+fn to_grid(rows: Vec<(usize, Vec<Cell>)>, budget: &mut Budget) -> Result<Vec<Vec<String>>, ReadError> {
     let mut grid: Vec<Vec<String>> = Vec::with_capacity(rows.len());
     for (before, cells) in rows {
+        let width = before + cells.iter().map(|cell| cell.span).sum::<usize>();
+        budget.cells(width.max(1))?;
         let mut row = vec![String::new(); before];
         for cell in cells {
             let column = row.len();
             let text = match cell.vmerge {
-                Some(VMerge::Continue) => grid.last().and_then(|above| above.get(column)).cloned().unwrap_or_default(),
-                _ => cell.text.trim().to_string(),
+                Some(VMerge::Continue) => {
+                    let above = grid.last().and_then(|above| above.get(column)).map_or("", String::as_str);
+                    budget.text(above.len())?;
+                    above.to_owned()
+                }
+                _ => {
+                    let own = cell.text.trim();
+                    budget.text(own.len())?;
+                    own.to_owned()
+                }
             };
             row.push(text);
             row.resize(column + cell.span, String::new());
         }
         grid.push(row);
     }
-    grid
+    Ok(grid)
 }

@@ -46,6 +46,9 @@ pub enum ReadError {
     /// The file was read, but no task rows were found (or they are not usable).
     #[error("{0}")]
     NoTasks(String),
+    /// Whoever wanted the file stopped waiting (the request ended), so the read stopped.
+    #[error("the request ended before the file was read")]
+    Abandoned,
 }
 
 impl ReadError {
@@ -61,6 +64,7 @@ impl ReadError {
             ReadError::Damaged(_) => "FILE_DAMAGED",
             ReadError::UnknownEncoding => "FILE_UNKNOWN_ENCODING",
             ReadError::NoTasks(_) => "NO_TASKS",
+            ReadError::Abandoned => "FILE_READ_ABANDONED",
         }
     }
 }

@@ -8,7 +8,8 @@
 //! Tables of both kinds become [`crate::import::parse::rows::parse_grid`]'s cells, so columns,
 //! units and schedules follow the same rules as text tables. Everything here is pure: no
 //! database, no GraphQL. Files are checked before they are opened (size, what the first bytes
-//! say, encryption), and archives are read within limits on what they unpack to.
+//! say, encryption), archives are read within limits on what they unpack to, and tables within
+//! limits on the cells and text they expand to ([`budget`]), checked before they are built.
 //!
 //! The plan's [`ParsedPlan::source`], the text a document keeps, is what the reader extracted:
 //! a `.txt` file's decoded text; a Word document's paragraphs and tables; the chosen sheet's
@@ -16,6 +17,8 @@
 //! imports again) like a pasted table.
 
 mod archive;
+mod biff;
+mod budget;
 mod docx;
 mod error;
 #[cfg(any(test, feature = "test-support"))]
@@ -24,6 +27,7 @@ mod sniff;
 mod text;
 mod xlsx;
 
+pub use budget::{Cancel, CancelOnDrop, MAX_CELLS, MAX_TEXT_BYTES};
 pub use error::ReadError;
 
 use super::parse::rows::RowsOutcome;
@@ -39,6 +43,12 @@ pub const ACCEPTED_EXTENSIONS: [&str; 4] = ["txt", "docx", "xlsx", "xls"];
 
 /// Parses a plan file; the extension of `file_name` says how to read `bytes`.
 pub fn parse_file(file_name: &str, bytes: &[u8]) -> Result<ParsedPlan, ReadError> {
+    parse_file_until(file_name, bytes, &Cancel::default())
+}
+
+/// [`parse_file`], stopping with [`ReadError::Abandoned`] once `cancel` is set.
+pub fn parse_file_until(file_name: &str, bytes: &[u8], cancel: &Cancel) -> Result<ParsedPlan, ReadError> {
+    let mut budget = budget::Budget::new(cancel);
     let extension = extension(file_name);
     // Text keeps the pasted text's own, smaller limit.
     let limit = if extension == "txt" { pipeline::MAX_IMPORT_BYTES } else { MAX_FILE_BYTES };
@@ -49,15 +59,15 @@ pub fn parse_file(file_name: &str, bytes: &[u8]) -> Result<ParsedPlan, ReadError
         "txt" => parse_text(&text::decode(bytes)?),
         "docx" => {
             sniff::expect_zip(bytes, ".docx")?;
-            docx::parse(bytes)
+            docx::parse(bytes, &mut budget)
         }
         "xlsx" => {
             sniff::expect_zip(bytes, ".xlsx")?;
-            xlsx::parse_xlsx(bytes)
+            xlsx::parse_xlsx(bytes, &mut budget)
         }
         "xls" => {
             sniff::expect_ole(bytes, ".xls")?;
-            xlsx::parse_xls(bytes)
+            xlsx::parse_xls(bytes, &mut budget)
         }
         "doc" | "wps" | "dot" | "wpt" => Err(ReadError::OldWordFormat),
         _ => Err(ReadError::UnsupportedType { extension }),

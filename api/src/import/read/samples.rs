@@ -190,3 +190,61 @@ pub fn zip_bomb() -> Vec<u8> {
     let zeros = vec![0u8; 30 * 1024 * 1024];
     zip_of(&[("word/document.xml", &zeros)])
 }
+
+/// A minimal .xlsx of one sheet holding `cells` (`("A1", "text")`, inline strings) under the
+/// declared `dimension`: what a hand-made file looks like, nothing rust_xlsxwriter would add.
+pub fn bare_xlsx(dimension: &str, cells: &[(&str, &str)]) -> Vec<u8> {
+    let types = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">\
+        <Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>\
+        <Default Extension=\"xml\" ContentType=\"application/xml\"/>\
+        <Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/>\
+        <Override PartName=\"/xl/worksheets/sheet1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/></Types>";
+    let rels = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
+        <Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>";
+    let workbook = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" \
+        xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><sheets><sheet name=\"Sheet1\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>";
+    let workbook_rels = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
+        <Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet1.xml\"/></Relationships>";
+    let rows: String = cells
+        .iter()
+        .map(|(at, text)| {
+            let row = at.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+            format!("<row r=\"{row}\"><c r=\"{at}\" t=\"inlineStr\"><is><t>{}</t></is></c></row>", escape(*text))
+        })
+        .collect();
+    let sheet = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">\
+         <dimension ref=\"{dimension}\"/><sheetData>{rows}</sheetData></worksheet>"
+    );
+    zip_of(&[
+        ("[Content_Types].xml", types.as_bytes()),
+        ("_rels/.rels", rels.as_bytes()),
+        ("xl/workbook.xml", workbook.as_bytes()),
+        ("xl/_rels/workbook.xml.rels", workbook_rels.as_bytes()),
+        ("xl/worksheets/sheet1.xml", sheet.as_bytes()),
+    ])
+}
+
+/// The sheet a dense reader allocates in full: 1.6 KB holding A1 and the last cell Excel has
+/// (XFD1048576), over the whole sheet's dimension.
+pub fn sparse_sheet_bomb() -> Vec<u8> {
+    bare_xlsx("A1:XFD1048576", &[("A1", "序号"), ("XFD1048576", "x")])
+}
+
+/// A Word table whose first row holds `cell_bytes` of text that packs badly, continued down
+/// `merged_rows` rows by `<w:vMerge/>`: a reader that copies merged text into every row
+/// builds `cell_bytes × merged_rows` of text.
+pub fn merged_cell_bomb(cell_bytes: usize, merged_rows: usize) -> Vec<u8> {
+    // A linear congruential walk over the CJK block: text that deflate cannot shrink much,
+    // so the archive's ratio limit does not refuse the file first.
+    let mut seed: u32 = 0x2014_0103;
+    let mut big = String::with_capacity(cell_bytes + 4);
+    while big.len() < cell_bytes {
+        seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+        big.push(char::from_u32(0x4E00 + (seed >> 16) % 0x5000).unwrap_or('办'));
+    }
+    let mut rows = vec![vec![text("序号"), text("工作任务"), text("责任单位")]];
+    rows.push(vec![text("1"), Cell::MergeStart(big), text("县民政局")]);
+    rows.extend((0..merged_rows).map(|_| vec![text("2"), Cell::MergeContinue, text("县民政局")]));
+    docx(&table(&rows))
+}

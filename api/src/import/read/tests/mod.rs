@@ -1,6 +1,7 @@
 //! Reader tests: the reference plan as a Word table and as a sheet, merged cells, headers below
 //! a title, columns in another order, and every refusal.
 
+mod expansion;
 mod refusals;
 mod tables;
 

@@ -106,6 +106,7 @@ fn every_refusal_is_bad_user_input() {
         ReadError::Damaged("x".into()),
         ReadError::UnknownEncoding,
         ReadError::NoTasks("no task rows were found in the text".into()),
+        ReadError::Abandoned,
     ];
     for refusal in refusals {
         assert_eq!(AppError::from(refusal).code(), "BAD_USER_INPUT");
