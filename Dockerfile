@@ -57,7 +57,7 @@ EXPOSE 8000
 # /healthz answers as soon as the process serves HTTP; the port matches
 # DUBAN_BIND above (change both together).
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
-    CMD ["curl", "-fsS", "-o", "/dev/null", "http://127.0.0.1:8000/healthz"]
+    CMD ["curl", "-fsS", "-o", "/dev/null", "http://127.0.0.1:8000/readyz"]
 
 # duban handles SIGTERM itself (graceful shutdown); exec form makes it PID 1.
 STOPSIGNAL SIGTERM
