@@ -2,6 +2,7 @@
 
 mod admin_writes;
 mod audit_trail;
+mod authz_counts;
 mod authz_files;
 mod authz_follow_up;
 mod authz_matrix;

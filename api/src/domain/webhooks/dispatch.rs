@@ -222,6 +222,11 @@ async fn payload_for(
     let mut task_json = serde_json::Value::Null;
     if let Some(task_id) = entry.task_id {
         let Some(task) = tasks::get(db, owner, task_id).await? else { return Ok(None) };
+        if entry.entity == "progress_report"
+            && !timeline::readable(entry, &timeline::readable_reports(db, &owner.viewer, task_id).await?)
+        {
+            return Ok(None);
+        }
         task_json = serde_json::json!({
             "id": task.id.to_string(), "documentId": task.document_id.to_string(), "seq": task.seq,
             "title": task.title, "status": task.status, "dueDate": task.due_date,
