@@ -70,6 +70,12 @@ pub struct Config {
     #[arg(long, env = "DUBAN_DISPATCH_WEBHOOKS", default_value_t = true, action = clap::ArgAction::Set)]
     pub dispatch_webhooks: bool,
 
+    /// Networks webhooks may be delivered to although they are internal (loopback, private,
+    /// link-local and other reserved ranges are refused by default), as comma-separated CIDRs
+    /// such as `10.20.0.0/16,192.168.8.0/24`: unit systems on an intranet live there.
+    #[arg(long, env = "DUBAN_WEBHOOK_ALLOWED_NETWORKS", value_delimiter = ',', num_args = 0..)]
+    pub webhook_allowed_networks: Vec<ipnet::IpNet>,
+
     /// Test-only hooks (a route that panics); never set from the environment.
     #[arg(skip)]
     pub test_hooks: bool,
@@ -116,6 +122,7 @@ impl Config {
             today: None,
             webhook_retry_base_ms: 5_000,
             dispatch_webhooks: true,
+            webhook_allowed_networks: Vec::new(),
             test_hooks: false,
         }
     }
