@@ -285,7 +285,9 @@ fn open_urgings(caller: &Caller, group: Group) -> SimpleExpr {
     if let UnitItems::Of(units) = readable {
         open.and_where(u(urging::Column::DepartmentId).is_in(units));
     }
-    Func::sum(SimpleExpr::SubQuery(None, Box::new(SubQueryStatement::SelectStatement(open)))).into()
+    // COUNT is a bigint, whose SUM PostgreSQL makes a numeric; an integer's SUM is a bigint.
+    let count = SimpleExpr::SubQuery(None, Box::new(SubQueryStatement::SelectStatement(open)));
+    Func::sum(Func::cast_as(count, Alias::new("INTEGER"))).into()
 }
 
 fn group_expr(group: Group) -> SimpleExpr {
