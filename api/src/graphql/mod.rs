@@ -72,7 +72,10 @@ pub fn build_schemas(
     destinations: &Destinations,
 ) -> Schemas {
     Schemas {
-        full: builder(&db, &reads, &auth, events, destinations).limit_depth(MAX_DEPTH).limit_complexity(MAX_COMPLEXITY).finish(),
+        full: builder(&db, &reads, &auth, events, destinations)
+            .limit_depth(MAX_DEPTH)
+            .limit_complexity(MAX_COMPLEXITY)
+            .finish(),
         quiet: builder(&db, &reads, &auth, events, destinations)
             .limit_depth(MAX_DEPTH)
             .limit_complexity(MAX_COMPLEXITY)

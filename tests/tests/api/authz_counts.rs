@@ -50,13 +50,16 @@ async fn scene(app: &TestApp, urge_supporting: bool) -> Scene {
     let (lead, supporting) = (units_of(&task, "LEAD"), units_of(&task, "SUPPORTING"));
     let task_id = task["id"].as_str().unwrap().to_owned();
     let mut accounts = Vec::new();
-    for (n, (department, percent)) in [(&lead[0], 10), (&supporting[0], 20), (&supporting[1], 40)].into_iter().enumerate() {
+    for (n, (department, percent)) in
+        [(&lead[0], 10), (&supporting[0], 20), (&supporting[1], 40)].into_iter().enumerate()
+    {
         let username = format!("unit{n}");
         let id = department["id"].as_str().unwrap().to_owned();
         app.create_account(&admin, &username, "DEPARTMENT", Some(&id)).await;
         let token = app.login(&username, &password_for(&username)).await;
         app.sign_for(&token, &task_id).await;
-        let report = "mutation($t: ID!, $p: Int!) { submitReport(taskId: $t, text: \"按计划推进\", percent: $p) { id } }";
+        let report =
+            "mutation($t: ID!, $p: Int!) { submitReport(taskId: $t, text: \"按计划推进\", percent: $p) { id } }";
         app.graphql(report, json!({ "t": task_id, "p": percent }), Some(&token)).await.data();
         accounts.push(Unit { id, name: department["name"].as_str().unwrap().to_owned(), token });
     }
@@ -65,7 +68,8 @@ async fn scene(app: &TestApp, urge_supporting: bool) -> Scene {
     if urge_supporting {
         urged.push(supporting.id.clone());
     }
-    let urge = "mutation($t: ID!, $d: [ID!]!) { urge(input: { taskIds: [$t], departmentIds: $d, text: \"请加快\" }) { id } }";
+    let urge =
+        "mutation($t: ID!, $d: [ID!]!) { urge(input: { taskIds: [$t], departmentIds: $d, text: \"请加快\" }) { id } }";
     app.graphql(urge, json!({ "t": task_id, "d": urged }), Some(&admin)).await.data();
     Scene { admin, task: task_id, lead, supporting, other }
 }

@@ -169,7 +169,9 @@ async fn guessing_the_old_password_in_change_password_is_throttled_like_login() 
         let answer = app.graphql(change, attempt("a-wrong-guess"), Some(&token)).await;
         wrong.push(answer.error_code().map(str::to_owned));
         if answer.error_code() == Some("RATE_LIMITED") {
-            assert!(answer.body["errors"][0]["extensions"]["retryAfter"].as_u64().is_some_and(|s| (1..=60).contains(&s)));
+            assert!(
+                answer.body["errors"][0]["extensions"]["retryAfter"].as_u64().is_some_and(|s| (1..=60).contains(&s))
+            );
             break;
         }
     }

@@ -326,7 +326,8 @@ async fn a_delivery_is_refused_on_the_address_it_would_connect_to() {
     let port = url.trim_start_matches("http://127.0.0.1:").trim_end_matches("/hook").to_owned();
     let mut hooks = Vec::new();
     for rebound in [format!("http://localhost:{port}/hook"), url.clone()] {
-        let (hook, _) = register(&app.address, &unit.admin, &unit.system, "http://93.184.215.14/hook", &["INSTRUCTED"]).await;
+        let (hook, _) =
+            register(&app.address, &unit.admin, &unit.system, "http://93.184.215.14/hook", &["INSTRUCTED"]).await;
         // What registration checked no longer holds at delivery.
         let sql = format!("UPDATE webhook SET url = '{rebound}' WHERE id = {hook}");
         app.db.execute_unprepared(&sql).await.unwrap();
@@ -344,7 +345,8 @@ async fn a_delivery_is_refused_on_the_address_it_would_connect_to() {
     for hook in hooks {
         let mut delivery = Value::Null;
         for _ in 0..100 {
-            delivery = app.graphql(log, json!({ "w": hook }), Some(&unit.admin)).await.data()["webhookDeliveries"][0].clone();
+            delivery =
+                app.graphql(log, json!({ "w": hook }), Some(&unit.admin)).await.data()["webhookDeliveries"][0].clone();
             if delivery["attempts"].as_i64().is_some_and(|n| n > 0) {
                 break;
             }

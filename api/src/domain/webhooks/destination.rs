@@ -103,10 +103,10 @@ impl Destinations {
         }
         let host = url.host_str().unwrap_or_default().to_owned();
         let lookup = tokio::net::lookup_host((host, url.port_or_known_default().unwrap_or(80)));
-        if let Ok(Ok(addresses)) = tokio::time::timeout(Duration::from_secs(3), lookup).await {
-            if addresses.into_iter().any(|a| !self.permits(a.ip())) {
-                return Err(refused());
-            }
+        if let Ok(Ok(mut addresses)) = tokio::time::timeout(Duration::from_secs(3), lookup).await
+            && addresses.any(|a| !self.permits(a.ip()))
+        {
+            return Err(refused());
         }
         Ok(())
     }
@@ -167,10 +167,29 @@ mod tests {
     fn internal_ranges_are_refused_and_public_ones_permitted() {
         let default = Destinations::default();
         for refused in [
-            "127.0.0.1", "10.1.2.3", "172.31.0.1", "192.168.0.1", "100.64.0.1", "169.254.169.254", "0.0.0.0",
-            "255.255.255.255", "224.0.0.251", "192.0.2.7", "198.19.0.1", "203.0.113.9", "::", "::1", "fc00::1",
-            "fd12::1", "fe80::1", "ff02::1", "2001:db8::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1",
-            "64:ff9b::a9fe:a9fe", "2002:7f00:1::",
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.31.0.1",
+            "192.168.0.1",
+            "100.64.0.1",
+            "169.254.169.254",
+            "0.0.0.0",
+            "255.255.255.255",
+            "224.0.0.251",
+            "192.0.2.7",
+            "198.19.0.1",
+            "203.0.113.9",
+            "::",
+            "::1",
+            "fc00::1",
+            "fd12::1",
+            "fe80::1",
+            "ff02::1",
+            "2001:db8::1",
+            "::ffff:127.0.0.1",
+            "::ffff:10.0.0.1",
+            "64:ff9b::a9fe:a9fe",
+            "2002:7f00:1::",
         ] {
             assert!(!default.permits(refused.parse().unwrap()), "{refused}");
         }
