@@ -5,24 +5,23 @@
 use duban_tests::{TestApp, password_for, spawn_app};
 use serde_json::{Value, json};
 
-/// A task led by one unit and supported by two, each with a signed-in account; every unit has
-/// reported once (lead 10%, supporting 20%, other supporting 40%) and the office urged the lead,
-/// the other supporting unit and, with `urge_supporting`, the supporting unit.
-struct Scene {
-    admin: String,
-    task: String,
-    lead: Unit,
-    supporting: Unit,
-    other: Unit,
+/// A task led by one unit and supported by two, each unit with a signed-in account that has
+/// signed for its place.
+pub struct Scene {
+    pub admin: String,
+    pub task: String,
+    pub lead: Unit,
+    pub supporting: Unit,
+    pub other: Unit,
 }
 
-struct Unit {
-    id: String,
-    name: String,
-    token: String,
+pub struct Unit {
+    pub id: String,
+    pub name: String,
+    pub token: String,
 }
 
-async fn scene(app: &TestApp, urge_supporting: bool) -> Scene {
+pub async fn cast(app: &TestApp) -> Scene {
     let admin = app.admin_token().await;
     let listed = app
         .graphql(
@@ -50,28 +49,40 @@ async fn scene(app: &TestApp, urge_supporting: bool) -> Scene {
     let (lead, supporting) = (units_of(&task, "LEAD"), units_of(&task, "SUPPORTING"));
     let task_id = task["id"].as_str().unwrap().to_owned();
     let mut accounts = Vec::new();
-    for (n, (department, percent)) in
-        [(&lead[0], 10), (&supporting[0], 20), (&supporting[1], 40)].into_iter().enumerate()
-    {
+    for (n, department) in [&lead[0], &supporting[0], &supporting[1]].into_iter().enumerate() {
         let username = format!("unit{n}");
         let id = department["id"].as_str().unwrap().to_owned();
         app.create_account(&admin, &username, "DEPARTMENT", Some(&id)).await;
         let token = app.login(&username, &password_for(&username)).await;
         app.sign_for(&token, &task_id).await;
-        let report =
-            "mutation($t: ID!, $p: Int!) { submitReport(taskId: $t, text: \"按计划推进\", percent: $p) { id } }";
-        app.graphql(report, json!({ "t": task_id, "p": percent }), Some(&token)).await.data();
         accounts.push(Unit { id, name: department["name"].as_str().unwrap().to_owned(), token });
     }
     let [lead, supporting, other]: [Unit; 3] = accounts.try_into().ok().unwrap();
-    let mut urged = vec![lead.id.clone(), other.id.clone()];
-    if urge_supporting {
-        urged.push(supporting.id.clone());
-    }
-    let urge =
-        "mutation($t: ID!, $d: [ID!]!) { urge(input: { taskIds: [$t], departmentIds: $d, text: \"请加快\" }) { id } }";
-    app.graphql(urge, json!({ "t": task_id, "d": urged }), Some(&admin)).await.data();
     Scene { admin, task: task_id, lead, supporting, other }
+}
+
+impl Scene {
+    /// Every unit reports once (lead 10%, supporting 20%, other supporting 40%), and the office
+    /// urges the lead, the other supporting unit and, with `urge_supporting`, the supporting unit.
+    pub async fn report_and_urge(&self, app: &TestApp, urge_supporting: bool) {
+        let report =
+            "mutation($t: ID!, $p: Int!) { submitReport(taskId: $t, text: \"按计划推进\", percent: $p) { id } }";
+        for (unit, percent) in [(&self.lead, 10), (&self.supporting, 20), (&self.other, 40)] {
+            app.graphql(report, json!({ "t": self.task, "p": percent }), Some(&unit.token)).await.data();
+        }
+        let mut urged = vec![self.lead.id.clone(), self.other.id.clone()];
+        if urge_supporting {
+            urged.push(self.supporting.id.clone());
+        }
+        let urge = "mutation($t: ID!, $d: [ID!]!) { urge(input: { taskIds: [$t], departmentIds: $d, text: \"请加快\" }) { id } }";
+        app.graphql(urge, json!({ "t": self.task, "d": urged }), Some(&self.admin)).await.data();
+    }
+}
+
+async fn scene(app: &TestApp, urge_supporting: bool) -> Scene {
+    let scene = cast(app).await;
+    scene.report_and_urge(app, urge_supporting).await;
+    scene
 }
 
 /// `(overall.reports, overall.openUrgings)` as the token's viewer sees them.

@@ -360,3 +360,36 @@ async fn a_delivery_is_refused_on_the_address_it_would_connect_to() {
     }
     assert!(inbox.received.lock().unwrap().is_empty(), "the receiver on loopback got nothing");
 }
+
+/// Issue 18, finding 8: a supporting unit's system hears of the reports its unit may read (its
+/// own and the lead's), not of the other supporting unit's.
+#[tokio::test]
+async fn task_changed_deliveries_tell_only_of_reports_the_owner_may_read() {
+    let app = spawn_app_with(AppOptions { configure: |c| c.webhook_retry_base_ms = 200, ..Default::default() }).await;
+    let scene = crate::authz_counts::cast(&app).await;
+    let system = app.create_account(&scene.admin, "supporting-system", "SERVICE", Some(&scene.supporting.id)).await;
+    let (url, inbox) = receiver().await;
+    register(&app.address, &scene.admin, &system, &url, &["TASK_CHANGED"]).await;
+
+    scene.report_and_urge(&app, false).await;
+    // Two lines are due; a third, if it were sent, would come with them, so wait a little more.
+    let mut reported = Vec::new();
+    for _ in 0..100 {
+        let got = inbox.received.lock().unwrap().clone();
+        let payloads: Vec<Value> = got.iter().map(|(_, b)| serde_json::from_slice(b).unwrap()).collect();
+        reported = payloads.iter().filter(|p| p["code"] == "REPORTED").map(|p| p["text"].clone()).collect();
+        if reported.len() >= 2 {
+            tokio::time::sleep(Duration::from_millis(1500)).await;
+            let got = inbox.received.lock().unwrap().clone();
+            let payloads: Vec<Value> = got.iter().map(|(_, b)| serde_json::from_slice(b).unwrap()).collect();
+            reported = payloads.iter().filter(|p| p["code"] == "REPORTED").map(|p| p["text"].clone()).collect();
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let expected = [
+        json!(format!("{} 报送进展(10%)", scene.lead.name)),
+        json!(format!("{} 报送进展(20%)", scene.supporting.name)),
+    ];
+    assert_eq!(reported, expected, "nothing of {}'s report", scene.other.name);
+}
