@@ -90,6 +90,12 @@ pub struct Config {
     #[arg(long, env = "DUBAN_WS_MAX_SOCKETS_PER_ACCOUNT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=10_000))]
     pub ws_max_sockets_per_account: u64,
 
+    /// Networks webhooks may be delivered to although they are internal (loopback, private,
+    /// link-local and other reserved ranges are refused by default), as comma-separated CIDRs
+    /// such as `10.20.0.0/16,192.168.8.0/24`: unit systems on an intranet live there.
+    #[arg(long, env = "DUBAN_WEBHOOK_ALLOWED_NETWORKS", value_delimiter = ',', num_args = 0..)]
+    pub webhook_allowed_networks: Vec<ipnet::IpNet>,
+
     /// Test-only hooks (a route that panics); never set from the environment.
     #[arg(skip)]
     pub test_hooks: bool,
@@ -148,6 +154,7 @@ impl Config {
             ws_init_timeout_secs: 10,
             ws_max_operations: 50,
             ws_max_sockets_per_account: 10,
+            webhook_allowed_networks: Vec::new(),
             test_hooks: false,
         }
     }

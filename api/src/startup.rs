@@ -3,6 +3,7 @@
 use crate::auth::{AuthContext, ThrottleLimits, TokenConfig, TokenKeys};
 use crate::config::{Config, Introspection};
 use crate::domain::clock::Clock;
+use crate::domain::webhooks::destination::Destinations;
 use crate::events::Hub;
 use crate::state::AppState;
 use crate::{bootstrap, db, graphiql, graphql, http, observe};
@@ -86,11 +87,12 @@ pub async fn prepare(
     }
     let retry =
         crate::domain::webhooks::dispatch::Retry::with_base(Duration::from_millis(config.webhook_retry_base_ms));
+    let destinations = Destinations::new(config.webhook_allowed_networks.clone());
     if config.dispatch_webhooks {
-        crate::domain::webhooks::dispatch::start(db.clone(), &events, retry);
+        crate::domain::webhooks::dispatch::start(db.clone(), &events, retry, destinations.clone());
     }
     Ok(AppState::new(crate::state::Shared {
-        schemas: graphql::build_schemas(db.clone(), reads.clone(), auth.clone(), &events),
+        schemas: graphql::build_schemas(db.clone(), reads.clone(), auth.clone(), &events, &destinations),
         db,
         reads,
         auth,

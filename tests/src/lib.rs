@@ -167,6 +167,8 @@ pub async fn spawn_app_with(options: AppOptions) -> TestApp {
     config.admin_password = Some(ADMIN_PASSWORD.to_owned().into());
     config.load_sample_plan = options.sample_plan;
     config.test_hooks = true;
+    // Webhook tests deliver to receivers on this machine; tests of the refusal clear this.
+    config.webhook_allowed_networks = vec!["127.0.0.0/8".parse().expect("a CIDR")];
     (options.configure)(&mut config);
 
     let statements = Arc::new(AtomicU64::new(0));

@@ -75,24 +75,35 @@ fn issue(keys: &TokenKeys, account: user::Model) -> AppResult<Session> {
 }
 
 /// Changes one's own password after checking the old one; returns a new session because
-/// every older token (this one included) stops working.
+/// every older token (this one included) stops working. A wrong old password spends the same
+/// counters as a failed login of the account from the caller's address (a stolen token must not
+/// be an unlimited password oracle), and while they are spent even the right one waits.
+#[tracing::instrument(skip(db, auth, old_password, new_password), fields(client = ?caller.client))]
 pub async fn change_password(
     db: &(impl ConnectionTrait + TransactionTrait),
     caller: &Caller,
-    keys: &TokenKeys,
+    auth: &AuthContext,
     old_password: &str,
     new_password: &str,
 ) -> AppResult<Session> {
     let principal = rules::account(&caller.viewer)?;
     let account = users::me(db, caller).await?.ok_or(AppError::Unauthenticated)?;
+    let client = caller.client.unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
+    let now = chrono::Utc::now();
+    if let Err(refused) = throttle::check(db, &auth.throttle, &account.username, client, now).await {
+        tracing::warn!("password change throttled");
+        return Err(refused);
+    }
     if !users::verify_blocking(old_password.to_owned(), Some(account.password_hash.clone())).await? {
+        throttle::record_failure(db, &auth.throttle, &account.username, client, now).await?;
+        tracing::warn!("wrong old password");
         return Err(AppError::bad_input("the old password is wrong"));
     }
     let hash = users::hash_new_password(new_password).await?;
     let txn = audit::begin(db, caller).await?;
     let updated = users::store_password(&txn, caller, principal.user_id, hash).await?;
     audit::commit(txn, caller, "changePassword").await?;
-    issue(keys, updated)
+    issue(&auth.tokens, updated)
 }
 
 /// Revokes every credential of the caller's account in one transaction: its session tokens (by

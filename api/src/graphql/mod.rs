@@ -13,6 +13,7 @@ pub mod types;
 
 use crate::auth::AuthContext;
 use crate::db::Reader;
+use crate::domain::webhooks::destination::Destinations;
 use crate::events::Hub;
 use async_graphql::{Schema, SchemaBuilder};
 use sea_orm::DatabaseConnection;
@@ -51,26 +52,37 @@ fn builder(
     reads: &Reader,
     auth: &AuthContext,
     events: &Hub,
+    destinations: &Destinations,
 ) -> SchemaBuilder<query::Query, mutation::Mutation, subscription::Subscription> {
     Schema::build(query::Query, mutation::Mutation::default(), subscription::Subscription)
         .data(db.clone())
         .data(reads.clone())
         .data(auth.clone())
         .data(events.clone())
+        .data(destinations.clone())
 }
 
-/// Builds the schemas with the database (writes and reads), auth keys and event hub as shared
-/// data. Per-request data (caller, loaders) is added by the HTTP and WebSocket handlers.
-pub fn build_schemas(db: DatabaseConnection, reads: Reader, auth: AuthContext, events: &Hub) -> Schemas {
+/// Builds the schemas with the database (writes and reads), auth keys, event hub and the
+/// addresses webhooks may reach as shared data. Per-request data (caller, loaders) is added by the HTTP and WebSocket handlers.
+pub fn build_schemas(
+    db: DatabaseConnection,
+    reads: Reader,
+    auth: AuthContext,
+    events: &Hub,
+    destinations: &Destinations,
+) -> Schemas {
     Schemas {
-        full: builder(&db, &reads, &auth, events).limit_depth(MAX_DEPTH).limit_complexity(MAX_COMPLEXITY).finish(),
-        quiet: builder(&db, &reads, &auth, events)
+        full: builder(&db, &reads, &auth, events, destinations)
+            .limit_depth(MAX_DEPTH)
+            .limit_complexity(MAX_COMPLEXITY)
+            .finish(),
+        quiet: builder(&db, &reads, &auth, events, destinations)
             .limit_depth(MAX_DEPTH)
             .limit_complexity(MAX_COMPLEXITY)
             .disable_introspection()
             .disable_suggestions()
             .finish(),
-        introspection: builder(&db, &reads, &auth, events)
+        introspection: builder(&db, &reads, &auth, events, destinations)
             .limit_depth(MAX_INTROSPECTION_DEPTH)
             .limit_complexity(MAX_INTROSPECTION_COMPLEXITY)
             .finish(),

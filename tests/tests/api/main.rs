@@ -4,6 +4,7 @@ mod admin_writes;
 mod adversarial;
 mod audit_key;
 mod audit_trail;
+mod authz_counts;
 mod authz_files;
 mod authz_follow_up;
 mod authz_matrix;

@@ -155,3 +155,31 @@ async fn a_correctly_signed_token_that_lives_a_century_is_refused() {
     let normal = app.login("longlived", &password_for("longlived")).await;
     assert_eq!(app.graphql(VIEWER, json!({}), Some(&normal)).await.data()["viewer"]["username"], "longlived");
 }
+
+/// Issue 18, finding 9: a stolen token must not be an unlimited oracle for the account's password.
+#[tokio::test]
+async fn guessing_the_old_password_in_change_password_is_throttled_like_login() {
+    let app = spawn_app().await;
+    let token = app.user_token("minzheng", "DEPARTMENT", Some("县民政局")).await;
+    let change = "mutation($o: String!, $n: String!) { changePassword(oldPassword: $o, newPassword: $n) { token } }";
+    let attempt = |old: &str| json!({ "o": old, "n": "a-new-password-for-minzheng" });
+
+    let mut wrong = Vec::new();
+    for _ in 0..10 {
+        let answer = app.graphql(change, attempt("a-wrong-guess"), Some(&token)).await;
+        wrong.push(answer.error_code().map(str::to_owned));
+        if answer.error_code() == Some("RATE_LIMITED") {
+            assert!(
+                answer.body["errors"][0]["extensions"]["retryAfter"].as_u64().is_some_and(|s| (1..=60).contains(&s))
+            );
+            break;
+        }
+    }
+    let right = app.graphql(change, attempt(&password_for("minzheng")), Some(&token)).await;
+
+    assert_eq!(wrong.last().cloned().flatten().as_deref(), Some("RATE_LIMITED"), "guesses are throttled: {wrong:?}");
+    assert!(wrong.len() <= 6, "within the login limit of five failures: {wrong:?}");
+    assert!(wrong[..wrong.len() - 1].iter().all(|c| c.as_deref() == Some("BAD_USER_INPUT")), "{wrong:?}");
+    assert_eq!(right.error_code(), Some("RATE_LIMITED"), "the right password waits too");
+    assert!(right.body["errors"][0]["extensions"]["retryAfter"].as_u64().is_some());
+}

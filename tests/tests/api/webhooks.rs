@@ -232,7 +232,7 @@ async fn a_process_killed_between_the_commit_and_the_delivery_delivers_after_res
     drop(reserved);
     let url = format!("http://{address}/hook");
     const BINARY: &str = env!("CARGO_BIN_EXE_duban-process");
-    let settings = [("DUBAN_WEBHOOK_RETRY_BASE_MS", "200")];
+    let settings = [("DUBAN_WEBHOOK_RETRY_BASE_MS", "200"), ("DUBAN_WEBHOOK_ALLOWED_NETWORKS", "127.0.0.0/8")];
     let first = ServerProcess::start_with(BINARY, &app.url, &settings);
     register(&first.address, &unit.admin, &unit.system, &url, &["INSTRUCTED"]).await;
     let instruct = json!({ "query": "mutation($t: ID!) { instruct(taskId: $t, text: \"抓紧\") { id } }", "variables": { "t": unit.task } });
@@ -256,4 +256,140 @@ async fn a_process_killed_between_the_commit_and_the_delivery_delivers_after_res
     assert_eq!(got.len(), 1, "the instruction committed before the kill is delivered once");
     let payload: Value = serde_json::from_slice(&got[0].1).unwrap();
     assert_eq!(payload["event"], "INSTRUCTED");
+}
+
+/// A server that allows only the intranet network 10.20.0.0/16 among internal addresses (no
+/// loopback: the receivers of these tests are refused).
+fn intranet_only() -> AppOptions {
+    AppOptions {
+        sample_plan: false,
+        configure: |c| {
+            c.webhook_retry_base_ms = 200;
+            c.webhook_allowed_networks = vec!["10.20.0.0/16".parse().unwrap()];
+        },
+        ..Default::default()
+    }
+}
+
+/// The error code of registering `url` for the unit's system (None when registered).
+async fn registering(app: &TestApp, unit: &Unit, url: &str) -> Option<String> {
+    let create = "mutation($i: WebhookInput!) { createWebhook(input: $i) { webhook { id } } }";
+    let input = json!({ "i": { "url": url, "events": ["INSTRUCTED"], "ownerId": unit.system } });
+    app.graphql(create, input, Some(&unit.admin)).await.error_code().map(str::to_owned)
+}
+
+/// Issue 18, finding 6: webhooks were a port scanner of the server's own network.
+#[tokio::test]
+async fn webhooks_to_internal_addresses_are_refused_unless_their_network_is_allowed() {
+    let app = spawn_app_with(intranet_only()).await;
+    let unit = unit(&app).await;
+    let internal = [
+        "http://127.0.0.1:18111/metrics",
+        "http://127.0.0.1:5432/",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://2130706433:8000/",
+        "http://0x7f.1:8000/",
+        "http://localhost:8000/",
+        "http://[::1]:8000/",
+        "http://[::ffff:127.0.0.1]:8000/",
+        "http://[::ffff:169.254.169.254]/",
+        "http://10.0.0.1/",
+        "http://172.16.5.4/",
+        "http://192.168.1.1/",
+        "http://100.64.0.1/",
+        "http://[fc00::1]/",
+        "http://[fe80::1]/",
+        "http://224.0.0.1/",
+        "http://[ff02::1]/",
+        "http://0.0.0.0:8000/",
+        "http://255.255.255.255/",
+        "http://192.0.2.1/",
+        "http://198.18.0.1/",
+        "http://[2001:db8::1]/",
+    ];
+    for url in internal {
+        assert_eq!(registering(&app, &unit, url).await.as_deref(), Some("BAD_USER_INPUT"), "{url}");
+    }
+    assert_eq!(registering(&app, &unit, "http://10.20.3.4:8080/hook").await, None, "the allowed intranet network");
+    assert_eq!(registering(&app, &unit, "http://93.184.215.14/hook").await, None, "a public address");
+}
+
+/// A name that answered with a public address at registration and with loopback at delivery
+/// (DNS rebinding), and a literal internal address that got into the table: both are refused
+/// on the address that would be connected to, and the log says only that.
+#[tokio::test]
+async fn a_delivery_is_refused_on_the_address_it_would_connect_to() {
+    use sea_orm::ConnectionTrait;
+    let app = spawn_app_with(intranet_only()).await;
+    let unit = unit(&app).await;
+    let (url, inbox) = receiver().await;
+    let port = url.trim_start_matches("http://127.0.0.1:").trim_end_matches("/hook").to_owned();
+    let mut hooks = Vec::new();
+    for rebound in [format!("http://localhost:{port}/hook"), url.clone()] {
+        let (hook, _) =
+            register(&app.address, &unit.admin, &unit.system, "http://93.184.215.14/hook", &["INSTRUCTED"]).await;
+        // What registration checked no longer holds at delivery.
+        let sql = format!("UPDATE webhook SET url = '{rebound}' WHERE id = {hook}");
+        app.db.execute_unprepared(&sql).await.unwrap();
+        hooks.push(hook);
+    }
+    app.graphql(
+        "mutation($t: ID!) { instruct(taskId: $t, text: \"抓紧\") { id } }",
+        json!({ "t": unit.task }),
+        Some(&unit.admin),
+    )
+    .await
+    .data();
+
+    let log = "query($w: ID!) { webhookDeliveries(webhookId: $w) { status attempts lastStatusCode lastError } }";
+    for hook in hooks {
+        let mut delivery = Value::Null;
+        for _ in 0..100 {
+            delivery =
+                app.graphql(log, json!({ "w": hook }), Some(&unit.admin)).await.data()["webhookDeliveries"][0].clone();
+            if delivery["attempts"].as_i64().is_some_and(|n| n > 0) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert_eq!(
+            delivery,
+            json!({ "status": "FAILED", "attempts": 1, "lastStatusCode": null, "lastError": "DESTINATION_REFUSED" }),
+            "refused at once, and nothing of what answered"
+        );
+    }
+    assert!(inbox.received.lock().unwrap().is_empty(), "the receiver on loopback got nothing");
+}
+
+/// Issue 18, finding 8: a supporting unit's system hears of the reports its unit may read (its
+/// own and the lead's), not of the other supporting unit's.
+#[tokio::test]
+async fn task_changed_deliveries_tell_only_of_reports_the_owner_may_read() {
+    let app = spawn_app_with(AppOptions { configure: |c| c.webhook_retry_base_ms = 200, ..Default::default() }).await;
+    let scene = crate::authz_counts::cast(&app).await;
+    let system = app.create_account(&scene.admin, "supporting-system", "SERVICE", Some(&scene.supporting.id)).await;
+    let (url, inbox) = receiver().await;
+    register(&app.address, &scene.admin, &system, &url, &["TASK_CHANGED"]).await;
+
+    scene.report_and_urge(&app, false).await;
+    // Two lines are due; a third, if it were sent, would come with them, so wait a little more.
+    let mut reported = Vec::new();
+    for _ in 0..100 {
+        let got = inbox.received.lock().unwrap().clone();
+        let payloads: Vec<Value> = got.iter().map(|(_, b)| serde_json::from_slice(b).unwrap()).collect();
+        reported = payloads.iter().filter(|p| p["code"] == "REPORTED").map(|p| p["text"].clone()).collect();
+        if reported.len() >= 2 {
+            tokio::time::sleep(Duration::from_millis(1500)).await;
+            let got = inbox.received.lock().unwrap().clone();
+            let payloads: Vec<Value> = got.iter().map(|(_, b)| serde_json::from_slice(b).unwrap()).collect();
+            reported = payloads.iter().filter(|p| p["code"] == "REPORTED").map(|p| p["text"].clone()).collect();
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let expected = [
+        json!(format!("{} 报送进展(10%)", scene.lead.name)),
+        json!(format!("{} 报送进展(20%)", scene.supporting.name)),
+    ];
+    assert_eq!(reported, expected, "nothing of {}'s report", scene.other.name);
 }

@@ -1,16 +1,18 @@
 //! A task's timeline (时间轴): its audit entries in the words an office reads them ("县民政局
 //! 签收", "延期至 2015-09-30 已批准"), for whoever may see the task. Entries that belong to
 //! one unit and the office (an urging and its answer) show only to those who see that unit's
-//! urgings; fields such as a contact number never reach the words.
+//! urgings, a progress report's only to those who may read the report
+//! (`scope::visible_reports`); fields such as a contact number never reach the words.
 
 use crate::domain::Caller;
 use crate::domain::tasks;
 use crate::error::{AppError, AppResult};
 use crate::policy::follow_up::{self as visibility, UnitItems};
-use entity::{audit_entry, department};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use crate::policy::{Viewer, scope};
+use entity::{audit_entry, department, progress_report};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::Value;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// One line of a timeline.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,7 +46,27 @@ pub async fn of_task(db: &impl ConnectionTrait, caller: &Caller, task_id: i32) -
         .map(|d| (d.id, d.name))
         .collect();
     let private = visibility::visible_urgings(&caller.viewer);
-    Ok(entries.iter().filter_map(|entry| line(entry, &names, &private)).collect())
+    let reports = readable_reports(db, &caller.viewer, task_id).await?;
+    Ok(entries.iter().filter(|e| readable(e, &reports)).filter_map(|entry| line(entry, &names, &private)).collect())
+}
+
+/// Ids of the task's progress reports the viewer may read.
+pub async fn readable_reports(db: &impl ConnectionTrait, viewer: &Viewer, task_id: i32) -> AppResult<HashSet<i32>> {
+    let ids = progress_report::Entity::find()
+        .select_only()
+        .column(progress_report::Column::Id)
+        .filter(progress_report::Column::TaskId.eq(task_id))
+        .filter(scope::visible_reports(viewer))
+        .into_tuple::<i32>()
+        .all(db)
+        .await?;
+    Ok(ids.into_iter().collect())
+}
+
+/// Whether an entry tells only of rows the viewer may read: a progress report's entry only when
+/// the report is among `reports` (see [`readable_reports`]).
+pub fn readable(entry: &audit_entry::Model, reports: &HashSet<i32>) -> bool {
+    entry.entity != "progress_report" || reports.contains(&entry.entity_id)
 }
 
 fn json(text: &Option<String>) -> Value {

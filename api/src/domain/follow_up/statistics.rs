@@ -1,15 +1,20 @@
 //! Statistics (统计考核) by plan, by unit and overall, as SQL aggregates: tasks by status,
 //! overdue count and share, on-time completion rate (judged against the original due date
 //! unless told otherwise), average days to complete, reports on time and late, open urgings.
-//! A unit account's statistics cover the tasks it sees, and of the units, only its own.
+//! A unit account's statistics cover the tasks it sees, and of the units, only its own; every
+//! count is of rows the viewer may read (`scope::visible_reports`, `visible_urgings`), so a
+//! figure never tells more than the lists it sums up.
 
 use super::warning::days_between;
 use crate::domain::Caller;
 use crate::error::AppResult;
+use crate::policy::follow_up::{UnitItems, visible_urgings};
 use crate::policy::{rules, scope};
 use chrono::NaiveDate;
-use entity::{AssignmentRole, DepartmentKind, TaskStatus, assignment, department, progress_report, task};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, JoinType, Query, SelectStatement, SimpleExpr};
+use entity::{AssignmentRole, DepartmentKind, TaskStatus, assignment, department, progress_report, task, urging};
+use sea_orm::sea_query::{
+    Alias, Expr, ExprTrait, Func, JoinType, Query, SelectStatement, SimpleExpr, SubQueryStatement,
+};
 use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult};
 
 /// Which tasks count.
@@ -255,9 +260,34 @@ fn figures(caller: &Caller, filter: &StatisticsFilter, group: Group, backend: Db
         )
         .expr_as(count_when(timed()), Alias::new("timed"))
         .expr_as(Func::sum(Expr::case(timed(), days_again).finally(0)), Alias::new("total_days"))
-        .expr_as(Func::sum(tcol(task::Column::OpenUrgings)), Alias::new("open_urgings"));
+        .expr_as(open_urgings(caller, group), Alias::new("open_urgings"));
     scoped(&mut query, caller, filter, group);
     query
+}
+
+/// Unanswered urgings on the group's tasks that the viewer may read; in a unit's row, those sent
+/// to that unit. The task's own count serves when it is all of them (the office, by plan).
+fn open_urgings(caller: &Caller, group: Group) -> SimpleExpr {
+    let readable = visible_urgings(&caller.viewer);
+    if group != Group::Unit && readable == UnitItems::All {
+        return Func::sum(tcol(task::Column::OpenUrgings)).into();
+    }
+    let u = |c: urging::Column| Expr::col((urging::Entity, c));
+    let mut open = Query::select()
+        .expr(Func::count(Expr::cust("*")))
+        .from(urging::Entity)
+        .and_where(u(urging::Column::TaskId).equals((task::Entity, task::Column::Id)))
+        .and_where(u(urging::Column::AnsweredAt).is_null())
+        .to_owned();
+    if group == Group::Unit {
+        open.and_where(u(urging::Column::DepartmentId).equals((Alias::new("g"), assignment::Column::DepartmentId)));
+    }
+    if let UnitItems::Of(units) = readable {
+        open.and_where(u(urging::Column::DepartmentId).is_in(units));
+    }
+    // COUNT is a bigint, whose SUM PostgreSQL makes a numeric; an integer's SUM is a bigint.
+    let count = SimpleExpr::SubQuery(None, Box::new(SubQueryStatement::SelectStatement(open)));
+    Func::sum(Func::cast_as(count, Alias::new("INTEGER"))).into()
 }
 
 fn group_expr(group: Group) -> SimpleExpr {
@@ -339,6 +369,7 @@ fn reports(caller: &Caller, filter: &StatisticsFilter, group: Group) -> SelectSt
             Alias::new("on_time"),
         )
         .from(progress_report::Entity)
+        .cond_where(scope::visible_reports(&caller.viewer))
         .to_owned();
     // The tasks are joined only when something is asked of them: a plan to group by, the
     // caller's scope, a filter. The office's province-wide count by unit reads reports alone.

@@ -7,9 +7,12 @@
 //!    two processes never both fan out the same entries.
 //! 2. **Sending.** Due deliveries are claimed for a minute (`claimed_until`, `SKIP LOCKED` on
 //!    PostgreSQL), sent with reqwest off the request path, signed ([`super::signature`]), and
-//!    recorded: delivered, or failed with the status or error and retried with exponential
-//!    backoff for at most a day. A process that dies mid-send leaves a claim that lapses.
+//!    recorded: delivered, or failed with a code ([`Failure`], never the target's own words)
+//!    and retried with exponential backoff for at most a day. A process that dies mid-send
+//!    leaves a claim that lapses. Sends connect only to addresses [`super::destination`]
+//!    permits, judged at each attempt; a refused destination is given up at once.
 
+use super::destination::{self, Destinations, Guarded};
 use super::events::{self, EventKind};
 use super::signature;
 use crate::domain::Caller;
@@ -64,14 +67,29 @@ impl Retry {
     }
 }
 
-/// Starts fan-out and sending in the background, woken by the event hub and a timer.
-pub fn start(db: DatabaseConnection, hub: &crate::events::Hub, retry: Retry) {
-    let client = match reqwest::Client::builder()
+/// The client deliveries are sent with: names resolved through [`Guarded`] (only permitted
+/// addresses), no redirects, no proxy (a proxy would be the address connected to).
+pub fn client(retry: Retry, destinations: Destinations) -> reqwest::Result<Sender> {
+    let client = reqwest::Client::builder()
         .timeout(retry.timeout)
         .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
+        .dns_resolver(std::sync::Arc::new(Guarded(destinations.clone())))
         .user_agent(concat!("duban-webhooks/", env!("CARGO_PKG_VERSION")))
-        .build()
-    {
+        .build()?;
+    Ok(Sender { client, destinations })
+}
+
+/// What sends deliveries: the client and the destinations it checks literal addresses against.
+#[derive(Clone)]
+pub struct Sender {
+    client: reqwest::Client,
+    destinations: Destinations,
+}
+
+/// Starts fan-out and sending in the background, woken by the event hub and a timer.
+pub fn start(db: DatabaseConnection, hub: &crate::events::Hub, retry: Retry, destinations: Destinations) {
+    let client = match client(retry, destinations) {
         Ok(client) => client,
         Err(error) => {
             tracing::error!(%error, "cannot build the webhook client; webhooks are not delivered");
@@ -222,6 +240,11 @@ async fn payload_for(
     let mut task_json = serde_json::Value::Null;
     if let Some(task_id) = entry.task_id {
         let Some(task) = tasks::get(db, owner, task_id).await? else { return Ok(None) };
+        if entry.entity == "progress_report"
+            && !timeline::readable(entry, &timeline::readable_reports(db, &owner.viewer, task_id).await?)
+        {
+            return Ok(None);
+        }
         task_json = serde_json::json!({
             "id": task.id.to_string(), "documentId": task.document_id.to_string(), "seq": task.seq,
             "title": task.title, "status": task.status, "dueDate": task.due_date,
@@ -258,7 +281,7 @@ async fn payload_for(
 }
 
 /// Claims the due deliveries and sends them; returns how many were tried.
-pub async fn send_due(db: &DatabaseConnection, client: &reqwest::Client, retry: Retry) -> AppResult<usize> {
+pub async fn send_due(db: &DatabaseConnection, client: &Sender, retry: Retry) -> AppResult<usize> {
     let now = Utc::now();
     let claimed = claim(db, now).await?;
     if claimed.is_empty() {
@@ -274,7 +297,7 @@ pub async fn send_due(db: &DatabaseConnection, client: &reqwest::Client, retry: 
     let sends = claimed.iter().map(|delivery| async {
         let outcome = match hooks.get(&delivery.webhook_id) {
             Some(hook) => send(client, hook, delivery).await,
-            None => Err((None, "the webhook is gone".to_owned())),
+            None => Err(Failure::WebhookGone),
         };
         record(db, delivery, outcome, retry).await
     });
@@ -305,16 +328,51 @@ async fn claim(db: &DatabaseConnection, now: DateTime<Utc>) -> AppResult<Vec<web
     Ok(rows)
 }
 
-/// Sends one delivery: `Ok(status)` for a 2xx answer, else the status (if any) and why.
-async fn send(
-    client: &reqwest::Client,
-    hook: &webhook::Model,
-    delivery: &webhook_delivery::Model,
-) -> Result<u16, (Option<u16>, String)> {
+/// Why an attempt failed, as the delivery log says it: a code, and for an answer outside 2xx
+/// its status; never the target's words (status text, body, the system's connection error),
+/// which would make the log a scanner of whatever answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failure {
+    /// The endpoint answered with this status, outside 2xx.
+    Status(u16),
+    TimedOut,
+    ConnectFailed,
+    RequestFailed,
+    /// The endpoint is, or its name resolves only to, an address webhooks may not reach.
+    DestinationRefused,
+    WebhookGone,
+}
+
+impl Failure {
+    /// The code the log keeps (`WebhookDelivery.lastError`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Failure::Status(_) => "HTTP_STATUS",
+            Failure::TimedOut => "TIMED_OUT",
+            Failure::ConnectFailed => "CONNECT_FAILED",
+            Failure::RequestFailed => "REQUEST_FAILED",
+            Failure::DestinationRefused => "DESTINATION_REFUSED",
+            Failure::WebhookGone => "WEBHOOK_GONE",
+        }
+    }
+
+    /// A refusal is the server's own decision: trying again changes nothing until the
+    /// operator allows the network, and then a redelivery is asked for.
+    fn is_final(self) -> bool {
+        matches!(self, Failure::DestinationRefused | Failure::WebhookGone)
+    }
+}
+
+/// Sends one delivery: `Ok(status)` for a 2xx answer, else why not.
+async fn send(sender: &Sender, hook: &webhook::Model, delivery: &webhook_delivery::Model) -> Result<u16, Failure> {
+    let url = reqwest::Url::parse(&hook.url).map_err(|_| Failure::RequestFailed)?;
+    // Names are judged by the resolver; a literal address never reaches it.
+    sender.destinations.check_literal(&url).map_err(|_| Failure::DestinationRefused)?;
     let timestamp = Utc::now().timestamp();
     let body = delivery.payload.clone().into_bytes();
-    let response = client
-        .post(&hook.url)
+    let response = sender
+        .client
+        .post(url)
         .header(reqwest::header::CONTENT_TYPE, "application/json")
         .header(signature::HEADER, signature::sign(&hook.secret, timestamp, &body))
         .header("Duban-Event", &delivery.event)
@@ -322,31 +380,28 @@ async fn send(
         .body(body)
         .send()
         .await
-        .map_err(|error| (None, short(&error)))?;
+        .map_err(|error| failure(&error))?;
     let status = response.status();
-    if status.is_success() {
-        Ok(status.as_u16())
-    } else {
-        Err((Some(status.as_u16()), format!("the endpoint answered {status}")))
-    }
+    if status.is_success() { Ok(status.as_u16()) } else { Err(Failure::Status(status.as_u16())) }
 }
 
-/// A transport error without the URL (it may carry tokens of the receiver's own).
-fn short(error: &reqwest::Error) -> String {
-    let what = if error.is_timeout() {
-        "timed out"
+/// The code of a transport error.
+fn failure(error: &reqwest::Error) -> Failure {
+    if destination::is_refused(error) {
+        Failure::DestinationRefused
+    } else if error.is_timeout() {
+        Failure::TimedOut
     } else if error.is_connect() {
-        "could not connect"
+        Failure::ConnectFailed
     } else {
-        "the request failed"
-    };
-    what.to_owned()
+        Failure::RequestFailed
+    }
 }
 
 async fn record(
     db: &DatabaseConnection,
     delivery: &webhook_delivery::Model,
-    outcome: Result<u16, (Option<u16>, String)>,
+    outcome: Result<u16, Failure>,
     retry: Retry,
 ) -> AppResult<()> {
     let now = Utc::now();
@@ -361,12 +416,16 @@ async fn record(
             model.last_error = Set(None);
             model.delivered_at = Set(Some(now));
         }
-        Err((status, error)) => {
+        Err(failure) => {
             let next = now + chrono::Duration::from_std(retry.backoff(attempts)).unwrap_or(chrono::Duration::hours(1));
-            let give_up = next > delivery.created_at + retry.give_up_after;
+            let give_up = failure.is_final() || next > delivery.created_at + retry.give_up_after;
             model.status = Set(if give_up { FAILED } else { PENDING }.to_owned());
-            model.last_status_code = Set(status.map(i32::from));
-            model.last_error = Set(Some(error));
+            let status = match failure {
+                Failure::Status(status) => Some(i32::from(status)),
+                _ => None,
+            };
+            model.last_status_code = Set(status);
+            model.last_error = Set(Some(failure.code().to_owned()));
             model.next_attempt_at = Set(next);
         }
     }

@@ -7,6 +7,7 @@
 //! of its own unit; a SERVICE account, for itself. Those same read the delivery log and ask for
 //! a redelivery.
 
+pub mod destination;
 pub mod dispatch;
 pub mod events;
 pub mod signature;
@@ -15,6 +16,7 @@ use crate::domain::page::{Page, PageRequest};
 use crate::domain::{Caller, audit};
 use crate::error::{AppError, AppResult};
 use crate::policy::rules;
+use destination::Destinations;
 use entity::{UserRole, user, webhook, webhook_delivery};
 use events::EventKind;
 use rand::RngCore;
@@ -77,14 +79,17 @@ fn new_secret() -> String {
     format!("whsec_{}", hex::encode(bytes))
 }
 
-/// Registers a webhook; returns it with its secret (shown this once).
+/// Registers a webhook; returns it with its secret (shown this once). An endpoint at an
+/// address webhooks may not reach (see [`destination`]) is refused.
 pub async fn create(
     db: &impl TransactionTrait,
     caller: &Caller,
+    destinations: &Destinations,
     new: NewWebhook,
 ) -> AppResult<(webhook::Model, String)> {
     let principal = rules::account(&caller.viewer)?;
     let url = check_url(&new.url)?;
+    destinations.check_registration(&url).await?;
     if new.events.is_empty() {
         return Err(AppError::bad_input("name at least one event"));
     }

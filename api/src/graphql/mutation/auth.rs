@@ -96,7 +96,8 @@ impl AuthMutation {
     }
 
     /// Changes one's own password (the old one is required). Every older token stops
-    /// working; the new session is returned.
+    /// working; the new session is returned. Wrong old passwords are throttled as failed logins
+    /// of the account are (RATE_LIMITED with `retryAfter`, even for the right one meanwhile).
     async fn change_password(
         &self,
         ctx: &Context<'_>,
@@ -104,7 +105,7 @@ impl AuthMutation {
         new_password: String,
     ) -> Result<AuthPayload> {
         let (db, caller, auth) = (context::db(ctx), context::caller(ctx), context::auth(ctx));
-        let session = sessions::change_password(db, caller, &auth.tokens, &old_password, &new_password).await.gql()?;
+        let session = sessions::change_password(db, caller, auth, &old_password, &new_password).await.gql()?;
         Ok(session.into())
     }
 

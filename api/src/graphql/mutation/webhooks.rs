@@ -1,5 +1,6 @@
 //! Registering webhooks and asking for a redelivery.
 
+use crate::domain::webhooks::destination::Destinations;
 use crate::domain::webhooks::{self, NewWebhook, events};
 use crate::error::IntoGql;
 use crate::graphql::context::{self, parse_id, parse_opt_id};
@@ -30,7 +31,10 @@ impl WebhookMutation {
             events: events::parse(&input.events).gql()?,
             owner_id: parse_opt_id(input.owner_id.as_ref()).gql()?,
         };
-        let (hook, secret) = webhooks::create(context::db(ctx), context::caller(ctx), new).await.gql()?;
+        let (hook, secret) =
+            webhooks::create(context::db(ctx), context::caller(ctx), ctx.data_unchecked::<Destinations>(), new)
+                .await
+                .gql()?;
         Ok(CreateWebhookPayload { webhook: Webhook(hook), secret })
     }
 

@@ -81,7 +81,9 @@ impl WebhookDelivery {
     async fn last_status_code(&self) -> Option<i32> {
         self.0.last_status_code
     }
-    /// Why the last attempt failed.
+    /// Why the last attempt failed, as a code: `HTTP_STATUS` (see `lastStatusCode`),
+    /// `TIMED_OUT`, `CONNECT_FAILED`, `REQUEST_FAILED`, `DESTINATION_REFUSED` (an address
+    /// webhooks may not reach; not retried) or `WEBHOOK_GONE`.
     async fn last_error(&self) -> Option<&str> {
         self.0.last_error.as_deref()
     }
