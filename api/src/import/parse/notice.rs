@@ -113,8 +113,20 @@ fn plan_title(text: &str) -> Option<String> {
         .find_iter(text)
         .map(|m| m.as_str().trim())
         .find(|t| !t.ends_with('》') && !t.contains("通知") && !t.starts_with("序号"))
-        .map(|t| t.trim_start_matches(|c: char| c.is_ascii_digit() || c == '日').to_string())
+        .map(|t| without_stray_number(t).to_string())
         .filter(|t| !t.is_empty())
+}
+
+/// A title without a stray number or `日` in front (the tail of a date or a page number), but
+/// with its own leading year: `2027年重点工作任务分工方案` keeps `2027年`.
+fn without_stray_number(title: &str) -> &str {
+    let rest = title.trim_start_matches(|c: char| c.is_ascii_digit() || c == '日');
+    let number = &title[..title.len() - rest.len()];
+    let year_digits = number.bytes().rev().take_while(u8::is_ascii_digit).count();
+    if rest.starts_with('年') && year_digits == 4 {
+        return &title[number.len() - 4..];
+    }
+    rest
 }
 
 /// The notice title: text ending in `通知`, without the doc number in front of it.
@@ -188,6 +200,16 @@ mod tests {
         assert_eq!(notice.title, "某县重点任务清单");
         let paren = parse_notice("某市政发(2020)12号");
         assert_eq!(paren.doc_number.as_deref(), Some("某市政发〔2020〕12号"));
+    }
+
+    #[test]
+    fn a_title_starting_with_its_year_keeps_it() {
+        let text = "某县人民政府办公室关于印发2027年重点工作任务分工方案的通知\n某县府办发〔2027〕3号\n\
+                    某县人民政府办公室\n2027年2月15日\n2027年重点工作任务分工方案\n1.推进项目建设";
+        assert_eq!(parse_notice(&clean(text)).title, "2027年重点工作任务分工方案");
+        assert_eq!(parse_notice(&clean(&text.replace('\n', " "))).title, "2027年重点工作任务分工方案");
+        let no_date = "2027年重点工作任务分工方案\n序号 工作任务 责任单位";
+        assert_eq!(parse_notice(&clean(no_date)).title, "2027年重点工作任务分工方案");
     }
 
     #[test]
