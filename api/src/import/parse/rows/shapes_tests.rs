@@ -305,3 +305,24 @@ fn a_deeply_nested_outline_is_read_in_reasonable_time() {
     assert!(!outcome.tasks.is_empty());
     assert!(started.elapsed() < std::time::Duration::from_secs(20), "took {:?}", started.elapsed());
 }
+
+#[test]
+fn shape9_short_names_and_scopes_are_not_units_and_catch_all_tails_are_dropped() {
+    let raw = include_str!("../fixtures/shape9-asides-and-catch-alls.txt");
+    assert_eq!(parse_notice(&clean(raw)).title, "2027年重点工作任务分工方案");
+    let outcome = rows_of(raw);
+    let t = &outcome.tasks;
+    assert_eq!(t.len(), 7, "{t:#?}");
+    assert_eq!(t[0].units, explicit(&["区政务服务管理局"], &["区大数据中心", "区财政局"]));
+    assert!(t[0].title.starts_with("建设全区一体化在线政务服务平台"), "{}", t[0].title);
+    assert_eq!(t[1].units, explicit(&["区民政局"], &["区财政局", "区司法局"]));
+    assert!(t[1].units_not_exhaustive);
+    assert_eq!(t[2].units, listed(&["区政务服务管理局", "区市场监管局", "各有关单位"]));
+    assert_eq!(classify_name("各有关单位"), DepartmentKind::CatchAll);
+    assert_eq!(t[3].units, listed(&["区司法局", "区教育局"]));
+    assert!(t[3].units_not_exhaustive);
+    assert_eq!(t[4].units, explicit(&["区住房城乡建设局"], &["各街道办事处"]));
+    assert_eq!(t[5].units, listed(&["区司法局", "区城市管理局", "各有关部门"]));
+    assert_eq!(t[6].units, explicit(&["区人力资源社会保障局"], &["区医保局"]));
+    assert!(t[6].units_not_exhaustive);
+}
