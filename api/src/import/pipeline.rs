@@ -152,7 +152,7 @@ async fn write(
     let mut new_tasks = Vec::with_capacity(rows.len());
     let mut units = Vec::with_capacity(rows.len());
     for row in &rows {
-        let mut schedule = schedule::parse_schedule(&row.schedule, notice.issued_on);
+        let mut schedule = schedule::parse_schedule_with(&row.schedule, notice.plan_dates());
         recount_working_days(db, &mut schedule, notice.issued_on).await?;
         warnings.extend(schedule.warnings.iter().cloned().map(|w| warning(w, Some(row.line))));
         units.push(assign(db, caller, &mut resolver, row, &mut warnings).await?);

@@ -3,7 +3,7 @@
 
 use super::super::clean::clean;
 use super::super::notice::parse_notice;
-use super::super::schedule::parse_schedule;
+use super::super::schedule::{PlanDates, parse_schedule, parse_schedule_with};
 use super::*;
 use crate::import::catalog::classify_name;
 use chrono::NaiveDate;
@@ -325,4 +325,59 @@ fn shape9_short_names_and_scopes_are_not_units_and_catch_all_tails_are_dropped()
     assert_eq!(t[5].units, listed(&["区司法局", "区城市管理局", "各有关部门"]));
     assert_eq!(t[6].units, explicit(&["区人力资源社会保障局"], &["区医保局"]));
     assert!(t[6].units_not_exhaustive);
+}
+
+/// Kind, due date, whether the year was inferred and the milestones of a task's schedule.
+fn schedule_in(task: &RawTask, plan: PlanDates) -> (ScheduleKind, Option<NaiveDate>, bool, Vec<NaiveDate>) {
+    let parsed = parse_schedule_with(&task.schedule, plan);
+    (parsed.kind, parsed.due_date, parsed.year_inferred, parsed.milestones)
+}
+
+#[test]
+fn shape10_deadlines_whose_year_or_start_is_the_plans() {
+    use ScheduleKind::{Deadline, Ongoing, Recurring};
+    let raw = include_str!("../fixtures/shape10-deadlines-in-text.txt");
+    let plan = parse_notice(&clean(raw)).plan_dates();
+    assert_eq!(plan, PlanDates { issued_on: ymd(2019, 4, 8), year: Some(2019) });
+    let outcome = rows_of(raw);
+    let t = &outcome.tasks;
+    assert_eq!(t.len(), 15);
+    let none = Vec::new;
+    let expected = [
+        (Deadline, ymd(2019, 9, 30), true, none()),
+        (Deadline, ymd(2019, 6, 30), true, none()),
+        (Deadline, ymd(2024, 4, 8), false, none()),
+        (Deadline, ymd(2019, 7, 8), false, none()),
+        (Deadline, ymd(2019, 12, 31), false, none()),
+        (Deadline, ymd(2019, 12, 31), false, none()),
+        (Deadline, ymd(2020, 12, 31), false, none()),
+        (Deadline, ymd(2020, 12, 31), false, none()),
+        (Deadline, ymd(2019, 9, 30), true, none()),
+        (Deadline, ymd(2019, 6, 30), true, none()),
+        (Recurring, None, false, none()),
+        (Ongoing, None, false, none()),
+        (Ongoing, None, false, none()),
+        (Ongoing, None, false, none()),
+        (Deadline, ymd(2020, 12, 31), false, vec![NaiveDate::from_ymd_opt(2019, 9, 30).unwrap()]),
+    ];
+    for (task, expected) in t.iter().zip(expected) {
+        assert_ne!(task.schedule_source, ScheduleSource::None, "task {}", task.seq);
+        assert_eq!(schedule_in(task, plan), expected, "task {}: {:?}", task.seq, task.schedule);
+    }
+    assert_eq!(parse_schedule_with(&t[13].schedule, plan).starts_on, ymd(2020, 1, 1));
+    assert_eq!(t[0].units, explicit(&["县政务服务局"], &["县司法局"]));
+    assert_eq!(t[8].units, explicit(&["县应急管理局"], &["各乡镇人民政府"]));
+    assert_eq!(t[14].units, explicit(&["县住房城乡建设局"], &["县政务服务局", "县自然资源局"]));
+}
+
+#[test]
+fn shape10_a_plan_without_a_date_takes_the_year_of_its_number() {
+    let raw = include_str!("../fixtures/shape10-year-from-number.txt");
+    let plan = parse_notice(&clean(raw)).plan_dates();
+    assert_eq!(plan, PlanDates { issued_on: None, year: Some(2021) });
+    let t = rows_of(raw).tasks;
+    assert_eq!(t.len(), 2);
+    assert_eq!(schedule_in(&t[0], plan), (ScheduleKind::Deadline, ymd(2021, 9, 30), true, Vec::new()));
+    assert_eq!(schedule_in(&t[1], plan), (ScheduleKind::Deadline, ymd(2021, 6, 30), true, Vec::new()));
+    assert_eq!(t[1].units, listed(&["县司法局"]));
 }
