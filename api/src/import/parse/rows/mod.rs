@@ -1,9 +1,11 @@
 //! Task rows: finds the plan's tasks in cleaned text, whatever the layout.
 //!
-//! Three readers, tried in order:
+//! Four readers, tried in order:
 //! - **pipe tables** (the reference plan): cells end with `|`, one per line or all on one line,
 //!   the header row repeats at page breaks, a website footer follows;
 //! - **whitespace tables** with a header such as `序号 工 作 任 务 牵头负责部门 配合部门 完成时限`;
+//! - **glued tables** (`glued.rs`): a web table copied with its cells run together, the units
+//!   and the deadline at the end of each numbered line;
 //! - **numbered items** (`1.`, `1、`, `(一)`, `一、`, `(1)`) whose units come in a parenthesis
 //!   (`(牵头单位:X;配合单位:A、B)`, `(X牵头,Y负责)`, `〔责任单位:…〕`, also carrying a schedule:
 //!   `(省直各部门分别负责,年内完成)`), on label lines (`牵头单位:X`, `责任单位:A、B`) or in a
@@ -21,6 +23,7 @@
 //! (`各县区均为责任单位,不再列出,下同`) and lists ending in `等` become warnings, and the
 //! sequence numbers are checked for gaps and repeats.
 
+mod glued;
 mod grid;
 mod intext;
 mod items;
@@ -101,6 +104,7 @@ static NO_LEAD_RULE: LazyLock<Regex> = LazyLock::new(|| {
 pub fn parse_rows(cleaned: &str) -> RowsOutcome {
     let outcome = pipe::parse_pipe_table(cleaned)
         .or_else(|| space::parse_space_table(cleaned))
+        .or_else(|| glued::parse_glued_table(cleaned))
         .unwrap_or_else(|| items::parse_items(cleaned));
     finish_outcome(cleaned, outcome)
 }

@@ -381,3 +381,26 @@ fn shape10_a_plan_without_a_date_takes_the_year_of_its_number() {
     assert_eq!(schedule_in(&t[1], plan), (ScheduleKind::Deadline, ymd(2021, 6, 30), true, Vec::new()));
     assert_eq!(t[1].units, listed(&["县司法局"]));
 }
+
+#[test]
+fn shape11_a_table_whose_cells_ran_together_is_read_row_by_row() {
+    let raw = include_str!("../fixtures/shape11-glued-table.txt");
+    let plan = parse_notice(&clean(raw)).issued_on;
+    let outcome = rows_of(raw);
+    let t = &outcome.tasks;
+    assert_eq!(t.len(), 6, "{t:#?}");
+    let expected: [(&str, &str, &[&str], Option<NaiveDate>); 6] = [
+        ("(一)1.(1)", "实现高频政务服务事项全程网上办理", &["市行政审批局", "市大数据中心"], ymd(2022, 6, 30)),
+        ("(一)1.(2)", "推行电子证照跨部门互认共享", &["市大数据中心", "市行政审批局", "市公安局"], ymd(2022, 9, 30)),
+        ("(一)2.(1)", "推行区域评估和告知承诺制", &["市行政审批局", "市发展改革委", "市财政局"], ymd(2022, 9, 30)),
+        ("(一)2.(2)", "推进城市更新项目并联审批", &["市住房城乡建设局", "市自然资源和规划局"], ymd(2022, 12, 31)),
+        ("(二)3", "全面实施市场准入负面清单制度", &["市市场监管局", "市发展改革委", "市商务局"], ymd(2022, 6, 30)),
+        ("(二)4", "规范城市管理执法行为", &["市城市管理局", "市司法局"], None),
+    ];
+    for (task, (number, title, units, due)) in t.iter().zip(expected) {
+        assert_eq!((task.number.as_str(), task.title.as_str()), (number, title));
+        assert_eq!(task.units, listed(units), "task {}", task.seq);
+        assert_eq!(schedule_of(task, plan).1, due, "task {}: {:?}", task.seq, task.schedule);
+    }
+    assert_eq!(schedule_of(&t[5], plan).0, ScheduleKind::Ongoing);
+}
