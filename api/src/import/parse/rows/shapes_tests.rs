@@ -404,3 +404,39 @@ fn shape11_a_table_whose_cells_ran_together_is_read_row_by_row() {
     }
     assert_eq!(schedule_of(&t[5], plan).0, ScheduleKind::Ongoing);
 }
+
+#[test]
+fn shape12_label_lines_delimit_tasks_whose_numbers_were_lost() {
+    let raw = include_str!("../fixtures/shape12-numbering-lost.txt");
+    let plan = parse_notice(&clean(raw)).issued_on;
+    let outcome = rows_of(raw);
+    let t = &outcome.tasks;
+    assert_eq!(t.len(), 6, "{t:#?}");
+    assert!(codes(&outcome).contains(&"NUMBERING_UNRELIABLE"), "{:?}", outcome.warnings);
+    let titles: Vec<&str> = t.iter().map(|task| task.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        [
+            "推进农村户厕改造",
+            "健全厕所粪污收运体系",
+            "加强农村生活垃圾治理",
+            "推进农村生活污水治理",
+            "开展村庄清洁行动",
+            "建设美丽宜居示范村20个"
+        ]
+    );
+    let numbers: Vec<&str> = t.iter().map(|task| task.number.as_str()).collect();
+    assert_eq!(numbers, ["1", "2", "3", "4", "5", "6"]);
+    assert_eq!(t[0].units, explicit(&["县农业农村局"], &["县卫生健康局", "各乡镇人民政府"]));
+    assert_eq!(t[2].units, explicit(&["县住房城乡建设局"], &["县城市管理局", "县财政局"]));
+    assert_eq!(t[3].units, explicit(&["市生态环境局某县分局"], &["县住房城乡建设局"]));
+    assert_eq!(t[4].units, listed(&["各乡镇人民政府", "县农业农村局"]));
+    assert_eq!(t[5].units, explicit(&["县农业农村局"], &["县自然资源局", "县住房城乡建设局"]));
+    assert!(t[5].units_not_exhaustive);
+    let dues: Vec<_> = t.iter().map(|task| schedule_of(task, plan)).collect();
+    assert_eq!(dues[0], (ScheduleKind::Deadline, ymd(2021, 11, 30), false));
+    assert_eq!(dues[1].0, ScheduleKind::Ongoing);
+    assert_eq!(dues[3], (ScheduleKind::Deadline, ymd(2022, 6, 30), false));
+    assert_eq!(dues[4].0, ScheduleKind::Ongoing);
+    assert_eq!(dues[5], (ScheduleKind::Deadline, ymd(2021, 10, 31), false));
+}
