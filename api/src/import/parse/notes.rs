@@ -106,9 +106,14 @@ mod tests {
 
     #[test]
     fn lists_ending_in_deng_are_not_exhaustive() {
-        for text in
-            ["县应急管理局、县卫生健康局等,各乡镇", "县医保局(基金中心)等", "县教育局等有关部门", "县财政局等", "区民政局等各有关单位", "区司法局等有关部门配合"]
-        {
+        for text in [
+            "县应急管理局、县卫生健康局等,各乡镇",
+            "县医保局(基金中心)等",
+            "县教育局等有关部门",
+            "县财政局等",
+            "区民政局等各有关单位",
+            "区司法局等有关部门配合",
+        ] {
             assert!(is_not_exhaustive(text), "{text}");
         }
         for text in ["县应急管理局、县卫生健康局", "推进平等就业", "县统计局"] {
@@ -118,7 +123,8 @@ mod tests {
 
     #[test]
     fn short_names_and_scopes_in_brackets_are_asides() {
-        for aside in ["(以下简称在线平台)", "(简称“法治进社区”)", "(含临时救助)", "(不含棚户区改造项目)", "(下称平台)"] {
+        for aside in ["(以下简称在线平台)", "(简称“法治进社区”)", "(含临时救助)", "(不含棚户区改造项目)", "(下称平台)"]
+        {
             assert!(is_aside(aside), "{aside}");
         }
         for unit in ["(县粮食局)", "(牵头)", "(市、区)"] {

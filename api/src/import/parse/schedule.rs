@@ -176,7 +176,10 @@ fn read(text: &str, plan: PlanDates) -> Result<ParsedSchedule, Failure> {
     if s.is_empty() {
         return Err(unparsed("时间进度为空"));
     }
-    after_policy(s).or_else(|| within_period(s, plan.issued_on)).or_else(|| deadline(s, plan)).unwrap_or_else(|| undated(s))
+    after_policy(s)
+        .or_else(|| within_period(s, plan.issued_on))
+        .or_else(|| deadline(s, plan))
+        .unwrap_or_else(|| undated(s))
 }
 
 /// Half-width digits and punctuation, no whitespace, no trailing full stop.
@@ -235,7 +238,13 @@ fn dated(due: NaiveDate, ongoing: bool, plan: Option<NaiveDate>, mut warnings: V
         warnings.push(warning("DATE_BEFORE_PLAN", message));
     }
     let year_inferred = warnings.iter().any(|w| w.code == "YEAR_ASSUMED");
-    ParsedSchedule { due_date: Some(due), ongoing, year_inferred, warnings, ..ParsedSchedule::of(ScheduleKind::Deadline) }
+    ParsedSchedule {
+        due_date: Some(due),
+        ongoing,
+        year_inferred,
+        warnings,
+        ..ParsedSchedule::of(ScheduleKind::Deadline)
+    }
 }
 
 /// Recurring or ongoing work with no time expression at all; anything else is not understood.

@@ -7,8 +7,8 @@ use chrono::{Datelike, Months, NaiveDate};
 use regex::{Captures, Regex};
 
 use super::{
-    Attempt, Failure, NO_PLAN_DATE, PREFIX, ParseWarning, ParsedSchedule, PlanDates, ScheduleKind, after, dated, finish,
-    group, parse_num, re, unparsed, warning,
+    Attempt, Failure, NO_PLAN_DATE, PREFIX, ParseWarning, ParsedSchedule, PlanDates, ScheduleKind, after, dated,
+    finish, group, parse_num, re, unparsed, warning,
 };
 
 static NUMERIC_DATE: LazyLock<Regex> = LazyLock::new(|| re("^([0-9]{4})[-./]([0-9]{1,2})[-./]([0-9]{1,2})日?"));
@@ -182,7 +182,9 @@ fn point(s: &str) -> Option<(Point, &str)> {
             let (period, rest) = match period(s) {
                 Some(found) => found,
                 // `到2020年`, `2020年前`: the end of that year.
-                None if matches!(year, YearSpec::Explicit(_)) && AFTER_BARE_YEAR.is_match(s) => (Period::whole_year(), s),
+                None if matches!(year, YearSpec::Explicit(_)) && AFTER_BARE_YEAR.is_match(s) => {
+                    (Period::whole_year(), s)
+                }
                 None => return None,
             };
             if period.year_end && matches!(year, YearSpec::Absent) {

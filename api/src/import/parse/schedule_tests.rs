@@ -158,7 +158,10 @@ fn schedules_are_found_inside_a_task_text() {
         ("持续优化营商环境", None),
         ("压缩企业开办时间至1个工作日以内", None),
         ("新标准从2014年7月1日起执行", Some("2014年7月1日起执行")),
-        ("2022年9月底前出台实施方案,在试点区先行,2023年底前全面推开", Some("2022年9月底前出台实施方案,在试点区先行,2023年底前全面推开")),
+        (
+            "2022年9月底前出台实施方案,在试点区先行,2023年底前全面推开",
+            Some("2022年9月底前出台实施方案,在试点区先行,2023年底前全面推开"),
+        ),
         ("每季度末报送项目推进情况", Some("每季度末报送项目推进情况")),
         ("实施2022年民生实事项目", None),
         ("改造老旧小区12个,惠及居民3000户", None),
@@ -195,12 +198,12 @@ fn what_is_not_understood_is_unparsed_never_guessed() {
         "   ",
         "按时落实",
         "待定",
-        "2015年6月前",                          // before June, or by its end?
-        "2015年第三季度前",                     // idem
-        "2015年6月中完成",                      // mid-month
-        "2016年底前出台,2015年底前全面推行",    // a later date before the first
-        "2022年重点任务",                       // a year in a name, no deadline
-        "2015年2月30日前",                      // no such day
+        "2015年6月前",                       // before June, or by its end?
+        "2015年第三季度前",                  // idem
+        "2015年6月中完成",                   // mid-month
+        "2016年底前出台,2015年底前全面推行", // a later date before the first
+        "2022年重点任务",                    // a year in a name, no deadline
+        "2015年2月30日前",                   // no such day
         "2015年13月底前",
         "2015年第五季度",
         "上级政策出台后完成",     // whose policy?

@@ -60,8 +60,8 @@ fn block_task(block: Block<'_>) -> Option<(Option<String>, RawTask)> {
     let value = |kind| found.iter().filter(|l| l.kind == kind).map(|l| l.value.as_str()).collect::<Vec<_>>();
     let units_text = found.iter().filter(|l| l.kind.is_unit()).map(|l| l.value.as_str()).collect::<Vec<_>>();
     // A section heading (`一、…`) above the task's own line is not part of it.
-    let heading = block.text.len() > 1
-        && parse_marker(block.text[0]).is_some_and(|(style, _, _)| style == Style::CnComma);
+    let heading =
+        block.text.len() > 1 && parse_marker(block.text[0]).is_some_and(|(style, _, _)| style == Style::CnComma);
     let text = block.text[usize::from(heading)..].join("");
     let (mark, text) = match parse_marker(&text) {
         Some((_, _, len)) => (Some(text[..len].trim_end_matches(['.', '、']).to_string()), text[len..].to_string()),

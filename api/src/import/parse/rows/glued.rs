@@ -141,9 +141,9 @@ fn known_start(head: &str, known: &[&str]) -> Option<usize> {
 fn level_start(head: &str, level: Option<char>) -> Option<usize> {
     let chars: Vec<(usize, char)> = head.char_indices().collect();
     let is_level = |c: char| level.map_or_else(|| LEVELS.contains(c), |l| c == l);
-    let mut i = chars.iter().rposition(|(at, c)| {
-        is_level(*c) && looks_like_unit(&head[*at..]) && head[*at..].chars().count() >= 3
-    })?;
+    let mut i = chars
+        .iter()
+        .rposition(|(at, c)| is_level(*c) && looks_like_unit(&head[*at..]) && head[*at..].chars().count() >= 3)?;
     loop {
         let before = i.checked_sub(1).map(|b| chars[b].1);
         match before {

@@ -2,7 +2,9 @@
 //! `由X会同Y负责` clause — and the schedule a units parenthesis may carry along.
 
 use super::super::schedule::find_schedule;
-use super::super::units::{LabelKind, bracket_groups, is_aside, find_labels, labelled_spec, parse_units_cell, split_units};
+use super::super::units::{
+    LabelKind, bracket_groups, find_labels, is_aside, labelled_spec, parse_units_cell, split_units,
+};
 use super::UnitSpec;
 use regex::Regex;
 use std::sync::LazyLock;
