@@ -32,6 +32,7 @@ mod m20261201_000027_create_follow_up_settings;
 mod m20261201_000028_task_plan_outline;
 mod m20261202_000029_create_audit_entry;
 mod m20261202_000030_create_webhook;
+mod m20261207_000031_task_schedule_details;
 
 pub struct Migrator;
 
@@ -69,6 +70,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000028_task_plan_outline::Migration),
             Box::new(m20261202_000029_create_audit_entry::Migration),
             Box::new(m20261202_000030_create_webhook::Migration),
+            Box::new(m20261207_000031_task_schedule_details::Migration),
         ]
     }
 }
