@@ -328,8 +328,8 @@ impl Schedule<'_> {
         self.0.starts_on.map(Date)
     }
 
-    /// The year was not written (`9月底前`) and was taken from the plan's date, number or
-    /// title: the office should confirm the date.
+    /// The year was not written (`9月底前`) and was taken from the plan (its issue date,
+    /// number or title), so the office should confirm the date.
     async fn year_inferred(&self) -> bool {
         self.0.year_inferred
     }
