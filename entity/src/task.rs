@@ -54,6 +54,13 @@ pub struct Model {
     pub schedule_source: Option<ScheduleSource>,
     /// The plan's list of units ends with `等`: more units may be meant.
     pub units_not_exhaustive: bool,
+    /// Earlier dates of a schedule naming several, ISO and comma-separated
+    /// (`2022-09-30,2023-06-30`); the last date is `due_date`.
+    pub milestones: Option<String>,
+    /// When ongoing work starts (`2023年起`).
+    pub starts_on: Option<Date>,
+    /// The schedule's year was not written and was taken from the plan.
+    pub year_inferred: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

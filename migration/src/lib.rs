@@ -33,6 +33,7 @@ mod m20261201_000028_task_plan_outline;
 mod m20261202_000029_create_audit_entry;
 mod m20261202_000030_create_webhook;
 mod m20261207_000031_audit_entry_chain;
+mod m20261207_000032_task_schedule_details;
 
 pub struct Migrator;
 
@@ -71,6 +72,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000029_create_audit_entry::Migration),
             Box::new(m20261202_000030_create_webhook::Migration),
             Box::new(m20261207_000031_audit_entry_chain::Migration),
+            Box::new(m20261207_000032_task_schedule_details::Migration),
         ]
     }
 }

@@ -13,4 +13,4 @@ pub mod resolve;
 pub mod summary;
 
 pub use file::{FileImportError, import_file};
-pub use pipeline::{ImportOptions, ImportOutcome, ImportWarning, import_plan};
+pub use pipeline::{ImportCheck, ImportOptions, ImportOutcome, ImportWarning, import_plan};

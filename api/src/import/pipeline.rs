@@ -47,6 +47,18 @@ pub struct ImportWarning {
     pub message: String,
 }
 
+/// Something the importer inferred about one task rather than read: what the office checks
+/// first in a preview.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportCheck {
+    /// The task's number within the plan.
+    pub seq: i32,
+    /// `YEAR_INFERRED`, `SCHEDULE_FROM_TEXT`, `LEAD_BY_POSITION`, `CATCH_ALL`.
+    pub code: &'static str,
+    /// What to check, for people.
+    pub message: String,
+}
+
 /// What an import produced (or, for a dry run, would produce).
 #[derive(Debug, Clone)]
 pub struct ImportOutcome {
@@ -58,6 +70,8 @@ pub struct ImportOutcome {
     pub departments: Vec<(department::Model, Vec<String>)>,
     pub created_departments: Vec<department::Model>,
     pub warnings: Vec<ImportWarning>,
+    /// Per task, what was inferred rather than read.
+    pub checks: Vec<ImportCheck>,
 }
 
 /// Imports `text` as one plan (admins and the console). The document keeps `text` as given.
@@ -151,11 +165,13 @@ async fn write(
     let mut resolver = Resolver::load(db, caller).await?;
     let mut new_tasks = Vec::with_capacity(rows.len());
     let mut units = Vec::with_capacity(rows.len());
+    let mut checks = Vec::new();
     for row in &rows {
-        let mut schedule = schedule::parse_schedule(&row.schedule, notice.issued_on);
+        let mut schedule = schedule::parse_schedule_with(&row.schedule, notice.plan_dates());
         recount_working_days(db, &mut schedule, notice.issued_on).await?;
         warnings.extend(schedule.warnings.iter().cloned().map(|w| warning(w, Some(row.line))));
-        units.push(assign(db, caller, &mut resolver, row, &mut warnings).await?);
+        checks.extend(schedule_checks(row, &schedule));
+        units.push(assign(db, caller, &mut resolver, row, &mut warnings, &mut checks).await?);
         new_tasks.push(NewTask {
             document_id: document.id,
             seq: row.seq,
@@ -175,7 +191,27 @@ async fn write(
     let created_tasks = tasks::insert_batch(db, caller, &document, new_tasks).await?;
     let assignments = created_tasks.iter().zip(&units).map(|(task, specs)| (task, specs.as_slice()));
     tasks::insert_assignments(db, caller, assignments).await?;
-    collect_outcome(db, document, created_tasks, resolver.created, warnings).await
+    let mut outcome = collect_outcome(db, document, created_tasks, resolver.created, warnings).await?;
+    outcome.checks = checks;
+    Ok(outcome)
+}
+
+/// What the schedule took from elsewhere than a schedule cell: the year, or the task's text.
+fn schedule_checks(row: &RawTask, schedule: &ParsedSchedule) -> Vec<ImportCheck> {
+    let mut checks = Vec::new();
+    if schedule.year_inferred {
+        let message = format!("第 {} 项的时间进度「{}」未写年份,年份取自方案", row.number, row.schedule);
+        checks.push(ImportCheck { seq: row.seq, code: "YEAR_INFERRED", message });
+    }
+    let from_text = matches!(
+        row.schedule_source,
+        entity::ScheduleSource::Title | entity::ScheduleSource::Measures | entity::ScheduleSource::Parenthetical
+    );
+    if from_text {
+        let message = format!("第 {} 项的时间进度「{}」取自任务正文", row.number, row.schedule);
+        checks.push(ImportCheck { seq: row.seq, code: "SCHEDULE_FROM_TEXT", message });
+    }
+    checks
 }
 
 /// A deadline counted in working days from the plan's issue date (`30个工作日内`) is counted
@@ -252,6 +288,7 @@ async fn assign(
     resolver: &mut Resolver,
     row: &RawTask,
     warnings: &mut Vec<ImportWarning>,
+    checks: &mut Vec<ImportCheck>,
 ) -> AppResult<Vec<AssignmentSpec>> {
     let (leads, supporting, first_unit_leads) = match &row.units {
         UnitSpec::Listed(names) => (Vec::new(), names.clone(), true),
@@ -273,10 +310,16 @@ async fn assign(
             });
             continue;
         }
+        if dept.kind == DepartmentKind::CatchAll {
+            let message = format!("第 {} 项的「{name}」是泛指,不指向具体单位", row.number);
+            checks.push(ImportCheck { seq: row.seq, code: "CATCH_ALL", message });
+        }
         let role = if first_unit_leads
             && dept.kind == DepartmentKind::Unit
             && !specs.iter().any(|s| s.role == AssignmentRole::Lead)
         {
+            let message = format!("第 {} 项未写明牵头单位,按排列顺序以「{}」为牵头单位", row.number, dept.name);
+            checks.push(ImportCheck { seq: row.seq, code: "LEAD_BY_POSITION", message });
             AssignmentRole::Lead
         } else {
             role
@@ -302,6 +345,9 @@ fn schedule_fields(text: &str, parsed: ParsedSchedule) -> ScheduleFields {
         waiting_for: format_levels(&parsed.waiting_for),
         offset_months: parsed.offset_months,
         offset_days: parsed.offset_days,
+        milestones: parsed.milestones,
+        starts_on: parsed.starts_on,
+        year_inferred: parsed.year_inferred,
     }
 }
 
@@ -335,7 +381,7 @@ async fn collect_outcome(
             .await?;
         departments.extend(rows.into_iter().map(|(d, aliases)| (d, aliases.into_iter().map(|a| a.alias).collect())));
     }
-    Ok(ImportOutcome { document, tasks, assignments, departments, created_departments, warnings })
+    Ok(ImportOutcome { document, tasks, assignments, departments, created_departments, warnings, checks: Vec::new() })
 }
 
 fn warning(w: ParseWarning, line: Option<usize>) -> ImportWarning {

@@ -89,6 +89,9 @@ fn schedule_fields(text: &str, parsed: ParsedSchedule) -> ScheduleFields {
         waiting_for: format_levels(&levels),
         offset_months: parsed.offset_months,
         offset_days: parsed.offset_days,
+        milestones: parsed.milestones,
+        starts_on: parsed.starts_on,
+        year_inferred: parsed.year_inferred,
     }
 }
 

@@ -96,6 +96,7 @@ fn task_row(document_id: i32, issued_on: NaiveDate, draft: &TaskDraft, story: &S
         late_report_units: Set(0),
         open_urgings: Set(0),
         units_not_exhaustive: Set(false),
+        year_inferred: Set(false),
         ..Default::default()
     }
 }

@@ -210,3 +210,41 @@ async fn only_admins_may_import() {
     let anonymous = app.graphql(IMPORT, json!({ "t": SAMPLE_PLAN }), None).await;
     assert_eq!(anonymous.error_code(), Some("UNAUTHENTICATED"));
 }
+
+/// Issue 24: the preview marks per task what was inferred (a year, a lead by position, a
+/// catch-all, a schedule read from the text), and the schedule carries its milestones.
+#[tokio::test]
+async fn an_import_preview_marks_what_was_inferred_and_keeps_milestones() {
+    let (app, admin) = empty_app().await;
+    let text = "某县2022年重点工作任务分工方案\n某府办发〔2022〕9号\n某县人民政府办公室\n2022年3月1日\n\
+                某县2022年重点工作任务分工方案\n\
+                1.修订行政许可事项清单,9月底前形成新版清单。(县政务服务局、县司法局、各有关单位)\n\
+                2.深化审批制度改革,2022年9月底前出台实施方案,2023年底前全面推开。(牵头单位:县发展改革局;配合单位:县财政局)\n\
+                3.推行生活垃圾分类,2023年起全面实施。(牵头单位:县城市管理局)";
+    let query = "mutation($t: String!) { importPlan(text: $t, dryRun: true) {
+        document { title }
+        tasks { seq schedule { kind dueDate milestones startsOn yearInferred } }
+        checks { taskId seq code message } } }";
+    let response = app.graphql(query, json!({ "t": text }), Some(&admin)).await;
+    let result = &response.data()["importPlan"];
+    assert_eq!(result["document"]["title"], "某县2022年重点工作任务分工方案");
+    let schedule = |seq: i64| task(result, seq)["schedule"].clone();
+    assert_eq!(schedule(1)["dueDate"], "2022-09-30");
+    assert_eq!(schedule(1)["yearInferred"], true);
+    assert_eq!(schedule(2)["dueDate"], "2023-12-31");
+    assert_eq!(schedule(2)["milestones"], json!(["2022-09-30"]));
+    assert_eq!(schedule(2)["yearInferred"], false);
+    assert_eq!(schedule(3)["kind"], "ONGOING");
+    assert_eq!(schedule(3)["startsOn"], "2023-01-01");
+    let checks: Vec<(i64, &str)> = result["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["seq"].as_i64().unwrap(), c["code"].as_str().unwrap()))
+        .collect();
+    for expected in [(1, "YEAR_INFERRED"), (1, "SCHEDULE_FROM_TEXT"), (1, "LEAD_BY_POSITION"), (1, "CATCH_ALL")] {
+        assert!(checks.contains(&expected), "{expected:?} in {checks:?}");
+    }
+    assert!(!checks.iter().any(|(seq, code)| *seq == 2 && (*code == "LEAD_BY_POSITION" || *code == "YEAR_INFERRED")));
+    assert!(result["checks"].as_array().unwrap().iter().all(|c| c["taskId"].is_string()));
+}

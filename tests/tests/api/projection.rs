@@ -221,7 +221,7 @@ const WORKING_DAYS_PLAN: &str = "县政办发〔2026〕902号
 /// Plans of other shapes beside the story, for what it leaves empty or the same everywhere:
 /// numbers and sub-measures (a parent), leaders, schedules read from titles and
 /// parentheticals, working days after a policy, units not listed in full, new units to review,
-/// groups that lead; then a unit with an alias, a plan and a task with yearly reporting rules,
+/// groups that lead, milestones and a start; then a unit with an alias, a plan and a task with yearly reporting rules,
 /// a suspended task (its reason), and on one of the story's tasks an urging answered and an
 /// extension granted (the story of scale 1 has neither).
 async fn import_other_shapes(app: &TestApp, admin: &str) {
@@ -234,6 +234,7 @@ async fn import_other_shapes(app: &TestApp, admin: &str) {
         fixture!("shape2-nested-brackets"),
         fixture!("shape6-in-text-schedules"),
         fixture!("shape7-groups"),
+        fixture!("shape10-deadlines-in-text"),
         WORKING_DAYS_PLAN,
     ] {
         let answer = app.graphql(import, json!({ "t": text }), Some(admin)).await;

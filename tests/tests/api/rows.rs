@@ -11,12 +11,13 @@ use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Values for the columns the synthetic story leaves empty or the same everywhere (the plan's
-/// outline, a task's own reporting rule, days after a policy, units not listed in full, a
-/// suspension, units to review), on some rows.
+/// outline, a task's own reporting rule, days after a policy, units not listed in full,
+/// milestones, a start, an inferred year, a suspension, units to review), on some rows.
 async fn vary(db: &DatabaseConnection) {
     for sql in [
         "UPDATE task SET number = '(' || seq || ')', leader = '王芳(县委常委、副县长)', units_not_exhaustive = true, \
-         schedule_source = 'TITLE', report_rule = 'MONTHLY:10', offset_days = 30 WHERE id % 3 = 0",
+         schedule_source = 'TITLE', report_rule = 'MONTHLY:10', offset_days = 30, milestones = '2022-09-30', \
+         starts_on = due_date, year_inferred = true WHERE id % 3 = 0",
         "UPDATE task SET schedule_source = 'CELL' WHERE id % 3 = 1",
         "UPDATE task SET suspended_from = status, status = 'SUSPENDED' WHERE id % 11 = 0",
         "UPDATE task SET parent_id = (SELECT MIN(id) FROM task) WHERE id % 5 = 0 AND id <> (SELECT MIN(id) FROM task)",

@@ -165,6 +165,9 @@ by_position!(task_row, task, keys: [Id, DocumentId, Seq], {
     leader: Leader,
     schedule_source: ScheduleSource,
     units_not_exhaustive: UnitsNotExhaustive,
+    milestones: Milestones,
+    starts_on: StartsOn,
+    year_inferred: YearInferred,
 });
 
 by_position!(assignment_row, assignment, keys: [Id, TaskId, DepartmentId, Role, Position], {

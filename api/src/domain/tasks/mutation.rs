@@ -26,6 +26,12 @@ pub struct ScheduleFields {
     pub waiting_for: Option<String>,
     pub offset_months: Option<i32>,
     pub offset_days: Option<i32>,
+    /// Earlier dates of a schedule naming several; the last is `due_date`.
+    pub milestones: Vec<chrono::NaiveDate>,
+    /// When ongoing work starts (`2023年起`).
+    pub starts_on: Option<chrono::NaiveDate>,
+    /// The importer took the year from the plan; a schedule set by hand is never inferred.
+    pub year_inferred: bool,
 }
 
 /// Fields of a new task.
@@ -410,6 +416,21 @@ fn apply_schedule(model: &mut task::ActiveModel, schedule: ScheduleFields) {
     model.waiting_for = Set(schedule.waiting_for);
     model.offset_months = Set(schedule.offset_months);
     model.offset_days = Set(schedule.offset_days);
+    model.milestones = Set(format_milestones(&schedule.milestones));
+    model.starts_on = Set(schedule.starts_on);
+    model.year_inferred = Set(schedule.year_inferred);
+}
+
+/// Milestones as stored: ISO dates, comma-separated; `None` when there are none.
+fn format_milestones(dates: &[chrono::NaiveDate]) -> Option<String> {
+    let text: Vec<String> = dates.iter().map(|d| d.format("%Y-%m-%d").to_string()).collect();
+    (!text.is_empty()).then(|| text.join(","))
+}
+
+/// Stored milestones back as dates; what does not read as a date is skipped.
+pub fn parse_milestones(stored: Option<&str>) -> Vec<chrono::NaiveDate> {
+    let dates = stored.unwrap_or_default().split(',');
+    dates.filter_map(|d| chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok()).collect()
 }
 
 async fn ensure_seq_free(db: &impl ConnectionTrait, document_id: i32, seq: i32, except: Option<i32>) -> AppResult<()> {
@@ -441,6 +462,9 @@ mod tests {
             waiting_for: None,
             offset_months: None,
             offset_days: None,
+            milestones: Vec::new(),
+            starts_on: None,
+            year_inferred: false,
         }
     }
 

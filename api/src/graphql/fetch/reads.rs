@@ -120,12 +120,15 @@ pub const TASK: &[(&str, Reads)] = &[
 pub const SCHEDULE: &[(&str, Reads)] = &[
     ("dueDate", task(&[T::DueDate])),
     ("kind", task(&[T::ScheduleKind])),
+    ("milestones", task(&[T::Milestones])),
     ("offsetDays", task(&[T::OffsetDays])),
     ("offsetMonths", task(&[T::OffsetMonths])),
     ("ongoing", task(&[T::Ongoing])),
+    ("startsOn", task(&[T::StartsOn])),
     ("text", task(&[T::ScheduleText])),
     ("waitingFor", task(&[T::WaitingFor])),
     ("waitingForLevels", task(&[T::WaitingFor])),
+    ("yearInferred", task(&[T::YearInferred])),
 ];
 
 /// `Assignment` (a unit's place on the task; its id, task, unit, role and position always come).

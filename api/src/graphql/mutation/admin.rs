@@ -84,6 +84,9 @@ impl From<ScheduleInput> for ScheduleFields {
             waiting_for: i.waiting_for,
             offset_months: i.offset_months,
             offset_days: None,
+            milestones: Vec::new(),
+            starts_on: None,
+            year_inferred: false,
         }
     }
 }

@@ -5,7 +5,7 @@ use crate::error::{AppError, IntoGql};
 use crate::graphql::context;
 use crate::graphql::types::{Department, Document, Task};
 use crate::import::{self, FileImportError, ImportOptions, ImportOutcome};
-use async_graphql::{Context, ErrorExtensions, Object, Result, SimpleObject, Upload};
+use async_graphql::{Context, ErrorExtensions, ID, Object, Result, SimpleObject, Upload};
 use std::collections::HashMap;
 
 /// The importer.
@@ -23,6 +23,23 @@ pub struct ImportWarning {
     pub message: String,
 }
 
+/// Something the importer inferred about a task rather than read in the plan: the office
+/// checks these first in a preview.
+#[derive(SimpleObject)]
+pub struct ImportCheck {
+    /// The task it concerns (for a dry run, as in this preview's `tasks`).
+    pub task_id: ID,
+    /// The task's number within the plan (`seq`).
+    pub seq: i32,
+    /// Stable code: `YEAR_INFERRED` (the schedule's year was taken from the plan),
+    /// `SCHEDULE_FROM_TEXT` (the schedule was read from the task's text, not a schedule column),
+    /// `LEAD_BY_POSITION` (no label said 牵头; the first unit listed leads), `CATCH_ALL` (a name
+    /// such as 各有关单位 that no account can act for).
+    pub code: String,
+    /// What to check, for people.
+    pub message: String,
+}
+
 /// What an import produced, or for a dry run would produce.
 #[derive(SimpleObject)]
 pub struct ImportResult {
@@ -32,6 +49,9 @@ pub struct ImportResult {
     pub tasks: Vec<Task>,
     /// What the admin should check.
     pub warnings: Vec<ImportWarning>,
+    /// Per task, what was inferred rather than read (a year, a lead chosen by position, a
+    /// catch-all), in plan order.
+    pub checks: Vec<ImportCheck>,
     /// Units the import had to create; those flagged `needsReview` were unknown names.
     pub created_departments: Vec<Department>,
     /// True when nothing was written.
@@ -111,7 +131,17 @@ async fn feed_loaders(ctx: &Context<'_>, outcome: &ImportOutcome) {
 }
 
 fn into_result(outcome: ImportOutcome, dry_run: bool) -> ImportResult {
+    let task_ids: HashMap<i32, i32> = outcome.tasks.iter().map(|t| (t.seq, t.id)).collect();
+    let checks = outcome
+        .checks
+        .into_iter()
+        .filter_map(|c| {
+            let task_id = ID::from(task_ids.get(&c.seq)?.to_string());
+            Some(ImportCheck { task_id, seq: c.seq, code: c.code.to_owned(), message: c.message })
+        })
+        .collect();
     ImportResult {
+        checks,
         document: Some(Document(outcome.document)),
         tasks: outcome.tasks.into_iter().map(Task::from).collect(),
         warnings: outcome

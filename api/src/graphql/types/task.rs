@@ -317,6 +317,23 @@ impl Schedule<'_> {
         self.0.ongoing
     }
 
+    /// Earlier dates of a schedule naming several (`2022年9月底前出台…,2023年底前全面推开`), in
+    /// order; the last date is `dueDate`. Empty for most schedules.
+    async fn milestones(&self) -> Vec<Date> {
+        crate::domain::tasks::parse_milestones(self.0.milestones.as_deref()).into_iter().map(Date).collect()
+    }
+
+    /// When ongoing work starts (`2023年起全面实施`); null when the plan names no start.
+    async fn starts_on(&self) -> Option<Date> {
+        self.0.starts_on.map(Date)
+    }
+
+    /// The year was not written (`9月底前`) and was taken from the plan (its issue date,
+    /// number or title), so the office should confirm the date.
+    async fn year_inferred(&self) -> bool {
+        self.0.year_inferred
+    }
+
     /// For AFTER_POLICY: the levels whose policy the task waits for, comma-separated
     /// (`PROVINCIAL`, `NATIONAL,PROVINCIAL`).
     async fn waiting_for(&self) -> Option<&str> {

@@ -27,6 +27,28 @@ pub fn strip_rule_notes(text: &str) -> String {
     out
 }
 
+/// Whether a bracket's content defines a short name or a scope rather than naming a unit:
+/// `以下简称在线平台`, `简称“法治进社区”`, `含临时救助`, `不含棚户区改造项目`.
+pub fn is_aside(content: &str) -> bool {
+    const OPENINGS: [&str; 9] = ["以下简称", "以下称", "下称", "简称", "含", "不含", "包括", "不包括", "包含"];
+    let content = content.trim_start_matches(['(', '（', '[', '【', '〔', ' ']);
+    OPENINGS.iter().any(|o| content.starts_with(o))
+}
+
+/// Removes bracket groups that are asides (see [`is_aside`]): `县人社局(含县就业局)` is `县人社局`.
+pub fn strip_asides(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for group in bracket_groups(text) {
+        if group.start >= last && is_aside(&text[group.clone()]) {
+            out.push_str(&text[last..group.start]);
+            last = group.end;
+        }
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
 /// `各县区均为责任单位,不再列出,下同`: a sentence about the whole document, not a unit.
 static NOTE_SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"[^。;()\[\]〔〕【】\n]*(?:不再(?:一一)?列出|不再重复|下同)[^。;()\[\]〔〕【】\n]*")
@@ -62,7 +84,7 @@ static LEAD_RULE_SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// `县卫生健康局等`, `…等有关部门`: the plan says its list is not complete.
 static NOT_EXHAUSTIVE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[\p{Han})\]】〕]等(?:其他|有关|相关)?(?:部门|单位|机构)?(?:[,、;。)\]】〕\s]|$)")
+    Regex::new(r"[\p{Han})\]】〕]等(?:各|其他|其它)?(?:有关|相关)?(?:部门|单位|机构)?(?:(?:和|及|与)(?:部门|单位|机构))?(?:配合|负责|参与|协助|协同|落实)?(?:[,、;。)\]】〕\s]|$)")
         .expect("valid pattern")
 });
 
@@ -84,13 +106,31 @@ mod tests {
 
     #[test]
     fn lists_ending_in_deng_are_not_exhaustive() {
-        for text in ["县应急管理局、县卫生健康局等,各乡镇", "县医保局(基金中心)等", "县教育局等有关部门", "县财政局等"]
-        {
+        for text in [
+            "县应急管理局、县卫生健康局等,各乡镇",
+            "县医保局(基金中心)等",
+            "县教育局等有关部门",
+            "县财政局等",
+            "区民政局等各有关单位",
+            "区司法局等有关部门配合",
+        ] {
             assert!(is_not_exhaustive(text), "{text}");
         }
         for text in ["县应急管理局、县卫生健康局", "推进平等就业", "县统计局"] {
             assert!(!is_not_exhaustive(text), "{text}");
         }
+    }
+
+    #[test]
+    fn short_names_and_scopes_in_brackets_are_asides() {
+        for aside in ["(以下简称在线平台)", "(简称“法治进社区”)", "(含临时救助)", "(不含棚户区改造项目)", "(下称平台)"]
+        {
+            assert!(is_aside(aside), "{aside}");
+        }
+        for unit in ["(县粮食局)", "(牵头)", "(市、区)"] {
+            assert!(!is_aside(unit), "{unit}");
+        }
+        assert_eq!(strip_asides("县人力资源社会保障局(含县就业局)、县医保局"), "县人力资源社会保障局、县医保局");
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! Works on cleaned text (see [`super::clean::clean`]) and never relies on line breaks alone,
 //! because some users paste the whole notice as one line.
 
-use chrono::NaiveDate;
+use super::schedule::PlanDates;
+use chrono::{Datelike, NaiveDate};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -19,6 +20,25 @@ pub struct Notice {
     /// The plan's title, or the notice's title when the plan has none of its own.
     pub title: String,
 }
+
+impl Notice {
+    /// What the plan's schedules are counted from: the issue date, and the plan's year (the
+    /// date's, else the document number's `〔2019〕`, else a year opening the title, `2022年…要点`).
+    pub fn plan_dates(&self) -> PlanDates {
+        let from_number = || {
+            let number = self.doc_number.as_deref()?;
+            let year = number.split_once('〔')?.1.get(..4)?;
+            year.parse().ok()
+        };
+        let from_title = || TITLE_YEAR.captures(&self.title)?.get(1)?.as_str().parse().ok();
+        let year = self.issued_on.map(|d| d.year()).or_else(from_number).or_else(from_title);
+        PlanDates { issued_on: self.issued_on, year }
+    }
+}
+
+/// A year opening a title: `2022年政府工作报告重点任务分工方案`, `某县2022年工作要点`.
+static TITLE_YEAR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\p{Han}{0,12}?((?:19|20)\d{2})\s*年").expect("title year pattern is valid"));
 
 /// `盘县政办发〔2014〕103号`, with `〔〕`, `[]`, `()` or `【】` around the year.
 static DOC_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
@@ -113,8 +133,20 @@ fn plan_title(text: &str) -> Option<String> {
         .find_iter(text)
         .map(|m| m.as_str().trim())
         .find(|t| !t.ends_with('》') && !t.contains("通知") && !t.starts_with("序号"))
-        .map(|t| t.trim_start_matches(|c: char| c.is_ascii_digit() || c == '日').to_string())
+        .map(|t| without_stray_number(t).to_string())
         .filter(|t| !t.is_empty())
+}
+
+/// A title without a stray number or `日` in front (the tail of a date or a page number), but
+/// with its own leading year: `2027年重点工作任务分工方案` keeps `2027年`.
+fn without_stray_number(title: &str) -> &str {
+    let rest = title.trim_start_matches(|c: char| c.is_ascii_digit() || c == '日');
+    let number = &title[..title.len() - rest.len()];
+    let year_digits = number.bytes().rev().take_while(u8::is_ascii_digit).count();
+    if rest.starts_with('年') && year_digits == 4 {
+        return &title[number.len() - 4..];
+    }
+    rest
 }
 
 /// The notice title: text ending in `通知`, without the doc number in front of it.
@@ -188,6 +220,27 @@ mod tests {
         assert_eq!(notice.title, "某县重点任务清单");
         let paren = parse_notice("某市政发(2020)12号");
         assert_eq!(paren.doc_number.as_deref(), Some("某市政发〔2020〕12号"));
+    }
+
+    #[test]
+    fn a_title_starting_with_its_year_keeps_it() {
+        let text = "某县人民政府办公室关于印发2027年重点工作任务分工方案的通知\n某县府办发〔2027〕3号\n\
+                    某县人民政府办公室\n2027年2月15日\n2027年重点工作任务分工方案\n1.推进项目建设";
+        assert_eq!(parse_notice(&clean(text)).title, "2027年重点工作任务分工方案");
+        assert_eq!(parse_notice(&clean(&text.replace('\n', " "))).title, "2027年重点工作任务分工方案");
+        let no_date = "2027年重点工作任务分工方案\n序号 工作任务 责任单位";
+        assert_eq!(parse_notice(&clean(no_date)).title, "2027年重点工作任务分工方案");
+    }
+
+    #[test]
+    fn the_plans_year_comes_from_its_date_number_or_title() {
+        let dated = parse_notice(&clean("某县政办发〔2019〕8号\n某县人民政府办公室\n2020年1月6日"));
+        assert_eq!(dated.plan_dates().year, Some(2020));
+        let numbered = parse_notice(&clean("某县政办发〔2019〕8号\n关于印发某县重点任务分工方案的通知"));
+        assert_eq!(numbered.plan_dates(), PlanDates { issued_on: None, year: Some(2019) });
+        let titled = parse_notice(&clean("某市2022年政务公开工作要点任务分工方案\n1.推进政务公开"));
+        assert_eq!(titled.plan_dates().year, Some(2022));
+        assert_eq!(parse_notice("任务分工方案").plan_dates().year, None);
     }
 
     #[test]

@@ -8,15 +8,19 @@
 //! 2. **a period from the plan's issue date**: `6个月内`, `六个月内`, `半年内`, `30个工作日内`;
 //! 3. **a calendar deadline**: `2015年6月底前`, `2014年底前`, `2018年第三季度`, `2015年3月15日前`,
 //!    `2015-03-15`, `年内`, `上半年`, `明年6月底前`, a range `2014年12月至2015年6月` (due at its end),
-//!    and a missing year (`年9月底前`, `三季度`: the plan's year, warning `YEAR_ASSUMED`);
-//! 4. **recurring** (`逐年落实`, `每年`) or **ongoing** (`持续实施`, `长期坚持`) without a date.
+//!    a year alone (`到2020年`, `2020年前`: the end of that year), and a missing year (`年9月底前`,
+//!    `9月底前`, `三季度`: the plan's year, warning `YEAR_ASSUMED`, [`ParsedSchedule::year_inferred`]);
+//!    the plan's year is its issue date's, else its number's or title's ([`PlanDates`]);
+//! 4. **a start** (`2023年起全面实施`): ongoing work from that day ([`ParsedSchedule::starts_on`]);
+//! 5. **recurring** (`逐年落实`, `每年`, `每季度末`) or **ongoing** (`持续实施`, `长期坚持`) without a date.
 //!
 //! Whatever follows the time expression is the milestone's wording; `持续`, `逐步`, `长期`, `每年` …
-//! there mean the work goes on after the milestone ([`ParsedSchedule::ongoing`]). A cell with a second
-//! time expression, an ambiguous one (`6月前`: before June, or by its end?), a start (`2015年1月起`)
-//! or anything else not understood is [`ScheduleKind::Unparsed`] with a `SCHEDULE_UNPARSED`
-//! warning: the importer keeps the text and never guesses. A date before the plan's issue date gets
-//! the warning `DATE_BEFORE_PLAN`.
+//! there mean the work goes on after the milestone ([`ParsedSchedule::ongoing`]). A later clause
+//! with a date of its own (`2022年9月底前出台…,2023年底前全面推开`) makes that date the due date
+//! and the earlier ones [`ParsedSchedule::milestones`]. An ambiguous expression (`6月前`: before
+//! June, or by its end?), a later date before an earlier one, or anything else not understood is
+//! [`ScheduleKind::Unparsed`] with a `SCHEDULE_UNPARSED` warning: the importer keeps the text and
+//! never guesses. A date before the plan's issue date gets the warning `DATE_BEFORE_PLAN`.
 //!
 //! **Working days** (`30个工作日内`, [`ParsedSchedule::offset_days`]) are Monday to Friday. Public
 //! holidays and make-up working days (调休) are not known here, so such a date can come early by the
@@ -57,8 +61,32 @@ pub struct ParsedSchedule {
     /// date (a DEADLINE such as `30个工作日内`, whose `due_date` counts Mon–Fri until the domain
     /// counts again on the office's calendar).
     pub offset_days: Option<i32>,
+    /// Earlier dates of a text naming several (`2022年9月底前出台…,2023年底前全面推开`): the
+    /// last is [`ParsedSchedule::due_date`], these come before it, in order.
+    pub milestones: Vec<NaiveDate>,
+    /// When the work starts (`2023年起全面实施`): an ongoing schedule with no closing date.
+    pub starts_on: Option<NaiveDate>,
+    /// The year was not written and was taken from the plan (`9月底前`): the office confirms it.
+    pub year_inferred: bool,
     /// What the parser noticed (`YEAR_ASSUMED`, `DATE_BEFORE_PLAN`, `SCHEDULE_UNPARSED`, `NO_PLAN_DATE`).
     pub warnings: Vec<ParseWarning>,
+}
+
+/// What a schedule is counted from: the plan's issue date, and its year when the date is
+/// unknown but the document number (`〔2019〕`) or the title (`2022年…要点`) names it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PlanDates {
+    /// The notice's issue date.
+    pub issued_on: Option<NaiveDate>,
+    /// The plan's year: the issue date's, else the document number's or the title's.
+    pub year: Option<i32>,
+}
+
+impl PlanDates {
+    /// Dates of a plan known by its issue date alone.
+    pub fn issued(issued_on: Option<NaiveDate>) -> Self {
+        Self { issued_on, year: issued_on.map(|d| chrono::Datelike::year(&d)) }
+    }
 }
 
 impl ParsedSchedule {
@@ -70,6 +98,9 @@ impl ParsedSchedule {
             waiting_for: Vec::new(),
             offset_months: None,
             offset_days: None,
+            milestones: Vec::new(),
+            starts_on: None,
+            year_inferred: false,
             warnings: Vec::new(),
         }
     }
@@ -112,7 +143,10 @@ static TIME_TOKEN: LazyLock<Regex> = LazyLock::new(|| {
         |月底|月末|月初|季度|今年|明年|本年|当年|次年|下年\
         |(?:出台|印发|下发|颁布|发布|公布)(?:以后|之后|后)|[0-9]{4}[-./][0-9]")
 });
-static RECURRING: LazyLock<Regex> = LazyLock::new(|| re("逐年|每年|年年|每一年"));
+static RECURRING: LazyLock<Regex> = LazyLock::new(|| re("逐年|每年|年年|每一年|每个?(?:季度|半年|月)"));
+/// A cadence with its day (`每季度末`, `每月25日前`): part of the recurrence, not a deadline.
+static CADENCE: LazyLock<Regex> =
+    LazyLock::new(|| re("每个?(?:季度|半年|月|年)(?:末|底|初|(?:NUM)(?:日|号))?(?:前|之前|以前)?"));
 static ONGOING: LazyLock<Regex> = LazyLock::new(|| re("持续|逐步|长期|常态|长效|不断|坚持|常年|经常"));
 /// `年内持续推进`, `全年持续开展` after a milestone.
 static GOES_ON: LazyLock<Regex> = LazyLock::new(|| re("(?:年内|全年)(持续|逐步|长期|常态|不断|坚持)"));
@@ -120,22 +154,32 @@ static GOES_ON: LazyLock<Regex> = LazyLock::new(|| re("(?:年内|全年)(持续|
 /// Reads one schedule cell. `plan_date` is the notice's issue date, needed for `年内`, `年底前`,
 /// `X个月内`, `X个工作日内` and missing years; without it those are Unparsed (`NO_PLAN_DATE`).
 pub fn parse_schedule(text: &str, plan_date: Option<NaiveDate>) -> ParsedSchedule {
+    parse_schedule_with(text, PlanDates::issued(plan_date))
+}
+
+/// Reads one schedule cell against the plan's dates: a missing year (`9月底前`) takes
+/// [`PlanDates::year`] even when the issue date is unknown.
+pub fn parse_schedule_with(text: &str, plan: PlanDates) -> ParsedSchedule {
     let cleaned = normalize(text);
-    let s = PREFIX.find(&cleaned).map_or(cleaned.as_str(), |m| &cleaned[m.end()..]);
-    let outcome = if s.is_empty() {
-        Err(unparsed("时间进度为空"))
-    } else {
-        after_policy(s)
-            .or_else(|| within_period(s, plan_date))
-            .or_else(|| deadline(s, plan_date))
-            .unwrap_or_else(|| undated(s))
-    };
+    let outcome = if cleaned.is_empty() { Err(unparsed("时间进度为空")) } else { read(&cleaned, plan) };
     outcome.unwrap_or_else(|failure| {
         let mut parsed = ParsedSchedule::of(ScheduleKind::Unparsed);
         let message = format!("{}: 「{}」", failure.reason, text.trim());
         parsed.warnings.push(warning(failure.code, message));
         parsed
     })
+}
+
+/// One normalised, non-empty text, in the order of the module docs.
+fn read(text: &str, plan: PlanDates) -> Result<ParsedSchedule, Failure> {
+    let s = PREFIX.find(text).map_or(text, |m| &text[m.end()..]);
+    if s.is_empty() {
+        return Err(unparsed("时间进度为空"));
+    }
+    after_policy(s)
+        .or_else(|| within_period(s, plan.issued_on))
+        .or_else(|| deadline(s, plan))
+        .unwrap_or_else(|| undated(s))
 }
 
 /// Half-width digits and punctuation, no whitespace, no trailing full stop.
@@ -193,12 +237,19 @@ fn dated(due: NaiveDate, ongoing: bool, plan: Option<NaiveDate>, mut warnings: V
         let message = format!("完成期限{due}早于方案印发日期");
         warnings.push(warning("DATE_BEFORE_PLAN", message));
     }
-    ParsedSchedule { due_date: Some(due), ongoing, warnings, ..ParsedSchedule::of(ScheduleKind::Deadline) }
+    let year_inferred = warnings.iter().any(|w| w.code == "YEAR_ASSUMED");
+    ParsedSchedule {
+        due_date: Some(due),
+        ongoing,
+        year_inferred,
+        warnings,
+        ..ParsedSchedule::of(ScheduleKind::Deadline)
+    }
 }
 
 /// Recurring or ongoing work with no time expression at all; anything else is not understood.
 fn undated(s: &str) -> Result<ParsedSchedule, Failure> {
-    if TIME_TOKEN.is_match(s) {
+    if TIME_TOKEN.is_match(&CADENCE.replace_all(s, "")) {
         return Err(unparsed("无法识别的时间表述"));
     }
     let kind = if RECURRING.is_match(s) {

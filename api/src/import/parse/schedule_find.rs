@@ -12,7 +12,7 @@ use super::{ScheduleKind, parse_schedule, re};
 /// (`省政策出台后`); the parser decides whether the text really is one.
 static START: LazyLock<Regex> = LazyLock::new(|| {
     re("(?:NUM)年|(?:NUM|半)个?(?:月|季度|工作日|星期|周|天)|今年|明年|本年|当年|次年|年内|年底|年末|上半年|下半年\
-        |第?(?:NUM)季度|(?:NUM)月|每年|逐年|长期|持续|待|国家|中央|国务院|省|市")
+        |第?(?:NUM)季度|(?:NUM)月|每年|每个?(?:季度|半年|月)|逐年|长期|持续|待|国家|中央|国务院|省|市")
 });
 
 /// A clause ends at punctuation or a bracket.
@@ -43,6 +43,7 @@ pub fn find_schedule(text: &str) -> Option<String> {
             ScheduleKind::Unparsed => {}
             ScheduleKind::Deadline if !parsed.ongoing => return Some(extended(text, m.start(), end)),
             ScheduleKind::Deadline | ScheduleKind::AfterPolicy => return Some(phrase.trim().to_string()),
+            ScheduleKind::Ongoing if parsed.starts_on.is_some() => return Some(phrase.trim().to_string()),
             ScheduleKind::Recurring => {
                 undated.get_or_insert_with(|| phrase.trim().to_string());
             }
@@ -55,17 +56,31 @@ pub fn find_schedule(text: &str) -> Option<String> {
     undated
 }
 
-/// The phrase, extended through the next clause when that one says the work goes on
-/// (`5月底前出台办法` + `,年内持续推进`).
+/// How many clauses after the first a schedule may reach through.
+const MAX_LATER_CLAUSES: usize = 4;
+
+/// The phrase, extended through later clauses when they say the work goes on
+/// (`5月底前出台办法` + `,年内持续推进`) or name a later date (`2022年9月底前出台…` +
+/// `,2023年底前全面推开`).
 fn extended(text: &str, start: usize, end: usize) -> String {
-    let phrase = text[start..end].trim().to_string();
-    let Some(sep) = text[end..].chars().next().filter(|c| matches!(c, ',' | '，' | ';' | '；')) else {
-        return phrase;
-    };
-    let next = end + sep.len_utf8();
-    let longer = &text[start..clause_end(text, next)];
-    let parsed = parse_schedule(longer, probe_date());
-    if parsed.kind == ScheduleKind::Deadline && parsed.ongoing { longer.trim().to_string() } else { phrase }
+    let mut best = text[start..end].trim();
+    let (mut ongoing, mut milestones) = (false, 0);
+    let mut until = end;
+    for _ in 0..MAX_LATER_CLAUSES {
+        let Some(sep) = text[until..].chars().next().filter(|c| matches!(c, ',' | '，' | ';' | '；')) else {
+            break;
+        };
+        until = clause_end(text, until + sep.len_utf8());
+        let longer = &text[start..until];
+        let parsed = parse_schedule(longer, probe_date());
+        if parsed.kind != ScheduleKind::Deadline {
+            continue;
+        }
+        if (parsed.ongoing && !ongoing) || parsed.milestones.len() > milestones {
+            (best, ongoing, milestones) = (longer.trim(), parsed.ongoing, parsed.milestones.len());
+        }
+    }
+    best.to_string()
 }
 
 fn clause_end(text: &str, from: usize) -> usize {

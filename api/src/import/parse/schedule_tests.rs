@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use proptest::prelude::*;
 
-use super::{ParsedSchedule, PolicyLevel, ScheduleKind, parse_schedule};
+use super::{ParsedSchedule, PlanDates, PolicyLevel, ScheduleKind, parse_schedule, parse_schedule_with};
 
 use PolicyLevel::{Municipal as M, National as N, Provincial as P};
 use ScheduleKind::{AfterPolicy, Deadline, Ongoing, Recurring, Unparsed};
@@ -157,7 +157,13 @@ fn schedules_are_found_inside_a_task_text() {
         ("持续推进", Some("持续推进")),
         ("持续优化营商环境", None),
         ("压缩企业开办时间至1个工作日以内", None),
-        ("新标准从2014年7月1日起执行", None),
+        ("新标准从2014年7月1日起执行", Some("2014年7月1日起执行")),
+        (
+            "2022年9月底前出台实施方案,在试点区先行,2023年底前全面推开",
+            Some("2022年9月底前出台实施方案,在试点区先行,2023年底前全面推开"),
+        ),
+        ("每季度末报送项目推进情况", Some("每季度末报送项目推进情况")),
+        ("实施2022年民生实事项目", None),
         ("改造老旧小区12个,惠及居民3000户", None),
         ("", None),
     ];
@@ -192,19 +198,18 @@ fn what_is_not_understood_is_unparsed_never_guessed() {
         "   ",
         "按时落实",
         "待定",
-        "2015年6月前",                          // before June, or by its end?
-        "2015年第三季度前",                     // idem
-        "2015年1月1日起实施",                   // a start, not a deadline
-        "2015年6月中完成",                      // mid-month
-        "2015年完成",                           // a bare year
-        "2015年6月底前出台,2016年底前全面推行", // two deadlines
-        "2015年2月30日前",                      // no such day
+        "2015年6月前",                       // before June, or by its end?
+        "2015年第三季度前",                  // idem
+        "2015年6月中完成",                   // mid-month
+        "2016年底前出台,2015年底前全面推行", // a later date before the first
+        "2022年重点任务",                    // a year in a name, no deadline
+        "2015年2月30日前",                   // no such day
         "2015年13月底前",
         "2015年第五季度",
         "上级政策出台后完成",     // whose policy?
         "国家或省政策出台后完成", // either one: cannot wait for "the later"
         "省政策出台后15日内完成", // calendar days after a policy are not stored
-        "每月报送进展",
+        "每月报送进展,6月底前完成",
         "99999999999年底前",
         "3000年底前",
     ];
@@ -303,4 +308,64 @@ proptest! {
             prop_assert!(parsed.due_date.is_none() && parsed.waiting_for.is_empty());
         }
     }
+}
+
+/// Issue 24: what the importer used to leave unparsed because the year or the start was not in
+/// the phrase. Plan issued 2019-04-08.
+#[test]
+fn years_and_starts_not_in_the_phrase_come_from_the_plan() {
+    let plan = Some(ymd(2019, 4, 8));
+    let cases: [(&str, ScheduleKind, Option<NaiveDate>, bool); 14] = [
+        ("9月底前修订形成新版清单", Deadline, Some(ymd(2019, 9, 30)), true),
+        ("6月底前完成", Deadline, Some(ymd(2019, 6, 30)), true),
+        ("5年内引进高层次人才100名", Deadline, Some(ymd(2024, 4, 8)), false),
+        ("3个月内完成", Deadline, Some(ymd(2019, 7, 8)), false),
+        ("年内完成", Deadline, Some(ymd(2019, 12, 31)), false),
+        ("今年底前建成", Deadline, Some(ymd(2019, 12, 31)), false),
+        ("到2020年", Deadline, Some(ymd(2020, 12, 31)), false),
+        ("2020年前实现全覆盖", Deadline, Some(ymd(2020, 12, 31)), false),
+        ("2015年完成", Deadline, Some(ymd(2015, 12, 31)), false),
+        ("第三季度", Deadline, Some(ymd(2019, 9, 30)), true),
+        ("上半年", Deadline, Some(ymd(2019, 6, 30)), true),
+        ("每季度末", Recurring, None, false),
+        ("长期坚持", Ongoing, None, false),
+        ("持续推进", Ongoing, None, false),
+    ];
+    for (text, kind, due, inferred) in cases {
+        let parsed = parse_schedule(text, plan);
+        assert_eq!((parsed.kind, parsed.due_date, parsed.year_inferred), (kind, due, inferred), "{text}");
+        assert_eq!(codes(&parsed).contains(&"YEAR_ASSUMED"), inferred, "{text}");
+    }
+}
+
+#[test]
+fn a_year_followed_by_qi_is_a_start() {
+    let parsed = parse_schedule("2023年起全面实施", Some(ymd(2022, 3, 1)));
+    assert_eq!((parsed.kind, parsed.due_date, parsed.ongoing), (Ongoing, None, true));
+    assert_eq!(parsed.starts_on, Some(ymd(2023, 1, 1)));
+    assert_eq!(parse_schedule("2015年1月1日起实施", plan()).starts_on, Some(ymd(2015, 1, 1)));
+    assert_eq!(parse_schedule("第三季度起", plan()).starts_on, Some(ymd(2014, 7, 1)));
+}
+
+#[test]
+fn several_dates_make_the_last_due_and_the_earlier_milestones() {
+    let parsed = parse_schedule("2022年9月底前出台实施方案,2023年底前全面推开", Some(ymd(2022, 3, 1)));
+    assert_eq!((parsed.kind, parsed.due_date), (Deadline, Some(ymd(2023, 12, 31))));
+    assert_eq!(parsed.milestones, [ymd(2022, 9, 30)]);
+    assert!(parsed.warnings.is_empty(), "{:?}", parsed.warnings);
+    let three = parse_schedule("6月底前启动,9月底前完成试点,年底前全面推广", Some(ymd(2022, 3, 1)));
+    assert_eq!(three.due_date, Some(ymd(2022, 12, 31)));
+    assert_eq!(three.milestones, [ymd(2022, 6, 30), ymd(2022, 9, 30)]);
+    assert!(three.year_inferred);
+    assert_eq!(codes(&three), ["YEAR_ASSUMED"]);
+}
+
+#[test]
+fn a_plan_known_by_its_number_or_title_gives_the_year() {
+    let plan = PlanDates { issued_on: None, year: Some(2019) };
+    let parsed = parse_schedule_with("9月底前修订形成新版清单", plan);
+    assert_eq!((parsed.due_date, parsed.year_inferred), (Some(ymd(2019, 9, 30)), true));
+    assert_eq!(parse_schedule_with("年内完成", plan).due_date, Some(ymd(2019, 12, 31)));
+    // A period needs the day the plan was issued, not only its year.
+    assert_eq!(codes(&parse_schedule_with("3个月内完成", plan)), ["NO_PLAN_DATE"]);
 }

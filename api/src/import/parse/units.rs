@@ -11,7 +11,7 @@ use std::sync::LazyLock;
 
 pub use super::labels::{Label, LabelKind, bracket_groups, find_labels, is_close, is_open};
 use super::notes::strip_note_sentences;
-pub use super::notes::{document_notes, is_not_exhaustive, is_rule_note, strip_rule_notes};
+pub use super::notes::{document_notes, is_aside, is_not_exhaustive, is_rule_note, strip_asides, strip_rule_notes};
 
 /// Verbs that end a clause such as `县民政局牵头` or `县财政局配合`.
 static VERB: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"牵头|负责|配合|参与|协办|协助|协同").expect("valid"));
@@ -78,15 +78,19 @@ fn tidy_name(part: &str) -> String {
             break;
         }
     }
-    for suffix in ["等有关部门", "等相关部门", "等有关单位", "等部门", "等单位", "等"] {
-        if let Some(stripped) = name.strip_suffix(suffix)
-            && !stripped.is_empty()
-        {
-            return stripped.to_string();
-        }
+    // `区司法局等有关部门`: the named unit counts; the tail is a catch-all, kept as a warning
+    // (the list is not exhaustive), never as a unit.
+    match CATCH_ALL_TAIL.find(name) {
+        Some(tail) if tail.start() > 0 => name[..tail.start()].to_string(),
+        _ => name.to_string(),
     }
-    name.to_string()
 }
+
+/// `等`, `等有关部门`, `等各有关单位`, `等其他相关部门和单位` at the end of a name.
+static CATCH_ALL_TAIL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"等(?:各|其他|其它)?(?:有关|相关)?(?:部门|单位|机构)?(?:和|及|与)?(?:部门|单位|机构)?$")
+        .expect("valid pattern")
+});
 
 /// A bare level of government after a `各` entry: `各区、县级市` means 各区 and 各县级市.
 static BARE_LEVEL: LazyLock<Regex> = LazyLock::new(|| {
@@ -99,7 +103,7 @@ static BARE_LEVEL: LazyLock<Regex> = LazyLock::new(|| {
 /// Splits a units cell on `、`, `,`, `，`, `;` — never inside brackets (`各县(市、区)政府` is one name) — trims,
 /// and drops rule notes such as `(县政府部门中列在首位的为牵头部门,有关部门按职责分工负责,下同)`.
 pub fn split_units(cell: &str) -> Vec<String> {
-    let cell = strip_note_sentences(&strip_rule_notes(cell));
+    let cell = strip_note_sentences(&strip_asides(&strip_rule_notes(cell)));
     let mut names: Vec<String> = Vec::new();
     for name in split_raw(&cell).into_iter().map(tidy_name).filter(|name| !name.is_empty()) {
         let after_each = names.last().is_some_and(|last| last.starts_with('各'));
@@ -317,6 +321,10 @@ mod tests {
             names(&["县应急管理局", "县卫生健康局", "各乡(镇、街道)人民政府(办事处)"])
         );
         assert_eq!(split_units("省直有关部门及各地"), names(&["省直有关部门", "各地"]));
+        assert_eq!(split_units("区财政局、区司法局等有关部门"), names(&["区财政局", "区司法局"]));
+        assert_eq!(split_units("区民政局等各有关单位"), names(&["区民政局"]));
+        assert_eq!(split_units("区民政局、区财政局等其他相关部门和单位"), names(&["区民政局", "区财政局"]));
+        assert_eq!(split_units("区民政局、区财政局及各有关单位"), names(&["区民政局", "区财政局", "各有关单位"]));
         assert_eq!(split_units("县发展和改革局、县财政局"), names(&["县发展和改革局", "县财政局"]));
         assert_eq!(split_units("各区、县级市"), names(&["各区", "各县级市"]));
         assert_eq!(split_units("各县、市、区人民政府"), names(&["各县", "各市", "各区人民政府"]));

@@ -2,7 +2,9 @@
 //! `由X会同Y负责` clause — and the schedule a units parenthesis may carry along.
 
 use super::super::schedule::find_schedule;
-use super::super::units::{LabelKind, bracket_groups, find_labels, labelled_spec, parse_units_cell, split_units};
+use super::super::units::{
+    LabelKind, bracket_groups, find_labels, is_aside, labelled_spec, parse_units_cell, split_units,
+};
 use super::UnitSpec;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -58,7 +60,8 @@ fn units_paren(text: &str, label_spans: &[std::ops::Range<usize>]) -> Option<Ite
         let close = inner.chars().next_back()?.len_utf8();
         let content = inner.get(open..inner.len().checked_sub(close)?)?;
         let has_labels = find_labels(content).iter().any(|l| l.kind.is_unit());
-        if !has_labels && NOTES.iter().any(|n| content.contains(n)) {
+        // `(以下简称在线平台)`, `(含临时救助)`: a short name or a scope, never units.
+        if is_aside(content) || !has_labels && NOTES.iter().any(|n| content.contains(n)) {
             return None;
         }
         let (units, schedule) = split_schedule(content);

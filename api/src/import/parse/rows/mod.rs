@@ -1,15 +1,20 @@
 //! Task rows: finds the plan's tasks in cleaned text, whatever the layout.
 //!
-//! Three readers, tried in order:
+//! Four readers, tried in order:
 //! - **pipe tables** (the reference plan): cells end with `|`, one per line or all on one line,
 //!   the header row repeats at page breaks, a website footer follows;
 //! - **whitespace tables** with a header such as `序号 工 作 任 务 牵头负责部门 配合部门 完成时限`;
+//! - **glued tables** (`glued.rs`): a web table copied with its cells run together, the units
+//!   and the deadline at the end of each numbered line;
 //! - **numbered items** (`1.`, `1、`, `(一)`, `一、`, `(1)`) whose units come in a parenthesis
 //!   (`(牵头单位:X;配合单位:A、B)`, `(X牵头,Y负责)`, `〔责任单位:…〕`, also carrying a schedule:
 //!   `(省直各部门分别负责,年内完成)`), on label lines (`牵头单位:X`, `责任单位:A、B`) or in a
 //!   `由X会同Y负责` clause. They are read as an outline (`outline.rs`): sub-measures that name
 //!   their own units become tasks under their parent, numbered as the plan writes them
 //!   (`一、(二)3`).
+//!
+//! When the label lines (`牵头单位:…`) delimit more tasks than the numbering does, the numbering
+//! was lost on the way (converter artefacts) and the label blocks are the tasks (`blocks.rs`).
 //!
 //! Without a schedule cell or label, the schedule is looked for in the task's own text: the
 //! units parenthesis, then the title, then the measures ([`ScheduleSource`]).
@@ -21,6 +26,8 @@
 //! (`各县区均为责任单位,不再列出,下同`) and lists ending in `等` become warnings, and the
 //! sequence numbers are checked for gaps and repeats.
 
+mod blocks;
+mod glued;
 mod grid;
 mod intext;
 mod items;
@@ -101,8 +108,27 @@ static NO_LEAD_RULE: LazyLock<Regex> = LazyLock::new(|| {
 pub fn parse_rows(cleaned: &str) -> RowsOutcome {
     let outcome = pipe::parse_pipe_table(cleaned)
         .or_else(|| space::parse_space_table(cleaned))
-        .unwrap_or_else(|| items::parse_items(cleaned));
+        .or_else(|| glued::parse_glued_table(cleaned))
+        .unwrap_or_else(|| items_or_blocks(cleaned));
     finish_outcome(cleaned, outcome)
+}
+
+/// Numbered items, unless the label lines delimit more tasks than the numbering does: then the
+/// numbering was lost on the way (see `blocks.rs`), and the admin is told.
+fn items_or_blocks(cleaned: &str) -> RowsOutcome {
+    let items = items::parse_items(cleaned);
+    match blocks::parse_label_blocks(cleaned) {
+        Some(mut blocks) if blocks.tasks.len() > items.tasks.len() => {
+            let message = format!(
+                "编号不完整:按编号只能分出 {} 项,按「牵头单位」等标签分出 {} 项,已按标签分项,请核对",
+                items.tasks.len(),
+                blocks.tasks.len()
+            );
+            blocks.warnings.push(ParseWarning { line: None, code: "NUMBERING_UNRELIABLE", message });
+            blocks
+        }
+        _ => items,
+    }
 }
 
 /// Tasks of a table given as cells (a Word table, a spreadsheet): the first row that names at

@@ -3,7 +3,7 @@
 
 use super::super::clean::clean;
 use super::super::notice::parse_notice;
-use super::super::schedule::parse_schedule;
+use super::super::schedule::{PlanDates, parse_schedule, parse_schedule_with};
 use super::*;
 use crate::import::catalog::classify_name;
 use chrono::NaiveDate;
@@ -304,4 +304,139 @@ fn a_deeply_nested_outline_is_read_in_reasonable_time() {
     let outcome = rows_of(&text);
     assert!(!outcome.tasks.is_empty());
     assert!(started.elapsed() < std::time::Duration::from_secs(20), "took {:?}", started.elapsed());
+}
+
+#[test]
+fn shape9_short_names_and_scopes_are_not_units_and_catch_all_tails_are_dropped() {
+    let raw = include_str!("../fixtures/shape9-asides-and-catch-alls.txt");
+    assert_eq!(parse_notice(&clean(raw)).title, "2027年重点工作任务分工方案");
+    let outcome = rows_of(raw);
+    let t = &outcome.tasks;
+    assert_eq!(t.len(), 7, "{t:#?}");
+    assert_eq!(t[0].units, explicit(&["区政务服务管理局"], &["区大数据中心", "区财政局"]));
+    assert!(t[0].title.starts_with("建设全区一体化在线政务服务平台"), "{}", t[0].title);
+    assert_eq!(t[1].units, explicit(&["区民政局"], &["区财政局", "区司法局"]));
+    assert!(t[1].units_not_exhaustive);
+    assert_eq!(t[2].units, listed(&["区政务服务管理局", "区市场监管局", "各有关单位"]));
+    assert_eq!(classify_name("各有关单位"), DepartmentKind::CatchAll);
+    assert_eq!(t[3].units, listed(&["区司法局", "区教育局"]));
+    assert!(t[3].units_not_exhaustive);
+    assert_eq!(t[4].units, explicit(&["区住房城乡建设局"], &["各街道办事处"]));
+    assert_eq!(t[5].units, listed(&["区司法局", "区城市管理局", "各有关部门"]));
+    assert_eq!(t[6].units, explicit(&["区人力资源社会保障局"], &["区医保局"]));
+    assert!(t[6].units_not_exhaustive);
+}
+
+/// Kind, due date, whether the year was inferred and the milestones of a task's schedule.
+fn schedule_in(task: &RawTask, plan: PlanDates) -> (ScheduleKind, Option<NaiveDate>, bool, Vec<NaiveDate>) {
+    let parsed = parse_schedule_with(&task.schedule, plan);
+    (parsed.kind, parsed.due_date, parsed.year_inferred, parsed.milestones)
+}
+
+#[test]
+fn shape10_deadlines_whose_year_or_start_is_the_plans() {
+    use ScheduleKind::{Deadline, Ongoing, Recurring};
+    let raw = include_str!("../fixtures/shape10-deadlines-in-text.txt");
+    let plan = parse_notice(&clean(raw)).plan_dates();
+    assert_eq!(plan, PlanDates { issued_on: ymd(2019, 4, 8), year: Some(2019) });
+    let outcome = rows_of(raw);
+    let t = &outcome.tasks;
+    assert_eq!(t.len(), 15);
+    let none = Vec::new;
+    let expected = [
+        (Deadline, ymd(2019, 9, 30), true, none()),
+        (Deadline, ymd(2019, 6, 30), true, none()),
+        (Deadline, ymd(2024, 4, 8), false, none()),
+        (Deadline, ymd(2019, 7, 8), false, none()),
+        (Deadline, ymd(2019, 12, 31), false, none()),
+        (Deadline, ymd(2019, 12, 31), false, none()),
+        (Deadline, ymd(2020, 12, 31), false, none()),
+        (Deadline, ymd(2020, 12, 31), false, none()),
+        (Deadline, ymd(2019, 9, 30), true, none()),
+        (Deadline, ymd(2019, 6, 30), true, none()),
+        (Recurring, None, false, none()),
+        (Ongoing, None, false, none()),
+        (Ongoing, None, false, none()),
+        (Ongoing, None, false, none()),
+        (Deadline, ymd(2020, 12, 31), false, vec![NaiveDate::from_ymd_opt(2019, 9, 30).unwrap()]),
+    ];
+    for (task, expected) in t.iter().zip(expected) {
+        assert_ne!(task.schedule_source, ScheduleSource::None, "task {}", task.seq);
+        assert_eq!(schedule_in(task, plan), expected, "task {}: {:?}", task.seq, task.schedule);
+    }
+    assert_eq!(parse_schedule_with(&t[13].schedule, plan).starts_on, ymd(2020, 1, 1));
+    assert_eq!(t[0].units, explicit(&["县政务服务局"], &["县司法局"]));
+    assert_eq!(t[8].units, explicit(&["县应急管理局"], &["各乡镇人民政府"]));
+    assert_eq!(t[14].units, explicit(&["县住房城乡建设局"], &["县政务服务局", "县自然资源局"]));
+}
+
+#[test]
+fn shape10_a_plan_without_a_date_takes_the_year_of_its_number() {
+    let raw = include_str!("../fixtures/shape10-year-from-number.txt");
+    let plan = parse_notice(&clean(raw)).plan_dates();
+    assert_eq!(plan, PlanDates { issued_on: None, year: Some(2021) });
+    let t = rows_of(raw).tasks;
+    assert_eq!(t.len(), 2);
+    assert_eq!(schedule_in(&t[0], plan), (ScheduleKind::Deadline, ymd(2021, 9, 30), true, Vec::new()));
+    assert_eq!(schedule_in(&t[1], plan), (ScheduleKind::Deadline, ymd(2021, 6, 30), true, Vec::new()));
+    assert_eq!(t[1].units, listed(&["县司法局"]));
+}
+
+#[test]
+fn shape11_a_table_whose_cells_ran_together_is_read_row_by_row() {
+    let raw = include_str!("../fixtures/shape11-glued-table.txt");
+    let plan = parse_notice(&clean(raw)).issued_on;
+    let outcome = rows_of(raw);
+    let t = &outcome.tasks;
+    assert_eq!(t.len(), 6, "{t:#?}");
+    let expected: [(&str, &str, &[&str], Option<NaiveDate>); 6] = [
+        ("(一)1.(1)", "实现高频政务服务事项全程网上办理", &["市行政审批局", "市大数据中心"], ymd(2022, 6, 30)),
+        ("(一)1.(2)", "推行电子证照跨部门互认共享", &["市大数据中心", "市行政审批局", "市公安局"], ymd(2022, 9, 30)),
+        ("(一)2.(1)", "推行区域评估和告知承诺制", &["市行政审批局", "市发展改革委", "市财政局"], ymd(2022, 9, 30)),
+        ("(一)2.(2)", "推进城市更新项目并联审批", &["市住房城乡建设局", "市自然资源和规划局"], ymd(2022, 12, 31)),
+        ("(二)3", "全面实施市场准入负面清单制度", &["市市场监管局", "市发展改革委", "市商务局"], ymd(2022, 6, 30)),
+        ("(二)4", "规范城市管理执法行为", &["市城市管理局", "市司法局"], None),
+    ];
+    for (task, (number, title, units, due)) in t.iter().zip(expected) {
+        assert_eq!((task.number.as_str(), task.title.as_str()), (number, title));
+        assert_eq!(task.units, listed(units), "task {}", task.seq);
+        assert_eq!(schedule_of(task, plan).1, due, "task {}: {:?}", task.seq, task.schedule);
+    }
+    assert_eq!(schedule_of(&t[5], plan).0, ScheduleKind::Ongoing);
+}
+
+#[test]
+fn shape12_label_lines_delimit_tasks_whose_numbers_were_lost() {
+    let raw = include_str!("../fixtures/shape12-numbering-lost.txt");
+    let plan = parse_notice(&clean(raw)).issued_on;
+    let outcome = rows_of(raw);
+    let t = &outcome.tasks;
+    assert_eq!(t.len(), 6, "{t:#?}");
+    assert!(codes(&outcome).contains(&"NUMBERING_UNRELIABLE"), "{:?}", outcome.warnings);
+    let titles: Vec<&str> = t.iter().map(|task| task.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        [
+            "推进农村户厕改造",
+            "健全厕所粪污收运体系",
+            "加强农村生活垃圾治理",
+            "推进农村生活污水治理",
+            "开展村庄清洁行动",
+            "建设美丽宜居示范村20个"
+        ]
+    );
+    let numbers: Vec<&str> = t.iter().map(|task| task.number.as_str()).collect();
+    assert_eq!(numbers, ["1", "2", "3", "4", "5", "6"]);
+    assert_eq!(t[0].units, explicit(&["县农业农村局"], &["县卫生健康局", "各乡镇人民政府"]));
+    assert_eq!(t[2].units, explicit(&["县住房城乡建设局"], &["县城市管理局", "县财政局"]));
+    assert_eq!(t[3].units, explicit(&["市生态环境局某县分局"], &["县住房城乡建设局"]));
+    assert_eq!(t[4].units, listed(&["各乡镇人民政府", "县农业农村局"]));
+    assert_eq!(t[5].units, explicit(&["县农业农村局"], &["县自然资源局", "县住房城乡建设局"]));
+    assert!(t[5].units_not_exhaustive);
+    let dues: Vec<_> = t.iter().map(|task| schedule_of(task, plan)).collect();
+    assert_eq!(dues[0], (ScheduleKind::Deadline, ymd(2021, 11, 30), false));
+    assert_eq!(dues[1].0, ScheduleKind::Ongoing);
+    assert_eq!(dues[3], (ScheduleKind::Deadline, ymd(2022, 6, 30), false));
+    assert_eq!(dues[4].0, ScheduleKind::Ongoing);
+    assert_eq!(dues[5], (ScheduleKind::Deadline, ymd(2021, 10, 31), false));
 }

@@ -126,3 +126,26 @@ fn merged_sheet_cells_and_date_cells() {
     assert_eq!(t[1].units, UnitSpec::Listed(names(&["市城市管理局", "市公安局"])));
     assert_eq!(t[0].schedule, "2023年6月30日");
 }
+
+/// Issue 24: a title starting with its year (`2027年…`) keeps the year, in Word and Excel.
+#[test]
+fn a_title_starting_with_its_year_keeps_it_in_word_and_excel() {
+    let title = "2027年重点工作任务分工方案";
+    let header = ["序号", "工作任务", "责任单位", "完成时限"];
+    let row = ["1", "建成城乡供水一体化工程", "县水务局、县财政局", "2027年10月底前"];
+    let rows = vec![header.iter().map(|h| text(h)).collect(), row.iter().map(|c| text(c)).collect()];
+    let notice = format!("某县人民政府办公室\n2027年2月15日\n{title}");
+    let word = docx(&format!("{}{}", para(&notice), table(&rows)));
+    let plan = parse_file("a.docx", &word).expect("docx parses");
+    assert_eq!(plan.notice.title, title);
+
+    let mut sheet = Sheet { name: "Sheet1".into(), ..Sheet::default() };
+    sheet.merges.push(((0, 0, 0, 3), title.into()));
+    for (c, (h, v)) in header.iter().zip(row).enumerate() {
+        sheet.cells.push((1, u16::try_from(c).unwrap(), (*h).to_string()));
+        sheet.cells.push((2, u16::try_from(c).unwrap(), v.to_string()));
+    }
+    let plan = parse_file("a.xlsx", &super::super::samples::xlsx(&[sheet])).expect("xlsx parses");
+    assert_eq!(plan.notice.title, title);
+    assert_eq!(plan.rows.len(), 1);
+}
