@@ -55,7 +55,8 @@ mirror_enum!(
         AfterPolicy,
         /// No closing date; progress is reported periodically.
         Ongoing,
-        /// Every year.
+        /// Recurring work with no closing date: every year (`逐年落实`, `每年`), quarter (`每季度末`) or
+        /// month (`每月`), as `text` says.
         Recurring,
         /// Not understood: only the text is kept.
         Unparsed,
