@@ -17,7 +17,7 @@ fi
 
 mkdir -p "corpus/$target"
 case "$target" in
-  request) cp seeds/request/* "corpus/$target/" ;;
+  request) cp seeds/request/* ../../tests/fixtures/introspection-query.graphql "corpus/$target/" ;;
   import_text) cp ../data/panshan-2014-103.txt ../src/import/parse/fixtures/*.txt ../src/import/parse/fixtures/fuzz/* "corpus/$target/" ;;
 esac
 
