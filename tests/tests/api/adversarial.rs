@@ -140,22 +140,22 @@ async fn an_open_socket_cannot_act_once_its_credential_is_revoked() {
     }
 }
 
+/// A `SERVICE` account `username` of `unit` and a service token of it: the secret and its id.
+async fn service_token(app: &TestApp, admin: &str, unit: &str, username: &str) -> (String, Value) {
+    let user = app.create_account(admin, username, "SERVICE", Some(unit)).await;
+    let create = "mutation($u: ID!) { createServiceToken(userId: $u, name: \"ledger\") { token serviceToken { id } } }";
+    let created = app.graphql(create, json!({ "u": user }), Some(admin)).await;
+    let token = created.data()["createServiceToken"]["token"].as_str().unwrap().to_owned();
+    (token, created.data()["createServiceToken"]["serviceToken"]["id"].clone())
+}
+
 #[tokio::test]
 async fn a_revoked_service_token_cannot_act_on_an_open_socket() {
     let app = spawn_app().await;
     let admin = app.admin_token().await;
     let task = task_14(&app, &admin).await;
     let unit = app.department_id_as(&admin, "县民政局").await;
-    let user = app.create_account(&admin, "ledger", "SERVICE", Some(&unit)).await;
-    let created = app
-        .graphql(
-            "mutation($u: ID!) { createServiceToken(userId: $u, name: \"ledger\") { token serviceToken { id } } }",
-            json!({ "u": user }),
-            Some(&admin),
-        )
-        .await;
-    let token = created.data()["createServiceToken"]["token"].as_str().unwrap().to_owned();
-    let token_id = created.data()["createServiceToken"]["serviceToken"]["id"].clone();
+    let (token, token_id) = service_token(&app, &admin, &unit, "ledger").await;
     let mut socket = Subscriber::connect(&app.address, &token).await;
     let revoke = "mutation($id: ID!) { revokeServiceToken(id: $id) { id } }";
     app.graphql(revoke, json!({ "id": token_id }), Some(&admin)).await.data();
@@ -335,15 +335,7 @@ async fn a_write_by_a_credential_revoked_where_this_process_cannot_see_it_never_
     assert_eq!(signed.error_code(), Some("UNAUTHENTICATED"));
     assert_eq!(part_state(&app, &admin, &task).await, "ASSIGNED", "nothing was written");
 
-    let user = app.create_account(&admin, "ledger2", "SERVICE", Some(&unit)).await;
-    let created = app
-        .graphql(
-            "mutation($u: ID!) { createServiceToken(userId: $u, name: \"ledger\") { token } }",
-            json!({ "u": user }),
-            Some(&admin),
-        )
-        .await;
-    let service = created.data()["createServiceToken"]["token"].as_str().unwrap().to_owned();
+    let (service, _) = service_token(&app, &admin, &unit, "ledger2").await;
     app.graphql("{ viewer { id } }", json!({}), Some(&service)).await.data();
     let revoke = "UPDATE service_token SET revoked_at = created_at WHERE revoked_at IS NULL";
     sea_orm::ConnectionTrait::execute_unprepared(&app.db, revoke).await.unwrap();
