@@ -71,9 +71,7 @@ impl Documents {
         if let Some(parsed) = self.lock().entries.get(query) {
             return Ok(parsed.clone());
         }
-        if nesting::document_depth(query) > nesting::MAX_NESTING {
-            return Err(ServerError::new(nesting::TooDeep::Document.message(), None));
-        }
+        nesting::screen_document(query).map_err(|deep| ServerError::new(deep.message(), None))?;
         let document = async_graphql::parser::parse_query(query)?;
         let (asks_introspection, only_introspection) = introspection_in(&document);
         Ok(Arc::new(Parsed { document, asks_introspection, only_introspection }))

@@ -110,7 +110,7 @@ pub(super) fn prepare(
     request: &mut async_graphql::Request,
 ) -> Result<(AppSchema, std::sync::Arc<Parsed>), Box<async_graphql::Response>> {
     let refused = |error: ServerError| Box::new(request_error(error, "BAD_USER_INPUT"));
-    if let Err(deep) = super::nesting::screen(&request.query, request.variables.iter()) {
+    if let Err(deep) = super::nesting::screen_variables(request.variables.iter()) {
         return Err(refused(ServerError::new(deep.message(), None)));
     }
     let parsed = state.documents.parse(&request.query).map_err(refused)?;

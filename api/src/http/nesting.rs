@@ -5,7 +5,8 @@
 //! overflowed a worker's stack and aborted the whole process. So the text of every document is
 //! scanned first, without recursion, and one that nests deeper than [`MAX_NESTING`] is refused;
 //! variables (already JSON, so at most 128 levels deep) are held to the same bound. HTTP and the
-//! WebSocket both go through [`screen`].
+//! WebSocket both go through `Documents::parse` ([`screen_document`], on a cache miss) and
+//! [`screen_variables`].
 
 use async_graphql::{Name, Value};
 
@@ -35,9 +36,18 @@ impl TooDeep {
 
 /// Refuses a request whose document or variables nest deeper than [`MAX_NESTING`].
 pub fn screen<'a>(query: &str, variables: impl IntoIterator<Item = (&'a Name, &'a Value)>) -> Result<(), TooDeep> {
-    if document_depth(query) > MAX_NESTING {
-        return Err(TooDeep::Document);
-    }
+    screen_document(query)?;
+    screen_variables(variables)
+}
+
+/// Refuses a document's text that nests deeper than [`MAX_NESTING`] (`Documents::parse` runs it
+/// before parsing, so a document kept in the cache is not scanned again).
+pub fn screen_document(query: &str) -> Result<(), TooDeep> {
+    if document_depth(query) > MAX_NESTING { Err(TooDeep::Document) } else { Ok(()) }
+}
+
+/// Refuses variables that nest deeper than [`MAX_NESTING`].
+pub fn screen_variables<'a>(variables: impl IntoIterator<Item = (&'a Name, &'a Value)>) -> Result<(), TooDeep> {
     if variables.into_iter().any(|(_, value)| value_depth(value) > MAX_NESTING) {
         return Err(TooDeep::Variables);
     }

@@ -48,7 +48,7 @@ pub async fn check(documents: &Documents, query: &str, variables: &[u8]) -> Vec<
             _ => return vec![ServerError::new("variables must be a JSON object", None)],
         },
     };
-    if let Err(deep) = super::nesting::screen(query, variables.iter()) {
+    if let Err(deep) = super::nesting::screen_variables(variables.iter()) {
         return vec![ServerError::new(deep.message(), None)];
     }
     let parsed = match documents.parse(query) {
