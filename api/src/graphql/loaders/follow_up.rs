@@ -11,18 +11,13 @@ use async_graphql::dataloader::Loader;
 use entity::{
     completion_report, due_date_change, extension_request, instruction, instruction_response, progress_report, urging,
 };
-use sea_orm::DbErr;
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use super::LoadError;
 
-/// A domain refusal cannot happen under a visible parent; should one, it stays an error.
+/// A domain refusal cannot happen under a visible parent; should one, it keeps its code.
 fn failed(error: AppError) -> LoadError {
-    Arc::new(DbErr::Custom(match error {
-        AppError::Internal(cause) => format!("{cause:#}"),
-        refused => refused.to_string(),
-    }))
+    LoadError::from(error)
 }
 
 /// Groups rows under the keys asked for (every key present, empty when it has none).

@@ -8,14 +8,29 @@ pub use follow_up::*;
 use crate::db::Reader;
 use crate::domain::follow_up::{settings, warning::Judge};
 use crate::domain::{Caller, policy_events};
+use crate::error::AppError;
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entity::{assignment, department, department_alias, document, user};
 use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// Error type shared by the loaders (must be `Clone`).
-pub type LoadError = Arc<DbErr>;
+/// Error type shared by the loaders (must be `Clone`): the domain's error, kept whole, so a
+/// refusal reaches the client with its own code (FORBIDDEN stays FORBIDDEN, not INTERNAL).
+#[derive(Debug, Clone)]
+pub struct LoadError(Arc<AppError>);
+
+impl From<AppError> for LoadError {
+    fn from(error: AppError) -> Self {
+        LoadError(Arc::new(error))
+    }
+}
+
+impl From<DbErr> for LoadError {
+    fn from(error: DbErr) -> Self {
+        LoadError::from(AppError::from(error))
+    }
+}
 
 /// Every loader of one request. Created per request, so nothing is cached across viewers.
 pub struct Loaders {
@@ -199,20 +214,39 @@ impl Loader<i32> for TasksByPolicyEvent {
     type Error = LoadError;
 
     async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
-        policy_events::satisfied_task_ids(&self.0, &self.1, keys).await.map_err(|e| match e {
-            crate::error::AppError::Internal(cause) => Arc::new(DbErr::Custom(format!("{cause:#}"))),
-            refused => Arc::new(DbErr::Custom(refused.to_string())),
-        })
+        Ok(policy_events::satisfied_task_ids(&self.0, &self.1, keys).await?)
     }
 }
 
 /// A row a child edge points at is gone (deleted between two statements of one request).
 pub fn missing(what: &str) -> async_graphql::Error {
-    load_failed(Arc::new(DbErr::RecordNotFound(what.to_owned())))
+    load_failed(LoadError::from(DbErr::RecordNotFound(what.to_owned())))
 }
 
-/// Maps a loader failure to an internal error (logged, generic to the client).
+/// The error a loader met, with its code (an internal one logged, generic to the client).
 pub fn load_failed(error: LoadError) -> async_graphql::Error {
     use async_graphql::ErrorExtensions;
-    crate::error::AppError::internal(anyhow::anyhow!("{error}")).extend()
+    error.0.extend()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(error: &async_graphql::Error) -> Option<String> {
+        let extensions = error.extensions.as_ref()?;
+        match extensions.get("code")? {
+            async_graphql::Value::String(code) => Some(code.clone()),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn a_refusal_through_a_loader_keeps_its_code() {
+        let refused = load_failed(LoadError::from(AppError::Forbidden("only the office")));
+        assert_eq!(code(&refused).as_deref(), Some("FORBIDDEN"));
+        let missing = missing("task");
+        assert_eq!(code(&missing).as_deref(), Some("INTERNAL"), "a row gone under a visible parent is a fault");
+        assert!(!missing.message.contains("task"), "the cause is logged, not sent: {}", missing.message);
+    }
 }
