@@ -1,4 +1,5 @@
-//! Process metrics in the Prometheus text format: HTTP requests by route and SQL statements.
+//! Process metrics in the Prometheus text format: HTTP requests by route, SQL statements and
+//! the subscriptions running.
 //!
 //! Counters are recorded with the `metrics` facade and rendered by `metrics-exporter-prometheus`.
 //! `GET /metrics` answers only clients on the loopback interface (the benchmark, a local agent
@@ -19,6 +20,8 @@ pub const HTTP_REQUESTS: &str = "duban_http_requests_total";
 pub const SQL_STATEMENTS: &str = "duban_sql_statements_total";
 /// SQL statements that returned an error.
 pub const SQL_FAILURES: &str = "duban_sql_statement_failures_total";
+/// GraphQL subscriptions running now (over every WebSocket of the process).
+pub const SUBSCRIPTIONS: &str = "duban_subscriptions";
 
 static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
 

@@ -30,7 +30,8 @@ pub fn router(state: AppState, config: &Config) -> Router {
         app = app
             .route("/__test/panic", get(http::guard::panic_for_tests))
             .route("/__test/sleep/{millis}", get(http::guard::sleep_for_tests))
-            .route("/__test/documents", get(http::guard::documents_for_tests));
+            .route("/__test/documents", get(http::guard::documents_for_tests))
+            .route("/__test/subscribers", get(http::guard::subscribers_for_tests));
     }
     let timeout = Duration::from_secs(config.request_timeout_secs);
     app.route_layer(axum::middleware::from_fn(observe::count_requests))

@@ -125,6 +125,9 @@ pub enum CompletionDecision {
     Approved,
     #[sea_orm(string_value = "RETURNED")]
     Returned,
+    /// Taken back by the lead unit before the office reviewed it (撤回).
+    #[sea_orm(string_value = "WITHDRAWN")]
+    Withdrawn,
 }
 
 /// Why a task's due date changed.

@@ -340,6 +340,28 @@ impl TestApp {
         self.clock.set_today(Some(day));
     }
 
+    /// Waits until at least `n` subscriptions listen to the app's events (the server's own
+    /// count, `/__test/subscribers`): a change made after that reaches them.
+    pub async fn subscribed(&self, n: u64) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let body: Value = self
+                .client
+                .get(format!("{}/__test/subscribers", self.address))
+                .send()
+                .await
+                .expect("/__test/subscribers")
+                .json()
+                .await
+                .expect("a JSON count");
+            if body["subscribers"].as_u64().is_some_and(|count| count >= n) {
+                return;
+            }
+            assert!(std::time::Instant::now() < deadline, "{n} subscriptions never started: {body}");
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+    }
+
     /// How many entries the audit trail holds.
     pub async fn audit_entries(&self) -> i64 {
         let backend = self.db.get_database_backend();

@@ -68,6 +68,30 @@ impl ServerProcess {
 }
 
 impl ServerProcess {
+    /// Waits until at least `n` subscriptions run in the process (its own `duban_subscriptions`
+    /// gauge on `/metrics`): a change made after that reaches them.
+    pub async fn subscribed(&self, n: u32) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let text = reqwest::get(format!("{}/metrics", self.address))
+                .await
+                .expect("/metrics")
+                .text()
+                .await
+                .expect("the metrics text");
+            let running = text
+                .lines()
+                .find_map(|line| line.strip_prefix("duban_subscriptions "))
+                .and_then(|value| value.trim().parse::<f64>().ok())
+                .unwrap_or(0.0);
+            if running >= f64::from(n) {
+                return;
+            }
+            assert!(Instant::now() < deadline, "{n} subscriptions never started in the second process");
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+
     /// Kills the process at once (SIGKILL: no shutdown, no draining), as a crash would.
     pub fn kill(mut self) {
         let _ = self.child.kill();

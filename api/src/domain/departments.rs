@@ -82,7 +82,7 @@ pub async fn create(
     rules::admin(&caller.viewer)?;
     let txn = audit::begin(db, caller).await?;
     let model = insert(&txn, caller, input).await?;
-    audit::commit(txn, caller, "createDepartment").await?;
+    audit::commit(txn, caller, audit::Operation::CreateDepartment).await?;
     Ok(model)
 }
 
@@ -133,7 +133,7 @@ pub async fn update(
     }
     let model = model.update(&txn).await?;
     audit::updated(caller, &current, &model);
-    audit::commit(txn, caller, "updateDepartment").await?;
+    audit::commit(txn, caller, audit::Operation::UpdateDepartment).await?;
     Ok(model)
 }
 
@@ -150,7 +150,7 @@ pub async fn add_alias(
     let alias = required_text(alias, "alias")?;
     ensure_name_free(&txn, &alias, None).await?;
     write_alias(&txn, caller, id, &alias).await?;
-    audit::commit(txn, caller, "addDepartmentAlias").await?;
+    audit::commit(txn, caller, audit::Operation::AddDepartmentAlias).await?;
     Ok(target)
 }
 
@@ -226,7 +226,7 @@ pub async fn merge(db: &impl TransactionTrait, caller: &Caller, from: i32, into:
     department::Entity::delete_by_id(from).exec(&txn).await?;
     audit::deleted(caller, &source);
     write_alias(&txn, caller, into, &source.name).await?;
-    audit::commit(txn, caller, "mergeDepartments").await?;
+    audit::commit(txn, caller, audit::Operation::MergeDepartments).await?;
     Ok(target)
 }
 
@@ -283,7 +283,7 @@ async fn move_group_links(db: &impl ConnectionTrait, caller: &Caller, from: i32,
         let before = serde_json::json!({ "group_id": link.group_id, "member_id": link.member_id });
         let after = (group != member).then(|| serde_json::json!({ "group_id": group, "member_id": member }));
         let action = if after.is_some() { audit::Action::Update } else { audit::Action::Delete };
-        caller.record(audit::keyed("group_member", link.group_id, action, Some(before), after));
+        caller.record(audit::keyed(audit::Table::GroupMember, link.group_id, action, Some(before), after));
         if group != member {
             add_member(db, group, member).await?;
         }
@@ -329,9 +329,9 @@ pub async fn set_members(
     }
     let (old, new) = (serde_json::json!({ "member_ids": before }), serde_json::json!({ "member_ids": after }));
     if old != new {
-        caller.record(audit::keyed("group_member", group_id, audit::Action::Update, Some(old), Some(new)));
+        caller.record(audit::keyed(audit::Table::GroupMember, group_id, audit::Action::Update, Some(old), Some(new)));
     }
-    audit::commit(txn, caller, "setGroupMembers").await?;
+    audit::commit(txn, caller, audit::Operation::SetGroupMembers).await?;
     Ok(())
 }
 

@@ -71,7 +71,7 @@ pub async fn create(db: &impl TransactionTrait, caller: &Caller, input: Document
     rules::admin(&caller.viewer)?;
     let txn = audit::begin(db, caller).await?;
     let model = insert(&txn, caller, input).await?;
-    audit::commit(txn, caller, "createDocument").await?;
+    audit::commit(txn, caller, audit::Operation::CreateDocument).await?;
     Ok(model)
 }
 
@@ -141,7 +141,7 @@ pub async fn update(
     model.updated_at = Set(caller.now());
     let model = model.update(&txn).await?;
     audit::updated(caller, &current, &model);
-    audit::commit(txn, caller, "updateDocument").await?;
+    audit::commit(txn, caller, audit::Operation::UpdateDocument).await?;
     Ok(model)
 }
 
@@ -150,7 +150,7 @@ pub async fn delete(db: &impl TransactionTrait, caller: &Caller, id: i32) -> App
     rules::admin(&caller.viewer)?;
     let txn = audit::begin(db, caller).await?;
     remove(&txn, caller, id).await?;
-    audit::commit(txn, caller, "deleteDocument").await?;
+    audit::commit(txn, caller, audit::Operation::DeleteDocument).await?;
     Ok(())
 }
 

@@ -77,7 +77,7 @@ pub async fn record(
             .await?;
         updated.push(release_due_date(&txn, caller, task).await?);
     }
-    audit::commit(txn, caller, "recordPolicyEvent").await?;
+    audit::commit(txn, caller, audit::Operation::RecordPolicyEvent).await?;
     Ok((event, updated))
 }
 

@@ -36,7 +36,7 @@ pub async fn issue(
     .insert(&txn)
     .await?;
     audit::created(caller, &model);
-    audit::commit(txn, caller, "createServiceToken").await?;
+    audit::commit(txn, caller, audit::Operation::CreateServiceToken).await?;
     Ok((plain, model))
 }
 
@@ -52,7 +52,7 @@ pub async fn revoke(db: &impl TransactionTrait, caller: &Caller, id: i32) -> App
     model.revoked_at = Set(Some(caller.now()));
     let revoked = model.update(&txn).await?;
     audit::updated(caller, &token, &revoked);
-    audit::commit(txn, caller, "revokeServiceToken").await?;
+    audit::commit(txn, caller, audit::Operation::RevokeServiceToken).await?;
     Ok(revoked)
 }
 

@@ -49,7 +49,7 @@ pub async fn login(
             let session = Caller::new(crate::policy::Viewer::User(principal), caller.client, caller.at);
             let txn = audit::begin(db, &session).await?;
             session.record(audit::Change::login(account.id));
-            audit::commit(txn, &session, "login").await?;
+            audit::commit(txn, &session, audit::Operation::Login).await?;
             if let Some(last) = session.last_entry() {
                 caller.trail_grew(last);
             }
@@ -102,7 +102,7 @@ pub async fn change_password(
     let hash = users::hash_new_password(new_password).await?;
     let txn = audit::begin(db, caller).await?;
     let updated = users::store_password(&txn, caller, principal.user_id, hash).await?;
-    audit::commit(txn, caller, "changePassword").await?;
+    audit::commit(txn, caller, audit::Operation::ChangePassword).await?;
     issue(&auth.tokens, updated)
 }
 
@@ -114,7 +114,7 @@ pub async fn logout_everywhere(db: &impl TransactionTrait, caller: &Caller) -> A
     let txn = audit::begin(db, caller).await?;
     users::bump_token_version(&txn, caller, principal.user_id).await?;
     service_tokens::revoke_all_of(&txn, caller, principal.user_id).await?;
-    audit::commit(txn, caller, "logoutEverywhere").await?;
+    audit::commit(txn, caller, audit::Operation::LogoutEverywhere).await?;
     Ok(())
 }
 

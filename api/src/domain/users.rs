@@ -87,7 +87,7 @@ pub async fn create(db: &impl TransactionTrait, caller: &Caller, new: NewUser) -
     };
     let created = model.insert(&txn).await?;
     audit::created(caller, &created);
-    audit::commit(txn, caller, "createUser").await?;
+    audit::commit(txn, caller, audit::Operation::CreateUser).await?;
     Ok(created)
 }
 
@@ -129,7 +129,7 @@ pub async fn update(
     model.role = Set(role);
     model.department_id = Set(department_id);
     let model = revoke_credentials(&txn, caller, current, model).await?;
-    audit::commit(txn, caller, "updateUser").await?;
+    audit::commit(txn, caller, audit::Operation::UpdateUser).await?;
     Ok(model)
 }
 
@@ -141,7 +141,7 @@ pub async fn deactivate(db: &impl TransactionTrait, caller: &Caller, id: i32) ->
     let mut model: user::ActiveModel = current.clone().into();
     model.active = Set(false);
     let model = revoke_credentials(&txn, caller, current, model).await?;
-    audit::commit(txn, caller, "deactivateUser").await?;
+    audit::commit(txn, caller, audit::Operation::DeactivateUser).await?;
     Ok(model)
 }
 
@@ -171,7 +171,7 @@ pub async fn reset_password(
     let hash = hash_new_password(new_password).await?;
     let txn = audit::begin(db, caller).await?;
     let updated = store_password(&txn, caller, id, hash).await?;
-    audit::commit(txn, caller, "resetPassword").await?;
+    audit::commit(txn, caller, audit::Operation::ResetPassword).await?;
     Ok(updated)
 }
 

@@ -14,6 +14,7 @@ mod pump;
 use entity::audit_entry;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use tokio::sync::{Notify, broadcast};
 
 /// How many entries a subscriber may fall behind before it is told it lagged.
@@ -36,6 +37,19 @@ pub struct Hub {
     wake: Arc<Notify>,
     /// The last entry the pump handed out.
     seen: tokio::sync::watch::Receiver<i32>,
+    /// GraphQL subscriptions running on this hub.
+    running: Arc<AtomicUsize>,
+}
+
+/// One running subscription, counted (by its hub and by the `duban_subscriptions` gauge)
+/// while it lives.
+pub struct Running(Arc<AtomicUsize>);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+        metrics::gauge!(crate::observe::SUBSCRIPTIONS).decrement(1.0);
+    }
 }
 
 impl Hub {
@@ -44,7 +58,7 @@ impl Hub {
     pub fn start(db: DatabaseConnection, hooks: Vec<Hook>) -> Hub {
         let (sender, _) = broadcast::channel(BACKLOG);
         let (progress, seen) = tokio::sync::watch::channel(NOT_STARTED);
-        let hub = Hub { sender, wake: Arc::new(Notify::new()), seen };
+        let hub = Hub { sender, wake: Arc::new(Notify::new()), seen, running: Arc::default() };
         tokio::spawn(pump::run(db, hub.sender.clone(), hub.wake.clone(), hooks, progress));
         hub
     }
@@ -53,7 +67,7 @@ impl Hub {
     pub fn idle() -> Hub {
         let (sender, _) = broadcast::channel(1);
         let (_, seen) = tokio::sync::watch::channel(0);
-        Hub { sender, wake: Arc::new(Notify::new()), seen }
+        Hub { sender, wake: Arc::new(Notify::new()), seen, running: Arc::default() }
     }
 
     /// Waits (at most `limit`) until the pump knows where the trail ends, so that every entry
@@ -76,6 +90,18 @@ impl Hub {
     /// Every entry from now on.
     pub fn subscribe(&self) -> broadcast::Receiver<Entry> {
         self.sender.subscribe()
+    }
+
+    /// Counts a GraphQL subscription as running until the value is dropped.
+    pub fn running(&self) -> Running {
+        self.running.fetch_add(1, Ordering::AcqRel);
+        metrics::gauge!(crate::observe::SUBSCRIPTIONS).increment(1.0);
+        Running(self.running.clone())
+    }
+
+    /// How many GraphQL subscriptions run right now.
+    pub fn subscriptions(&self) -> usize {
+        self.running.load(Ordering::Acquire)
     }
 
     /// How many subscribers listen right now.

@@ -8,7 +8,7 @@
 
 use crate::db::Reader;
 use crate::domain::Caller;
-use crate::domain::audit::timeline;
+use crate::domain::audit::{Action, Names, Table, timeline};
 use crate::domain::follow_up::todo;
 use crate::domain::{documents, tasks};
 use crate::error::AppError;
@@ -29,8 +29,7 @@ use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 /// Entries that may change who a credential belongs to, whether it still works, or what its
 /// unit sees (the unit's groups, the unit itself).
 fn touches_credentials(entry: &Entry) -> bool {
-    matches!(entry.entity.as_str(), "app_user" | "service_token" | "group_member" | "department")
-        && entry.action != "LOGIN"
+    Names::of(entry).touch_credentials()
 }
 
 /// Checks whether a connection's credential still works.
@@ -173,7 +172,9 @@ impl Interest {
     /// Whether `entry` may change the list (and, for a unit handed a task, remember it).
     fn concerns(&mut self, entry: &Entry) -> bool {
         match self {
-            Interest::Office => matches!(entry.entity.as_str(), "completion_report" | "extension_request"),
+            Interest::Office => {
+                matches!(Table::parse(&entry.entity), Some(Table::CompletionReport | Table::ExtensionRequest))
+            }
             Interest::Leader => entry.task_id.is_some(),
             Interest::Unit { unit, tasks } => {
                 let about_unit = [entry.after.as_deref(), entry.before.as_deref()]
@@ -182,7 +183,7 @@ impl Interest {
                     .filter_map(|text| serde_json::from_str::<serde_json::Value>(text).ok())
                     .any(|v| v.get("department_id").and_then(serde_json::Value::as_i64) == Some(i64::from(*unit)));
                 if about_unit
-                    && entry.entity == "assignment"
+                    && Table::parse(&entry.entity) == Some(Table::Assignment)
                     && let Some(task) = entry.task_id
                 {
                     tasks.insert(task);
@@ -202,6 +203,8 @@ struct Listening {
     caller: Caller,
     session: Option<Arc<Session>>,
     receiver: tokio::sync::broadcast::Receiver<Entry>,
+    /// Counted as running while it lives (`Hub::subscriptions`).
+    _running: crate::events::Running,
 }
 
 impl Listening {
@@ -210,6 +213,7 @@ impl Listening {
         crate::policy::rules::account(&caller.viewer).map_err(|e| async_graphql::ErrorExtensions::extend(&e))?;
         let hub = ctx.data::<Hub>()?;
         Ok(Listening {
+            _running: hub.running(),
             db: context::reads(ctx).clone(),
             caller,
             session: ctx.data_opt::<Arc<Session>>().cloned(),
@@ -317,8 +321,8 @@ impl Subscription {
                 if !concerned {
                     continue;
                 }
-                // A burst of entries (an import, a bulk urging) is one change: let it settle.
-                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                // A burst of entries (an import, a bulk urging) is one change: the pump hands out
+                // a commit's entries together, so those already here are taken with this one.
                 loop {
                     let recheck = match listening.receiver.try_recv() {
                         Ok(entry) => {
@@ -348,7 +352,7 @@ impl Subscription {
         Ok(async_stream::stream! {
             while let Some(next) = listening.next().await {
                 let Some(entry) = next else { continue };
-                if entry.entity != "document" || entry.action != "CREATE" {
+                if Names::of(&entry).table != Some(Table::Document) || Action::parse(&entry.action) != Some(Action::Create) {
                     continue;
                 }
                 if let Ok(Some(document)) = documents::get(&listening.db, &listening.caller, entry.entity_id).await {

@@ -5,6 +5,7 @@
 //! trail's notification reaches every process at the commit, so a revocation made through one
 //! replica is refused by all of them; a process's own writes are caught up before it answers.
 
+use crate::domain::audit::{Names, Table};
 use entity::audit_entry;
 use std::collections::HashMap;
 use std::sync::RwLock;
@@ -86,22 +87,18 @@ impl Accounts {
 
     /// Forgets what `entry` may have made stale.
     pub fn forget(&self, entry: &audit_entry::Model) {
-        let stales = match (entry.entity.as_str(), entry.action.as_str()) {
-            (_, "LOGIN") => false,
-            ("app_user" | "service_token" | "group_member" | "department", _) => true,
-            _ => false,
-        };
-        if !stales {
+        let names = Names::of(entry);
+        if !names.touch_credentials() {
             return;
         }
         let mut cache = self.write();
         cache.generation += 1;
-        match entry.entity.as_str() {
-            "app_user" => {
+        match names.table {
+            Some(Table::AppUser) => {
                 cache.by_user.remove(&entry.entity_id);
                 cache.by_token.retain(|_, a| a.id != entry.entity_id);
             }
-            "service_token" => cache.by_token.retain(|_, a| a.service_token_id != Some(entry.entity_id)),
+            Some(Table::ServiceToken) => cache.by_token.retain(|_, a| a.service_token_id != Some(entry.entity_id)),
             // A unit's groups or a unit itself changed: rare, so everything goes.
             _ => {
                 cache.by_user.clear();
@@ -122,6 +119,7 @@ impl Accounts {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::audit::Action;
 
     fn account(id: i32, token: Option<i32>) -> Account {
         Account {
@@ -134,19 +132,19 @@ mod tests {
         }
     }
 
-    fn entry(entity: &str, id: i32, action: &str) -> audit_entry::Model {
+    fn entry(entity: Table, id: i32, action: Action) -> audit_entry::Model {
         audit_entry::Model {
             id: 1,
             at: chrono::Utc::now(),
-            actor_kind: "USER".into(),
+            actor_kind: crate::domain::audit::ActorKind::User.name().into(),
             actor_id: None,
             service_token_id: None,
             client_address: None,
-            operation: "x".into(),
-            entity: entity.into(),
+            operation: crate::domain::audit::Operation::UpdateUser.name().into(),
+            entity: entity.name().into(),
             entity_id: id,
             task_id: None,
-            action: action.into(),
+            action: action.name().into(),
             before: None,
             after: None,
             prev_hash: String::new(),
@@ -161,14 +159,14 @@ mod tests {
         cache.keep_user(cache.ticket(), account(7, None));
         cache.keep_token(cache.ticket(), "h1".into(), account(7, Some(70)));
         cache.keep_token(cache.ticket(), "h2".into(), account(8, Some(80)));
-        cache.forget(&entry("app_user", 7, "LOGIN"));
+        cache.forget(&entry(Table::AppUser, 7, Action::Login));
         assert!(cache.user(7).is_some());
-        cache.forget(&entry("service_token", 80, "UPDATE"));
+        cache.forget(&entry(Table::ServiceToken, 80, Action::Update));
         assert!(cache.token("h2").is_none() && cache.token("h1").is_some());
-        cache.forget(&entry("app_user", 7, "UPDATE"));
+        cache.forget(&entry(Table::AppUser, 7, Action::Update));
         assert!(cache.user(7).is_none() && cache.token("h1").is_none());
         cache.keep_user(cache.ticket(), account(9, None));
-        cache.forget(&entry("group_member", 2, "UPDATE"));
+        cache.forget(&entry(Table::GroupMember, 2, Action::Update));
         assert!(cache.user(9).is_none());
         assert_eq!(cache.lookups(), 4);
     }
@@ -178,16 +176,16 @@ mod tests {
         let cache = Accounts::default();
         // A request looks account 7 up; its token is revoked while the row is read.
         let before = cache.ticket();
-        cache.forget(&entry("app_user", 7, "UPDATE"));
+        cache.forget(&entry(Table::AppUser, 7, Action::Update));
         cache.keep_user(before, account(7, None));
         assert!(cache.user(7).is_none(), "what was read before the revocation must not be kept");
         let before = cache.ticket();
-        cache.forget(&entry("service_token", 70, "UPDATE"));
+        cache.forget(&entry(Table::ServiceToken, 70, Action::Update));
         cache.keep_token(before, "h1".into(), account(7, Some(70)));
         assert!(cache.token("h1").is_none());
         // A sign-in changes nothing that is kept; a lookup after the change is kept.
         let after = cache.ticket();
-        cache.forget(&entry("app_user", 7, "LOGIN"));
+        cache.forget(&entry(Table::AppUser, 7, Action::Login));
         cache.keep_user(after, account(7, None));
         assert!(cache.user(7).is_some());
     }

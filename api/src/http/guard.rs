@@ -47,6 +47,14 @@ pub async fn sleep_for_tests(axum::extract::Path(millis): axum::extract::Path<u6
     "slept"
 }
 
+/// How many subscriptions listen to this app's events now, mounted only when the test hooks
+/// are on: a test waits for its subscriptions to have started instead of sleeping.
+pub async fn subscribers_for_tests(
+    axum::extract::State(state): axum::extract::State<crate::state::AppState>,
+) -> axum::Json<serde_json::Value> {
+    axum::Json(serde_json::json!({ "subscribers": state.events.subscriptions() }))
+}
+
 /// How many parsed documents the process keeps, and their estimated memory, mounted only when
 /// the test hooks are on.
 pub async fn documents_for_tests(

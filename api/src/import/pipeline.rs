@@ -105,7 +105,7 @@ pub async fn import_parsed(
         caller.take_changes();
         txn.rollback().await?;
     } else {
-        audit::commit(txn, caller, "importPlan").await?;
+        audit::commit(txn, caller, audit::Operation::ImportPlan).await?;
     }
     Ok(outcome)
 }

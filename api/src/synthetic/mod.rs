@@ -91,8 +91,14 @@ pub async fn seed(db: &DatabaseConnection, caller: &Caller, scale: u32, seed: u6
         "scale": scale, "seed": seed, "units": summary.units, "documents": summary.documents,
         "tasks": summary.tasks, "assignments": summary.assignments, "reports": summary.reports,
     });
-    caller.record(crate::domain::audit::keyed("database", 0, crate::domain::audit::Action::Create, None, Some(after)));
-    crate::domain::audit::commit(txn, caller, "cli:seed-synthetic").await?;
+    caller.record(crate::domain::audit::keyed(
+        crate::domain::audit::Table::Database,
+        0,
+        crate::domain::audit::Action::Create,
+        None,
+        Some(after),
+    ));
+    crate::domain::audit::commit(txn, caller, crate::domain::audit::Operation::SeedSynthetic).await?;
     Ok(summary)
 }
 

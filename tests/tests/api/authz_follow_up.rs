@@ -92,6 +92,9 @@ pub fn loop_mutation_cases() -> Vec<Case> {
         case(versioned("complete", op("submitCompletion", "mutation($t: ID!, $v: Int!) { submitCompletion(taskId: $t, text: \"已完成\", expectedVersion: $v) { decision } }",
                 |f, _| json!({ "t": f.id("complete"), "v": f.version }), |d| fields(d, &["decision"]))),
              lead_only(&["PENDING"])),
+        case(versioned("withdraw", op("withdrawCompletion", "mutation($t: ID!, $v: Int!) { withdrawCompletion(taskId: $t, reason: \"数据需更正\", expectedVersion: $v) { status } }",
+                |f, _| json!({ "t": f.id("withdraw"), "v": f.version }), |d| fields(d, &["status"]))),
+             lead_only(&["IN_PROGRESS"])),
         case(op("requestExtension", "mutation($t: ID!) { requestExtension(taskId: $t, input: { reason: \"省里文件未下\", progress: \"已起草\", proposedDueDate: \"2027-09-30\" }) { status } }",
                 |f, _| json!({ "t": f.id("extend") }), |d| fields(d, &["status"])),
              lead_only(&["PENDING"])),
@@ -151,12 +154,12 @@ async fn the_loops_verbs_follow_the_authorization_matrix() {
 
     let count = run(&app, &mut fixture, loop_mutation_cases()).await;
 
-    assert_eq!(count, 18 * 9);
+    assert_eq!(count, 19 * 9);
 }
 
-const TASKS: [&str; 14] = [
+const TASKS: [&str; 15] = [
     "sign", "finish", "complete", "extend", "respond", "urged", "urge", "instruct", "review", "archive", "suspend",
-    "resume", "decide", "rule",
+    "resume", "decide", "rule", "withdraw",
 ];
 
 /// The loop's test plan: one task per verb, each in the state its verb starts from.
@@ -170,18 +173,20 @@ async fn arrange(app: &TestApp, cast: &Cast) -> HashMap<&'static str, String> {
     for (n, key) in TASKS.iter().enumerate() {
         ids.insert(*key, loop_task(app, cast, &document, n as i32 + 1).await);
     }
-    for key in ["finish", "complete", "respond", "urged", "extend", "review", "archive", "suspend", "resume", "decide"]
-    {
+    for key in [
+        "finish", "complete", "respond", "urged", "extend", "review", "archive", "suspend", "resume", "decide",
+        "withdraw",
+    ] {
         for who in [Who::Lead, Who::Supporting, Who::Service] {
             sign(app, cast, who, &ids[key]).await;
         }
     }
-    for key in ["finish", "complete", "review", "archive", "suspend", "resume"] {
+    for key in ["finish", "complete", "review", "archive", "suspend", "resume", "withdraw"] {
         for who in [Who::Lead, Who::Supporting, Who::Service] {
             report(app, cast, who, &ids[key]).await;
         }
     }
-    for key in ["review", "archive"] {
+    for key in ["review", "archive", "withdraw"] {
         call(app, cast, Who::Lead, "mutation($t: ID!, $v: Int!) { submitCompletion(taskId: $t, text: \"已完成\", expectedVersion: $v) { id } }", json!({ "t": ids[key], "v": version(app, cast, &ids[key]).await })).await;
     }
     call(app, cast, Who::Admin, "mutation($t: ID!, $v: Int!) { reviewCompletion(taskId: $t, decision: APPROVE, expectedVersion: $v) { status } }", json!({ "t": ids["archive"], "v": version(app, cast, &ids["archive"]).await })).await;

@@ -7,7 +7,8 @@
 //! Task 25 (`2015年6月底前出台相关规定并逐步推行`): 县民政局 leads; its other units support.
 
 use duban::bootstrap::SAMPLE_PLAN;
-use duban_tests::{AppOptions, TestApp, password_for, spawn_app_with};
+use duban_tests::ws::Subscriber;
+use duban_tests::{AppOptions, GqlResponse, TestApp, password_for, spawn_app_with};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 
@@ -303,4 +304,92 @@ async fn the_whole_loop_on_the_reference_plan() {
         .map(|i| i["task"]["seq"].as_i64().unwrap())
         .collect();
     assert!(red.contains(&1) && red.contains(&5) && !red.contains(&25), "{red:?}");
+}
+
+async fn withdraw(l: &Loop, token: String, reason: String, version: i64) -> GqlResponse {
+    let query = "mutation($t: ID!, $v: Int!, $r: String!) { withdrawCompletion(taskId: $t, reason: $r, expectedVersion: $v) { status version } }";
+    l.app.graphql(query, json!({ "t": l.task, "v": version, "r": reason }), Some(&token)).await
+}
+
+/// 撤回: the lead takes its completion report back before the office reviews it, says why, and
+/// the task is in progress again; nobody else may, and a reviewed report stays as it was decided.
+#[tokio::test]
+async fn the_lead_takes_back_its_completion_report_before_the_review() {
+    let l = arrange().await;
+    let (lead, supporting) = (l.units[0].0.clone(), l.units[1].0.clone());
+    l.app.set_today("2014-11-17");
+    l.app.sign_for(l.unit(&lead), &l.task).await;
+    l.app.set_today("2014-11-20");
+    l.report(&lead, 100).await;
+    let submit = "mutation($t: ID!, $v: Int!) { submitCompletion(taskId: $t, text: \"相关规定已出台\", expectedVersion: $v) { decision } }";
+    l.call(l.unit(&lead), submit, json!({ "t": l.task, "v": l.version().await })).await;
+    assert_eq!(l.todo_on_task(&l.admin).await, set(&["REVIEW_COMPLETION"]));
+
+    l.app.set_today("2014-11-21");
+    let version = l.version().await;
+    let attempt = |token: &str, reason: &str, v: i64| withdraw(&l, token.to_owned(), reason.to_owned(), v);
+    for (who, token) in
+        [("a supporting unit", l.unit(&supporting)), ("the office", l.admin.as_str()), ("a leader", l.leader.as_str())]
+    {
+        assert_eq!(attempt(token, "数据需更正", version).await.error_code(), Some("FORBIDDEN"), "{who}");
+    }
+    assert_eq!(
+        attempt(l.unit(&lead), "  ", version).await.error_code(),
+        Some("BAD_USER_INPUT"),
+        "a reason is required"
+    );
+    assert_eq!(attempt(l.unit(&lead), "数据需更正", version - 1).await.error_code(), Some("CONFLICT"));
+    assert_eq!(l.task().await["status"], "PENDING_REVIEW", "refused attempts change nothing");
+
+    let mut office = Subscriber::connect(&l.app.address, &l.admin).await;
+    let changes = "subscription($t: ID!) { taskChanged(taskId: $t) { entry { code } task { status } } }";
+    office.subscribe("t", changes, json!({ "t": l.task })).await;
+    l.app.subscribed(1).await;
+    let taken = attempt(l.unit(&lead), "数据需更正", version).await;
+    assert_eq!(taken.data()["withdrawCompletion"], json!({ "status": "IN_PROGRESS", "version": version + 1 }));
+    let task = l.task().await;
+    let lead_part = task["assignments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["department"]["name"] == lead.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(lead_part["state"], "IN_PROGRESS", "the lead's part is open again");
+    assert_eq!(l.todo_on_task(&l.admin).await, set(&[]), "nothing left for the office to review");
+    let heard = office.event("t", std::time::Duration::from_secs(5)).await.expect("the office hears of it");
+    assert_eq!(
+        heard["taskChanged"],
+        json!({ "entry": { "code": "COMPLETION_WITHDRAWN" }, "task": { "status": "IN_PROGRESS" } })
+    );
+    let reports = "query($id: ID!) { task(id: $id) { completionReports { decision reason decidedAt }
+        timeline { code text department { name } } } }";
+    let seen = l.call(&l.admin, reports, json!({ "id": l.task })).await["task"].clone();
+    assert_eq!(seen["completionReports"][0]["decision"], "WITHDRAWN");
+    assert_eq!(seen["completionReports"][0]["reason"], "数据需更正");
+    assert!(seen["completionReports"][0]["decidedAt"].is_string());
+    let line = seen["timeline"].as_array().unwrap().iter().find(|e| e["code"] == "COMPLETION_WITHDRAWN").cloned();
+    assert_eq!(
+        line,
+        Some(
+            json!({ "code": "COMPLETION_WITHDRAWN", "text": format!("{lead} 撤回办结报告:数据需更正"), "department": { "name": lead } })
+        )
+    );
+    let version = version + 1;
+    assert_eq!(attempt(l.unit(&lead), "再次撤回", version).await.error_code(), Some("INVALID_STATE"), "nothing waits");
+
+    // Handed in again and approved: a reviewed report cannot be taken back.
+    l.call(l.unit(&lead), submit, json!({ "t": l.task, "v": version })).await;
+    let review = "mutation($t: ID!, $v: Int!) { reviewCompletion(taskId: $t, decision: APPROVE, expectedVersion: $v) { status } }";
+    let approved = l.call(&l.admin, review, json!({ "t": l.task, "v": l.version().await })).await;
+    assert_eq!(approved["reviewCompletion"]["status"], "COMPLETED");
+    let version = l.version().await;
+    assert_eq!(attempt(l.unit(&lead), "数据需更正", version).await.error_code(), Some("INVALID_STATE"));
+    let decisions: Vec<Value> = l.call(&l.admin, reports, json!({ "id": l.task })).await["task"]["completionReports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["decision"].clone())
+        .collect();
+    assert_eq!(decisions, vec![json!("APPROVED"), json!("WITHDRAWN")], "newest first");
 }

@@ -99,8 +99,7 @@ async fn a_tasks_changes_reach_those_who_see_it_and_a_units_urging_only_that_uni
         subscriber.subscribe("t", TASK_CHANGED, json!({ "t": s.task })).await;
     }
     assert_eq!(unrelated.refusal("t", SOON).await.as_deref(), Some("NOT_FOUND"), "a task the unit cannot see");
-    // Let the subscriptions start before the first change.
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    s.app.subscribed(2).await;
 
     let urge =
         "mutation($t: ID!, $d: [ID!]!) { urge(input: { taskIds: [$t], departmentIds: $d, text: \"请加快\" }) { id } }";
@@ -179,7 +178,7 @@ async fn an_imported_plan_is_announced() {
     let admin = app.admin_token().await;
     let mut office = Subscriber::connect(&app.address, &admin).await;
     office.subscribe("d", "subscription { documentImported { title docNumber } }", json!({})).await;
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    app.subscribed(1).await;
     let plan = duban::bootstrap::SAMPLE_PLAN;
     app.graphql(
         "mutation($t: String!) { importPlan(text: $t) { document { id } } }",
@@ -197,7 +196,7 @@ async fn a_revoked_credential_closes_the_connection() {
     let s = scene().await;
     let mut lead = Subscriber::connect(&s.app.address, &s.lead).await;
     lead.subscribe("t", TASK_CHANGED, json!({ "t": s.task })).await;
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    s.app.subscribed(1).await;
     s.deactivate(&s.lead).await;
     assert_eq!(close_code(&mut lead).await, Some(4403));
 }
@@ -210,7 +209,7 @@ async fn a_change_to_the_subscribers_groups_closes_the_connection_and_others_cha
     let mut supporting = Subscriber::connect_with(&s.app.address, payload).await;
     assert!(supporting.acknowledged);
     supporting.subscribe("t", TASK_CHANGED, json!({ "t": s.task })).await;
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    s.app.subscribed(1).await;
     // Another account's change is checked against this connection too, and leaves it open.
     s.deactivate(&s.unrelated).await;
     assert_eq!(supporting.next(QUIET).await, None, "the connection stays open");
@@ -232,7 +231,7 @@ async fn a_change_made_through_another_process_reaches_the_subscriber() {
     let other = ServerProcess::start(BINARY, &s.app.url);
     let mut supporting = Subscriber::connect(&other.address, &s.supporting).await;
     supporting.subscribe("t", TASK_CHANGED, json!({ "t": s.task })).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    other.subscribed(1).await;
     let started = std::time::Instant::now();
     s.app
         .graphql(

@@ -16,7 +16,10 @@
 
 pub mod chain;
 pub mod log;
+pub mod names;
 pub mod timeline;
+
+pub use names::{Action, ActorKind, Names, Operation, Table};
 
 use crate::domain::Caller;
 use crate::error::AppResult;
@@ -36,31 +39,10 @@ pub const CHANNEL: &str = "duban_audit";
 /// The advisory lock key of the chain's head (`duban` in ASCII).
 const CHAIN_LOCK: i64 = 0x0064_7562_616e;
 
-/// What happened to the entity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    Create,
-    Update,
-    Delete,
-    /// A session began (login): no row changed, but who signed in from where is on the record.
-    Login,
-}
-
-impl Action {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Action::Create => "CREATE",
-            Action::Update => "UPDATE",
-            Action::Delete => "DELETE",
-            Action::Login => "LOGIN",
-        }
-    }
-}
-
 /// An entity as the trail records it: its table, id, task, and a JSON snapshot.
 pub trait Audited: Serialize {
-    /// The table name.
-    const ENTITY: &'static str;
+    /// Its table.
+    const ENTITY: Table;
     fn audit_id(&self) -> i32;
     /// The task whose timeline the change belongs to.
     fn audit_task(&self) -> Option<i32> {
@@ -71,7 +53,7 @@ pub trait Audited: Serialize {
 /// One change, before it is appended.
 #[derive(Debug, Clone)]
 pub struct Change {
-    pub entity: &'static str,
+    pub entity: Table,
     pub entity_id: i32,
     pub task_id: Option<i32>,
     pub action: Action,
@@ -154,7 +136,7 @@ impl Change {
     /// A sign-in of account `user_id`.
     pub fn login(user_id: i32) -> Change {
         Change {
-            entity: "app_user",
+            entity: Table::AppUser,
             entity_id: user_id,
             task_id: None,
             action: Action::Login,
@@ -242,7 +224,7 @@ async fn credential_stands(txn: &impl ConnectionTrait, stamp: crate::domain::Sta
 pub async fn commit<T: ConnectionTrait + TransactionSession>(
     txn: T,
     caller: &Caller,
-    operation: &'static str,
+    operation: Operation,
 ) -> AppResult<()> {
     append(&txn, caller, operation, caller.take_changes()).await?;
     txn.commit().await?;
@@ -253,7 +235,7 @@ pub async fn commit<T: ConnectionTrait + TransactionSession>(
 async fn append(
     db: &impl ConnectionTrait,
     caller: &Caller,
-    operation: &'static str,
+    operation: Operation,
     changes: Vec<Change>,
 ) -> AppResult<()> {
     if changes.is_empty() {
@@ -295,30 +277,30 @@ async fn append(
         let after = change.after.map(|v| v.to_string());
         let fields = chain::Fields {
             at,
-            actor_kind: actor.kind,
+            actor_kind: actor.kind.name(),
             actor_id: actor.id,
             service_token_id: actor.service_token,
             client_address: actor.client.as_deref(),
-            operation,
-            entity: change.entity,
+            operation: operation.name(),
+            entity: change.entity.name(),
             entity_id: change.entity_id,
             task_id: change.task_id,
-            action: change.action.as_str(),
+            action: change.action.name(),
             before: before.as_deref(),
             after: after.as_deref(),
         };
         let (marker, hash) = chain::seal(key, &prev, &fields);
         rows.push(audit_entry::ActiveModel {
             at: Set(at),
-            actor_kind: Set(actor.kind.to_owned()),
+            actor_kind: Set(actor.kind.name().to_owned()),
             actor_id: Set(actor.id),
             service_token_id: Set(actor.service_token),
             client_address: Set(actor.client.clone()),
-            operation: Set(operation.to_owned()),
-            entity: Set(change.entity.to_owned()),
+            operation: Set(operation.name().to_owned()),
+            entity: Set(change.entity.name().to_owned()),
             entity_id: Set(change.entity_id),
             task_id: Set(change.task_id),
-            action: Set(change.action.as_str().to_owned()),
+            action: Set(change.action.name().to_owned()),
             before: Set(before),
             after: Set(after),
             prev_hash: Set(std::mem::replace(&mut prev, hash.clone())),
@@ -337,7 +319,7 @@ async fn append(
 
 /// Who the trail names.
 struct Actor {
-    kind: &'static str,
+    kind: ActorKind,
     id: Option<i32>,
     service_token: Option<i32>,
     client: Option<String>,
@@ -346,19 +328,19 @@ struct Actor {
 impl Actor {
     fn of(caller: &Caller) -> Actor {
         let (kind, id) = match &caller.viewer {
-            Viewer::User(p) if caller.service_token.is_some() => ("SERVICE", Some(p.user_id)),
-            Viewer::User(p) => ("USER", Some(p.user_id)),
-            Viewer::System => ("CONSOLE", None),
-            Viewer::Anonymous => ("ANONYMOUS", None),
+            Viewer::User(p) if caller.service_token.is_some() => (ActorKind::Service, Some(p.user_id)),
+            Viewer::User(p) => (ActorKind::User, Some(p.user_id)),
+            Viewer::System => (ActorKind::Console, None),
+            Viewer::Anonymous => (ActorKind::Anonymous, None),
         };
         Actor { kind, id, service_token: caller.service_token, client: caller.client.map(|ip| ip.to_string()) }
     }
 }
 
 macro_rules! audited {
-    ($module:ident, $name:literal, task: |$m:ident| $task:expr) => {
+    ($module:ident, $table:ident, task: |$m:ident| $task:expr) => {
         impl Audited for entity::$module::Model {
-            const ENTITY: &'static str = $name;
+            const ENTITY: Table = Table::$table;
             fn audit_id(&self) -> i32 {
                 self.id
             }
@@ -368,9 +350,9 @@ macro_rules! audited {
             }
         }
     };
-    ($module:ident, $name:literal) => {
+    ($module:ident, $table:ident) => {
         impl Audited for entity::$module::Model {
-            const ENTITY: &'static str = $name;
+            const ENTITY: Table = Table::$table;
             fn audit_id(&self) -> i32 {
                 self.id
             }
@@ -378,27 +360,27 @@ macro_rules! audited {
     };
 }
 
-audited!(task, "task", task: |m| Some(m.id));
-audited!(assignment, "assignment", task: |m| Some(m.task_id));
-audited!(progress_report, "progress_report", task: |m| Some(m.task_id));
-audited!(extension_request, "extension_request", task: |m| Some(m.task_id));
-audited!(due_date_change, "due_date_change", task: |m| Some(m.task_id));
-audited!(urging, "urging", task: |m| Some(m.task_id));
-audited!(instruction, "instruction", task: |m| Some(m.task_id));
-audited!(completion_report, "completion_report", task: |m| Some(m.task_id));
-audited!(document, "document");
-audited!(department, "department");
-audited!(department_alias, "department_alias");
-audited!(user, "app_user");
-audited!(service_token, "service_token");
-audited!(policy_event, "policy_event");
-audited!(webhook, "webhook");
+audited!(task, Task, task: |m| Some(m.id));
+audited!(assignment, Assignment, task: |m| Some(m.task_id));
+audited!(progress_report, ProgressReport, task: |m| Some(m.task_id));
+audited!(extension_request, ExtensionRequest, task: |m| Some(m.task_id));
+audited!(due_date_change, DueDateChange, task: |m| Some(m.task_id));
+audited!(urging, Urging, task: |m| Some(m.task_id));
+audited!(instruction, Instruction, task: |m| Some(m.task_id));
+audited!(completion_report, CompletionReport, task: |m| Some(m.task_id));
+audited!(document, Document);
+audited!(department, Department);
+audited!(department_alias, DepartmentAlias);
+audited!(user, AppUser);
+audited!(service_token, ServiceToken);
+audited!(policy_event, PolicyEvent);
+audited!(webhook, Webhook);
 
 /// A response to an instruction belongs to its instruction's task, which the row does not
 /// carry: the caller names it.
 pub fn instruction_response(model: &entity::instruction_response::Model, task_id: i32) -> Change {
     Change {
-        entity: "instruction_response",
+        entity: Table::InstructionResponse,
         entity_id: model.id,
         task_id: Some(task_id),
         action: Action::Create,
@@ -409,13 +391,7 @@ pub fn instruction_response(model: &entity::instruction_response::Model, task_id
 
 /// A change of a row without an id of its own (group membership, a calendar day, the
 /// settings): named by `entity_id` (the group, the day as YYYYMMDD, 1).
-pub fn keyed(
-    entity: &'static str,
-    entity_id: i32,
-    action: Action,
-    before: Option<Value>,
-    after: Option<Value>,
-) -> Change {
+pub fn keyed(entity: Table, entity_id: i32, action: Action, before: Option<Value>, after: Option<Value>) -> Change {
     Change { entity, entity_id, task_id: None, action, before, after }
 }
 

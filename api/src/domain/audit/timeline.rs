@@ -5,6 +5,7 @@
 //! (`scope::visible_reports`); fields such as a contact number never reach the words.
 
 use crate::domain::Caller;
+use crate::domain::audit::{Action, Names, Operation, Table};
 use crate::domain::tasks;
 use crate::error::{AppError, AppResult};
 use crate::policy::follow_up::{self as visibility, UnitItems};
@@ -66,7 +67,7 @@ pub async fn readable_reports(db: &impl ConnectionTrait, viewer: &Viewer, task_i
 /// Whether an entry tells only of rows the viewer may read: a progress report's entry only when
 /// the report is among `reports` (see [`readable_reports`]).
 pub fn readable(entry: &audit_entry::Model, reports: &HashSet<i32>) -> bool {
-    entry.entity != "progress_report" || reports.contains(&entry.entity_id)
+    Table::parse(&entry.entity) != Some(Table::ProgressReport) || reports.contains(&entry.entity_id)
 }
 
 fn json(text: &Option<String>) -> Value {
@@ -80,43 +81,46 @@ fn unit_of(entry: &audit_entry::Model) -> Option<i32> {
 }
 
 /// The line of one entry, or `None` when the entry is not shown (bookkeeping that another
-/// line of the same operation already says, or a unit's private item the viewer may not see).
+/// line of the same operation already says, a unit's private item the viewer may not see, or
+/// an entry under a name this duban does not know).
 pub fn line(entry: &audit_entry::Model, names: &HashMap<i32, String>, private: &UnitItems) -> Option<Line> {
+    let Names { table: Some(table), action: Some(action), operation: Some(operation) } = Names::of(entry) else {
+        return None;
+    };
     let after = json(&entry.after);
     let unit_id = unit_of(entry);
     let unit = unit_id.and_then(|id| names.get(&id)).map_or("", String::as_str);
     let text_of = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).unwrap_or_default().to_owned();
     let changed = |key: &str| after.get(key).is_some();
-    let action = entry.action.as_str();
-    let (code, text): (&'static str, String) = match (entry.entity.as_str(), action) {
-        ("task", "CREATE") => ("TASK_CREATED", "交办任务".into()),
-        ("task", "UPDATE") => task_line(entry.operation.as_str(), &after, changed("status"))?,
-        ("task", "DELETE") => ("TASK_DELETED", "删除任务".into()),
-        ("assignment", "CREATE") => {
+    let (code, text): (&'static str, String) = match (table, action) {
+        (Table::Task, Action::Create) => ("TASK_CREATED", "交办任务".into()),
+        (Table::Task, Action::Update) => task_line(operation, &after, changed("status"))?,
+        (Table::Task, Action::Delete) => ("TASK_DELETED", "删除任务".into()),
+        (Table::Assignment, Action::Create) => {
             let role = if text_of(&after, "role") == "LEAD" { "牵头" } else { "配合" };
             ("UNIT_ASSIGNED", format!("交办 {unit}({role})"))
         }
-        ("assignment", "DELETE") => ("UNIT_REMOVED", format!("{unit} 不再承担本任务")),
-        ("assignment", "UPDATE") => match (entry.operation.as_str(), text_of(&after, "state").as_str()) {
-            ("signTask", _) => ("SIGNED", format!("{unit} 签收")),
-            ("finishPart", _) => ("PART_FINISHED", format!("{unit} 完成本单位承担的工作")),
-            ("setTaskAssignments", _) => ("UNIT_ROLE_CHANGED", format!("调整 {unit} 的职责")),
+        (Table::Assignment, Action::Delete) => ("UNIT_REMOVED", format!("{unit} 不再承担本任务")),
+        (Table::Assignment, Action::Update) => match operation {
+            Operation::SignTask => ("SIGNED", format!("{unit} 签收")),
+            Operation::FinishPart => ("PART_FINISHED", format!("{unit} 完成本单位承担的工作")),
+            Operation::SetTaskAssignments => ("UNIT_ROLE_CHANGED", format!("调整 {unit} 的职责")),
             _ => return None,
         },
-        ("progress_report", "CREATE") => {
+        (Table::ProgressReport, Action::Create) => {
             let percent = after.get("percent").and_then(Value::as_i64).unwrap_or(0);
             let late = if after.get("late") == Some(&Value::Bool(true)) { ",逾期报送" } else { "" };
             ("REPORTED", format!("{unit} 报送进展({percent}%{late})"))
         }
-        ("extension_request", "CREATE") => {
+        (Table::ExtensionRequest, Action::Create) => {
             ("EXTENSION_REQUESTED", format!("{unit} 申请延期至 {}", text_of(&after, "proposed_due")))
         }
-        ("extension_request", "UPDATE") => match text_of(&after, "status").as_str() {
+        (Table::ExtensionRequest, Action::Update) => match text_of(&after, "status").as_str() {
             "APPROVED" => ("EXTENSION_APPROVED", format!("延期至 {} 已批准", text_of(&after, "decided_due"))),
             "REJECTED" => ("EXTENSION_REJECTED", format!("延期申请未获批准:{}", text_of(&after, "comment"))),
             _ => return None,
         },
-        ("due_date_change", "CREATE") if text_of(&after, "cause") != "EXTENSION" => {
+        (Table::DueDateChange, Action::Create) if text_of(&after, "cause") != "EXTENSION" => {
             let (from, to) = (text_of(&after, "old_due"), text_of(&after, "new_due"));
             let to = if to.is_empty() { "未定".to_owned() } else { to };
             if from.is_empty() {
@@ -125,41 +129,115 @@ pub fn line(entry: &audit_entry::Model, names: &HashMap<i32, String>, private: &
                 ("DUE_DATE_CHANGED", format!("截止日期由 {from} 改为 {to}"))
             }
         }
-        ("urging", _) if !unit_id.is_some_and(|u| private.includes(u)) => return None,
-        ("urging", "CREATE") => ("URGED", format!("催办 {unit}:{}", text_of(&after, "text"))),
-        ("urging", "UPDATE") if changed("answered_at") => {
+        (Table::Urging, _) if !unit_id.is_some_and(|u| private.includes(u)) => return None,
+        (Table::Urging, Action::Create) => ("URGED", format!("催办 {unit}:{}", text_of(&after, "text"))),
+        (Table::Urging, Action::Update) if changed("answered_at") => {
             ("URGING_ANSWERED", format!("{unit} 答复催办:{}", text_of(&after, "answer")))
         }
-        ("instruction", "CREATE") => ("INSTRUCTED", format!("领导批示:{}", text_of(&after, "text"))),
-        ("instruction_response", "CREATE") => {
+        (Table::Instruction, Action::Create) => ("INSTRUCTED", format!("领导批示:{}", text_of(&after, "text"))),
+        (Table::InstructionResponse, Action::Create) => {
             ("INSTRUCTION_RESPONDED", format!("{unit} 落实批示:{}", text_of(&after, "text")))
         }
-        ("completion_report", "CREATE") => ("COMPLETION_SUBMITTED", format!("{unit} 提交办结报告")),
-        ("completion_report", "UPDATE") => match text_of(&after, "decision").as_str() {
+        (Table::CompletionReport, Action::Create) => ("COMPLETION_SUBMITTED", format!("{unit} 提交办结报告")),
+        (Table::CompletionReport, Action::Update) => match text_of(&after, "decision").as_str() {
             "APPROVED" => ("COMPLETION_APPROVED", "办结审核通过".into()),
             "RETURNED" => ("COMPLETION_RETURNED", format!("退回重办:{}", text_of(&after, "reason"))),
+            "WITHDRAWN" => ("COMPLETION_WITHDRAWN", format!("{unit} 撤回办结报告:{}", text_of(&after, "reason"))),
             _ => return None,
         },
-        _ => return None,
+        // Bookkeeping said by another line of the same operation, and rows outside a task.
+        (
+            Table::Task
+            | Table::Assignment
+            | Table::ProgressReport
+            | Table::ExtensionRequest
+            | Table::DueDateChange
+            | Table::Urging
+            | Table::Instruction
+            | Table::InstructionResponse
+            | Table::CompletionReport,
+            _,
+        )
+        | (
+            Table::Document
+            | Table::Department
+            | Table::DepartmentAlias
+            | Table::GroupMember
+            | Table::AppUser
+            | Table::ServiceToken
+            | Table::PolicyEvent
+            | Table::Webhook
+            | Table::WebhookDelivery
+            | Table::CalendarDay
+            | Table::FollowUpSettings
+            | Table::Database,
+            _,
+        ) => return None,
     };
     Some(Line { entry_id: entry.id, at: entry.at, actor_id: entry.actor_id, department_id: unit_id, code, text })
 }
 
-/// A task row's own changes: what the office did to it; status moves that a report or a
-/// review already tells are not said twice.
-fn task_line(operation: &str, after: &Value, status_changed: bool) -> Option<(&'static str, String)> {
+/// A task row's own changes: what the office did to it; status moves that a report, a review
+/// or a withdrawal already tells are not said twice.
+fn task_line(operation: Operation, after: &Value, status_changed: bool) -> Option<(&'static str, String)> {
     let text = |key: &str| after.get(key).and_then(Value::as_str).unwrap_or_default().to_owned();
     match operation {
-        "archiveTask" => Some(("ARCHIVED", "销号".into())),
-        "suspendTask" => Some(("SUSPENDED", format!("中止:{}", text("state_reason")))),
-        "resumeTask" => Some(("RESUMED", "恢复办理".into())),
-        "updateTaskStatus" if status_changed => Some(("STATUS_CHANGED", format!("状态改为 {}", text("status")))),
-        "setTaskReportRule" => Some(("REPORT_RULE_CHANGED", "调整报送要求".into())),
-        "updateTask" => Some(("TASK_UPDATED", "修改任务内容".into())),
-        "recordPolicyEvent" if after.get("due_date").is_some() => {
+        Operation::ArchiveTask => Some(("ARCHIVED", "销号".into())),
+        Operation::SuspendTask => Some(("SUSPENDED", format!("中止:{}", text("state_reason")))),
+        Operation::ResumeTask => Some(("RESUMED", "恢复办理".into())),
+        Operation::UpdateTaskStatus if status_changed => {
+            Some(("STATUS_CHANGED", format!("状态改为 {}", text("status"))))
+        }
+        Operation::SetTaskReportRule => Some(("REPORT_RULE_CHANGED", "调整报送要求".into())),
+        Operation::UpdateTask => Some(("TASK_UPDATED", "修改任务内容".into())),
+        Operation::RecordPolicyEvent if after.get("due_date").is_some() => {
             Some(("DUE_DATE_SET", format!("上级政策出台,截止日期定为 {}", text("due_date"))))
         }
-        _ => None,
+        // Said by the line of the row the operation is about (a report, a review, a unit's
+        // part), or not a change of the task's own.
+        Operation::UpdateTaskStatus
+        | Operation::RecordPolicyEvent
+        | Operation::Login
+        | Operation::LogoutEverywhere
+        | Operation::ChangePassword
+        | Operation::ResetPassword
+        | Operation::CreateUser
+        | Operation::UpdateUser
+        | Operation::DeactivateUser
+        | Operation::CreateServiceToken
+        | Operation::RevokeServiceToken
+        | Operation::ImportPlan
+        | Operation::CreateDocument
+        | Operation::UpdateDocument
+        | Operation::DeleteDocument
+        | Operation::SetDocumentReportRule
+        | Operation::CreateTask
+        | Operation::DeleteTask
+        | Operation::SetTaskAssignments
+        | Operation::CreateDepartment
+        | Operation::UpdateDepartment
+        | Operation::AddDepartmentAlias
+        | Operation::MergeDepartments
+        | Operation::SetGroupMembers
+        | Operation::SignTask
+        | Operation::SubmitReport
+        | Operation::FinishPart
+        | Operation::SubmitCompletion
+        | Operation::WithdrawCompletion
+        | Operation::ReviewCompletion
+        | Operation::RequestExtension
+        | Operation::DecideExtension
+        | Operation::Urge
+        | Operation::MarkUrgingRead
+        | Operation::AnswerUrging
+        | Operation::Instruct
+        | Operation::RespondToInstruction
+        | Operation::SetCalendarDays
+        | Operation::UpdateWarningSettings
+        | Operation::CreateWebhook
+        | Operation::DeleteWebhook
+        | Operation::RedeliverWebhook
+        | Operation::SeedSynthetic => None,
     }
 }
 
@@ -167,19 +245,19 @@ fn task_line(operation: &str, after: &Value, status_changed: bool) -> Option<(&'
 mod tests {
     use super::*;
 
-    fn entry(entity: &str, action: &str, operation: &str, after: Value) -> audit_entry::Model {
+    fn entry(entity: Table, action: Action, operation: Operation, after: Value) -> audit_entry::Model {
         audit_entry::Model {
             id: 1,
             at: chrono::Utc::now(),
-            actor_kind: "USER".into(),
+            actor_kind: crate::domain::audit::ActorKind::User.name().into(),
             actor_id: Some(2),
             service_token_id: None,
             client_address: None,
-            operation: operation.into(),
-            entity: entity.into(),
+            operation: operation.name().into(),
+            entity: entity.name().into(),
             entity_id: 5,
             task_id: Some(25),
-            action: action.into(),
+            action: action.name().into(),
             before: None,
             after: Some(after.to_string()),
             prev_hash: String::new(),
@@ -193,32 +271,55 @@ mod tests {
         let names = HashMap::from([(7, "县民政局".to_owned()), (8, "县卫生局".to_owned())]);
         let all = UnitItems::All;
         let say = |e: audit_entry::Model| line(&e, &names, &all).map(|l| (l.code, l.text));
-        let signed =
-            entry("assignment", "UPDATE", "signTask", serde_json::json!({ "state": "SIGNED", "department_id": 7 }));
+        let signed = entry(
+            Table::Assignment,
+            Action::Update,
+            Operation::SignTask,
+            serde_json::json!({ "state": "SIGNED", "department_id": 7 }),
+        );
         assert_eq!(say(signed), Some(("SIGNED", "县民政局 签收".into())));
         let approved = entry(
-            "extension_request",
-            "UPDATE",
-            "decideExtension",
+            Table::ExtensionRequest,
+            Action::Update,
+            Operation::DecideExtension,
             serde_json::json!({ "status": "APPROVED", "decided_due": "2015-09-30", "department_id": 7 }),
         );
         assert_eq!(say(approved), Some(("EXTENSION_APPROVED", "延期至 2015-09-30 已批准".into())));
         let report = entry(
-            "progress_report",
-            "CREATE",
-            "submitReport",
+            Table::ProgressReport,
+            Action::Create,
+            Operation::SubmitReport,
             serde_json::json!({ "percent": 40, "late": true, "department_id": 8 }),
         );
         assert_eq!(say(report), Some(("REPORTED", "县卫生局 报送进展(40%,逾期报送)".into())));
-        let bookkeeping =
-            entry("assignment", "UPDATE", "submitReport", serde_json::json!({ "next_report_due": "2015-01-25" }));
+        let bookkeeping = entry(
+            Table::Assignment,
+            Action::Update,
+            Operation::SubmitReport,
+            serde_json::json!({ "next_report_due": "2015-01-25" }),
+        );
         assert_eq!(say(bookkeeping), None, "said by the report line");
+        let withdrawn = entry(
+            Table::CompletionReport,
+            Action::Update,
+            Operation::WithdrawCompletion,
+            serde_json::json!({ "decision": "WITHDRAWN", "reason": "数据有误", "department_id": 7 }),
+        );
+        assert_eq!(say(withdrawn), Some(("COMPLETION_WITHDRAWN", "县民政局 撤回办结报告:数据有误".into())));
+        let mut unknown = entry(Table::Task, Action::Update, Operation::ArchiveTask, serde_json::json!({}));
+        unknown.operation = "renamedLongAgo".into();
+        assert_eq!(say(unknown), None, "a name this duban does not know is shown by nobody");
     }
 
     #[test]
     fn an_urging_shows_only_to_those_who_see_that_units_urgings() {
         let names = HashMap::from([(7, "县民政局".to_owned())]);
-        let urging = entry("urging", "CREATE", "urge", serde_json::json!({ "text": "请加快", "department_id": 7 }));
+        let urging = entry(
+            Table::Urging,
+            Action::Create,
+            Operation::Urge,
+            serde_json::json!({ "text": "请加快", "department_id": 7 }),
+        );
         assert!(line(&urging, &names, &UnitItems::Of(vec![7])).is_some());
         assert!(line(&urging, &names, &UnitItems::Of(vec![8])).is_none());
     }

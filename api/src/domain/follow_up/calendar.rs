@@ -105,7 +105,7 @@ pub async fn set_days(db: &impl TransactionTrait, caller: &Caller, days: Vec<Cal
                 let removed = calendar_day::Entity::delete_by_id(input.day).exec(&txn).await?;
                 if removed.rows_affected > 0 {
                     let day = serde_json::json!({ "day": input.day });
-                    caller.record(audit::keyed("calendar_day", key, audit::Action::Delete, Some(day), None));
+                    caller.record(audit::keyed(audit::Table::CalendarDay, key, audit::Action::Delete, Some(day), None));
                 }
             }
             Some(working) => {
@@ -116,11 +116,11 @@ pub async fn set_days(db: &impl TransactionTrait, caller: &Caller, days: Vec<Cal
                     .update_columns([calendar_day::Column::Working, calendar_day::Column::Note])
                     .to_owned();
                 calendar_day::Entity::insert(row).on_conflict(upsert).exec(&txn).await?;
-                caller.record(audit::keyed("calendar_day", key, audit::Action::Update, None, Some(after)));
+                caller.record(audit::keyed(audit::Table::CalendarDay, key, audit::Action::Update, None, Some(after)));
             }
         }
     }
-    audit::commit(txn, caller, "setCalendarDays").await?;
+    audit::commit(txn, caller, audit::Operation::SetCalendarDays).await?;
     Ok(())
 }
 

@@ -1,5 +1,5 @@
-//! Closing the loop: the lead unit's completion report (办结报告), the office's review (通过 or
-//! 退回重办), archiving (销号), and suspending a task (中止) and letting it go on.
+//! Closing the loop: the lead unit's completion report (办结报告), which it may take back before
+//! the review (撤回), the office's review (通过 or 退回重办), archiving (销号), and suspending a task (中止) and letting it go on.
 //!
 //! Ongoing tasks (持续实施, 逐年落实: no closing date) take no completion report: only the
 //! office archives them, by decision, with a reason. A task with a leader's instruction still
@@ -64,8 +64,38 @@ pub async fn submit(
     audit::created(caller, &report);
     set_part(&txn, caller, lead, AssignmentState::Done).await?;
     write_status(&txn, caller, &on, status, |_| {}).await?;
-    audit::commit(txn, caller, "submitCompletion").await?;
+    audit::commit(txn, caller, audit::Operation::SubmitCompletion).await?;
     Ok(report)
+}
+
+/// The lead unit takes back its completion report before the office has reviewed it (撤回),
+/// saying why: the report is marked WITHDRAWN, the lead's part is open again (its next report
+/// due from today) and the task is back in progress.
+pub async fn withdraw(
+    db: &impl TransactionTrait,
+    caller: &Caller,
+    task_id: i32,
+    reason: &str,
+    expected_version: i32,
+) -> AppResult<task::Model> {
+    let principal = rules::account(&caller.viewer)?;
+    let reason = required_text(reason, "reason")?;
+    let txn = audit::begin(db, caller).await?;
+    let on = on_task::load_at_version(&txn, caller, task_id, expected_version).await?;
+    may::lead_place(principal, on.own_role())?;
+    let status = states::next_task_status(on.task.status, TaskEvent::WithdrawCompletion)?;
+    let pending = pending_report(&txn, task_id).await?;
+    let mut report: completion_report::ActiveModel = pending.clone().into();
+    report.decision = Set(CompletionDecision::Withdrawn);
+    report.decided_by = Set(Some(principal.user_id));
+    report.decided_at = Set(Some(caller.now()));
+    report.reason = Set(Some(reason));
+    let withdrawn = report.update(&txn).await?;
+    audit::updated(caller, &pending, &withdrawn);
+    reopen_leads(&txn, caller, &on).await?;
+    let updated = write_status(&txn, caller, &on, status, |_| {}).await?;
+    audit::commit(txn, caller, audit::Operation::WithdrawCompletion).await?;
+    Ok(updated)
 }
 
 /// The office's decision on a completion report.
@@ -116,7 +146,7 @@ pub async fn review(
         Review::Return => model.state_reason = Set(reason.clone()),
     })
     .await?;
-    audit::commit(txn, caller, "reviewCompletion").await?;
+    audit::commit(txn, caller, audit::Operation::ReviewCompletion).await?;
     Ok(updated)
 }
 
@@ -148,7 +178,7 @@ pub async fn archive(
         }
     })
     .await?;
-    audit::commit(txn, caller, "archiveTask").await?;
+    audit::commit(txn, caller, audit::Operation::ArchiveTask).await?;
     Ok(updated)
 }
 
@@ -171,7 +201,7 @@ pub async fn suspend(
         model.state_reason = Set(Some(reason.clone()));
     })
     .await?;
-    audit::commit(txn, caller, "suspendTask").await?;
+    audit::commit(txn, caller, audit::Operation::SuspendTask).await?;
     Ok(updated)
 }
 
@@ -192,7 +222,7 @@ pub async fn resume(
         model.state_reason = Set(None);
     })
     .await?;
-    audit::commit(txn, caller, "resumeTask").await?;
+    audit::commit(txn, caller, audit::Operation::ResumeTask).await?;
     Ok(updated)
 }
 

@@ -67,7 +67,7 @@ pub async fn request(
     .insert(&txn)
     .await?;
     audit::created(caller, &request);
-    audit::commit(txn, caller, "requestExtension").await?;
+    audit::commit(txn, caller, audit::Operation::RequestExtension).await?;
     Ok(request)
 }
 
@@ -132,7 +132,7 @@ pub async fn decide(
     };
     let decided = model.update(&txn).await?;
     audit::updated(caller, &request, &decided);
-    audit::commit(txn, caller, "decideExtension").await?;
+    audit::commit(txn, caller, audit::Operation::DecideExtension).await?;
     Ok((decided, task))
 }
 

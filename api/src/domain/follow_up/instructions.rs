@@ -38,7 +38,7 @@ pub async fn instruct(
     .insert(&txn)
     .await?;
     audit::created(caller, &written);
-    audit::commit(txn, caller, "instruct").await?;
+    audit::commit(txn, caller, audit::Operation::Instruct).await?;
     Ok(written)
 }
 
@@ -70,7 +70,7 @@ pub async fn respond(
     .insert(&txn)
     .await?;
     caller.record(audit::instruction_response(&response, instruction.task_id));
-    audit::commit(txn, caller, "respondToInstruction").await?;
+    audit::commit(txn, caller, audit::Operation::RespondToInstruction).await?;
     Ok(response)
 }
 

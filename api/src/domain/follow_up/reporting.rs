@@ -35,7 +35,7 @@ pub async fn set_document_rule(
     for task in inheriting {
         due_dates::move_report_dues(&txn, caller, task.id, rule, task.due_date).await?;
     }
-    audit::commit(txn, caller, "setDocumentReportRule").await?;
+    audit::commit(txn, caller, audit::Operation::SetDocumentReportRule).await?;
     Ok(updated)
 }
 
@@ -56,6 +56,6 @@ pub async fn set_task_rule(
     let updated = tasks::bump_version(&txn, caller, &current, model, expected_version).await?;
     let effective = parts::load_rule(&txn, &updated).await?;
     due_dates::move_report_dues(&txn, caller, task_id, effective, updated.due_date).await?;
-    audit::commit(txn, caller, "setTaskReportRule").await?;
+    audit::commit(txn, caller, audit::Operation::SetTaskReportRule).await?;
     Ok(updated)
 }

@@ -98,13 +98,13 @@ pub async fn update(db: &impl TransactionTrait, caller: &Caller, new: Thresholds
     };
     let action = if before.is_some() { audit::Action::Update } else { audit::Action::Create };
     caller.record(audit::keyed(
-        "follow_up_settings",
+        audit::Table::FollowUpSettings,
         1,
         action,
         before.as_ref().map(audit::json),
         Some(audit::json(&after)),
     ));
-    audit::commit(txn, caller, "updateWarningSettings").await?;
+    audit::commit(txn, caller, audit::Operation::UpdateWarningSettings).await?;
     Ok(new)
 }
 

@@ -13,6 +13,8 @@ pub enum TaskEvent {
     Report,
     /// The lead unit submitted its completion report.
     SubmitCompletion,
+    /// The lead unit took its completion report back before the review (撤回).
+    WithdrawCompletion,
     /// The office approved the completion report.
     Approve,
     /// The office returned it for more work.
@@ -33,6 +35,7 @@ pub fn next_task_status(current: TaskStatus, event: TaskEvent) -> AppResult<Task
     let next = match (current, event) {
         (NotStarted | InProgress | Returned, TaskEvent::Report) => Some(InProgress),
         (InProgress | Returned, TaskEvent::SubmitCompletion) => Some(PendingReview),
+        (PendingReview, TaskEvent::WithdrawCompletion) => Some(InProgress),
         (PendingReview, TaskEvent::Approve) => Some(Completed),
         (PendingReview, TaskEvent::Return) => Some(Returned),
         (Completed, TaskEvent::Archive) => Some(Archived),
@@ -50,6 +53,7 @@ fn refusal(current: TaskStatus, event: TaskEvent) -> String {
     let what = match event {
         TaskEvent::Report => "take a progress report",
         TaskEvent::SubmitCompletion => "take a completion report",
+        TaskEvent::WithdrawCompletion => "have a completion report withdrawn (only one waiting for review is)",
         TaskEvent::Approve | TaskEvent::Return => "be reviewed",
         TaskEvent::Archive => "be archived (only a completed task is)",
         TaskEvent::ArchiveOngoing => "be archived",

@@ -77,7 +77,7 @@ pub async fn urge(db: &impl TransactionTrait, caller: &Caller, new: NewUrging) -
     let mut task_ids: Vec<i32> = pairs.iter().map(|(t, _)| *t).collect();
     task_ids.dedup();
     facts::refresh(&txn, &task_ids).await?;
-    audit::commit(txn, caller, "urge").await?;
+    audit::commit(txn, caller, audit::Operation::Urge).await?;
     sent.sort_by_key(|u| u.id);
     Ok(sent)
 }
@@ -156,7 +156,7 @@ pub async fn mark_read(db: &impl TransactionTrait, caller: &Caller, urging_id: i
     model.read_at = Set(Some(caller.now()));
     let read = model.update(&txn).await?;
     audit::updated(caller, &urging, &read);
-    audit::commit(txn, caller, "markUrgingRead").await?;
+    audit::commit(txn, caller, audit::Operation::MarkUrgingRead).await?;
     Ok(read)
 }
 
@@ -184,7 +184,7 @@ pub async fn answer(
     let answered = model.update(&txn).await?;
     audit::updated(caller, &urging, &answered);
     facts::refresh(&txn, &[task_id]).await?;
-    audit::commit(txn, caller, "answerUrging").await?;
+    audit::commit(txn, caller, audit::Operation::AnswerUrging).await?;
     Ok(answered)
 }
 

@@ -46,7 +46,7 @@ pub async fn sign(
     let signed = model.update(&txn).await?;
     audit::updated(caller, &part, &signed);
     facts::refresh(&txn, &[task_id]).await?;
-    audit::commit(txn, caller, "signTask").await?;
+    audit::commit(txn, caller, audit::Operation::SignTask).await?;
     Ok(signed)
 }
 
@@ -112,7 +112,7 @@ pub async fn report(
         start_work(&txn, caller, &on.task, status).await?;
     }
     facts::refresh(&txn, &[task_id]).await?;
-    audit::commit(txn, caller, "submitReport").await?;
+    audit::commit(txn, caller, audit::Operation::SubmitReport).await?;
     Ok(report)
 }
 
@@ -198,7 +198,7 @@ pub async fn finish_part(db: &impl TransactionTrait, caller: &Caller, task_id: i
     let done = model.update(&txn).await?;
     audit::updated(caller, &part, &done);
     facts::refresh(&txn, &[task_id]).await?;
-    audit::commit(txn, caller, "finishPart").await?;
+    audit::commit(txn, caller, audit::Operation::FinishPart).await?;
     Ok(done)
 }
 
@@ -226,7 +226,7 @@ pub async fn start(
     let mut model: task::ActiveModel = on.task.clone().into();
     model.status = Set(status);
     let updated = tasks::bump_version(&txn, caller, &on.task, model, expected_version).await?;
-    audit::commit(txn, caller, "updateTaskStatus").await?;
+    audit::commit(txn, caller, audit::Operation::UpdateTaskStatus).await?;
     Ok(updated)
 }
 

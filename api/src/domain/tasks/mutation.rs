@@ -80,7 +80,7 @@ pub async fn create(db: &impl TransactionTrait, caller: &Caller, new: NewTask) -
     rules::admin(&caller.viewer)?;
     let txn = audit::begin(db, caller).await?;
     let model = insert(&txn, caller, new).await?;
-    audit::commit(txn, caller, "createTask").await?;
+    audit::commit(txn, caller, audit::Operation::CreateTask).await?;
     Ok(model)
 }
 
@@ -299,7 +299,7 @@ pub async fn update(
         ));
     }
     let updated = bump_version(&txn, caller, &current, model, expected_version).await?;
-    audit::commit(txn, caller, "updateTask").await?;
+    audit::commit(txn, caller, audit::Operation::UpdateTask).await?;
     Ok(updated)
 }
 
@@ -336,7 +336,7 @@ pub async fn delete(db: &impl TransactionTrait, caller: &Caller, id: i32) -> App
     let task = task::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound("task"))?;
     task::Entity::delete_by_id(id).exec(&txn).await?;
     audit::deleted(caller, &task);
-    audit::commit(txn, caller, "deleteTask").await?;
+    audit::commit(txn, caller, audit::Operation::DeleteTask).await?;
     Ok(())
 }
 
@@ -351,7 +351,7 @@ pub async fn set_assignments(
     let txn = audit::begin(db, caller).await?;
     let task = task::Entity::find_by_id(task_id).one(&txn).await?.ok_or(AppError::NotFound("task"))?;
     replace_assignments(&txn, caller, &task, units).await?;
-    audit::commit(txn, caller, "setTaskAssignments").await?;
+    audit::commit(txn, caller, audit::Operation::SetTaskAssignments).await?;
     Ok(task)
 }
 

@@ -234,13 +234,14 @@ async fn payload_for(
 ) -> AppResult<Option<String>> {
     let private = visibility::visible_urgings(&owner.viewer);
     let unit = events::unit_of(entry);
-    if entry.entity == "urging" && !unit.is_some_and(|u| private.includes(u)) {
+    let table = crate::domain::audit::Table::parse(&entry.entity);
+    if table == Some(crate::domain::audit::Table::Urging) && !unit.is_some_and(|u| private.includes(u)) {
         return Ok(None);
     }
     let mut task_json = serde_json::Value::Null;
     if let Some(task_id) = entry.task_id {
         let Some(task) = tasks::get(db, owner, task_id).await? else { return Ok(None) };
-        if entry.entity == "progress_report"
+        if table == Some(crate::domain::audit::Table::ProgressReport)
             && !timeline::readable(entry, &timeline::readable_reports(db, &owner.viewer, task_id).await?)
         {
             return Ok(None);

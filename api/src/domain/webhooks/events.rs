@@ -1,5 +1,6 @@
 //! The events a webhook may want, read off audit trail entries.
 
+use crate::domain::audit::{Action, Names, Table};
 use crate::error::{AppError, AppResult};
 use entity::audit_entry;
 use serde_json::Value;
@@ -86,21 +87,46 @@ fn field(entry: &audit_entry::Model, key: &str) -> Option<Value> {
 pub fn kinds_of(entry: &audit_entry::Model) -> Vec<EventKind> {
     let text = |key: &str| field(entry, key).and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
     let mut kinds = Vec::new();
-    match (entry.entity.as_str(), entry.action.as_str()) {
-        ("assignment", "CREATE") => kinds.push(EventKind::TaskAssigned),
-        ("urging", "CREATE") => kinds.push(EventKind::Urged),
-        ("completion_report", "UPDATE") => match text("decision").as_str() {
-            "RETURNED" => kinds.push(EventKind::CompletionReturned),
-            "APPROVED" => kinds.push(EventKind::CompletionApproved),
-            _ => {}
+    let Names { table: Some(table), action: Some(action), .. } = Names::of(entry) else { return kinds };
+    let specific = match (table, action) {
+        (Table::Assignment, Action::Create) => Some(EventKind::TaskAssigned),
+        (Table::Urging, Action::Create) => Some(EventKind::Urged),
+        (Table::CompletionReport, Action::Update) => match text("decision").as_str() {
+            "RETURNED" => Some(EventKind::CompletionReturned),
+            "APPROVED" => Some(EventKind::CompletionApproved),
+            _ => None,
         },
-        ("extension_request", "UPDATE") if matches!(text("status").as_str(), "APPROVED" | "REJECTED") => {
-            kinds.push(EventKind::ExtensionDecided);
+        (Table::ExtensionRequest, Action::Update) if matches!(text("status").as_str(), "APPROVED" | "REJECTED") => {
+            Some(EventKind::ExtensionDecided)
         }
-        ("instruction", "CREATE") => kinds.push(EventKind::Instructed),
-        ("document", "CREATE") => kinds.push(EventKind::DocumentImported),
-        _ => {}
-    }
+        (Table::Instruction, Action::Create) => Some(EventKind::Instructed),
+        (Table::Document, Action::Create) => Some(EventKind::DocumentImported),
+        (
+            Table::Task
+            | Table::Assignment
+            | Table::ProgressReport
+            | Table::ExtensionRequest
+            | Table::DueDateChange
+            | Table::Urging
+            | Table::Instruction
+            | Table::InstructionResponse
+            | Table::CompletionReport
+            | Table::Document
+            | Table::Department
+            | Table::DepartmentAlias
+            | Table::GroupMember
+            | Table::AppUser
+            | Table::ServiceToken
+            | Table::PolicyEvent
+            | Table::Webhook
+            | Table::WebhookDelivery
+            | Table::CalendarDay
+            | Table::FollowUpSettings
+            | Table::Database,
+            _,
+        ) => None,
+    };
+    kinds.extend(specific);
     if entry.task_id.is_some() {
         kinds.push(EventKind::TaskChanged);
     }
@@ -131,15 +157,15 @@ mod tests {
         let entry = audit_entry::Model {
             id: 1,
             at: chrono::Utc::now(),
-            actor_kind: "USER".into(),
+            actor_kind: crate::domain::audit::ActorKind::User.name().into(),
             actor_id: Some(1),
             service_token_id: None,
             client_address: None,
-            operation: "urge".into(),
-            entity: "urging".into(),
+            operation: crate::domain::audit::Operation::Urge.name().into(),
+            entity: Table::Urging.name().into(),
             entity_id: 4,
             task_id: Some(9),
-            action: "CREATE".into(),
+            action: Action::Create.name().into(),
             before: None,
             after: Some("{\"department_id\":7,\"text\":\"请加快\"}".into()),
             prev_hash: String::new(),

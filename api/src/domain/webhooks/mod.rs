@@ -118,7 +118,7 @@ pub async fn create(
     .insert(&txn)
     .await?;
     audit::created(caller, &created);
-    audit::commit(txn, caller, "createWebhook").await?;
+    audit::commit(txn, caller, audit::Operation::CreateWebhook).await?;
     Ok((created, secret))
 }
 
@@ -128,7 +128,7 @@ pub async fn delete(db: &impl TransactionTrait, caller: &Caller, id: i32) -> App
     let (hook, _) = owned(&txn, caller, id).await?;
     webhook::Entity::delete_by_id(id).exec(&txn).await?;
     audit::deleted(caller, &hook);
-    audit::commit(txn, caller, "deleteWebhook").await
+    audit::commit(txn, caller, audit::Operation::DeleteWebhook).await
 }
 
 /// A webhook the caller may manage, with its owner; NOT_FOUND otherwise (a unit does not learn
@@ -201,12 +201,12 @@ pub async fn redeliver(
     model.claimed_until = Set(None);
     let again = model.update(&txn).await?;
     caller.record(audit::keyed(
-        "webhook_delivery",
+        audit::Table::WebhookDelivery,
         again.id,
         audit::Action::Update,
         Some(serde_json::json!({ "status": delivery.status })),
         Some(serde_json::json!({ "status": again.status, "webhook_id": again.webhook_id })),
     ));
-    audit::commit(txn, caller, "redeliverWebhook").await?;
+    audit::commit(txn, caller, audit::Operation::RedeliverWebhook).await?;
     Ok(again)
 }

@@ -1,5 +1,5 @@
 //! The units' verbs of the follow-up loop: signing, reporting, finishing a part, the lead's
-//! completion report and extension request, answering urgings and instructions.
+//! completion report (and taking it back) and extension request, answering urgings and instructions.
 
 use crate::domain::follow_up::{completion, extensions, instructions, urgings, work};
 use crate::error::IntoGql;
@@ -85,6 +85,23 @@ impl FollowUpMutation {
         let caller = context::caller(ctx);
         let report = completion::submit(context::db(ctx), caller, task_id, &text, expected_version).await.gql()?;
         Ok(CompletionReport(report))
+    }
+
+    /// The lead unit takes back its completion report before the office has reviewed it (撤回),
+    /// saying why: the report is WITHDRAWN, the task is IN_PROGRESS again and the lead's part
+    /// open, its next report due from today. A report already reviewed cannot be taken back
+    /// (INVALID_STATE).
+    async fn withdraw_completion(
+        &self,
+        ctx: &Context<'_>,
+        task_id: ID,
+        reason: String,
+        expected_version: i32,
+    ) -> Result<Task> {
+        let task_id = parse_id(&task_id).gql()?;
+        let caller = context::caller(ctx);
+        let task = completion::withdraw(context::db(ctx), caller, task_id, &reason, expected_version).await.gql()?;
+        Ok(Task::from(task))
     }
 
     /// The lead unit asks to move the task's due date (延期申请), before it passes. One open

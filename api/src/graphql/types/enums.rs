@@ -118,6 +118,8 @@ mirror_enum!(
         Approved,
         /// Returned for more work (退回重办).
         Returned,
+        /// Taken back by the lead unit before the office reviewed it (撤回).
+        Withdrawn,
     }
 );
 
