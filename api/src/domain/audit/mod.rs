@@ -219,16 +219,33 @@ async fn credential_stands(txn: &impl ConnectionTrait, stamp: crate::domain::Sta
     if stands && token_stands { Ok(()) } else { Err(crate::error::AppError::Unauthenticated) }
 }
 
-/// Appends what `caller` recorded to the trail, as `operation`, and commits: the entries and
-/// the change go in together or not at all.
+/// Does what the changes `caller` recorded imply ([`follow`]), appends them to the trail as
+/// `operation`, and commits: all of it goes in together or not at all.
 pub async fn commit<T: ConnectionTrait + TransactionSession>(
     txn: T,
     caller: &Caller,
     operation: Operation,
 ) -> AppResult<()> {
-    append(&txn, caller, operation, caller.take_changes()).await?;
+    let changes = caller.take_changes();
+    follow(&txn, &changes).await?;
+    append(&txn, caller, operation, changes).await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// What a change implies, in its transaction, so that no verb has to remember it: the warning
+/// facts of every task whose own row, units, reports or urgings changed are computed again
+/// (`follow_up::facts`). What else follows a change (webhook deliveries, subscriptions, the
+/// account cache) is read off the trail once it is committed.
+async fn follow(db: &impl ConnectionTrait, changes: &[Change]) -> AppResult<()> {
+    let mut tasks: Vec<i32> =
+        changes.iter().filter(|c| c.entity.shapes_warning_facts()).filter_map(|c| c.task_id).collect();
+    tasks.sort_unstable();
+    tasks.dedup();
+    if tasks.is_empty() {
+        return Ok(());
+    }
+    crate::domain::follow_up::facts::refresh(db, &tasks).await
 }
 
 /// Appends entries to the chain inside the caller's transaction (after its last row write).

@@ -169,6 +169,33 @@ impl Table {
     }
 }
 
+impl Table {
+    /// Whether a change of such a row may change its task's warning facts (the units' report
+    /// and sign-off dates, late reporters, open urgings, the lead's percent).
+    pub fn shapes_warning_facts(self) -> bool {
+        match self {
+            Table::Task | Table::Assignment | Table::ProgressReport | Table::Urging => true,
+            Table::ExtensionRequest
+            | Table::DueDateChange
+            | Table::Instruction
+            | Table::InstructionResponse
+            | Table::CompletionReport
+            | Table::Document
+            | Table::Department
+            | Table::DepartmentAlias
+            | Table::GroupMember
+            | Table::AppUser
+            | Table::ServiceToken
+            | Table::PolicyEvent
+            | Table::Webhook
+            | Table::WebhookDelivery
+            | Table::CalendarDay
+            | Table::FollowUpSettings
+            | Table::Database => false,
+        }
+    }
+}
+
 /// A stored entry's names read back as types (`None` for a spelling this duban does not know).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Names {

@@ -7,7 +7,7 @@
 
 use super::on_task::{self, OnTask};
 use super::states::{self, PartEvent, TaskEvent};
-use super::{cadence, facts, parts};
+use super::{cadence, parts};
 use crate::domain::Caller;
 use crate::domain::audit;
 use crate::domain::tasks;
@@ -226,7 +226,7 @@ pub async fn resume(
     Ok(updated)
 }
 
-/// Writes the new status (and what `also` sets) at the version loaded, then the task's facts.
+/// Writes the new status (and what `also` sets) at the version loaded.
 async fn write_status(
     db: &impl ConnectionTrait,
     caller: &Caller,
@@ -237,9 +237,7 @@ async fn write_status(
     let mut model: task::ActiveModel = on.task.clone().into();
     model.status = Set(status);
     also(&mut model);
-    let updated = tasks::bump_version(db, caller, &on.task, model, on.task.version).await?;
-    facts::refresh(db, &[on.task.id]).await?;
-    Ok(updated)
+    tasks::bump_version(db, caller, &on.task, model, on.task.version).await
 }
 
 async fn pending_report(db: &impl ConnectionTrait, task_id: i32) -> AppResult<completion_report::Model> {

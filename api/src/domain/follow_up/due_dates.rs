@@ -3,7 +3,7 @@
 //! also moves the report due dates of the task's units (items with a deadline report by it).
 
 use super::cadence::{self, ReportRule};
-use super::{facts, parts};
+use super::parts;
 use crate::domain::Caller;
 use crate::domain::audit;
 use crate::error::AppResult;
@@ -52,7 +52,7 @@ pub(in crate::domain) async fn change(
 
 /// Recomputes the next report due date of every unit still working on the task, counting
 /// from the day after the later of its last report and the last due date it answered (or from
-/// when it was handed the task), then the task's facts.
+/// when it was handed the task).
 pub(in crate::domain) async fn move_report_dues(
     db: &impl ConnectionTrait,
     caller: &Caller,
@@ -89,7 +89,7 @@ pub(in crate::domain) async fn move_report_dues(
             audit::updated(caller, &part, &after);
         }
     }
-    facts::refresh(db, &[task_id]).await
+    Ok(())
 }
 
 /// The due date changes of tasks, oldest first (the caller has already seen the tasks).

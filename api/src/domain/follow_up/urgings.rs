@@ -4,7 +4,7 @@
 //! other unit sees them.
 
 use super::on_task;
-use super::{facts, states};
+use super::states;
 use crate::domain::Caller;
 use crate::domain::audit;
 use crate::domain::tasks::{self, TaskFilter};
@@ -74,9 +74,6 @@ pub async fn urge(db: &impl TransactionTrait, caller: &Caller, new: NewUrging) -
     for urging in &sent {
         audit::created(caller, urging);
     }
-    let mut task_ids: Vec<i32> = pairs.iter().map(|(t, _)| *t).collect();
-    task_ids.dedup();
-    facts::refresh(&txn, &task_ids).await?;
     audit::commit(txn, caller, audit::Operation::Urge).await?;
     sent.sort_by_key(|u| u.id);
     Ok(sent)
@@ -173,7 +170,6 @@ pub async fn answer(
     if urging.answered_at.is_some() {
         return Err(AppError::InvalidState("the urging was answered already".into()));
     }
-    let task_id = urging.task_id;
     let mut model: urging::ActiveModel = urging.clone().into();
     model.answer = Set(Some(text));
     model.answered_at = Set(Some(caller.now()));
@@ -183,7 +179,6 @@ pub async fn answer(
     }
     let answered = model.update(&txn).await?;
     audit::updated(caller, &urging, &answered);
-    facts::refresh(&txn, &[task_id]).await?;
     audit::commit(txn, caller, audit::Operation::AnswerUrging).await?;
     Ok(answered)
 }

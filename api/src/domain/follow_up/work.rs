@@ -4,7 +4,7 @@
 
 use super::on_task::{self, OnTask};
 use super::states::{self, PartEvent, TaskEvent};
-use super::{cadence, facts, parts};
+use super::{cadence, parts};
 use crate::domain::Caller;
 use crate::domain::audit;
 use crate::domain::tasks;
@@ -45,7 +45,6 @@ pub async fn sign(
     model.contact = Set(Some(contact));
     let signed = model.update(&txn).await?;
     audit::updated(caller, &part, &signed);
-    facts::refresh(&txn, &[task_id]).await?;
     audit::commit(txn, caller, audit::Operation::SignTask).await?;
     Ok(signed)
 }
@@ -111,7 +110,6 @@ pub async fn report(
     if status != on.task.status {
         start_work(&txn, caller, &on.task, status).await?;
     }
-    facts::refresh(&txn, &[task_id]).await?;
     audit::commit(txn, caller, audit::Operation::SubmitReport).await?;
     Ok(report)
 }
@@ -197,7 +195,6 @@ pub async fn finish_part(db: &impl TransactionTrait, caller: &Caller, task_id: i
     model.next_report_due = Set(None);
     let done = model.update(&txn).await?;
     audit::updated(caller, &part, &done);
-    facts::refresh(&txn, &[task_id]).await?;
     audit::commit(txn, caller, audit::Operation::FinishPart).await?;
     Ok(done)
 }

@@ -3,8 +3,8 @@
 
 use crate::domain::Caller;
 use crate::domain::audit;
+use crate::domain::follow_up::due_dates;
 use crate::domain::follow_up::parts::{self, NewPart, PartPlanner};
-use crate::domain::follow_up::{due_dates, facts};
 use crate::domain::text::required_text;
 use crate::error::{AppError, AppResult};
 use crate::policy::rules;
@@ -212,8 +212,7 @@ pub async fn insert_assignments<'a>(
             audit::created(caller, &created);
         }
     }
-    let ids: Vec<i32> = tasks.iter().map(|(t, _)| t.id).collect();
-    facts::refresh(db, &ids).await
+    Ok(())
 }
 
 async fn documents_of(
@@ -405,7 +404,7 @@ async fn replace_assignments(
             audit::created(caller, &created);
         }
     }
-    facts::refresh(db, &[task.id]).await
+    Ok(())
 }
 
 fn apply_schedule(model: &mut task::ActiveModel, schedule: ScheduleFields) {
