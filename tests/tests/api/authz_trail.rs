@@ -35,7 +35,7 @@ pub fn trail_query_cases() -> Vec<Case> {
 #[rustfmt::skip]
 pub fn trail_mutation_cases() -> Vec<Case> {
     vec![
-        case(op("createWebhook", "mutation($o: ID!) { createWebhook(input: { url: \"http://127.0.0.1:9/new\", events: [\"URGED\"], ownerId: $o }) { webhook { url events } secret } }",
+        case(op("createWebhook", "mutation($o: ID!) { createWebhook(input: { url: \"http://127.0.0.1:9/new\", events: [URGED], ownerId: $o }) { webhook { url events } secret } }",
                 |f, _| json!({ "o": f.id("system") }),
                 |d| vec![str_of(&d["webhook"]["url"]), d["secret"].as_str().is_some_and(|s| s.starts_with("whsec_")).to_string()]),
              [UNAUTHENTICATED, ok(&["http://127.0.0.1:9/new", "true"]), FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN,

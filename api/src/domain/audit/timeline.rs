@@ -15,6 +15,73 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 
+/// What a line tells, stable for clients (its spelling is the variant's in SCREAMING_SNAKE_CASE).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::IntoStaticStr, strum::VariantArray)]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
+pub enum Code {
+    /// The office handed the task out (交办).
+    TaskCreated,
+    /// The task's text or schedule was edited.
+    TaskUpdated,
+    /// The task was deleted.
+    TaskDeleted,
+    /// A unit was given a part of the task.
+    UnitAssigned,
+    /// A unit no longer works on the task.
+    UnitRemoved,
+    /// A unit's role changed.
+    UnitRoleChanged,
+    /// A unit signed for its part (签收).
+    Signed,
+    /// A unit finished its part.
+    PartFinished,
+    /// A unit reported progress.
+    Reported,
+    /// The lead asked for more time.
+    ExtensionRequested,
+    /// The office granted the extension.
+    ExtensionApproved,
+    /// The office refused the extension.
+    ExtensionRejected,
+    /// The task got a due date.
+    DueDateSet,
+    /// The due date moved.
+    DueDateChanged,
+    /// The office or a leader urged a unit (催办).
+    Urged,
+    /// The urged unit answered.
+    UrgingAnswered,
+    /// A leader's instruction (领导批示).
+    Instructed,
+    /// The lead responded to an instruction.
+    InstructionResponded,
+    /// The lead handed in its completion report (办结报告).
+    CompletionSubmitted,
+    /// The lead took its completion report back before the review (撤回).
+    CompletionWithdrawn,
+    /// The office approved the completion report.
+    CompletionApproved,
+    /// The office returned it for more work (退回重办).
+    CompletionReturned,
+    /// The office filed the task (销号).
+    Archived,
+    /// The office stopped the task (中止).
+    Suspended,
+    /// The task goes on again.
+    Resumed,
+    /// The task's status was set by hand.
+    StatusChanged,
+    /// How often units report changed.
+    ReportRuleChanged,
+}
+
+impl Code {
+    /// The published spelling (`SIGNED`, `COMPLETION_WITHDRAWN`, …).
+    pub fn name(self) -> &'static str {
+        self.into()
+    }
+}
+
 /// One line of a timeline.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Line {
@@ -23,8 +90,8 @@ pub struct Line {
     pub actor_id: Option<i32>,
     /// The unit the line is about, when it is about one.
     pub department_id: Option<i32>,
-    /// A stable code for clients (`SIGNED`, `REPORTED`, `EXTENSION_APPROVED`, …).
-    pub code: &'static str,
+    /// What the line tells.
+    pub code: Code,
     pub text: String,
 }
 
@@ -92,57 +159,57 @@ pub fn line(entry: &audit_entry::Model, names: &HashMap<i32, String>, private: &
     let unit = unit_id.and_then(|id| names.get(&id)).map_or("", String::as_str);
     let text_of = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).unwrap_or_default().to_owned();
     let changed = |key: &str| after.get(key).is_some();
-    let (code, text): (&'static str, String) = match (table, action) {
-        (Table::Task, Action::Create) => ("TASK_CREATED", "交办任务".into()),
+    let (code, text): (Code, String) = match (table, action) {
+        (Table::Task, Action::Create) => (Code::TaskCreated, "交办任务".into()),
         (Table::Task, Action::Update) => task_line(operation, &after, changed("status"))?,
-        (Table::Task, Action::Delete) => ("TASK_DELETED", "删除任务".into()),
+        (Table::Task, Action::Delete) => (Code::TaskDeleted, "删除任务".into()),
         (Table::Assignment, Action::Create) => {
             let role = if text_of(&after, "role") == "LEAD" { "牵头" } else { "配合" };
-            ("UNIT_ASSIGNED", format!("交办 {unit}({role})"))
+            (Code::UnitAssigned, format!("交办 {unit}({role})"))
         }
-        (Table::Assignment, Action::Delete) => ("UNIT_REMOVED", format!("{unit} 不再承担本任务")),
+        (Table::Assignment, Action::Delete) => (Code::UnitRemoved, format!("{unit} 不再承担本任务")),
         (Table::Assignment, Action::Update) => match operation {
-            Operation::SignTask => ("SIGNED", format!("{unit} 签收")),
-            Operation::FinishPart => ("PART_FINISHED", format!("{unit} 完成本单位承担的工作")),
-            Operation::SetTaskAssignments => ("UNIT_ROLE_CHANGED", format!("调整 {unit} 的职责")),
+            Operation::SignTask => (Code::Signed, format!("{unit} 签收")),
+            Operation::FinishPart => (Code::PartFinished, format!("{unit} 完成本单位承担的工作")),
+            Operation::SetTaskAssignments => (Code::UnitRoleChanged, format!("调整 {unit} 的职责")),
             _ => return None,
         },
         (Table::ProgressReport, Action::Create) => {
             let percent = after.get("percent").and_then(Value::as_i64).unwrap_or(0);
             let late = if after.get("late") == Some(&Value::Bool(true)) { ",逾期报送" } else { "" };
-            ("REPORTED", format!("{unit} 报送进展({percent}%{late})"))
+            (Code::Reported, format!("{unit} 报送进展({percent}%{late})"))
         }
         (Table::ExtensionRequest, Action::Create) => {
-            ("EXTENSION_REQUESTED", format!("{unit} 申请延期至 {}", text_of(&after, "proposed_due")))
+            (Code::ExtensionRequested, format!("{unit} 申请延期至 {}", text_of(&after, "proposed_due")))
         }
         (Table::ExtensionRequest, Action::Update) => match text_of(&after, "status").as_str() {
-            "APPROVED" => ("EXTENSION_APPROVED", format!("延期至 {} 已批准", text_of(&after, "decided_due"))),
-            "REJECTED" => ("EXTENSION_REJECTED", format!("延期申请未获批准:{}", text_of(&after, "comment"))),
+            "APPROVED" => (Code::ExtensionApproved, format!("延期至 {} 已批准", text_of(&after, "decided_due"))),
+            "REJECTED" => (Code::ExtensionRejected, format!("延期申请未获批准:{}", text_of(&after, "comment"))),
             _ => return None,
         },
         (Table::DueDateChange, Action::Create) if text_of(&after, "cause") != "EXTENSION" => {
             let (from, to) = (text_of(&after, "old_due"), text_of(&after, "new_due"));
             let to = if to.is_empty() { "未定".to_owned() } else { to };
             if from.is_empty() {
-                ("DUE_DATE_SET", format!("截止日期定为 {to}"))
+                (Code::DueDateSet, format!("截止日期定为 {to}"))
             } else {
-                ("DUE_DATE_CHANGED", format!("截止日期由 {from} 改为 {to}"))
+                (Code::DueDateChanged, format!("截止日期由 {from} 改为 {to}"))
             }
         }
         (Table::Urging, _) if !unit_id.is_some_and(|u| private.includes(u)) => return None,
-        (Table::Urging, Action::Create) => ("URGED", format!("催办 {unit}:{}", text_of(&after, "text"))),
+        (Table::Urging, Action::Create) => (Code::Urged, format!("催办 {unit}:{}", text_of(&after, "text"))),
         (Table::Urging, Action::Update) if changed("answered_at") => {
-            ("URGING_ANSWERED", format!("{unit} 答复催办:{}", text_of(&after, "answer")))
+            (Code::UrgingAnswered, format!("{unit} 答复催办:{}", text_of(&after, "answer")))
         }
-        (Table::Instruction, Action::Create) => ("INSTRUCTED", format!("领导批示:{}", text_of(&after, "text"))),
+        (Table::Instruction, Action::Create) => (Code::Instructed, format!("领导批示:{}", text_of(&after, "text"))),
         (Table::InstructionResponse, Action::Create) => {
-            ("INSTRUCTION_RESPONDED", format!("{unit} 落实批示:{}", text_of(&after, "text")))
+            (Code::InstructionResponded, format!("{unit} 落实批示:{}", text_of(&after, "text")))
         }
-        (Table::CompletionReport, Action::Create) => ("COMPLETION_SUBMITTED", format!("{unit} 提交办结报告")),
+        (Table::CompletionReport, Action::Create) => (Code::CompletionSubmitted, format!("{unit} 提交办结报告")),
         (Table::CompletionReport, Action::Update) => match text_of(&after, "decision").as_str() {
-            "APPROVED" => ("COMPLETION_APPROVED", "办结审核通过".into()),
-            "RETURNED" => ("COMPLETION_RETURNED", format!("退回重办:{}", text_of(&after, "reason"))),
-            "WITHDRAWN" => ("COMPLETION_WITHDRAWN", format!("{unit} 撤回办结报告:{}", text_of(&after, "reason"))),
+            "APPROVED" => (Code::CompletionApproved, "办结审核通过".into()),
+            "RETURNED" => (Code::CompletionReturned, format!("退回重办:{}", text_of(&after, "reason"))),
+            "WITHDRAWN" => (Code::CompletionWithdrawn, format!("{unit} 撤回办结报告:{}", text_of(&after, "reason"))),
             _ => return None,
         },
         // Bookkeeping said by another line of the same operation, and rows outside a task.
@@ -179,19 +246,19 @@ pub fn line(entry: &audit_entry::Model, names: &HashMap<i32, String>, private: &
 
 /// A task row's own changes: what the office did to it; status moves that a report, a review
 /// or a withdrawal already tells are not said twice.
-fn task_line(operation: Operation, after: &Value, status_changed: bool) -> Option<(&'static str, String)> {
+fn task_line(operation: Operation, after: &Value, status_changed: bool) -> Option<(Code, String)> {
     let text = |key: &str| after.get(key).and_then(Value::as_str).unwrap_or_default().to_owned();
     match operation {
-        Operation::ArchiveTask => Some(("ARCHIVED", "销号".into())),
-        Operation::SuspendTask => Some(("SUSPENDED", format!("中止:{}", text("state_reason")))),
-        Operation::ResumeTask => Some(("RESUMED", "恢复办理".into())),
+        Operation::ArchiveTask => Some((Code::Archived, "销号".into())),
+        Operation::SuspendTask => Some((Code::Suspended, format!("中止:{}", text("state_reason")))),
+        Operation::ResumeTask => Some((Code::Resumed, "恢复办理".into())),
         Operation::UpdateTaskStatus if status_changed => {
-            Some(("STATUS_CHANGED", format!("状态改为 {}", text("status"))))
+            Some((Code::StatusChanged, format!("状态改为 {}", text("status"))))
         }
-        Operation::SetTaskReportRule => Some(("REPORT_RULE_CHANGED", "调整报送要求".into())),
-        Operation::UpdateTask => Some(("TASK_UPDATED", "修改任务内容".into())),
+        Operation::SetTaskReportRule => Some((Code::ReportRuleChanged, "调整报送要求".into())),
+        Operation::UpdateTask => Some((Code::TaskUpdated, "修改任务内容".into())),
         Operation::RecordPolicyEvent if after.get("due_date").is_some() => {
-            Some(("DUE_DATE_SET", format!("上级政策出台,截止日期定为 {}", text("due_date"))))
+            Some((Code::DueDateSet, format!("上级政策出台,截止日期定为 {}", text("due_date"))))
         }
         // Said by the line of the row the operation is about (a report, a review, a unit's
         // part), or not a change of the task's own.
@@ -277,21 +344,21 @@ mod tests {
             Operation::SignTask,
             serde_json::json!({ "state": "SIGNED", "department_id": 7 }),
         );
-        assert_eq!(say(signed), Some(("SIGNED", "县民政局 签收".into())));
+        assert_eq!(say(signed), Some((Code::Signed, "县民政局 签收".into())));
         let approved = entry(
             Table::ExtensionRequest,
             Action::Update,
             Operation::DecideExtension,
             serde_json::json!({ "status": "APPROVED", "decided_due": "2015-09-30", "department_id": 7 }),
         );
-        assert_eq!(say(approved), Some(("EXTENSION_APPROVED", "延期至 2015-09-30 已批准".into())));
+        assert_eq!(say(approved), Some((Code::ExtensionApproved, "延期至 2015-09-30 已批准".into())));
         let report = entry(
             Table::ProgressReport,
             Action::Create,
             Operation::SubmitReport,
             serde_json::json!({ "percent": 40, "late": true, "department_id": 8 }),
         );
-        assert_eq!(say(report), Some(("REPORTED", "县卫生局 报送进展(40%,逾期报送)".into())));
+        assert_eq!(say(report), Some((Code::Reported, "县卫生局 报送进展(40%,逾期报送)".into())));
         let bookkeeping = entry(
             Table::Assignment,
             Action::Update,
@@ -305,7 +372,7 @@ mod tests {
             Operation::WithdrawCompletion,
             serde_json::json!({ "decision": "WITHDRAWN", "reason": "数据有误", "department_id": 7 }),
         );
-        assert_eq!(say(withdrawn), Some(("COMPLETION_WITHDRAWN", "县民政局 撤回办结报告:数据有误".into())));
+        assert_eq!(say(withdrawn), Some((Code::CompletionWithdrawn, "县民政局 撤回办结报告:数据有误".into())));
         let mut unknown = entry(Table::Task, Action::Update, Operation::ArchiveTask, serde_json::json!({}));
         unknown.operation = "renamedLongAgo".into();
         assert_eq!(say(unknown), None, "a name this duban does not know is shown by nobody");

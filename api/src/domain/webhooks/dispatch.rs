@@ -32,9 +32,29 @@ use sea_orm::{
 use std::collections::HashMap;
 use std::time::Duration;
 
-pub const PENDING: &str = "PENDING";
-pub const DELIVERED: &str = "DELIVERED";
-pub const FAILED: &str = "FAILED";
+/// Where a delivery stands (stored by its spelling).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::EnumString, strum::IntoStaticStr, strum::VariantArray)]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
+pub enum Status {
+    /// To send, or to retry.
+    Pending,
+    /// The endpoint answered 2xx.
+    Delivered,
+    /// Given up.
+    Failed,
+}
+
+impl Status {
+    /// The stored spelling.
+    pub fn name(self) -> &'static str {
+        self.into()
+    }
+
+    /// The status a stored spelling names, if any.
+    pub fn parse(stored: &str) -> Option<Status> {
+        stored.parse().ok()
+    }
+}
 
 /// Entries fanned out per transaction.
 const FAN_OUT_BATCH: u64 = 200;
@@ -160,7 +180,7 @@ pub async fn fan_out(db: &DatabaseConnection) -> AppResult<usize> {
                         audit_entry_id: Set(entry.id),
                         event: Set(kind.code().to_owned()),
                         payload: Set(payload),
-                        status: Set(PENDING.to_owned()),
+                        status: Set(Status::Pending.name().to_owned()),
                         attempts: Set(0),
                         next_attempt_at: Set(Utc::now()),
                         created_at: Set(Utc::now()),
@@ -275,7 +295,7 @@ async fn payload_for(
         "action": entry.action,
         "task": task_json,
         "departmentId": unit.map(|u| u.to_string()),
-        "code": line.as_ref().map(|l| l.code),
+        "code": line.as_ref().map(|l| l.code.name()),
         "text": line.map(|l| l.text),
     });
     Ok(Some(body.to_string()))
@@ -316,8 +336,9 @@ async fn claim(db: &DatabaseConnection, now: DateTime<Utc>) -> AppResult<Vec<web
     };
     let sql = format!(
         "UPDATE webhook_delivery SET claimed_until = {claim} WHERE id IN (SELECT id FROM webhook_delivery \
-         WHERE status = '{PENDING}' AND next_attempt_at <= {now} AND (claimed_until IS NULL OR claimed_until < {now2}) \
+         WHERE status = '{pending}' AND next_attempt_at <= {now} AND (claimed_until IS NULL OR claimed_until < {now2}) \
          ORDER BY id LIMIT {SEND_BATCH} {lock}) RETURNING *",
+        pending = Status::Pending.name(),
         claim = p[0],
         now = p[1],
         now2 = p[2],
@@ -412,7 +433,7 @@ async fn record(
     model.claimed_until = Set(None);
     match outcome {
         Ok(status) => {
-            model.status = Set(DELIVERED.to_owned());
+            model.status = Set(Status::Delivered.name().to_owned());
             model.last_status_code = Set(Some(i32::from(status)));
             model.last_error = Set(None);
             model.delivered_at = Set(Some(now));
@@ -420,7 +441,7 @@ async fn record(
         Err(failure) => {
             let next = now + chrono::Duration::from_std(retry.backoff(attempts)).unwrap_or(chrono::Duration::hours(1));
             let give_up = failure.is_final() || next > delivery.created_at + retry.give_up_after;
-            model.status = Set(if give_up { FAILED } else { PENDING }.to_owned());
+            model.status = Set(if give_up { Status::Failed } else { Status::Pending }.name().to_owned());
             let status = match failure {
                 Failure::Status(status) => Some(i32::from(status)),
                 _ => None,

@@ -196,7 +196,7 @@ pub async fn redeliver(
         webhook_delivery::Entity::find_by_id(delivery_id).one(&txn).await?.ok_or(AppError::NotFound("delivery"))?;
     owned(&txn, caller, delivery.webhook_id).await.map_err(|_| AppError::NotFound("delivery"))?;
     let mut model: webhook_delivery::ActiveModel = delivery.clone().into();
-    model.status = Set(dispatch::PENDING.to_owned());
+    model.status = Set(dispatch::Status::Pending.name().to_owned());
     model.next_attempt_at = Set(caller.now());
     model.claimed_until = Set(None);
     let again = model.update(&txn).await?;

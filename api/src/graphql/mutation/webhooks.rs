@@ -4,6 +4,7 @@ use crate::domain::webhooks::destination::Destinations;
 use crate::domain::webhooks::{self, NewWebhook, events};
 use crate::error::IntoGql;
 use crate::graphql::context::{self, parse_id, parse_opt_id};
+use crate::graphql::types::enums::WebhookEvent;
 use crate::graphql::types::webhook::{CreateWebhookPayload, Webhook, WebhookDelivery};
 use async_graphql::{Context, ID, InputObject, Object, Result};
 
@@ -13,7 +14,7 @@ pub struct WebhookInput {
     /// The `http://` or `https://` endpoint deliveries are POSTed to.
     pub url: String,
     /// The event kinds to receive (see `Webhook.events`).
-    pub events: Vec<String>,
+    pub events: Vec<WebhookEvent>,
     /// The account whose view the events follow (a SERVICE account of the caller's unit, or
     /// any account for an admin); the caller's own account when omitted.
     pub owner_id: Option<ID>,
@@ -28,7 +29,7 @@ impl WebhookMutation {
     async fn create_webhook(&self, ctx: &Context<'_>, input: WebhookInput) -> Result<CreateWebhookPayload> {
         let new = NewWebhook {
             url: input.url,
-            events: events::parse(&input.events).gql()?,
+            events: input.events.into_iter().map(events::EventKind::from).collect(),
             owner_id: parse_opt_id(input.owner_id.as_ref()).gql()?,
         };
         let (hook, secret) =

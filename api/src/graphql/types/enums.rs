@@ -176,3 +176,125 @@ mirror_enum!(
         None,
     }
 );
+
+mirror_enum!(
+    /// What happened to an audited row.
+    AuditAction => crate::domain::audit::Action {
+        /// The row was created.
+        Create,
+        /// Some of its fields changed (`before` and `after` hold those).
+        Update,
+        /// The row was deleted.
+        Delete,
+        /// An account signed in (no row changed).
+        Login,
+    }
+);
+
+mirror_enum!(
+    /// Who made an audited change.
+    ActorKind => crate::domain::audit::ActorKind {
+        /// A person signed in.
+        User,
+        /// A unit's system, through a service token.
+        Service,
+        /// The command line and start-up work.
+        Console,
+        /// Nobody signed in.
+        Anonymous,
+    }
+);
+
+mirror_enum!(
+    /// A kind of event a webhook receives.
+    WebhookEvent => crate::domain::webhooks::events::EventKind {
+        /// A unit was handed a task.
+        TaskAssigned,
+        /// A unit was urged (催办).
+        Urged,
+        /// The office returned a completion report (退回重办).
+        CompletionReturned,
+        /// The office approved a completion report.
+        CompletionApproved,
+        /// An extension request was approved or rejected.
+        ExtensionDecided,
+        /// A leader instructed on a task (领导批示).
+        Instructed,
+        /// Anything else that happened to a task the owner may see (its timeline grew).
+        TaskChanged,
+        /// A plan was imported or created.
+        DocumentImported,
+    }
+);
+
+mirror_enum!(
+    /// Where a webhook delivery stands.
+    DeliveryStatus => crate::domain::webhooks::dispatch::Status {
+        /// To send, or to retry.
+        Pending,
+        /// The endpoint answered 2xx.
+        Delivered,
+        /// Given up.
+        Failed,
+    }
+);
+
+mirror_enum!(
+    /// What a timeline line tells.
+    TimelineCode => crate::domain::audit::timeline::Code {
+        /// The office handed the task out (交办).
+        TaskCreated,
+        /// The task's text or schedule was edited.
+        TaskUpdated,
+        /// The task was deleted.
+        TaskDeleted,
+        /// A unit was given a part of the task.
+        UnitAssigned,
+        /// A unit no longer works on the task.
+        UnitRemoved,
+        /// A unit's role changed.
+        UnitRoleChanged,
+        /// A unit signed for its part (签收).
+        Signed,
+        /// A unit finished its part.
+        PartFinished,
+        /// A unit reported progress.
+        Reported,
+        /// The lead asked for more time.
+        ExtensionRequested,
+        /// The office granted the extension.
+        ExtensionApproved,
+        /// The office refused the extension.
+        ExtensionRejected,
+        /// The task got a due date.
+        DueDateSet,
+        /// The due date moved.
+        DueDateChanged,
+        /// The office or a leader urged a unit (催办).
+        Urged,
+        /// The urged unit answered.
+        UrgingAnswered,
+        /// A leader's instruction (领导批示).
+        Instructed,
+        /// The lead responded to an instruction.
+        InstructionResponded,
+        /// The lead handed in its completion report (办结报告).
+        CompletionSubmitted,
+        /// The lead took its completion report back before the review (撤回).
+        CompletionWithdrawn,
+        /// The office approved the completion report.
+        CompletionApproved,
+        /// The office returned it for more work (退回重办).
+        CompletionReturned,
+        /// The office filed the task (销号).
+        Archived,
+        /// The office stopped the task (中止).
+        Suspended,
+        /// The task goes on again.
+        Resumed,
+        /// The task's status was set by hand.
+        StatusChanged,
+        /// How often units report changed.
+        ReportRuleChanged,
+    }
+);

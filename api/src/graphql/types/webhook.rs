@@ -1,9 +1,11 @@
 //! Webhooks and their delivery log.
 
+use crate::domain::webhooks::{dispatch, events};
 use crate::graphql::context;
 use crate::graphql::loaders::load_failed;
 use crate::graphql::scalars::DateTime;
 use crate::graphql::types::User;
+use crate::graphql::types::enums::{DeliveryStatus, WebhookEvent};
 use async_graphql::{Context, ID, Json, Object, Result, SimpleObject};
 use entity::{webhook, webhook_delivery};
 
@@ -20,10 +22,9 @@ impl Webhook {
     async fn url(&self) -> &str {
         &self.0.url
     }
-    /// The event kinds it receives: `TASK_ASSIGNED`, `URGED`, `COMPLETION_RETURNED`,
-    /// `COMPLETION_APPROVED`, `EXTENSION_DECIDED`, `INSTRUCTED`, `TASK_CHANGED`, `DOCUMENT_IMPORTED`.
-    async fn events(&self) -> Vec<&str> {
-        self.0.events.split(',').filter(|e| !e.is_empty()).collect()
+    /// The event kinds it receives.
+    async fn events(&self) -> Vec<WebhookEvent> {
+        events::load(&self.0.events).into_iter().map(WebhookEvent::from).collect()
     }
     /// The account whose view the events follow.
     async fn owner(&self, ctx: &Context<'_>) -> Result<Option<User>> {
@@ -58,8 +59,13 @@ impl WebhookDelivery {
         ID(self.0.id.to_string())
     }
     /// The event kind (the `Duban-Event` header).
-    async fn event(&self) -> &str {
-        &self.0.event
+    async fn event(&self) -> Result<WebhookEvent> {
+        let kind = events::EventKind::from_code(&self.0.event).ok_or_else(|| {
+            use async_graphql::ErrorExtensions;
+            let cause = anyhow::anyhow!("delivery {} of an unknown event {:?}", self.0.id, self.0.event);
+            crate::error::AppError::internal(cause).extend()
+        });
+        Ok(kind?.into())
     }
     /// The audit trail entry it tells of.
     async fn entry_id(&self) -> ID {
@@ -69,9 +75,14 @@ impl WebhookDelivery {
     async fn payload(&self) -> Option<Json<serde_json::Value>> {
         serde_json::from_str(&self.0.payload).ok().map(Json)
     }
-    /// `PENDING` (to send, or to retry), `DELIVERED`, or `FAILED` (given up).
-    async fn status(&self) -> &str {
-        &self.0.status
+    /// Where the delivery stands.
+    async fn status(&self) -> Result<DeliveryStatus> {
+        let status = dispatch::Status::parse(&self.0.status).ok_or_else(|| {
+            use async_graphql::ErrorExtensions;
+            let cause = anyhow::anyhow!("delivery {} with an unknown status {:?}", self.0.id, self.0.status);
+            crate::error::AppError::internal(cause).extend()
+        });
+        Ok(status?.into())
     }
     /// How many times it was sent.
     async fn attempts(&self) -> i32 {

@@ -1,9 +1,10 @@
 //! A task's timeline (`Task.timeline`) and the audit trail as admins read it (`Query.auditLog`).
 
-use crate::domain::audit::timeline::Line;
+use crate::domain::audit::{self, timeline::Line};
 use crate::graphql::context;
 use crate::graphql::loaders::load_failed;
 use crate::graphql::scalars::DateTime;
+use crate::graphql::types::enums::{ActorKind, AuditAction, TimelineCode};
 use crate::graphql::types::{Department, User};
 use async_graphql::{Context, ID, Json, Object, Result};
 use entity::audit_entry;
@@ -21,13 +22,9 @@ impl TimelineEntry {
     async fn at(&self) -> DateTime {
         DateTime(self.0.at)
     }
-    /// What happened, stable for clients: `SIGNED`, `REPORTED`, `EXTENSION_REQUESTED`,
-    /// `EXTENSION_APPROVED`, `EXTENSION_REJECTED`, `URGED`, `URGING_ANSWERED`, `INSTRUCTED`,
-    /// `INSTRUCTION_RESPONDED`, `COMPLETION_SUBMITTED`, `COMPLETION_APPROVED`,
-    /// `COMPLETION_RETURNED`, `ARCHIVED`, `SUSPENDED`, `RESUMED`, `TASK_CREATED`,
-    /// `UNIT_ASSIGNED`, `UNIT_REMOVED`, `DUE_DATE_SET`, `DUE_DATE_CHANGED`, `TASK_UPDATED`, …
-    async fn code(&self) -> &'static str {
-        self.0.code
+    /// What happened, stable for clients.
+    async fn code(&self) -> TimelineCode {
+        self.0.code.into()
     }
     /// What happened, in words (`县民政局 签收`, `延期至 2015-09-30 已批准`).
     async fn text(&self) -> &str {
@@ -58,9 +55,11 @@ impl AuditEntry {
     async fn at(&self) -> DateTime {
         DateTime(self.0.at)
     }
-    /// `USER`, `SERVICE` (through a service token) or `CONSOLE` (the command line).
-    async fn actor_kind(&self) -> &str {
-        &self.0.actor_kind
+    /// Who made the change: a person, a unit's system (through a service token) or the
+    /// command line.
+    async fn actor_kind(&self) -> Result<ActorKind> {
+        let kind = audit::ActorKind::parse(&self.0.actor_kind).ok_or_else(|| unknown("actor kind", &self.0.actor_kind));
+        Ok(kind?.into())
     }
     /// The account that made the change.
     async fn actor(&self, ctx: &Context<'_>) -> Result<Option<User>> {
@@ -91,9 +90,10 @@ impl AuditEntry {
     async fn task_id(&self) -> Option<ID> {
         self.0.task_id.map(|id| ID(id.to_string()))
     }
-    /// `CREATE`, `UPDATE`, `DELETE` or `LOGIN`.
-    async fn action(&self) -> &str {
-        &self.0.action
+    /// What happened to the row.
+    async fn action(&self) -> Result<AuditAction> {
+        let action = audit::Action::parse(&self.0.action).ok_or_else(|| unknown("action", &self.0.action));
+        Ok(action?.into())
     }
     /// The changed fields before (the whole row for a deletion); secrets are never recorded.
     async fn before(&self) -> Option<Json<serde_json::Value>> {
@@ -107,4 +107,10 @@ impl AuditEntry {
     async fn hash(&self) -> &str {
         &self.0.hash
     }
+}
+
+/// A stored spelling this duban never writes: the trail was written by something else.
+fn unknown(what: &str, stored: &str) -> async_graphql::Error {
+    use async_graphql::ErrorExtensions;
+    crate::error::AppError::internal(anyhow::anyhow!("audit entry with an unknown {what} {stored:?}")).extend()
 }
