@@ -74,27 +74,7 @@ impl TaskFilter {
     }
 }
 
-/// How a task list is ordered.
-#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum TaskOrder {
-    /// Plan order: document, then number.
-    #[default]
-    Plan,
-    /// Most urgent warning first (RED, YELLOW, BLUE, GREEN, NONE), then soonest due date.
-    Warning,
-    /// Soonest due date first; tasks without one last.
-    DueDate,
-}
-
-impl From<TaskOrder> for tasks::TaskOrder {
-    fn from(order: TaskOrder) -> Self {
-        match order {
-            TaskOrder::Plan => tasks::TaskOrder::Plan,
-            TaskOrder::Warning => tasks::TaskOrder::Warning,
-            TaskOrder::DueDate => tasks::TaskOrder::DueDate,
-        }
-    }
-}
+pub use crate::graphql::types::enums::TaskOrder;
 
 /// Filters on `departments`.
 #[derive(InputObject, Default)]

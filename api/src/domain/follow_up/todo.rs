@@ -19,8 +19,9 @@ use sea_orm::sea_query::{
 };
 use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult};
 
-/// What kind of thing waits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// What kind of thing waits (stored in the list's query by its spelling, `REPORT_DUE`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
 pub enum TodoKind {
     Sign,
     ReportDue,
@@ -36,36 +37,14 @@ pub enum TodoKind {
 
 impl TodoKind {
     /// Every kind, in the order counts are listed.
-    pub const ALL: [TodoKind; 10] = [
-        TodoKind::Sign,
-        TodoKind::ReportDue,
-        TodoKind::ReportLate,
-        TodoKind::Urging,
-        TodoKind::Instruction,
-        TodoKind::Returned,
-        TodoKind::ReviewCompletion,
-        TodoKind::DecideExtension,
-        TodoKind::RedTask,
-        TodoKind::UnansweredInstruction,
-    ];
+    pub const ALL: &[TodoKind] = <TodoKind as strum::VariantArray>::VARIANTS;
 
     fn code(self) -> &'static str {
-        match self {
-            TodoKind::Sign => "SIGN",
-            TodoKind::ReportDue => "REPORT_DUE",
-            TodoKind::ReportLate => "REPORT_LATE",
-            TodoKind::Urging => "URGING",
-            TodoKind::Instruction => "INSTRUCTION",
-            TodoKind::Returned => "RETURNED",
-            TodoKind::ReviewCompletion => "REVIEW_COMPLETION",
-            TodoKind::DecideExtension => "DECIDE_EXTENSION",
-            TodoKind::RedTask => "RED_TASK",
-            TodoKind::UnansweredInstruction => "UNANSWERED_INSTRUCTION",
-        }
+        self.into()
     }
 
     fn from_code(code: &str) -> Option<TodoKind> {
-        TodoKind::ALL.into_iter().find(|k| k.code() == code)
+        code.parse().ok()
     }
 }
 
@@ -174,7 +153,8 @@ pub async fn todo(
             })
             .collect(),
         counts: TodoKind::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .filter_map(|k| counts.iter().find(|c| c.kind == k.code()).map(|c| (k, c.n.unwrap_or(0) as u64)))
             .collect(),
     })

@@ -298,3 +298,64 @@ mirror_enum!(
         ReportRuleChanged,
     }
 );
+
+mirror_enum!(
+    /// What kind of thing waits.
+    TodoKind => crate::domain::follow_up::todo::TodoKind {
+        /// A task the unit must sign for (签收); `date` is the sign-off deadline.
+        Sign,
+        /// A progress report due soon; `date` is its due date.
+        ReportDue,
+        /// A progress report past its due date.
+        ReportLate,
+        /// An urging to answer; `refId` is the urging.
+        Urging,
+        /// A leader's instruction the lead unit has not responded to; `refId` is the instruction.
+        Instruction,
+        /// A completion report the office returned (退回重办).
+        Returned,
+        /// A completion report to review (the office); `refId` is the report.
+        ReviewCompletion,
+        /// An extension request to decide (the office); `refId` is the request.
+        DecideExtension,
+        /// A task in red (leaders).
+        RedTask,
+        /// One's own instruction still without a response (leaders); `refId` is the instruction.
+        UnansweredInstruction,
+    }
+);
+
+mirror_enum!(
+    /// How urgent a piece of work is (红黄绿灯): computed at each request, never stored.
+    WarningLevel => crate::domain::follow_up::warning::Level {
+        /// Not open work (under review, completed, archived, suspended): nothing to warn about.
+        None,
+        /// Open work on track.
+        Green,
+        /// The due date approaches.
+        Blue,
+        /// Urgent or behind: due very soon, behind the expected pace, a report missing or late,
+        /// not signed in time, an urging unanswered.
+        Yellow,
+        /// Overdue, or far behind the expected pace.
+        Red,
+    }
+);
+
+mirror_enum!(
+    /// How a task list is ordered.
+    TaskOrder => crate::domain::tasks::TaskOrder {
+        /// Plan order: document, then number.
+        Plan,
+        /// Most urgent warning first (RED, YELLOW, BLUE, GREEN, NONE), then soonest due date.
+        Warning,
+        /// Soonest due date first; tasks without one last.
+        DueDate,
+    }
+);
+
+impl Default for TaskOrder {
+    fn default() -> Self {
+        crate::domain::tasks::TaskOrder::default().into()
+    }
+}

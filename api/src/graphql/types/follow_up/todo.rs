@@ -1,53 +1,13 @@
 //! `Query.todo`: what waits on the viewer, with counts per kind for badges.
 
 use super::super::Task;
-use crate::domain::follow_up::todo::{self, TodoKind as Kind};
+use crate::domain::follow_up::todo;
 use crate::graphql::context;
 use crate::graphql::loaders::load_failed;
 use crate::graphql::scalars::Date;
-use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
+use async_graphql::{Context, ID, Object, Result, SimpleObject};
 
-/// What kind of thing waits.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TodoKind {
-    /// A task the unit must sign for (签收); `date` is the sign-off deadline.
-    Sign,
-    /// A progress report due soon; `date` is its due date.
-    ReportDue,
-    /// A progress report past its due date.
-    ReportLate,
-    /// An urging to answer; `refId` is the urging.
-    Urging,
-    /// A leader's instruction the lead unit has not responded to; `refId` is the instruction.
-    Instruction,
-    /// A completion report the office returned (退回重办).
-    Returned,
-    /// A completion report to review (the office); `refId` is the report.
-    ReviewCompletion,
-    /// An extension request to decide (the office); `refId` is the request.
-    DecideExtension,
-    /// A task in red (leaders).
-    RedTask,
-    /// One's own instruction still without a response (leaders); `refId` is the instruction.
-    UnansweredInstruction,
-}
-
-impl From<Kind> for TodoKind {
-    fn from(kind: Kind) -> Self {
-        match kind {
-            Kind::Sign => TodoKind::Sign,
-            Kind::ReportDue => TodoKind::ReportDue,
-            Kind::ReportLate => TodoKind::ReportLate,
-            Kind::Urging => TodoKind::Urging,
-            Kind::Instruction => TodoKind::Instruction,
-            Kind::Returned => TodoKind::Returned,
-            Kind::ReviewCompletion => TodoKind::ReviewCompletion,
-            Kind::DecideExtension => TodoKind::DecideExtension,
-            Kind::RedTask => TodoKind::RedTask,
-            Kind::UnansweredInstruction => TodoKind::UnansweredInstruction,
-        }
-    }
-}
+pub use crate::graphql::types::enums::TodoKind;
 
 /// The viewer's to-do list.
 pub struct Todo(pub todo::Todo);

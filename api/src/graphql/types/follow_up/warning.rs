@@ -1,47 +1,9 @@
 //! `Warning`: a computed level and the reasons behind it.
 
 use crate::domain::follow_up::warning::{Level, Reason};
-use async_graphql::{Enum, SimpleObject};
+use async_graphql::SimpleObject;
 
-/// How urgent a piece of work is (红黄绿灯): computed at each request, never stored.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum WarningLevel {
-    /// Not open work (under review, completed, archived, suspended): nothing to warn about.
-    None,
-    /// Open work on track.
-    Green,
-    /// The due date approaches.
-    Blue,
-    /// Urgent or behind: due very soon, behind the expected pace, a report missing or late,
-    /// not signed in time, an urging unanswered.
-    Yellow,
-    /// Overdue, or far behind the expected pace.
-    Red,
-}
-
-impl From<Level> for WarningLevel {
-    fn from(level: Level) -> Self {
-        match level {
-            Level::None => WarningLevel::None,
-            Level::Green => WarningLevel::Green,
-            Level::Blue => WarningLevel::Blue,
-            Level::Yellow => WarningLevel::Yellow,
-            Level::Red => WarningLevel::Red,
-        }
-    }
-}
-
-impl From<WarningLevel> for Level {
-    fn from(level: WarningLevel) -> Self {
-        match level {
-            WarningLevel::None => Level::None,
-            WarningLevel::Green => Level::Green,
-            WarningLevel::Blue => Level::Blue,
-            WarningLevel::Yellow => Level::Yellow,
-            WarningLevel::Red => Level::Red,
-        }
-    }
-}
+pub use crate::graphql::types::enums::WarningLevel;
 
 /// A warning: its level and every reason that fired.
 #[derive(SimpleObject, Debug, Clone)]
