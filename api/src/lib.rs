@@ -21,6 +21,5 @@ pub mod import;
 pub mod observe;
 pub mod policy;
 pub mod startup;
-pub mod state;
 pub mod synthetic;
 pub mod telemetry;

@@ -5,7 +5,7 @@ use crate::config::{Config, Introspection};
 use crate::domain::clock::Clock;
 use crate::domain::webhooks::destination::Destinations;
 use crate::events::Hub;
-use crate::state::AppState;
+use crate::http::state::AppState;
 use crate::{bootstrap, db, graphiql, graphql, http, observe};
 use anyhow::Context;
 use axum::Router;
@@ -90,9 +90,9 @@ pub async fn prepare(
         crate::domain::webhooks::dispatch::Retry::with_base(Duration::from_millis(config.webhook_retry_base_ms));
     let destinations = Destinations::new(config.webhook_allowed_networks.clone());
     if config.dispatch_webhooks {
-        crate::domain::webhooks::dispatch::start(db.clone(), &events, retry, destinations.clone());
+        crate::domain::webhooks::dispatch::start(db.clone(), events.subscribe(), retry, destinations.clone());
     }
-    Ok(AppState::new(crate::state::Shared {
+    Ok(AppState::new(crate::http::state::Shared {
         schemas: graphql::build_schemas(db.clone(), reads.clone(), auth.clone(), &events, &destinations),
         db,
         reads,

@@ -5,6 +5,7 @@
 pub mod audit;
 mod caller;
 pub mod clock;
+pub mod connection;
 pub mod dates;
 pub mod departments;
 pub mod documents;

@@ -9,6 +9,7 @@
 use crate::db::Reader;
 use crate::domain::Caller;
 use crate::domain::audit::{Action, Names, Table, timeline};
+use crate::domain::follow_up::interest::Interest;
 use crate::domain::follow_up::todo;
 use crate::domain::{documents, tasks};
 use crate::error::AppError;
@@ -32,83 +33,7 @@ fn touches_credentials(entry: &Entry) -> bool {
     Names::of(entry).touch_credentials()
 }
 
-/// Checks whether a connection's credential still works.
-pub type CredentialCheck = Box<dyn Fn() -> futures_util::future::BoxFuture<'static, bool> + Send + Sync>;
-
-/// What a WebSocket connection knows of its subscriber: once signed in (`connection_init`), it
-/// checks the credential again whenever an entry may have revoked it, and ends the connection
-/// when it no longer works (or expires).
-pub struct Session {
-    check: std::sync::OnceLock<CredentialCheck>,
-    who: std::sync::OnceLock<SignedIn>,
-    ended: tokio::sync::watch::Sender<bool>,
-}
-
-/// Who a connection signed in as: every operation on it runs as this viewer, with this
-/// credential, as long as the credential still stands for it.
-#[derive(Debug, Clone)]
-pub struct SignedIn {
-    pub viewer: crate::policy::Viewer,
-    pub credential: Option<crate::domain::Stamp>,
-}
-
-impl Default for Session {
-    fn default() -> Self {
-        Session {
-            check: std::sync::OnceLock::new(),
-            who: std::sync::OnceLock::new(),
-            ended: tokio::sync::watch::Sender::new(false),
-        }
-    }
-}
-
-impl Session {
-    /// The connection signed in as `who`: `check` says whether the credential still works, and
-    /// it stops working at `expires_at` (Unix seconds) if it has one.
-    pub fn signed_in(self: &Arc<Self>, who: SignedIn, check: CredentialCheck, expires_at: Option<i64>) {
-        let _ = self.who.set(who);
-        let _ = self.check.set(check);
-        if let Some(at) = expires_at {
-            let left = (at - chrono::Utc::now().timestamp()).max(0) as u64;
-            let session = Arc::clone(self);
-            tokio::spawn(async move {
-                tokio::time::sleep(std::time::Duration::from_secs(left)).await;
-                session.end();
-            });
-        }
-    }
-
-    /// Who the connection signed in as; `None` before `connection_init` succeeded.
-    pub fn who(&self) -> Option<&SignedIn> {
-        self.who.get()
-    }
-
-    /// Checks the credential again; ends the session when it no longer works.
-    pub async fn still_valid(&self) -> bool {
-        if *self.ended.borrow() {
-            return false;
-        }
-        let valid = match self.check.get() {
-            Some(check) => check().await,
-            None => false,
-        };
-        if !valid {
-            self.end();
-        }
-        valid
-    }
-
-    /// Ends the session: the connection closes.
-    pub fn end(&self) {
-        self.ended.send_replace(true);
-    }
-
-    /// Resolves once the session ended.
-    pub async fn ended(&self) {
-        let mut watch = self.ended.subscribe();
-        let _ = watch.wait_for(|ended| *ended).await;
-    }
-}
+pub use crate::domain::connection::{CredentialCheck, Session, SignedIn};
 
 /// A change to a task, as its subscriber may see it.
 pub struct TaskChange {
@@ -142,54 +67,6 @@ impl TodoChange {
         TodoChange {
             total: counts.iter().map(|(_, n)| *n as i32).sum(),
             counts: counts.iter().map(|(kind, n)| TodoCount { kind: (*kind).into(), count: *n as i32 }).collect(),
-        }
-    }
-}
-
-/// Which entries may change a viewer's to-do list.
-enum Interest {
-    /// A unit: entries about it, or about a task it is on (learned as it is handed tasks).
-    Unit { unit: i32, tasks: std::collections::HashSet<i32> },
-    /// The office: completion reports and extension requests.
-    Office,
-    /// A leader: anything on a task (a task may turn red), instructions and responses.
-    Leader,
-}
-
-impl Interest {
-    async fn of(db: &Reader, caller: &Caller) -> crate::error::AppResult<Interest> {
-        let principal = crate::policy::rules::account(&caller.viewer)?;
-        Ok(match (principal.role, principal.department_id) {
-            (entity::UserRole::Admin, _) => Interest::Office,
-            (entity::UserRole::Leader, _) => Interest::Leader,
-            (_, unit) => {
-                let ids = tasks::filtered_ids(db, caller, &tasks::TaskFilter::default()).await?;
-                Interest::Unit { unit: unit.unwrap_or_default(), tasks: ids.into_iter().collect() }
-            }
-        })
-    }
-
-    /// Whether `entry` may change the list (and, for a unit handed a task, remember it).
-    fn concerns(&mut self, entry: &Entry) -> bool {
-        match self {
-            Interest::Office => {
-                matches!(Table::parse(&entry.entity), Some(Table::CompletionReport | Table::ExtensionRequest))
-            }
-            Interest::Leader => entry.task_id.is_some(),
-            Interest::Unit { unit, tasks } => {
-                let about_unit = [entry.after.as_deref(), entry.before.as_deref()]
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|text| serde_json::from_str::<serde_json::Value>(text).ok())
-                    .any(|v| v.get("department_id").and_then(serde_json::Value::as_i64) == Some(i64::from(*unit)));
-                if about_unit
-                    && Table::parse(&entry.entity) == Some(Table::Assignment)
-                    && let Some(task) = entry.task_id
-                {
-                    tasks.insert(task);
-                }
-                about_unit || entry.task_id.is_some_and(|t| tasks.contains(&t))
-            }
         }
     }
 }

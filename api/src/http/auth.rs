@@ -6,8 +6,8 @@
 use super::accounts::Account;
 use crate::auth::{hash_service_token, looks_like_service_token};
 use crate::domain::Stamp;
+use crate::http::state::AppState;
 use crate::policy::{Principal, Viewer};
-use crate::state::AppState;
 use axum::http::{HeaderMap, header};
 use entity::{group_member, service_token, user};
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SimpleExpr};

@@ -50,7 +50,7 @@ pub async fn sleep_for_tests(axum::extract::Path(millis): axum::extract::Path<u6
 /// How many subscriptions listen to this app's events now, mounted only when the test hooks
 /// are on: a test waits for its subscriptions to have started instead of sleeping.
 pub async fn subscribers_for_tests(
-    axum::extract::State(state): axum::extract::State<crate::state::AppState>,
+    axum::extract::State(state): axum::extract::State<crate::http::state::AppState>,
 ) -> axum::Json<serde_json::Value> {
     axum::Json(serde_json::json!({ "subscribers": state.events.subscriptions() }))
 }
@@ -58,7 +58,7 @@ pub async fn subscribers_for_tests(
 /// How many parsed documents the process keeps, and their estimated memory, mounted only when
 /// the test hooks are on.
 pub async fn documents_for_tests(
-    axum::extract::State(state): axum::extract::State<crate::state::AppState>,
+    axum::extract::State(state): axum::extract::State<crate::http::state::AppState>,
 ) -> axum::Json<serde_json::Value> {
     let (documents, bytes) = state.documents.size();
     axum::Json(serde_json::json!({ "documents": documents, "bytes": bytes }))

@@ -1,6 +1,6 @@
 //! `GET /healthz` (the process is up) and `GET /readyz` (the database answers).
 
-use crate::state::AppState;
+use crate::http::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 

@@ -1,6 +1,6 @@
 //! HTTP handlers: `/graphql` (subscriptions over WebSocket; reading requests and writing responses as the GraphQL-over-HTTP
-//! spec asks), bearer-token resolution, division-table downloads, health probes, and the guards
-//! around every route.
+//! spec asks), bearer-token resolution, division-table downloads, health probes, the guards
+//! around every route, and the state every handler shares (`state`).
 
 pub mod accounts;
 pub mod auth;
@@ -15,4 +15,5 @@ pub mod persisted;
 pub mod request;
 pub mod response;
 pub mod socket;
+pub mod state;
 pub mod ws;

@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::domain::Caller;
 use crate::graphql::loaders::Loaders;
 use crate::graphql::subscription::Session;
-use crate::state::AppState;
+use crate::http::state::AppState;
 use async_graphql::parser::types::OperationType;
 use async_graphql::{Data, Executor, Request, Response, ServerError, Value};
 use futures_util::StreamExt;

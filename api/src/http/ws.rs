@@ -10,7 +10,7 @@
 use super::auth::{Credential, Refused, from_authorization, from_token};
 use super::socket::{Operations, Slot};
 use crate::graphql::subscription::{Session, SignedIn};
-use crate::state::AppState;
+use crate::http::state::AppState;
 use async_graphql::Data;
 use async_graphql::http::{WebSocketProtocols, WsMessage};
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};

@@ -13,6 +13,7 @@ pub mod due_dates;
 pub mod extensions;
 pub mod facts;
 pub mod instructions;
+pub mod interest;
 pub mod on_task;
 pub mod parts;
 pub mod reporting;

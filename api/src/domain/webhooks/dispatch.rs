@@ -107,8 +107,14 @@ pub struct Sender {
     destinations: Destinations,
 }
 
-/// Starts fan-out and sending in the background, woken by the event hub and a timer.
-pub fn start(db: DatabaseConnection, hub: &crate::events::Hub, retry: Retry, destinations: Destinations) {
+/// Starts fan-out and sending in the background, woken by every entry the trail grows by
+/// (`entries`, the event hub's) and by a timer.
+pub fn start(
+    db: DatabaseConnection,
+    mut entries: tokio::sync::broadcast::Receiver<std::sync::Arc<entity::audit_entry::Model>>,
+    retry: Retry,
+    destinations: Destinations,
+) {
     let client = match client(retry, destinations) {
         Ok(client) => client,
         Err(error) => {
@@ -116,7 +122,6 @@ pub fn start(db: DatabaseConnection, hub: &crate::events::Hub, retry: Retry, des
             return;
         }
     };
-    let mut entries = hub.subscribe();
     let (fan_db, send_db) = (db.clone(), db);
     let (sent_tx, mut sent_rx) = tokio::sync::mpsc::channel::<()>(1);
     tokio::spawn(async move {
