@@ -4,8 +4,9 @@ use crate::domain::audit::{Action, Names, Table};
 use entity::audit_entry;
 use serde_json::Value;
 
-/// A kind of event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// A kind of event (stored and sent by its spelling, `TASK_ASSIGNED`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
 pub enum EventKind {
     /// A unit was handed a task (an assignment was created).
     TaskAssigned,
@@ -39,21 +40,14 @@ impl EventKind {
         EventKind::TaskChanged,
     ];
 
+    /// The stored and sent spelling.
     pub fn code(self) -> &'static str {
-        match self {
-            EventKind::TaskAssigned => "TASK_ASSIGNED",
-            EventKind::Urged => "URGED",
-            EventKind::CompletionReturned => "COMPLETION_RETURNED",
-            EventKind::CompletionApproved => "COMPLETION_APPROVED",
-            EventKind::ExtensionDecided => "EXTENSION_DECIDED",
-            EventKind::Instructed => "INSTRUCTED",
-            EventKind::TaskChanged => "TASK_CHANGED",
-            EventKind::DocumentImported => "DOCUMENT_IMPORTED",
-        }
+        self.into()
     }
 
+    /// The kind a spelling names, if any.
     pub fn from_code(code: &str) -> Option<EventKind> {
-        EventKind::ALL.into_iter().find(|k| k.code() == code)
+        code.parse().ok()
     }
 }
 
@@ -138,6 +132,16 @@ pub fn unit_of(entry: &audit_entry::Model) -> Option<i32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_kind_has_its_place_in_the_delivery_order() {
+        use strum::VariantArray;
+        for kind in EventKind::VARIANTS {
+            assert_eq!(EventKind::ALL.iter().filter(|k| *k == kind).count(), 1, "{kind:?}");
+            assert_eq!(EventKind::from_code(kind.code()), Some(*kind));
+        }
+        assert_eq!(EventKind::ALL.len(), EventKind::VARIANTS.len());
+    }
 
     #[test]
     fn kinds_round_trip_and_an_urging_is_urged_before_it_is_a_change() {
