@@ -322,6 +322,9 @@ async fn the_lead_takes_back_its_completion_report_before_the_review() {
     l.app.set_today("2014-11-20");
     l.report(&lead, 100).await;
     let submit = "mutation($t: ID!, $v: Int!) { submitCompletion(taskId: $t, text: \"相关规定已出台\", expectedVersion: $v) { decision } }";
+    let stale = l.version().await - 1;
+    let refused = l.app.graphql(submit, json!({ "t": l.task, "v": stale }), Some(l.unit(&supporting))).await;
+    assert_eq!(refused.error_code(), Some("FORBIDDEN"), "access is decided before the version: {}", refused.body);
     l.call(l.unit(&lead), submit, json!({ "t": l.task, "v": l.version().await })).await;
     assert_eq!(l.todo_on_task(&l.admin).await, set(&["REVIEW_COMPLETION"]));
 
@@ -332,6 +335,8 @@ async fn the_lead_takes_back_its_completion_report_before_the_review() {
         [("a supporting unit", l.unit(&supporting)), ("the office", l.admin.as_str()), ("a leader", l.leader.as_str())]
     {
         assert_eq!(attempt(token, "数据需更正", version).await.error_code(), Some("FORBIDDEN"), "{who}");
+        let stale = attempt(token, "数据需更正", version - 1).await;
+        assert_eq!(stale.error_code(), Some("FORBIDDEN"), "{who}: access before the version");
     }
     assert_eq!(
         attempt(l.unit(&lead), "  ", version).await.error_code(),

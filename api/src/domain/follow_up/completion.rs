@@ -40,8 +40,9 @@ pub async fn submit(
     let principal = rules::account(&caller.viewer)?;
     let text = required_text(text, "text")?;
     let txn = audit::begin(db, caller).await?;
-    let on = on_task::load_at_version(&txn, caller, task_id, expected_version).await?;
+    let on = on_task::load(&txn, caller, task_id).await?;
     let unit = may::lead_place(principal, on.own_role())?;
+    on.at_version(expected_version)?;
     if is_ongoing(&on.task) {
         return Err(AppError::InvalidState("an ongoing task has no completion report; the office archives it".into()));
     }
@@ -81,8 +82,9 @@ pub async fn withdraw(
     let principal = rules::account(&caller.viewer)?;
     let reason = required_text(reason, "reason")?;
     let txn = audit::begin(db, caller).await?;
-    let on = on_task::load_at_version(&txn, caller, task_id, expected_version).await?;
+    let on = on_task::load(&txn, caller, task_id).await?;
     may::lead_place(principal, on.own_role())?;
+    on.at_version(expected_version)?;
     let status = states::next_task_status(on.task.status, TaskEvent::WithdrawCompletion)?;
     let pending = pending_report(&txn, task_id).await?;
     let mut report: completion_report::ActiveModel = pending.clone().into();

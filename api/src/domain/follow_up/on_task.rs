@@ -29,6 +29,15 @@ impl OnTask {
         self.parts.iter().filter(|(a, _)| a.role == AssignmentRole::Lead).map(|(a, _)| a.department_id).collect()
     }
 
+    /// CONFLICT when the task is no longer at `expected_version` (someone changed it meanwhile).
+    /// Checked after access is decided: a caller who may not act learns nothing of versions.
+    pub fn at_version(&self, expected_version: i32) -> AppResult<()> {
+        if self.task.version != expected_version {
+            return Err(AppError::Conflict("the task was changed by someone else; reload it and retry".into()));
+        }
+        Ok(())
+    }
+
     /// The part of `department`, when it has one.
     pub fn part_of(&self, department: i32) -> Option<&assignment::Model> {
         self.parts.iter().map(|(a, _)| a).find(|a| a.department_id == department)
@@ -56,7 +65,8 @@ pub async fn load(db: &impl ConnectionTrait, caller: &Caller, task_id: i32) -> A
     Ok(OnTask { task, parts, role, own })
 }
 
-/// Loads the task and checks `expected_version`: CONFLICT when someone changed it meanwhile.
+/// Loads the task and checks `expected_version` ([`OnTask::at_version`]), for verbs whose
+/// access was decided before (the office's).
 pub async fn load_at_version(
     db: &impl ConnectionTrait,
     caller: &Caller,
@@ -64,8 +74,6 @@ pub async fn load_at_version(
     expected_version: i32,
 ) -> AppResult<OnTask> {
     let on = load(db, caller, task_id).await?;
-    if on.task.version != expected_version {
-        return Err(AppError::Conflict("the task was changed by someone else; reload it and retry".into()));
-    }
+    on.at_version(expected_version)?;
     Ok(on)
 }
