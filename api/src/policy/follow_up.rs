@@ -74,10 +74,15 @@ pub fn visible_urgings(viewer: &Viewer) -> UnitItems {
 }
 
 /// The person responsible and the contact a unit named when signing: the office, leaders, the
-/// unit itself and the task's lead unit (which gathers its supporting units' input).
-pub fn visible_contacts(viewer: &Viewer, role_on_task: Option<AssignmentRole>) -> UnitItems {
+/// unit itself, the task's lead unit (which gathers its supporting units' input) and, for the
+/// lead's own, the supporting units (which send their input to it). `leads` are the task's
+/// lead units.
+pub fn visible_contacts(viewer: &Viewer, role_on_task: Option<AssignmentRole>, leads: &[i32]) -> UnitItems {
     match (viewer.principal(), role_on_task) {
         (Some(p), Some(AssignmentRole::Lead)) if p.is_unit_scoped() => UnitItems::All,
+        (Some(p), Some(AssignmentRole::Supporting)) if p.is_unit_scoped() => {
+            UnitItems::Of(p.department_id.into_iter().chain(leads.iter().copied()).collect())
+        }
         _ => visible_urgings(viewer),
     }
 }
@@ -125,8 +130,11 @@ mod tests {
     fn a_unit_sees_its_own_urgings_and_the_lead_sees_every_contact() {
         let unit = Viewer::User(principal(UserRole::Department, Some(3)));
         assert_eq!(visible_urgings(&unit), UnitItems::Of(vec![3]));
-        assert_eq!(visible_contacts(&unit, Some(Supporting)), UnitItems::Of(vec![3]));
-        assert_eq!(visible_contacts(&unit, Some(Lead)), UnitItems::All);
+        let supporting = visible_contacts(&unit, Some(Supporting), &[5]);
+        assert!(supporting.includes(3) && supporting.includes(5), "its own and the lead's");
+        assert!(!supporting.includes(4), "not another supporting unit's");
+        assert_eq!(visible_contacts(&unit, Some(Lead), &[3]), UnitItems::All);
+        assert_eq!(visible_contacts(&unit, None, &[5]), UnitItems::Of(vec![3]));
         let leader = Viewer::User(principal(UserRole::Leader, None));
         assert_eq!(visible_urgings(&leader), UnitItems::All);
         assert_eq!(visible_urgings(&Viewer::Anonymous), UnitItems::Of(vec![]));

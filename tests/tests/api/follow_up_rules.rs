@@ -471,7 +471,7 @@ async fn an_unanswered_instruction_holds_the_close_until_the_lead_responds() {
 }
 
 #[tokio::test]
-async fn a_unit_never_sees_another_units_urgings_or_contacts() {
+async fn a_unit_never_sees_another_units_urgings_and_supporting_units_reach_their_lead() {
     let office = Office::new(&[("县民政局、县财政局", DEADLINE), ("县教育局、县财政局", DEADLINE)]).await;
     let task = office.task(1);
     let sign = "mutation($t: ID!, $p: String!, $c: String!) { signTask(taskId: $t, input: { responsiblePerson: $p, contact: $c }) { state } }";
@@ -499,7 +499,11 @@ async fn a_unit_never_sees_another_units_urgings_or_contacts() {
     };
     let (urgings, contacts) = seen(&office.call(&office.support, view, json!({ "id": task })).await);
     assert_eq!(urgings, vec!["请财政局加快"], "the supporting unit sees its own urging only");
-    assert_eq!(contacts, vec![("县民政局".to_owned(), Value::Null), ("县财政局".to_owned(), json!("13800000002"))]);
+    assert_eq!(
+        contacts,
+        vec![("县民政局".to_owned(), json!("13800000001")), ("县财政局".to_owned(), json!("13800000002"))],
+        "a supporting unit reaches the lead it sends its input to"
+    );
     let (urgings, contacts) = seen(&office.call(&office.lead, view, json!({ "id": task })).await);
     assert_eq!(urgings, vec!["请民政局加快"], "the lead unit too");
     assert_eq!(

@@ -49,12 +49,14 @@ impl Assignment {
     }
 
     /// Whether the viewer may read this unit's sign-off contact: the office, leaders, the unit
-    /// itself and the task's lead unit.
+    /// itself, the task's lead unit, and the supporting units for the lead's.
     fn contact_visible(&self, ctx: &Context<'_>) -> bool {
         let caller = context::caller(ctx);
         let pairs: Vec<_> = self.parts.iter().map(|p| (p.assignment.department_id, p.assignment.role)).collect();
         let role = caller.viewer.principal().and_then(|p| rules::role_on_task(p, &pairs));
-        follow_up::visible_contacts(&caller.viewer, role).includes(self.part().department_id)
+        let leads: Vec<i32> =
+            pairs.iter().filter(|(_, role)| *role == entity::AssignmentRole::Lead).map(|(unit, _)| *unit).collect();
+        follow_up::visible_contacts(&caller.viewer, role, &leads).includes(self.part().department_id)
     }
 }
 
@@ -112,7 +114,8 @@ impl Assignment {
     }
 
     /// The person responsible it named when signing (承办人); null for viewers other than the
-    /// office, leaders, the unit itself and the task's lead unit.
+    /// office, leaders, the unit itself, the task's lead unit and, on a lead's part, the task's
+    /// supporting units (they send their input to the lead).
     async fn responsible_person(&self, ctx: &Context<'_>) -> Result<Option<String>> {
         let visible = self.contact_visible(ctx);
         Ok(self.part().responsible_person.clone().filter(|_| visible))
