@@ -706,3 +706,19 @@ async fn the_offices_calendar_moves_sign_off_and_working_day_deadlines() {
         app.graphql("{ calendar(from: \"2027-03-01\", to: \"2040-03-01\") { day } }", json!({}), Some(&admin)).await;
     assert_eq!(refused.error_code(), Some("BAD_USER_INPUT"), "at most ten years at a time");
 }
+
+/// A refusal names things as the client knows them: the unit by its name, the task by the id
+/// the client sent (its plan number beside it), never a raw unit id.
+#[tokio::test]
+async fn urging_a_unit_off_the_task_names_the_unit_and_the_task() {
+    let office = Office::new(&[("县民政局、县财政局", DEADLINE), ("县教育局、县财政局", DEADLINE)]).await;
+    let task = office.task(1);
+    let education = office.app.department_id_as(&office.admin, "县教育局").await;
+    let urge =
+        "mutation($t: ID!, $d: [ID!]!) { urge(input: { taskIds: [$t], departmentIds: $d, text: \"请加快\" }) { id } }";
+    let refused = office.app.graphql(urge, json!({ "t": task, "d": [education] }), Some(&office.admin)).await;
+    assert_eq!(refused.error_code(), Some("BAD_USER_INPUT"));
+    let message = refused.body["errors"][0]["message"].as_str().unwrap();
+    assert!(message.contains("县教育局") && message.contains(task), "{message}");
+    assert!(!message.contains(&format!("unit {education}")), "no raw unit id: {message}");
+}

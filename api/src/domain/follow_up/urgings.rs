@@ -90,7 +90,7 @@ async fn named_targets(
     for &task_id in task_ids {
         let on = on_task::load(db, caller, task_id).await?;
         if !states::is_open(on.task.status) {
-            return Err(AppError::InvalidState(format!("task {} is not open work", on.task.seq)));
+            return Err(AppError::InvalidState(format!("task {task_id} (No. {}) is not open work", on.task.seq)));
         }
         let tracked = |(a, kind): &&(assignment::Model, DepartmentKind)| {
             *kind == DepartmentKind::Unit && a.state != entity::AssignmentState::Done
@@ -105,7 +105,12 @@ async fn named_targets(
         } else {
             for unit in units {
                 if !on.parts.iter().filter(tracked).any(|(a, _)| a.department_id == *unit) {
-                    return Err(AppError::bad_input(format!("unit {unit} is not working on task {}", on.task.seq)));
+                    let name = department::Entity::find_by_id(*unit).one(db).await?.map(|d| d.name);
+                    let who = name.unwrap_or_else(|| format!("department {unit}"));
+                    return Err(AppError::bad_input(format!(
+                        "{who} is not working on task {task_id} (No. {} of its plan)",
+                        on.task.seq
+                    )));
                 }
             }
             units.to_vec()
