@@ -112,6 +112,9 @@ pub enum ExtensionStatus {
     Approved,
     #[sea_orm(string_value = "REJECTED")]
     Rejected,
+    /// Never decided: the task was closed (approved or archived) first.
+    #[sea_orm(string_value = "CLOSED")]
+    Closed,
 }
 
 /// The office's decision on a completion report.

@@ -19,6 +19,8 @@ pub struct Model {
     #[sea_orm(column_type = "Text", nullable)]
     pub answer: Option<String>,
     pub answered_by: Option<i32>,
+    /// Closed unanswered because its task was closed (approved or archived).
+    pub closed_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

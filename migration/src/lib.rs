@@ -34,6 +34,7 @@ mod m20261202_000029_create_audit_entry;
 mod m20261202_000030_create_webhook;
 mod m20261207_000031_audit_entry_chain;
 mod m20261207_000032_task_schedule_details;
+mod m20261207_000033_urging_closed;
 
 pub struct Migrator;
 
@@ -73,6 +74,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000030_create_webhook::Migration),
             Box::new(m20261207_000031_audit_entry_chain::Migration),
             Box::new(m20261207_000032_task_schedule_details::Migration),
+            Box::new(m20261207_000033_urging_closed::Migration),
         ]
     }
 }

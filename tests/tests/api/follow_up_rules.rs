@@ -722,3 +722,60 @@ async fn urging_a_unit_off_the_task_names_the_unit_and_the_task() {
     assert!(message.contains("县教育局") && message.contains(task), "{message}");
     assert!(!message.contains(&format!("unit {education}")), "no raw unit id: {message}");
 }
+
+/// Approving a task closes what still waited on it: the supporting unit's unanswered urging
+/// leaves its to-do list and the open count, the undecided extension request leaves the
+/// office's; both say so in the timeline, and a closed urging takes no answer.
+#[tokio::test]
+async fn closing_a_task_closes_its_open_urgings_and_extension_requests() {
+    let office = Office::new(&[("县民政局、县财政局", DEADLINE)]).await;
+    let task = office.task(1);
+    office.app.sign_for(&office.lead, task).await;
+    office.app.sign_for(&office.support, task).await;
+    office.report(&office.lead, task).await.unwrap();
+    let support_id = office.app.department_id_as(&office.admin, "县财政局").await;
+    let urge = "mutation($t: ID!, $d: [ID!]!) { urge(input: { taskIds: [$t], departmentIds: $d, text: \"请报送配合材料\" }) { id } }";
+    let urging =
+        office.call(&office.admin, urge, json!({ "t": task, "d": [support_id] })).await["urge"][0]["id"].clone();
+    let ask = "mutation($t: ID!) { requestExtension(taskId: $t, input: { reason: \"需要更多时间\", progress: \"过半\", proposedDueDate: \"2031-06-30\" }) { id } }";
+    office.call(&office.lead, ask, json!({ "t": task })).await;
+    let kinds = |todo: &Value| -> Vec<String> {
+        todo["todo"]["counts"].as_array().unwrap().iter().map(|c| c["kind"].as_str().unwrap().to_owned()).collect()
+    };
+    let todo = "{ todo { counts { kind count } } }";
+    assert!(kinds(&office.call(&office.support, todo, json!({})).await).contains(&"URGING".to_owned()));
+    assert!(kinds(&office.call(&office.admin, todo, json!({})).await).contains(&"DECIDE_EXTENSION".to_owned()));
+
+    let submit =
+        "mutation($t: ID!, $v: Int!) { submitCompletion(taskId: $t, text: \"已完成\", expectedVersion: $v) { id } }";
+    office.verb(&office.lead, submit, json!({ "t": task, "v": office.state(task).await.1 })).await.unwrap();
+    let approve = "mutation($t: ID!, $v: Int!) { reviewCompletion(taskId: $t, decision: APPROVE, expectedVersion: $v) { status } }";
+    office.verb(&office.admin, approve, json!({ "t": task, "v": office.state(task).await.1 })).await.unwrap();
+
+    assert!(!kinds(&office.call(&office.support, todo, json!({})).await).contains(&"URGING".to_owned()));
+    assert!(!kinds(&office.call(&office.admin, todo, json!({})).await).contains(&"DECIDE_EXTENSION".to_owned()));
+    let stats = office.call(&office.admin, "{ statistics { overall { openUrgings } } }", json!({})).await;
+    assert_eq!(stats["statistics"]["overall"]["openUrgings"], 0);
+    let view = "query($id: ID!) { task(id: $id) { urgings { answeredAt closedAt } extensionRequests { status }
+        timeline { code text } } }";
+    let seen = office.call(&office.admin, view, json!({ "id": task })).await["task"].clone();
+    assert_eq!(seen["urgings"][0]["answeredAt"], Value::Null, "closed, not answered");
+    assert!(seen["urgings"][0]["closedAt"].is_string());
+    assert_eq!(seen["extensionRequests"][0]["status"], "CLOSED");
+    let lines: Vec<(String, String)> = seen["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| (l["code"].as_str().unwrap().to_owned(), l["text"].as_str().unwrap().to_owned()))
+        .filter(|(code, _)| code.ends_with("_CLOSED"))
+        .collect();
+    assert_eq!(
+        lines,
+        vec![
+            ("URGING_CLOSED".to_owned(), "任务已办结,对 县财政局 的催办随之关闭".to_owned()),
+            ("EXTENSION_CLOSED".to_owned(), "任务已办结,延期申请不再审批".to_owned()),
+        ]
+    );
+    let answer = "mutation($u: ID!) { answerUrging(urgingId: $u, text: \"已报送\") { id } }";
+    assert_eq!(office.refusal(&office.support, answer, json!({ "u": urging })).await, "INVALID_STATE");
+}

@@ -43,6 +43,8 @@ pub enum Code {
     ExtensionApproved,
     /// The office refused the extension.
     ExtensionRejected,
+    /// An undecided extension request was closed with its task.
+    ExtensionClosed,
     /// The task got a due date.
     DueDateSet,
     /// The due date moved.
@@ -51,6 +53,8 @@ pub enum Code {
     Urged,
     /// The urged unit answered.
     UrgingAnswered,
+    /// An unanswered urging was closed with its task.
+    UrgingClosed,
     /// A leader's instruction (领导批示).
     Instructed,
     /// The lead responded to an instruction.
@@ -185,6 +189,7 @@ pub fn line(entry: &audit_entry::Model, names: &HashMap<i32, String>, private: &
         (Table::ExtensionRequest, Action::Update) => match text_of(&after, "status").as_str() {
             "APPROVED" => (Code::ExtensionApproved, format!("延期至 {} 已批准", text_of(&after, "decided_due"))),
             "REJECTED" => (Code::ExtensionRejected, format!("延期申请未获批准:{}", text_of(&after, "comment"))),
+            "CLOSED" => (Code::ExtensionClosed, "任务已办结,延期申请不再审批".into()),
             _ => return None,
         },
         (Table::DueDateChange, Action::Create) if text_of(&after, "cause") != "EXTENSION" => {
@@ -200,6 +205,9 @@ pub fn line(entry: &audit_entry::Model, names: &HashMap<i32, String>, private: &
         (Table::Urging, Action::Create) => (Code::Urged, format!("催办 {unit}:{}", text_of(&after, "text"))),
         (Table::Urging, Action::Update) if changed("answered_at") => {
             (Code::UrgingAnswered, format!("{unit} 答复催办:{}", text_of(&after, "answer")))
+        }
+        (Table::Urging, Action::Update) if changed("closed_at") => {
+            (Code::UrgingClosed, format!("任务已办结,对 {unit} 的催办随之关闭"))
         }
         (Table::Instruction, Action::Create) => (Code::Instructed, format!("领导批示:{}", text_of(&after, "text"))),
         (Table::InstructionResponse, Action::Create) => {

@@ -1,6 +1,9 @@
 //! Closing the loop: the lead unit's completion report (办结报告), which it may take back before
 //! the review (撤回), the office's review (通过 or 退回重办), archiving (销号), and suspending a task (中止) and letting it go on.
 //!
+//! Closing a task (approved, archived) closes what still waits on it: unanswered urgings and an
+//! undecided extension request.
+//!
 //! Ongoing tasks (持续实施, 逐年落实: no closing date) take no completion report: only the
 //! office archives them, by decision, with a reason. A task with a leader's instruction still
 //! unanswered cannot be approved or archived.
@@ -15,8 +18,8 @@ use crate::domain::text::required_text;
 use crate::error::{AppError, AppResult};
 use crate::policy::{follow_up as may, rules};
 use entity::{
-    AssignmentState, CompletionDecision, ScheduleKind, TaskStatus, assignment, completion_report, instruction,
-    instruction_response, task,
+    AssignmentState, CompletionDecision, ExtensionStatus, ScheduleKind, TaskStatus, assignment, completion_report,
+    extension_request, instruction, instruction_response, task, urging,
 };
 use sea_orm::sea_query::Query;
 use sea_orm::{
@@ -139,7 +142,10 @@ pub async fn review(
     let decided = report.update(&txn).await?;
     audit::updated(caller, &pending, &decided);
     match decision {
-        Review::Approve => finish_all_parts(&txn, caller, &on).await?,
+        Review::Approve => {
+            finish_all_parts(&txn, caller, &on).await?;
+            close_what_waits(&txn, caller, task_id).await?;
+        }
         Review::Return => reopen_leads(&txn, caller, &on).await?,
     }
     let now = caller.now();
@@ -172,6 +178,7 @@ pub async fn archive(
     if ongoing {
         finish_all_parts(&txn, caller, &on).await?;
     }
+    close_what_waits(&txn, caller, task_id).await?;
     let now = caller.now();
     let updated = write_status(&txn, caller, &on, status, |model| {
         model.archived_at = Set(Some(now));
@@ -226,6 +233,37 @@ pub async fn resume(
     .await?;
     audit::commit(txn, caller, audit::Operation::ResumeTask).await?;
     Ok(updated)
+}
+
+/// A closed task (approved, archived) leaves nothing waiting on it: urgings nobody answered are
+/// closed (not answered), an extension request nobody decided is CLOSED; the timeline says so.
+async fn close_what_waits(db: &impl ConnectionTrait, caller: &Caller, task_id: i32) -> AppResult<()> {
+    let now = caller.now();
+    let open = urging::Entity::find()
+        .filter(urging::Column::TaskId.eq(task_id))
+        .filter(urging::Column::AnsweredAt.is_null())
+        .filter(urging::Column::ClosedAt.is_null())
+        .all(db)
+        .await?;
+    for urging in open {
+        let mut model: urging::ActiveModel = urging.clone().into();
+        model.closed_at = Set(Some(now));
+        let closed = model.update(db).await?;
+        audit::updated(caller, &urging, &closed);
+    }
+    let pending = extension_request::Entity::find()
+        .filter(extension_request::Column::TaskId.eq(task_id))
+        .filter(extension_request::Column::Status.eq(ExtensionStatus::Pending))
+        .all(db)
+        .await?;
+    for request in pending {
+        let mut model: extension_request::ActiveModel = request.clone().into();
+        model.status = Set(ExtensionStatus::Closed);
+        model.decided_at = Set(Some(now));
+        let closed = model.update(db).await?;
+        audit::updated(caller, &request, &closed);
+    }
+    Ok(())
 }
 
 /// Writes the new status (and what `also` sets) at the version loaded.

@@ -77,6 +77,7 @@ fn open_urgings() -> SelectStatement {
         .from(urging::Entity)
         .and_where(Expr::col((urging::Entity, urging::Column::TaskId)).equals((task::Entity, task::Column::Id)))
         .and_where(Expr::col((urging::Entity, urging::Column::AnsweredAt)).is_null())
+        .and_where(Expr::col((urging::Entity, urging::Column::ClosedAt)).is_null())
         .to_owned()
 }
 

@@ -278,6 +278,7 @@ fn open_urgings(caller: &Caller, group: Group) -> SimpleExpr {
         .from(urging::Entity)
         .and_where(u(urging::Column::TaskId).equals((task::Entity, task::Column::Id)))
         .and_where(u(urging::Column::AnsweredAt).is_null())
+        .and_where(u(urging::Column::ClosedAt).is_null())
         .to_owned();
     if group == Group::Unit {
         open.and_where(u(urging::Column::DepartmentId).equals((Alias::new("g"), assignment::Column::DepartmentId)));

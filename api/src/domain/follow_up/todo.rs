@@ -279,6 +279,7 @@ fn unit_items(unit: i32, judge: &Judge, backend: DbBackend) -> Vec<SelectStateme
     .from(urging::Entity)
     .and_where(Expr::col((urging::Entity, urging::Column::DepartmentId)).eq(unit))
     .and_where(Expr::col((urging::Entity, urging::Column::AnsweredAt)).is_null())
+    .and_where(Expr::col((urging::Entity, urging::Column::ClosedAt)).is_null())
     .to_owned();
     let responded = Query::select()
         .expr(Expr::value(1))

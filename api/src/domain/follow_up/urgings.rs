@@ -175,6 +175,9 @@ pub async fn answer(
     if urging.answered_at.is_some() {
         return Err(AppError::InvalidState("the urging was answered already".into()));
     }
+    if urging.closed_at.is_some() {
+        return Err(AppError::InvalidState("the urging was closed with its task; nothing is left to answer".into()));
+    }
     let mut model: urging::ActiveModel = urging.clone().into();
     model.answer = Set(Some(text));
     model.answered_at = Set(Some(caller.now()));

@@ -92,8 +92,12 @@ impl Assignment {
         let loaders = context::loaders(ctx);
         let judge = loaders.judge().await?;
         let urgings = loaders.urgings.load_one(self.part().task_id).await.map_err(load_failed)?.unwrap_or_default();
-        let open =
-            urgings.iter().filter(|u| u.department_id == self.part().department_id && u.answered_at.is_none()).count();
+        let open = urgings
+            .iter()
+            .filter(|u| {
+                u.department_id == self.part().department_id && u.answered_at.is_none() && u.closed_at.is_none()
+            })
+            .count();
         let facts = Facts::of_part(&self.task, self.part(), open as i32);
         Ok(Warning::new(judge.level(&facts), judge.reasons(&facts)))
     }

@@ -106,6 +106,8 @@ mirror_enum!(
         Approved,
         /// Rejected: the due date stays.
         Rejected,
+        /// Never decided: the task was closed (approved or archived) first.
+        Closed,
     }
 );
 
@@ -266,6 +268,8 @@ mirror_enum!(
         ExtensionApproved,
         /// The office refused the extension.
         ExtensionRejected,
+        /// An undecided extension request was closed with its task.
+        ExtensionClosed,
         /// The task got a due date.
         DueDateSet,
         /// The due date moved.
@@ -274,6 +278,8 @@ mirror_enum!(
         Urged,
         /// The urged unit answered.
         UrgingAnswered,
+        /// An unanswered urging was closed with its task.
+        UrgingClosed,
         /// A leader's instruction (领导批示).
         Instructed,
         /// The lead responded to an instruction.

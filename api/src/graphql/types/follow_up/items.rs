@@ -70,6 +70,11 @@ impl Urging {
     async fn answer(&self) -> Option<&str> {
         self.0.answer.as_deref()
     }
+    /// When it was closed unanswered, because its task was closed (approved or archived): it no
+    /// longer waits on the unit.
+    async fn closed_at(&self) -> Option<DateTime> {
+        self.0.closed_at.map(DateTime)
+    }
 }
 
 /// A leader's instruction on a task (领导批示), with the lead unit's responses.
