@@ -779,3 +779,37 @@ async fn closing_a_task_closes_its_open_urgings_and_extension_requests() {
     let answer = "mutation($u: ID!) { answerUrging(urgingId: $u, text: \"已报送\") { id } }";
     assert_eq!(office.refusal(&office.support, answer, json!({ "u": urging })).await, "INVALID_STATE");
 }
+
+/// On time is the unit's doing: a completion report handed in on 03-29 for a task due 03-31 is
+/// on time though the office approves it on 04-05; one handed in on 04-02 is late though it is
+/// approved the next day.
+#[tokio::test]
+async fn punctuality_counts_the_day_the_approved_report_was_handed_in() {
+    let office =
+        Office::new(&[("县民政局、县财政局", "2027年3月底前完成"), ("县民政局、县财政局", "2027年3月底前完成")]).await;
+    let (early, late) = (office.task(1).to_owned(), office.task(2).to_owned());
+    for task in [&early, &late] {
+        office.app.sign_for(&office.lead, task).await;
+        office.report(&office.lead, task).await.unwrap();
+    }
+    let submit =
+        "mutation($t: ID!, $v: Int!) { submitCompletion(taskId: $t, text: \"已完成\", expectedVersion: $v) { id } }";
+    let approve = "mutation($t: ID!, $v: Int!) { reviewCompletion(taskId: $t, decision: APPROVE, expectedVersion: $v) { status } }";
+    office.app.set_today("2027-03-29");
+    office.verb(&office.lead, submit, json!({ "t": early, "v": office.state(&early).await.1 })).await.unwrap();
+    office.app.set_today("2027-04-02");
+    office.verb(&office.lead, submit, json!({ "t": late, "v": office.state(&late).await.1 })).await.unwrap();
+    office.app.set_today("2027-04-03");
+    office.verb(&office.admin, approve, json!({ "t": late, "v": office.state(&late).await.1 })).await.unwrap();
+    office.app.set_today("2027-04-05");
+    office.verb(&office.admin, approve, json!({ "t": early, "v": office.state(&early).await.1 })).await.unwrap();
+
+    let stats = office
+        .call(&office.admin, "{ statistics { overall { completed completedOnTime onTimeRate } } }", json!({}))
+        .await;
+    assert_eq!(
+        stats["statistics"]["overall"],
+        json!({ "completed": 2, "completedOnTime": 1, "onTimeRate": 0.5 }),
+        "task 1 handed in 03-29 (on time, approved 04-05); task 2 handed in 04-02 (late)"
+    );
+}

@@ -11,7 +11,10 @@ use crate::error::AppResult;
 use crate::policy::follow_up::{UnitItems, visible_urgings};
 use crate::policy::{rules, scope};
 use chrono::NaiveDate;
-use entity::{AssignmentRole, DepartmentKind, TaskStatus, assignment, department, progress_report, task, urging};
+use entity::{
+    AssignmentRole, CompletionDecision, DepartmentKind, TaskStatus, assignment, completion_report, department,
+    progress_report, task, urging,
+};
 use sea_orm::sea_query::{
     Alias, Expr, ExprTrait, Func, JoinType, Query, SelectStatement, SimpleExpr, SubQueryStatement,
 };
@@ -226,6 +229,24 @@ fn figures(caller: &Caller, filter: &StatisticsFilter, group: Group, backend: Db
         Func::coalesce([tcol(task::Column::OriginalDueDate), tcol(task::Column::DueDate)]).into()
     };
     let finished_day = || super::warning::county_day(tcol(task::Column::CompletedAt), backend);
+    // Punctuality is the unit's: the day it handed in the completion report the office finally
+    // approved, not the day of the office's review.
+    let handed_in_day = || {
+        let approved = Query::select()
+            .expr(Func::max(Expr::col((completion_report::Entity, completion_report::Column::CreatedAt))))
+            .from(completion_report::Entity)
+            .and_where(
+                Expr::col((completion_report::Entity, completion_report::Column::TaskId))
+                    .equals((task::Entity, task::Column::Id)),
+            )
+            .and_where(
+                Expr::col((completion_report::Entity, completion_report::Column::Decision))
+                    .eq(CompletionDecision::Approved),
+            )
+            .to_owned();
+        let submitted = SimpleExpr::SubQuery(None, Box::new(SubQueryStatement::SelectStatement(approved)));
+        super::warning::county_day(Func::coalesce([submitted, tcol(task::Column::CompletedAt)]).into(), backend)
+    };
     let days = days_between(finished_day(), tcol(task::Column::AssignedOn), backend);
     let days_again = days.clone();
     let timed = || finished().and(tcol(task::Column::AssignedOn).is_not_null());
@@ -246,7 +267,7 @@ fn figures(caller: &Caller, filter: &StatisticsFilter, group: Group, backend: Db
         .expr_as(count_when(open().and(tcol(task::Column::DueDate).lt(today))), Alias::new("overdue"))
         .expr_as(count_when(finished()), Alias::new("finished"))
         .expr_as(count_when(finished().and(due.clone().is_not_null())), Alias::new("finished_with_due"))
-        .expr_as(count_when(finished().and(finished_day().lte(due))), Alias::new("finished_on_time"))
+        .expr_as(count_when(finished().and(handed_in_day().lte(due))), Alias::new("finished_on_time"))
         .expr_as(
             as_float(
                 Func::avg(

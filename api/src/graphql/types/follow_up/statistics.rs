@@ -171,8 +171,9 @@ pub struct StatisticsRow {
     pub overdue_share: Option<f64>,
     /// Tasks completed (办结, archived ones included).
     pub completed: i32,
-    /// Completed tasks that had a due date and met it (against the original due date unless
-    /// the filter says otherwise).
+    /// Completed tasks that had a due date and met it: the completion report the office finally
+    /// approved was handed in by the due date (the office's review time does not count against
+    /// the unit), judged against the original due date unless the filter says otherwise.
     pub completed_on_time: i32,
     /// `completedOnTime` over completed tasks that had a due date (按期完成率; null when none).
     pub on_time_rate: Option<f64>,
