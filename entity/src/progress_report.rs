@@ -20,6 +20,9 @@ pub struct Model {
     pub due_on: Option<Date>,
     /// Sent after `due_on` (逾期报送).
     pub late: bool,
+    /// Why `percent` is below the unit's last report on the task (required then, empty else).
+    #[sea_orm(column_type = "Text", nullable)]
+    pub lowered_reason: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

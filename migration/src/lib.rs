@@ -35,6 +35,7 @@ mod m20261202_000030_create_webhook;
 mod m20261207_000031_audit_entry_chain;
 mod m20261207_000032_task_schedule_details;
 mod m20261207_000033_urging_closed;
+mod m20261207_000034_report_lowered_reason;
 
 pub struct Migrator;
 
@@ -75,6 +76,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000031_audit_entry_chain::Migration),
             Box::new(m20261207_000032_task_schedule_details::Migration),
             Box::new(m20261207_000033_urging_closed::Migration),
+            Box::new(m20261207_000034_report_lowered_reason::Migration),
         ]
     }
 }

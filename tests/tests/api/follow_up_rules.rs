@@ -813,3 +813,35 @@ async fn punctuality_counts_the_day_the_approved_report_was_handed_in() {
         "task 1 handed in 03-29 (on time, approved 04-05); task 2 handed in 04-02 (late)"
     );
 }
+
+/// A published figure does not fall without a word: a report below the unit's last percent is
+/// refused without `percentLoweredReason`, and the reason shows on the report and its line.
+#[tokio::test]
+async fn a_lower_percent_than_the_last_report_asks_for_a_reason() {
+    let office = Office::new(&[("县民政局、县财政局", DEADLINE)]).await;
+    let task = office.task(1);
+    office.app.sign_for(&office.lead, task).await;
+    office.app.sign_for(&office.support, task).await;
+    let report = "mutation($t: ID!, $p: Int!, $r: String) { submitReport(taskId: $t, text: \"按计划推进\", percent: $p, percentLoweredReason: $r) { percent percentLoweredReason } }";
+    let sent = office.call(&office.lead, report, json!({ "t": task, "p": 60 })).await;
+    assert_eq!(sent["submitReport"], json!({ "percent": 60, "percentLoweredReason": null }));
+    assert_eq!(office.refusal(&office.lead, report, json!({ "t": task, "p": 20 })).await, "BAD_USER_INPUT");
+    assert_eq!(office.refusal(&office.lead, report, json!({ "t": task, "p": 20, "r": " " })).await, "BAD_USER_INPUT");
+    let same = office.call(&office.lead, report, json!({ "t": task, "p": 60, "r": "无变化" })).await;
+    assert_eq!(same["submitReport"]["percentLoweredReason"], Value::Null, "kept only when the figure fell");
+    let lowered = office.call(&office.lead, report, json!({ "t": task, "p": 20, "r": "方案调整,部分工作重做" })).await;
+    assert_eq!(lowered["submitReport"], json!({ "percent": 20, "percentLoweredReason": "方案调整,部分工作重做" }));
+    let supporting = office.call(&office.support, report, json!({ "t": task, "p": 10 })).await;
+    assert_eq!(supporting["submitReport"]["percent"], 10, "each unit is compared with its own last report");
+    let timeline = office
+        .call(&office.admin, "query($id: ID!) { task(id: $id) { timeline { code text } } }", json!({ "id": task }))
+        .await;
+    let reported: Vec<&str> = timeline["task"]["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["code"] == "REPORTED")
+        .map(|l| l["text"].as_str().unwrap())
+        .collect();
+    assert!(reported.contains(&"县民政局 报送进展(20%,较上次下调:方案调整,部分工作重做)"), "{reported:?}");
+}

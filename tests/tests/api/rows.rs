@@ -12,7 +12,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// Values for the columns the synthetic story leaves empty or the same everywhere (the plan's
 /// outline, a task's own reporting rule, days after a policy, units not listed in full,
-/// milestones, a start, an inferred year, a suspension, units to review), on some rows.
+/// milestones, a start, an inferred year, a suspension, units to review, a lowered percent's
+/// reason), on some rows.
 async fn vary(db: &DatabaseConnection) {
     for sql in [
         "UPDATE task SET number = '(' || seq || ')', leader = '王芳(县委常委、副县长)', units_not_exhaustive = true, \
@@ -21,6 +22,7 @@ async fn vary(db: &DatabaseConnection) {
         "UPDATE task SET schedule_source = 'CELL' WHERE id % 3 = 1",
         "UPDATE task SET suspended_from = status, status = 'SUSPENDED' WHERE id % 11 = 0",
         "UPDATE task SET parent_id = (SELECT MIN(id) FROM task) WHERE id % 5 = 0 AND id <> (SELECT MIN(id) FROM task)",
+        "UPDATE progress_report SET lowered_reason = '方案调整' WHERE id % 4 = 0",
     ] {
         db.execute_unprepared(sql).await.expect(sql);
     }

@@ -181,7 +181,11 @@ pub fn line(entry: &audit_entry::Model, names: &HashMap<i32, String>, private: &
         (Table::ProgressReport, Action::Create) => {
             let percent = after.get("percent").and_then(Value::as_i64).unwrap_or(0);
             let late = if after.get("late") == Some(&Value::Bool(true)) { ",逾期报送" } else { "" };
-            (Code::Reported, format!("{unit} 报送进展({percent}%{late})"))
+            let lowered = match after.get("lowered_reason").and_then(Value::as_str) {
+                Some(reason) => format!(",较上次下调:{reason}"),
+                None => String::new(),
+            };
+            (Code::Reported, format!("{unit} 报送进展({percent}%{late}{lowered})"))
         }
         (Table::ExtensionRequest, Action::Create) => {
             (Code::ExtensionRequested, format!("{unit} 申请延期至 {}", text_of(&after, "proposed_due")))

@@ -13,7 +13,9 @@ use crate::error::{AppError, AppResult};
 use crate::policy::{follow_up as may, rules};
 use entity::{AssignmentRole, AssignmentState, TaskStatus, assignment, progress_report, report_consolidation, task};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+};
 
 /// Who signs for a unit (承办人) and how to reach them.
 #[derive(Debug, Clone)]
@@ -56,6 +58,8 @@ pub struct NewReport {
     pub percent: i32,
     /// Supporting units' reports on the same task that a lead's report consolidates (汇总).
     pub consolidates: Vec<i32>,
+    /// Why the percent is below the unit's last report on the task: required then.
+    pub lowered_reason: Option<String>,
 }
 
 /// A unit reports progress on a task it is assigned to (through its own place, or through a
@@ -79,6 +83,7 @@ pub async fn report(
     if !new.consolidates.is_empty() {
         check_consolidated(&txn, &on, unit, &new.consolidates).await?;
     }
+    let lowered_reason = lowered_reason(&txn, task_id, unit, new.percent, new.lowered_reason.as_deref()).await?;
     let (due_on, late) = match &on.own {
         Some(part) => advance_part(&txn, caller, &on.task, part).await?,
         None => (None, false),
@@ -93,6 +98,7 @@ pub async fn report(
         reported_on: Set(Some(caller.today())),
         due_on: Set(due_on),
         late: Set(late),
+        lowered_reason: Set(lowered_reason),
         ..Default::default()
     }
     .insert(&txn)
@@ -112,6 +118,35 @@ pub async fn report(
     }
     audit::commit(txn, caller, audit::Operation::SubmitReport).await?;
     Ok(report)
+}
+
+/// A percent below the unit's last report on the task needs a word on why (the figure is
+/// published; a drop without a reason reads as an error). The reason is kept only then.
+async fn lowered_reason(
+    db: &impl ConnectionTrait,
+    task_id: i32,
+    unit: i32,
+    percent: i32,
+    reason: Option<&str>,
+) -> AppResult<Option<String>> {
+    let last = progress_report::Entity::find()
+        .filter(progress_report::Column::TaskId.eq(task_id))
+        .filter(progress_report::Column::DepartmentId.eq(unit))
+        .order_by_desc(progress_report::Column::Id)
+        .one(db)
+        .await?;
+    match last {
+        Some(last) if percent < last.percent => {
+            let reason = reason.map(str::trim).filter(|r| !r.is_empty()).ok_or_else(|| {
+                AppError::bad_input(format!(
+                    "percent {percent} is below the last report's {}: say why in percentLoweredReason",
+                    last.percent
+                ))
+            })?;
+            Ok(Some(required_text(reason, "percentLoweredReason")?))
+        }
+        _ => Ok(None),
+    }
 }
 
 /// The first report starts the work. Two units may send their first reports at once: the

@@ -209,6 +209,7 @@ by_position!(report_row, progress_report, keys: [Id], {
     reported_on: ReportedOn,
     due_on: DueOn,
     late: Late,
+    lowered_reason: LoweredReason,
 });
 
 /// The tasks a query over `task` finds, its select list replaced by the task's `columns`.

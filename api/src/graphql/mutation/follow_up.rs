@@ -50,7 +50,8 @@ impl FollowUpMutation {
     /// Reports progress on a task; any unit assigned to it (lead or supporting, or through a
     /// group) may. A unit with its own place must have signed first; a report after the unit's
     /// report due date is marked late. The lead's report may consolidate (汇总) supporting
-    /// units' reports on the same task (`consolidates`).
+    /// units' reports on the same task (`consolidates`). A percent below the unit's last report
+    /// on the task needs `percentLoweredReason` (BAD_USER_INPUT without it).
     async fn submit_report(
         &self,
         ctx: &Context<'_>,
@@ -58,9 +59,15 @@ impl FollowUpMutation {
         text: String,
         percent: i32,
         #[graphql(default)] consolidates: Vec<ID>,
+        percent_lowered_reason: Option<String>,
     ) -> Result<ProgressReport> {
         let task_id = parse_id(&task_id).gql()?;
-        let new = work::NewReport { text, percent, consolidates: parse_ids(&consolidates).gql()? };
+        let new = work::NewReport {
+            text,
+            percent,
+            consolidates: parse_ids(&consolidates).gql()?,
+            lowered_reason: percent_lowered_reason,
+        };
         let report = work::report(context::db(ctx), context::caller(ctx), task_id, new).await.gql()?;
         Ok(ProgressReport(report))
     }

@@ -39,6 +39,11 @@ impl ProgressReport {
         self.0.percent
     }
 
+    /// Why the percent is below the unit's last report on the task (null when it is not).
+    async fn percent_lowered_reason(&self) -> Option<&str> {
+        self.0.lowered_reason.as_deref()
+    }
+
     /// When it was reported.
     async fn created_at(&self) -> DateTime {
         DateTime(self.0.created_at)
