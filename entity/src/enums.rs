@@ -147,6 +147,10 @@ pub enum DueDateCause {
     /// The higher-level policy the task waited for was issued.
     #[sea_orm(string_value = "POLICY")]
     Policy,
+    /// The policy was issued, but the task names no period (or one already past): the office's
+    /// default period applied, for the office to confirm.
+    #[sea_orm(string_value = "POLICY_DEFAULT")]
+    PolicyDefault,
 }
 
 /// What an account may do.

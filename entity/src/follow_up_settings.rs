@@ -12,6 +12,8 @@ pub struct Model {
     pub pace_yellow_points: i32,
     pub pace_red_points: i32,
     pub sign_working_days: i32,
+    /// Months after a policy's issue for a task waiting for it that names no period.
+    pub policy_default_months: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

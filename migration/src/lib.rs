@@ -36,6 +36,7 @@ mod m20261207_000031_audit_entry_chain;
 mod m20261207_000032_task_schedule_details;
 mod m20261207_000033_urging_closed;
 mod m20261207_000034_report_lowered_reason;
+mod m20261207_000035_policy_default_months;
 
 pub struct Migrator;
 
@@ -77,6 +78,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000032_task_schedule_details::Migration),
             Box::new(m20261207_000033_urging_closed::Migration),
             Box::new(m20261207_000034_report_lowered_reason::Migration),
+            Box::new(m20261207_000035_policy_default_months::Migration),
         ]
     }
 }

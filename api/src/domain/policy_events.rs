@@ -3,7 +3,7 @@
 use crate::domain::Caller;
 use crate::domain::audit;
 use crate::domain::dates;
-use crate::domain::follow_up::{calendar, due_dates};
+use crate::domain::follow_up::{calendar, due_dates, settings};
 use crate::domain::text::required_text;
 use crate::error::{AppError, AppResult};
 use crate::policy::{rules, scope};
@@ -126,14 +126,29 @@ async fn release_due_date(db: &impl ConnectionTrait, caller: &Caller, task: task
         .map(|e| e.issued_on)
         .max();
     let Some(issued) = latest else { return Ok(task) };
+    // A task that names no period gets the office's default one, to confirm.
+    let named = task.offset_months.is_some_and(|m| m > 0) || task.offset_days.is_some_and(|d| d > 0);
+    let offset_months = if named { task.offset_months } else { Some(settings::load(db).await?.policy_default_months) };
     // Months on the calendar, then working days on the office's calendar (holidays, 调休).
-    let months = dates::due_after_policy(issued, task.offset_months, None);
+    let months = dates::due_after_policy(issued, offset_months, None);
     let due = match task.offset_days {
         Some(days) if days > 0 => calendar::working_days_after(db, months, days as u32).await?,
         _ => months,
     };
+    // A policy recorded late never makes a task overdue on the day its due date is set: the
+    // date is today then, and the office confirms or moves it.
+    let today = caller.today();
+    let (due, cause) = match (named, due < today) {
+        (_, true) => (today, DueDateCause::PolicyDefault),
+        (true, false) => (due, DueDateCause::Policy),
+        (false, false) => (due, DueDateCause::PolicyDefault),
+    };
     let version = task.version;
-    let model = due_dates::change(db, caller, &task, Some(due), DueDateCause::Policy, None).await?;
+    let mut model = due_dates::change(db, caller, &task, Some(due), cause, None).await?;
+    // The task's clock (pace, days to complete) starts when the work could begin: the policy.
+    if task.assigned_on.is_none_or(|on| on < issued) {
+        model.assigned_on = Set(Some(issued));
+    }
     crate::domain::tasks::bump_version(db, caller, &task, model, version).await
 }
 

@@ -366,8 +366,10 @@ async fn each_task_field_answers_as_it_does_from_whole_rows() {
 }
 
 /// What the office's view answers the same for every task: the task's id is taken out of each
-/// answer; the office has no role on any task; a forward page of reports never has one before.
-const ADMIN_UNIFORM: &[&str] = &["id", "myRole", "reports(first: 2) { pageInfo { hasPreviousPage } }"];
+/// answer; the office has no role on any task; the synthetic story sets no due date from the
+/// office's default period after a policy; a forward page of reports never has one before.
+const ADMIN_UNIFORM: &[&str] =
+    &["dueDateToConfirm", "id", "myRole", "reports(first: 2) { pageInfo { hasPreviousPage } }"];
 
 /// Statistics compute only the figures asked for (`Asked`): each part of the answer, asked
 /// alone, is what it is in the answer to everything.

@@ -199,7 +199,9 @@ pub fn line(entry: &audit_entry::Model, names: &HashMap<i32, String>, private: &
         (Table::DueDateChange, Action::Create) if text_of(&after, "cause") != "EXTENSION" => {
             let (from, to) = (text_of(&after, "old_due"), text_of(&after, "new_due"));
             let to = if to.is_empty() { "未定".to_owned() } else { to };
-            if from.is_empty() {
+            if text_of(&after, "cause") == "POLICY_DEFAULT" {
+                (Code::DueDateSet, format!("上级政策出台,截止日期按默认期限定为 {to},待确认"))
+            } else if from.is_empty() {
                 (Code::DueDateSet, format!("截止日期定为 {to}"))
             } else {
                 (Code::DueDateChanged, format!("截止日期由 {from} 改为 {to}"))

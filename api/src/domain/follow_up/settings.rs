@@ -21,6 +21,8 @@ pub struct Thresholds {
     pub pace_red_points: i32,
     /// Working days a unit has to sign for a task it was handed.
     pub sign_working_days: i32,
+    /// Months after a policy's issue for a task that waited for it and names no period.
+    pub policy_default_months: i32,
 }
 
 impl Default for Thresholds {
@@ -31,6 +33,7 @@ impl Default for Thresholds {
             pace_yellow_points: 10,
             pace_red_points: 30,
             sign_working_days: 3,
+            policy_default_months: 3,
         }
     }
 }
@@ -44,10 +47,12 @@ impl Thresholds {
             && self.pace_yellow_points < self.pace_red_points
             && self.pace_red_points <= 100;
         let sign_ok = (0..=30).contains(&self.sign_working_days);
-        match (days_ok, pace_ok, sign_ok) {
-            (false, _, _) => Err(AppError::bad_input("need 0 ≤ urgentDays ≤ approachingDays ≤ 90")),
-            (_, false, _) => Err(AppError::bad_input("need 0 < paceYellowPoints < paceRedPoints ≤ 100")),
-            (_, _, false) => Err(AppError::bad_input("signWorkingDays must be between 0 and 30")),
+        let policy_ok = (1..=24).contains(&self.policy_default_months);
+        match (days_ok, pace_ok, sign_ok, policy_ok) {
+            (false, _, _, _) => Err(AppError::bad_input("need 0 ≤ urgentDays ≤ approachingDays ≤ 90")),
+            (_, false, _, _) => Err(AppError::bad_input("need 0 < paceYellowPoints < paceRedPoints ≤ 100")),
+            (_, _, false, _) => Err(AppError::bad_input("signWorkingDays must be between 0 and 30")),
+            (_, _, _, false) => Err(AppError::bad_input("policyDefaultMonths must be between 1 and 24")),
             _ => Ok(self),
         }
     }
@@ -62,6 +67,7 @@ pub(in crate::domain) async fn load(db: &impl ConnectionTrait) -> AppResult<Thre
         pace_yellow_points: r.pace_yellow_points,
         pace_red_points: r.pace_red_points,
         sign_working_days: r.sign_working_days,
+        policy_default_months: r.policy_default_months,
     }))
 }
 
@@ -90,6 +96,7 @@ pub async fn update(db: &impl TransactionTrait, caller: &Caller, new: Thresholds
         pace_yellow_points: Set(new.pace_yellow_points),
         pace_red_points: Set(new.pace_red_points),
         sign_working_days: Set(new.sign_working_days),
+        policy_default_months: Set(new.policy_default_months),
     };
     let before = follow_up_settings::Entity::find_by_id(1).one(&txn).await?;
     let after = match &before {

@@ -88,6 +88,7 @@ pub const TASK: &[(&str, Reads)] = &[
     ("document", Reads { document: true, ..NOTHING }),
     ("dueDate", task(&[T::DueDate])),
     ("dueDateHistory", NOTHING),
+    ("dueDateToConfirm", NOTHING),
     ("extensionRequests", NOTHING),
     ("hasOwnReportRule", task(&[T::ReportRule])),
     ("id", NOTHING),

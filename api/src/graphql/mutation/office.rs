@@ -6,7 +6,7 @@ use crate::domain::follow_up::{calendar, extensions, instructions, reporting, se
 use crate::error::IntoGql;
 use crate::graphql::context::{self, parse_id, parse_ids, parse_opt_id};
 use crate::graphql::scalars::Date;
-use crate::graphql::types::follow_up::settings::{CalendarDayInput, ReportRule, WarningSettings};
+use crate::graphql::types::follow_up::settings::{CalendarDayInput, ReportRule, WarningSettings, WarningSettingsInput};
 use crate::graphql::types::follow_up::{ExtensionRequest, Instruction, Urging};
 use crate::graphql::types::{Document, Task};
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result};
@@ -173,8 +173,10 @@ impl OfficeMutation {
     }
 
     /// Replaces the warning thresholds (validated). Admins.
-    async fn update_warning_settings(&self, ctx: &Context<'_>, input: WarningSettings) -> Result<WarningSettings> {
-        Ok(settings::update(context::db(ctx), context::caller(ctx), input.into()).await.gql()?.into())
+    async fn update_warning_settings(&self, ctx: &Context<'_>, input: WarningSettingsInput) -> Result<WarningSettings> {
+        let (db, caller) = (context::db(ctx), context::caller(ctx));
+        let current = settings::get(db, caller).await.gql()?;
+        Ok(settings::update(db, caller, input.over(current)).await.gql()?.into())
     }
 
     /// Sets a plan's default reporting rule; the due dates of its units' next reports move.

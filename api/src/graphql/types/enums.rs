@@ -134,6 +134,9 @@ mirror_enum!(
         Edit,
         /// The higher-level policy the task waited for was issued.
         Policy,
+        /// The policy was issued but the task names no period (or one already past): the
+        /// office's default period applied, to be confirmed (`Task.dueDateToConfirm`).
+        PolicyDefault,
     }
 );
 

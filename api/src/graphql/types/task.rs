@@ -140,7 +140,18 @@ impl Task {
         Ok(rows.unwrap_or_default().into_iter().map(DueDateChange).collect())
     }
 
-    /// The day the task was handed out (the plan's issue date, or when it was created).
+    /// Whether the due date waits for the office to confirm it: set from the office's default
+    /// period after a higher-level policy, for a task that names no period of its own (or set
+    /// to the day the policy was recorded, when its period had passed). Editing the schedule
+    /// confirms it.
+    async fn due_date_to_confirm(&self, ctx: &Context<'_>) -> Result<bool> {
+        let rows = context::loaders(ctx).due_dates.load_one(self.row.id).await.map_err(load_failed)?;
+        let last = rows.unwrap_or_default().into_iter().last();
+        Ok(last.is_some_and(|change| change.cause == entity::DueDateCause::PolicyDefault))
+    }
+
+    /// The day the task was handed out (the plan's issue date, or when it was created; for a
+    /// task that waited for a higher-level policy, that policy's issue date).
     async fn assigned_on(&self) -> Option<Date> {
         self.row.assigned_on.map(Date)
     }

@@ -6,9 +6,8 @@ use crate::graphql::scalars::Date;
 use async_graphql::{Enum, InputObject, SimpleObject};
 use entity::calendar_day;
 
-/// The thresholds warnings and sign-off deadlines use.
-#[derive(SimpleObject, InputObject, Debug, Clone, Copy)]
-#[graphql(input_name = "WarningSettingsInput")]
+/// The thresholds warnings, sign-off deadlines and default periods use.
+#[derive(SimpleObject, Debug, Clone, Copy)]
 pub struct WarningSettings {
     /// A due date this many days ahead or fewer is approaching (BLUE).
     pub approaching_days: i32,
@@ -20,6 +19,40 @@ pub struct WarningSettings {
     pub pace_red_points: i32,
     /// Working days a unit has to sign for a task it was handed (0 to 30).
     pub sign_working_days: i32,
+    /// Months after a higher-level policy's issue that a task waiting for it gets when it names
+    /// no period of its own (1 to 24); such a due date waits for the office to confirm it.
+    pub policy_default_months: i32,
+}
+
+/// New thresholds; `policyDefaultMonths` stays as it is when left out.
+#[derive(InputObject, Debug, Clone, Copy)]
+pub struct WarningSettingsInput {
+    /// A due date this many days ahead or fewer is approaching (BLUE).
+    pub approaching_days: i32,
+    /// … this many or fewer is urgent (YELLOW); at most `approachingDays`.
+    pub urgent_days: i32,
+    /// Behind the expected pace by more than this many percentage points: YELLOW.
+    pub pace_yellow_points: i32,
+    /// … by more than this many: RED; more than `paceYellowPoints`, at most 100.
+    pub pace_red_points: i32,
+    /// Working days a unit has to sign for a task it was handed (0 to 30).
+    pub sign_working_days: i32,
+    /// Months after a policy's issue for a task that names no period (1 to 24).
+    pub policy_default_months: Option<i32>,
+}
+
+impl WarningSettingsInput {
+    /// The thresholds it sets, keeping what it leaves out from `current`.
+    pub fn over(self, current: Thresholds) -> Thresholds {
+        Thresholds {
+            approaching_days: self.approaching_days,
+            urgent_days: self.urgent_days,
+            pace_yellow_points: self.pace_yellow_points,
+            pace_red_points: self.pace_red_points,
+            sign_working_days: self.sign_working_days,
+            policy_default_months: self.policy_default_months.unwrap_or(current.policy_default_months),
+        }
+    }
 }
 
 impl From<Thresholds> for WarningSettings {
@@ -30,18 +63,7 @@ impl From<Thresholds> for WarningSettings {
             pace_yellow_points: t.pace_yellow_points,
             pace_red_points: t.pace_red_points,
             sign_working_days: t.sign_working_days,
-        }
-    }
-}
-
-impl From<WarningSettings> for Thresholds {
-    fn from(s: WarningSettings) -> Self {
-        Thresholds {
-            approaching_days: s.approaching_days,
-            urgent_days: s.urgent_days,
-            pace_yellow_points: s.pace_yellow_points,
-            pace_red_points: s.pace_red_points,
-            sign_working_days: s.sign_working_days,
+            policy_default_months: t.policy_default_months,
         }
     }
 }
