@@ -37,6 +37,7 @@ mod m20261207_000032_task_schedule_details;
 mod m20261207_000033_urging_closed;
 mod m20261207_000034_report_lowered_reason;
 mod m20261207_000035_policy_default_months;
+mod m20261207_000036_public_holidays;
 
 pub struct Migrator;
 
@@ -79,6 +80,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000033_urging_closed::Migration),
             Box::new(m20261207_000034_report_lowered_reason::Migration),
             Box::new(m20261207_000035_policy_default_months::Migration),
+            Box::new(m20261207_000036_public_holidays::Migration),
         ]
     }
 }

@@ -33,9 +33,9 @@ pub fn loop_query_cases() -> Vec<Case> {
              [UNAUTHENTICATED, count(26), count(26), count(m), count(w), count(s), count(f), REFUSED, REFUSED]),
         case(op("warningSettings", "{ warningSettings { approachingDays } }", no_vars, |d| fields(d, &["approachingDays"])),
              signed_in(|| ok(&["7"]))),
-        case(op("calendar", "{ calendar(from: \"2026-10-01\", to: \"2026-10-31\") { day } }", no_vars,
+        case(op("calendar", "{ calendar(from: \"2027-10-01\", to: \"2027-10-31\") { day } }", no_vars,
                 |d| d.as_array().into_iter().flatten().map(|c| str_of(&c["day"])).collect()),
-             signed_in(|| ok(&["2026-10-01"]))),
+             signed_in(|| ok(&["2027-10-01"]))),
     ]
 }
 
@@ -43,7 +43,7 @@ pub fn loop_query_cases() -> Vec<Case> {
 async fn the_loops_queries_follow_the_authorization_matrix() {
     let app = spawn_app().await;
     let cast = Cast::arrange(&app).await;
-    let holiday = json!({ "d": [{ "day": "2026-10-01", "working": false, "note": "国庆节" }] });
+    let holiday = json!({ "d": [{ "day": "2027-10-01", "working": false, "note": "国庆节" }] });
     app.graphql("mutation($d: [CalendarDayInput!]!) { setCalendarDays(days: $d) }", holiday, Some(cast.admin()))
         .await
         .data();

@@ -845,3 +845,46 @@ async fn a_lower_percent_than_the_last_report_asks_for_a_reason() {
         .collect();
     assert!(reported.contains(&"县民政局 报送进展(20%,较上次下调:方案调整,部分工作重做)"), "{reported:?}");
 }
+
+/// The official holidays and make-up days ship with duban: 清明 2015 (Monday 04-06) is off, so a
+/// task handed out on Thursday 04-02 is to be signed for by Wednesday 04-08, not Tuesday 04-07;
+/// the office may still change any day.
+#[tokio::test]
+async fn the_official_holidays_ship_with_the_calendar() {
+    let app = spawn_app_with(AppOptions { sample_plan: false, ..Default::default() }).await;
+    let admin = app.admin_token().await;
+    let calendar = "{ calendar(from: \"2015-04-01\", to: \"2015-04-30\") { day working note } }";
+    let days = app.graphql(calendar, json!({}), Some(&admin)).await;
+    assert_eq!(days.data()["calendar"], json!([{ "day": "2015-04-06", "working": false, "note": "清明节" }]));
+    let national_day = "{ calendar(from: \"2015-10-01\", to: \"2015-10-11\") { day working } }";
+    let days = app.graphql(national_day, json!({}), Some(&admin)).await;
+    let marked: Vec<(&str, bool)> = days.data()["calendar"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["day"].as_str().unwrap(), d["working"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(
+        marked,
+        vec![
+            ("2015-10-01", false),
+            ("2015-10-02", false),
+            ("2015-10-05", false),
+            ("2015-10-06", false),
+            ("2015-10-07", false),
+            ("2015-10-10", true)
+        ],
+        "国庆 2015: five weekdays off, Saturday 10-10 worked"
+    );
+
+    app.set_today("2015-04-02");
+    let plan = plan(&[("县民政局、县财政局", DEADLINE)]);
+    let imported = app
+        .graphql(
+            "mutation($t: String!) { importPlan(text: $t) { tasks { assignments { signDue } } } }",
+            json!({ "t": plan }),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(imported.data()["importPlan"]["tasks"][0]["assignments"][0]["signDue"], "2015-04-08");
+}
