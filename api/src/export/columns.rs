@@ -2,8 +2,9 @@
 //! row. Both writers take [`COLUMNS`] as they are, so a new column is one line there.
 //!
 //! The first six are the plan's own (序号 … 时间进度), so an exported table imports again as
-//! the same plan; the others are the follow-up's state: status, due date, latest progress and
-//! the warning light (红灯/黄灯/蓝灯/绿灯, judged as `Task.warning`).
+//! the same plan; the others are the follow-up's state: status, due date, the lead's latest
+//! progress, the warning light (红灯/黄灯/蓝灯/绿灯, judged as `Task.warning`), the original due
+//! date, the lead's 承办人 and how many units signed for the task.
 
 use super::table::{DivisionTable, Row};
 use crate::domain::follow_up::warning::{Facts, Level};
@@ -32,6 +33,9 @@ pub const COLUMNS: &[Column] = &[
     Column { header: "截止日期", width: 12.0, value: |row, _| due_date(row) },
     Column { header: "最新进展", width: 40.0, value: |row, _| latest_report(row) },
     Column { header: "预警", width: 8.0, value: |row, table| warning_label(row, table).to_owned() },
+    Column { header: "原定截止日期", width: 12.0, value: |row, _| original_due_date(row) },
+    Column { header: "承办人", width: 24.0, value: |row, _| row.lead_people.join("、") },
+    Column { header: "签收情况", width: 10.0, value: |row, _| signed(row) },
 ];
 
 /// The plan's numbering (`一、(二)3`), else the task's number in the plan.
@@ -42,6 +46,20 @@ fn number(row: &Row) -> String {
 /// `2015-06-30`, or empty while the due date is unknown.
 fn due_date(row: &Row) -> String {
     row.task.due_date.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()
+}
+
+/// The due date the plan first set (statistics judge against it); it differs from 截止日期 once
+/// an extension moved the task.
+fn original_due_date(row: &Row) -> String {
+    row.task.original_due_date.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()
+}
+
+/// `3/5 已签收`, or empty for a task no unit signs for.
+fn signed(row: &Row) -> String {
+    match row.signed {
+        (_, 0) => String::new(),
+        (done, all) => format!("{done}/{all} 已签收"),
+    }
 }
 
 /// `text（60%）`, or empty when the caller may read no report.

@@ -10,8 +10,10 @@ use crate::domain::rows::task_row;
 use crate::domain::tasks::{self, TaskFilter, TaskKey};
 use crate::domain::{Caller, documents, reports};
 use crate::error::{AppError, AppResult};
-use crate::policy::rules;
-use entity::{AssignmentRole, assignment, department, document, progress_report, task};
+use crate::policy::{follow_up, rules, scope};
+use entity::{
+    AssignmentRole, AssignmentState, DepartmentKind, assignment, department, document, progress_report, task,
+};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
 
@@ -22,7 +24,7 @@ const TASKS_PER_PAGE: u64 = 100;
 const IDS_PER_STATEMENT: usize = 1_000;
 
 /// A task's assignments in the plan's order, with their units' names, by task id.
-type UnitsByTask = HashMap<i32, (Vec<assignment::Model>, Vec<String>)>;
+type UnitsByTask = HashMap<i32, (Vec<assignment::Model>, Vec<(String, DepartmentKind)>)>;
 
 /// Which document: by id (HTTP) or by id or number (the command line).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,8 +53,13 @@ pub struct Row {
     pub leads: Vec<String>,
     /// Supporting units' names (groups and catch-alls too), in the plan's order.
     pub supporting: Vec<String>,
-    /// The newest progress report the caller may read.
+    /// The newest progress report of a lead unit the caller may read (the newest of any unit
+    /// when it may read none of the leads').
     pub latest_report: Option<progress_report::Model>,
+    /// The lead units' 承办人 with their contacts, as far as the caller may read them.
+    pub lead_people: Vec<String>,
+    /// Units that signed for the task, of the units that sign (groups and catch-alls do not).
+    pub signed: (usize, usize),
 }
 
 /// A plan's division table as the caller may see it.
@@ -82,14 +89,62 @@ pub async fn division_table(
     let mut units = units_of(db, &tasks).await?;
     let mut rows = Vec::with_capacity(tasks.len());
     for task in tasks {
-        let (assignments, names) = units.remove(&task.id).unwrap_or_default();
-        let page = PageRequest { first: 1, after: None };
-        let latest = reports::visible(db, caller, task.id, &page).await?.items.into_iter().next();
+        let (assignments, units) = units.remove(&task.id).unwrap_or_default();
+        let lead_ids: Vec<i32> =
+            assignments.iter().filter(|a| a.role == AssignmentRole::Lead).map(|a| a.department_id).collect();
+        let latest = latest_report(db, caller, task.id, &lead_ids).await?;
+        let names: Vec<String> = units.iter().map(|(name, _)| name.clone()).collect();
         let (leads, supporting) = split_roles(&assignments, &names);
-        rows.push(Row { task, leads, supporting, latest_report: latest });
+        let lead_people = lead_people(caller, &assignments, &lead_ids);
+        let signing: Vec<&assignment::Model> = assignments
+            .iter()
+            .zip(&units)
+            .filter(|(_, (_, kind))| *kind == DepartmentKind::Unit)
+            .map(|(a, _)| a)
+            .collect();
+        let signed = (signing.iter().filter(|a| a.state != AssignmentState::Assigned).count(), signing.len());
+        rows.push(Row { task, leads, supporting, latest_report: latest, lead_people, signed });
     }
     let judge = settings::judge(db, caller).await?;
     Ok(DivisionTable { document, rows, judge })
+}
+
+/// The newest report of a lead unit that the caller may read; else the newest it may read.
+async fn latest_report(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    task_id: i32,
+    leads: &[i32],
+) -> AppResult<Option<progress_report::Model>> {
+    let lead = progress_report::Entity::find()
+        .filter(progress_report::Column::TaskId.eq(task_id))
+        .filter(progress_report::Column::DepartmentId.is_in(leads.to_vec()))
+        .filter(scope::visible_reports(&caller.viewer))
+        .order_by_desc(progress_report::Column::Id)
+        .one(db)
+        .await?;
+    if lead.is_some() {
+        return Ok(lead);
+    }
+    let page = PageRequest { first: 1, after: None };
+    Ok(reports::visible(db, caller, task_id, &page).await?.items.into_iter().next())
+}
+
+/// The lead units' 承办人 (`张三 0427-1234567`) that the caller may read (`Assignment.contact`'s
+/// rule).
+fn lead_people(caller: &Caller, assignments: &[assignment::Model], leads: &[i32]) -> Vec<String> {
+    let pairs: Vec<_> = assignments.iter().map(|a| (a.department_id, a.role)).collect();
+    let role = caller.viewer.principal().and_then(|p| rules::role_on_task(p, &pairs));
+    let visible = follow_up::visible_contacts(&caller.viewer, role, leads);
+    assignments
+        .iter()
+        .filter(|a| a.role == AssignmentRole::Lead && visible.includes(a.department_id))
+        .filter_map(|a| {
+            let person = a.responsible_person.as_deref()?.trim();
+            let contact = a.contact.as_deref().map(str::trim).unwrap_or_default();
+            Some(if contact.is_empty() { person.to_owned() } else { format!("{person} {contact}") })
+        })
+        .collect()
 }
 
 /// Every task of the document the caller may see, in plan order, page by page.
@@ -124,7 +179,7 @@ async fn units_of(db: &impl ConnectionTrait, tasks: &[task::Model]) -> AppResult
             .await?;
         for (place, unit) in rows {
             let entry = by_task.entry(place.task_id).or_default();
-            entry.1.push(unit.map(|u| u.name).unwrap_or_default());
+            entry.1.push(unit.map_or((String::new(), DepartmentKind::Unit), |u| (u.name, u.kind)));
             entry.0.push(place);
         }
     }

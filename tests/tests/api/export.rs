@@ -8,8 +8,21 @@ use calamine::{Data, Reader, Xlsx};
 use duban_tests::{RawResponse, TestApp, password_for, spawn_app};
 use serde_json::{Value, json};
 
-const HEADERS: [&str; 10] =
-    ["序号", "工作任务", "落实措施", "牵头单位", "配合单位", "时间进度", "当前状态", "截止日期", "最新进展", "预警"];
+const HEADERS: [&str; 13] = [
+    "序号",
+    "工作任务",
+    "落实措施",
+    "牵头单位",
+    "配合单位",
+    "时间进度",
+    "当前状态",
+    "截止日期",
+    "最新进展",
+    "预警",
+    "原定截止日期",
+    "承办人",
+    "签收情况",
+];
 
 /// The reference plan's document id.
 pub async fn document_id(app: &TestApp, admin: &str) -> String {
@@ -163,7 +176,11 @@ async fn a_unit_downloads_only_its_own_tasks_with_the_latest_report_it_may_read(
 
     let (_, _, bytes) = download(&app, &id, "xlsx", Some(&admin)).await;
     let (_, rows) = table_of(&sheet_of(bytes));
-    assert_eq!(row_of(&rows, "14")[8], "已安排结算资金（60%）", "the office reads every report");
+    assert_eq!(
+        row_of(&rows, "14")[8],
+        "已制定结算办法（50%）",
+        "the lead's report, not a supporting unit's newer one, says where the task stands"
+    );
 
     let (_, _, csv) = download(&app, &id, "csv", Some(&weisheng)).await;
     let records = csv_of(&csv);
@@ -218,4 +235,43 @@ async fn an_exported_workbook_imports_again_as_the_same_plan() {
     let after = plan_columns(&app, &admin).await;
     assert_eq!(after.len(), 26);
     assert_eq!(after, before, "the same tasks, units with their roles, and schedules");
+}
+
+/// The follow-up columns: the original due date beside the current one after an extension, the
+/// lead's 承办人 (as the reader may see it) and how many units signed.
+#[tokio::test]
+async fn the_table_shows_the_original_due_date_the_leads_person_and_sign_off() {
+    let app = spawn_app().await;
+    app.set_today("2014-11-20");
+    let admin = app.admin_token().await;
+    let id = document_id(&app, &admin).await;
+    let lead = app.department_id_as(&admin, "县民政局").await;
+    app.create_account(&admin, "minzheng", "DEPARTMENT", Some(&lead)).await;
+    let minzheng = app.login("minzheng", &password_for("minzheng")).await;
+    let task = task_id(&app, &admin, 25).await;
+    app.sign_for(&minzheng, &task).await;
+    let ask = "mutation($t: ID!) { requestExtension(taskId: $t, input: { reason: \"省级配套文件尚未出台\", progress: \"已形成初稿\", proposedDueDate: \"2015-09-30\" }) { id } }";
+    let asked = app.graphql(ask, json!({ "t": task }), Some(&minzheng)).await;
+    let decide = "mutation($r: ID!) { decideExtension(requestId: $r, input: { approve: true }) { status } }";
+    app.graphql(decide, json!({ "r": asked.data()["requestExtension"]["id"] }), Some(&admin)).await.data();
+
+    let (_, _, bytes) = download(&app, &id, "xlsx", Some(&admin)).await;
+    let (_, rows) = table_of(&sheet_of(bytes));
+    let row = row_of(&rows, "25");
+    assert_eq!((row[7].as_str(), row[10].as_str()), ("2015-09-30", "2015-06-30"), "extended, and the original");
+    assert_eq!(row[11], "王五 0427-1111111", "the lead's 承办人 as it signed");
+    let parts = app
+        .graphql(
+            "query($id: ID!) { task(id: $id) { assignments { department { kind } } } }",
+            json!({ "id": task }),
+            Some(&admin),
+        )
+        .await;
+    let units = parts.data()["task"]["assignments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["department"]["kind"] == "UNIT")
+        .count();
+    assert_eq!(row[12], format!("1/{units} 已签收"), "units sign; groups and catch-alls do not");
 }
