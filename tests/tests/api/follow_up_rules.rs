@@ -888,3 +888,33 @@ async fn the_official_holidays_ship_with_the_calendar() {
         .await;
     assert_eq!(imported.data()["importPlan"]["tasks"][0]["assignments"][0]["signDue"], "2015-04-08");
 }
+
+/// A catch-all (`县政府其他有关部门`) cannot sign or report: its part is not followed up and
+/// carries no warning nobody could clear, while a unit's unsigned part does.
+#[tokio::test]
+async fn a_catch_all_part_is_not_followed_up_and_carries_no_warning() {
+    let office = Office::new(&[("县民政局、县政府其他有关部门", DEADLINE)]).await;
+    office.app.set_today("2027-03-10");
+    let view = "query($id: ID!) { task(id: $id) { assignments { followedUp department { name kind } warning { level reasons { code } } } } }";
+    let seen = office.call(&office.admin, view, json!({ "id": office.task(1) })).await;
+    let parts: Vec<(String, bool, String, Vec<String>)> = seen["task"]["assignments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            let reasons =
+                a["warning"]["reasons"].as_array().unwrap().iter().map(|r| r["code"].as_str().unwrap().to_owned());
+            (
+                a["department"]["kind"].as_str().unwrap().to_owned(),
+                a["followedUp"].as_bool().unwrap(),
+                a["warning"]["level"].as_str().unwrap().to_owned(),
+                reasons.collect(),
+            )
+        })
+        .collect();
+    assert_eq!(parts.len(), 2, "{parts:?}");
+    assert_eq!((parts[0].0.as_str(), parts[0].1), ("UNIT", true));
+    assert!(parts[0].3.contains(&"NOT_SIGNED".to_owned()), "the unit's unsigned part warns: {parts:?}");
+    assert_eq!((parts[1].0.as_str(), parts[1].1, parts[1].2.as_str()), ("CATCH_ALL", false, "NONE"));
+    assert!(parts[1].3.is_empty(), "{parts:?}");
+}

@@ -138,6 +138,7 @@ pub const ASSIGNMENT: &[(&str, Reads)] = &[
     ("contact", parts(&[A::Contact])),
     ("department", parts(&[]).nested(Nested::Department)),
     ("doneAt", parts(&[A::DoneAt])),
+    ("followedUp", parts(&[])),
     ("lastReportLate", parts(&[A::LastReportLate])),
     ("lastReportOn", parts(&[A::LastReportOn])),
     ("nextReportDue", parts(&[A::NextReportDue])),

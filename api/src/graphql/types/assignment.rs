@@ -3,7 +3,7 @@
 use super::Department;
 use super::enums::{AssignmentRole, AssignmentState};
 use super::follow_up::Warning;
-use crate::domain::follow_up::warning::Facts;
+use crate::domain::follow_up::warning::{Facts, Level};
 use crate::graphql::context;
 use crate::graphql::fetch::{Part, Parts};
 use crate::graphql::loaders::{load_failed, missing};
@@ -48,6 +48,13 @@ impl Assignment {
         &self.parts[self.index].assignment
     }
 
+    /// The kind of the part's department, through the loader (a department read with the task
+    /// carries only the columns its selection asked for).
+    async fn kind(&self, ctx: &Context<'_>) -> Result<entity::DepartmentKind> {
+        let dept = context::loaders(ctx).departments.load_one(self.part().department_id).await.map_err(load_failed)?;
+        dept.map(|(d, _)| d.kind).ok_or_else(|| missing("department"))
+    }
+
     /// Whether the viewer may read this unit's sign-off contact: the office, leaders, the unit
     /// itself, the task's lead unit, and the supporting units for the lead's.
     fn contact_visible(&self, ctx: &Context<'_>) -> bool {
@@ -86,9 +93,19 @@ impl Assignment {
         self.part().state.into()
     }
 
+    /// Whether duban follows this part up (sign-off, reports, warnings): a unit's part is; a
+    /// group's or a catch-all's (`县政府其他有关部门`) is not, as no account acts for it.
+    async fn followed_up(&self, ctx: &Context<'_>) -> Result<bool> {
+        Ok(self.kind(ctx).await? == entity::DepartmentKind::Unit)
+    }
+
     /// How urgent the unit's own part is: the task's time and pace, the unit's reports and
-    /// sign-off, and the unanswered urgings to it that the viewer may see.
+    /// sign-off, and the unanswered urgings to it that the viewer may see. NONE for a part that
+    /// is not followed up (`followedUp`): nobody could clear its warning.
     async fn warning(&self, ctx: &Context<'_>) -> Result<Warning> {
+        if self.kind(ctx).await? != entity::DepartmentKind::Unit {
+            return Ok(Warning::new(Level::None, Vec::new()));
+        }
         let loaders = context::loaders(ctx);
         let judge = loaders.judge().await?;
         let urgings = loaders.urgings.load_one(self.part().task_id).await.map_err(load_failed)?.unwrap_or_default();
