@@ -123,6 +123,8 @@ pub enum ActorKind {
     Anonymous,
 }
 
+/// `name()` (the stored and published spelling) and `parse()` (the value of a spelling) for
+/// enums whose spellings strum derives (`IntoStaticStr`, `EnumString`).
 macro_rules! spelled {
     ($($name:ident),*) => {$(
         impl $name {
@@ -138,6 +140,8 @@ macro_rules! spelled {
         }
     )*};
 }
+
+pub(crate) use spelled;
 
 spelled!(Operation, Table, Action, ActorKind);
 

@@ -16,7 +16,7 @@ use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 
 /// What a line tells, stable for clients (its spelling is the variant's in SCREAMING_SNAKE_CASE).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::IntoStaticStr, strum::VariantArray)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
 #[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
 pub enum Code {
     /// The office handed the task out (交办).
@@ -79,12 +79,7 @@ pub enum Code {
     ReportRuleChanged,
 }
 
-impl Code {
-    /// The published spelling (`SIGNED`, `COMPLETION_WITHDRAWN`, …).
-    pub fn name(self) -> &'static str {
-        self.into()
-    }
-}
+super::names::spelled!(Code);
 
 /// One line of a timeline.
 #[derive(Debug, Clone, PartialEq)]

@@ -16,7 +16,7 @@ use crate::domain::audit;
 use crate::domain::tasks;
 use crate::domain::text::required_text;
 use crate::error::{AppError, AppResult};
-use crate::policy::{follow_up as may, rules};
+use crate::policy::rules;
 use entity::{
     AssignmentState, CompletionDecision, ExtensionStatus, ScheduleKind, TaskStatus, assignment, completion_report,
     extension_request, instruction, instruction_response, task, urging,
@@ -43,9 +43,7 @@ pub async fn submit(
     let principal = rules::account(&caller.viewer)?;
     let text = required_text(text, "text")?;
     let txn = audit::begin(db, caller).await?;
-    let on = on_task::load(&txn, caller, task_id).await?;
-    let unit = may::lead_place(principal, on.own_role())?;
-    on.at_version(expected_version)?;
+    let (on, unit) = on_task::load_as_lead(&txn, caller, task_id, expected_version).await?;
     if is_ongoing(&on.task) {
         return Err(AppError::InvalidState("an ongoing task has no completion report; the office archives it".into()));
     }
@@ -85,9 +83,7 @@ pub async fn withdraw(
     let principal = rules::account(&caller.viewer)?;
     let reason = required_text(reason, "reason")?;
     let txn = audit::begin(db, caller).await?;
-    let on = on_task::load(&txn, caller, task_id).await?;
-    may::lead_place(principal, on.own_role())?;
-    on.at_version(expected_version)?;
+    let (on, _) = on_task::load_as_lead(&txn, caller, task_id, expected_version).await?;
     let status = states::next_task_status(on.task.status, TaskEvent::WithdrawCompletion)?;
     let pending = pending_report(&txn, task_id).await?;
     let mut report: completion_report::ActiveModel = pending.clone().into();

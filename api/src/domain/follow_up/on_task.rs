@@ -65,6 +65,21 @@ pub async fn load(db: &impl ConnectionTrait, caller: &Caller, task_id: i32) -> A
     Ok(OnTask { task, parts, role, own })
 }
 
+/// Loads the task for its lead unit: FORBIDDEN for anyone else, then CONFLICT when it is no
+/// longer at `expected_version` (access is decided first). Returns the task and the lead's unit.
+pub async fn load_as_lead(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    task_id: i32,
+    expected_version: i32,
+) -> AppResult<(OnTask, i32)> {
+    let principal = rules::account(&caller.viewer)?;
+    let on = load(db, caller, task_id).await?;
+    let unit = crate::policy::follow_up::lead_place(principal, on.own_role())?;
+    on.at_version(expected_version)?;
+    Ok((on, unit))
+}
+
 /// Loads the task and checks `expected_version` ([`OnTask::at_version`]), for verbs whose
 /// access was decided before (the office's).
 pub async fn load_at_version(

@@ -44,17 +44,7 @@ pub enum Status {
     Failed,
 }
 
-impl Status {
-    /// The stored spelling.
-    pub fn name(self) -> &'static str {
-        self.into()
-    }
-
-    /// The status a stored spelling names, if any.
-    pub fn parse(stored: &str) -> Option<Status> {
-        stored.parse().ok()
-    }
-}
+crate::domain::audit::names::spelled!(Status);
 
 /// Entries fanned out per transaction.
 const FAN_OUT_BATCH: u64 = 200;
