@@ -39,12 +39,13 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 
 # Unprivileged user; /data is its home and the working directory, where the
-# embedded-default SQLite database (and its generated JWT secret) are kept.
+# embedded-default SQLite database (and its generated JWT secret) are kept;
+# /data/files holds evidence files when no S3 bucket is set (a volume in compose).
 RUN groupadd --system --gid 10001 duban \
  && useradd --system --uid 10001 --gid duban --home-dir /data --no-create-home \
         --shell /usr/sbin/nologin duban \
- && mkdir -p /data \
- && chown duban:duban /data
+ && mkdir -p /data/files \
+ && chown -R duban:duban /data
 
 COPY --from=builder /out/duban /usr/local/bin/duban
 

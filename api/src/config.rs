@@ -96,9 +96,108 @@ pub struct Config {
     #[arg(long, env = "DUBAN_WEBHOOK_ALLOWED_NETWORKS", value_delimiter = ',', num_args = 0..)]
     pub webhook_allowed_networks: Vec<ipnet::IpNet>,
 
+    /// Where evidence files are kept.
+    #[command(flatten)]
+    pub storage: StorageConfig,
+
+    /// What evidence files are accepted.
+    #[command(flatten)]
+    pub evidence: EvidenceLimits,
+
     /// Test-only hooks (a route that panics); never set from the environment.
     #[arg(skip)]
     pub test_hooks: bool,
+}
+
+/// Where evidence files (佐证材料) are kept: S3-compatible object storage when a bucket is
+/// named, else a local directory.
+#[derive(Debug, Clone, Args)]
+pub struct StorageConfig {
+    /// Directory for evidence files when no S3 bucket is named. Default: `<database
+    /// file>.files` beside the SQLite file (`duban-files` in the working directory otherwise).
+    #[arg(long, env = "DUBAN_STORAGE_DIR")]
+    pub storage_dir: Option<std::path::PathBuf>,
+
+    /// S3 bucket for evidence files; set, it replaces the local directory. The standard
+    /// `AWS_*` variables are read too.
+    #[arg(long, env = "DUBAN_S3_BUCKET")]
+    pub s3_bucket: Option<String>,
+
+    /// Endpoint of an S3-compatible service (a government cloud's, or a self-hosted one),
+    /// such as `https://oss.example.gov.cn`; buckets are addressed in the path.
+    #[arg(long, env = "DUBAN_S3_ENDPOINT")]
+    pub s3_endpoint: Option<String>,
+
+    /// The S3 region.
+    #[arg(long, env = "DUBAN_S3_REGION", default_value = "us-east-1")]
+    pub s3_region: String,
+
+    /// Access key id for S3 (else `AWS_ACCESS_KEY_ID`).
+    #[arg(long, env = "DUBAN_S3_ACCESS_KEY_ID", hide_env_values = true)]
+    pub s3_access_key_id: Option<String>,
+
+    /// Secret access key for S3 (else `AWS_SECRET_ACCESS_KEY`).
+    #[arg(long, env = "DUBAN_S3_SECRET_ACCESS_KEY", value_parser = parse_secret, hide_env_values = true)]
+    pub s3_secret_access_key: Option<SecretString>,
+
+    /// Allow a plain-HTTP endpoint (an S3 server on the same host or intranet).
+    #[arg(long, env = "DUBAN_S3_ALLOW_HTTP", default_value_t = false, action = clap::ArgAction::Set)]
+    pub s3_allow_http: bool,
+}
+
+/// Limits on evidence files.
+#[derive(Debug, Clone, Args)]
+pub struct EvidenceLimits {
+    /// Largest evidence file, in MB.
+    #[arg(long = "evidence-max-file-mb", env = "DUBAN_EVIDENCE_MAX_FILE_MB", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=512))]
+    pub max_file_mb: u64,
+
+    /// Most files behind one report (or completion report, answer, response).
+    #[arg(long = "evidence-max-files", env = "DUBAN_EVIDENCE_MAX_FILES", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=100))]
+    pub max_files: u64,
+
+    /// Largest total of the files behind one report, in MB.
+    #[arg(long = "evidence-max-total-mb", env = "DUBAN_EVIDENCE_MAX_TOTAL_MB", default_value_t = 50, value_parser = clap::value_parser!(u64).range(1..=4096))]
+    pub max_total_mb: u64,
+
+    /// Accept archives (zip, rar, 7z, tar, gzip) as evidence; refused by default, as their
+    /// content cannot be checked.
+    #[arg(long = "evidence-allow-archives", env = "DUBAN_EVIDENCE_ALLOW_ARCHIVES", default_value_t = false, action = clap::ArgAction::Set)]
+    pub allow_archives: bool,
+
+    /// Hours a file uploaded but never attached to a report is kept before it is swept.
+    #[arg(long = "evidence-staged-hours", env = "DUBAN_EVIDENCE_STAGED_HOURS", default_value_t = 24, value_parser = clap::value_parser!(u64).range(1..=720))]
+    pub staged_hours: u64,
+}
+
+impl Default for StorageConfig {
+    fn default() -> Self {
+        StorageConfig {
+            storage_dir: None,
+            s3_bucket: None,
+            s3_endpoint: None,
+            s3_region: "us-east-1".into(),
+            s3_access_key_id: None,
+            s3_secret_access_key: None,
+            s3_allow_http: false,
+        }
+    }
+}
+
+impl Default for EvidenceLimits {
+    fn default() -> Self {
+        EvidenceLimits { max_file_mb: 20, max_files: 10, max_total_mb: 50, allow_archives: false, staged_hours: 24 }
+    }
+}
+
+impl EvidenceLimits {
+    pub fn max_file_bytes(&self) -> usize {
+        (self.max_file_mb as usize) * 1024 * 1024
+    }
+
+    pub fn max_total_bytes(&self) -> i64 {
+        (self.max_total_mb as i64) * 1024 * 1024
+    }
 }
 
 /// Introspection setting.
@@ -155,6 +254,8 @@ impl Config {
             ws_max_operations: 50,
             ws_max_sockets_per_account: 10,
             webhook_allowed_networks: Vec::new(),
+            storage: StorageConfig::default(),
+            evidence: EvidenceLimits::default(),
             test_hooks: false,
         }
     }

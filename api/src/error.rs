@@ -22,6 +22,10 @@ pub enum AppError {
     /// The input is invalid; the message says why in terms the client sent.
     #[error("{0}")]
     BadInput(String),
+    /// The input is refused for a reason a client can switch on (`extensions.reason`), such as
+    /// `FILE_TOO_LARGE`; the code is `BAD_USER_INPUT`.
+    #[error("{message}")]
+    Refused { reason: &'static str, message: String },
     /// The write conflicts with the current state (stale version, duplicate).
     #[error("{0}")]
     Conflict(String),
@@ -43,7 +47,7 @@ impl AppError {
             AppError::Unauthenticated => "UNAUTHENTICATED",
             AppError::Forbidden(_) => "FORBIDDEN",
             AppError::NotFound(_) => "NOT_FOUND",
-            AppError::BadInput(_) => "BAD_USER_INPUT",
+            AppError::BadInput(_) | AppError::Refused { .. } => "BAD_USER_INPUT",
             AppError::Conflict(_) => "CONFLICT",
             AppError::InvalidState(_) => "INVALID_STATE",
             AppError::RateLimited { .. } => "RATE_LIMITED",
@@ -98,8 +102,10 @@ impl ErrorExtensions for AppError {
         }
         async_graphql::Error::new(self.to_string()).extend_with(|_, e| {
             e.set("code", self.code());
-            if let AppError::RateLimited { retry_after_secs } = self {
-                e.set("retryAfter", *retry_after_secs);
+            match self {
+                AppError::RateLimited { retry_after_secs } => e.set("retryAfter", *retry_after_secs),
+                AppError::Refused { reason, .. } => e.set("reason", *reason),
+                _ => {}
             }
         })
     }

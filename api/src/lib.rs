@@ -21,5 +21,6 @@ pub mod import;
 pub mod observe;
 pub mod policy;
 pub mod startup;
+pub mod storage;
 pub mod synthetic;
 pub mod telemetry;

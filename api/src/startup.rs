@@ -3,9 +3,12 @@
 use crate::auth::{AuthContext, ThrottleLimits, TokenConfig, TokenKeys};
 use crate::config::{Config, Introspection};
 use crate::domain::clock::Clock;
+use crate::domain::evidence::Files;
+use crate::domain::evidence::links::LinkKey;
 use crate::domain::webhooks::destination::Destinations;
 use crate::events::Hub;
 use crate::http::state::AppState;
+use crate::storage::Storage;
 use crate::{bootstrap, db, graphiql, graphql, http, observe};
 use anyhow::Context;
 use axum::Router;
@@ -23,6 +26,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .route("/graphql", get(http::ws::get).post(http::graphql::handle))
         .route("/documents/{id}/division-table.xlsx", get(http::export::xlsx))
         .route("/documents/{id}/division-table.csv", get(http::export::csv))
+        .route("/files/{id}", get(http::files::download))
         .route("/healthz", get(http::health::healthz))
         .route("/readyz", get(http::health::readyz))
         .merge(graphiql::routes());
@@ -31,7 +35,8 @@ pub fn router(state: AppState, config: &Config) -> Router {
             .route("/__test/panic", get(http::guard::panic_for_tests))
             .route("/__test/sleep/{millis}", get(http::guard::sleep_for_tests))
             .route("/__test/documents", get(http::guard::documents_for_tests))
-            .route("/__test/subscribers", get(http::guard::subscribers_for_tests));
+            .route("/__test/subscribers", get(http::guard::subscribers_for_tests))
+            .route("/__test/sweep-evidence", axum::routing::post(http::files::sweep_for_tests));
     }
     let timeout = Duration::from_secs(config.request_timeout_secs);
     app.route_layer(axum::middleware::from_fn(observe::count_requests))
@@ -66,6 +71,7 @@ pub async fn prepare(
     db::migrate(&db).await?;
     let clock = config.today.map_or_else(Clock::system, Clock::pinned);
     let secret = bootstrap::jwt_secret(config)?;
+    let links = LinkKey::derive(&secret);
     // Before the first write: the admin and the sample plan are on the trail too.
     bootstrap::install_audit_key(config)?;
     bootstrap::ensure_admin(&db, config, &clock).await?;
@@ -89,11 +95,19 @@ pub async fn prepare(
     let retry =
         crate::domain::webhooks::dispatch::Retry::with_base(Duration::from_millis(config.webhook_retry_base_ms));
     let destinations = Destinations::new(config.webhook_allowed_networks.clone());
+    let files = Files {
+        storage: Storage::open(&config.storage, &config.database_url)?,
+        limits: config.evidence.clone(),
+        links,
+    };
+    tracing::info!(storage = ?files.storage, "evidence files storage");
+    crate::domain::evidence::sweeper::start(db.clone(), files.clone(), clock.clone());
     if config.dispatch_webhooks {
         crate::domain::webhooks::dispatch::start(db.clone(), events.subscribe(), retry, destinations.clone());
     }
     Ok(AppState::new(crate::http::state::Shared {
-        schemas: graphql::build_schemas(db.clone(), reads.clone(), auth.clone(), &events, &destinations),
+        schemas: graphql::build_schemas(db.clone(), reads.clone(), auth.clone(), &events, &destinations, &files),
+        files,
         db,
         reads,
         auth,

@@ -202,3 +202,22 @@ pub enum ScheduleSource {
     #[sea_orm(string_value = "NONE")]
     None,
 }
+
+/// What a file of evidence (佐证材料) backs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(24))")]
+pub enum EvidenceTarget {
+    /// A progress report (`progress_report`).
+    #[sea_orm(string_value = "PROGRESS_REPORT")]
+    ProgressReport,
+    /// A completion report (`completion_report`).
+    #[sea_orm(string_value = "COMPLETION_REPORT")]
+    CompletionReport,
+    /// The answer to an urging (`urging`).
+    #[sea_orm(string_value = "URGING_ANSWER")]
+    UrgingAnswer,
+    /// A response to a leader's instruction (`instruction_response`).
+    #[sea_orm(string_value = "INSTRUCTION_RESPONSE")]
+    InstructionResponse,
+}

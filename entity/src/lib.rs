@@ -11,6 +11,7 @@ pub mod document;
 pub mod document_source;
 pub mod due_date_change;
 pub mod enums;
+pub mod evidence;
 pub mod extension_request;
 pub mod follow_up_settings;
 pub mod group_member;

@@ -38,6 +38,7 @@ mod m20261207_000033_urging_closed;
 mod m20261207_000034_report_lowered_reason;
 mod m20261207_000035_policy_default_months;
 mod m20261207_000036_public_holidays;
+mod m20261207_000037_create_evidence;
 
 pub struct Migrator;
 
@@ -81,6 +82,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000034_report_lowered_reason::Migration),
             Box::new(m20261207_000035_policy_default_months::Migration),
             Box::new(m20261207_000036_public_holidays::Migration),
+            Box::new(m20261207_000037_create_evidence::Migration),
         ]
     }
 }

@@ -7,6 +7,7 @@
 
 mod process;
 mod proxy;
+pub mod s3;
 pub mod ws;
 
 pub use process::ServerProcess;
@@ -80,6 +81,84 @@ pub struct TestApp {
     _sqlite_dir: Option<tempfile::TempDir>,
     postgres: Option<PgDatabase>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    /// Where the server keeps evidence files.
+    pub files: Files,
+}
+
+/// Where a test server keeps evidence files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FileStore {
+    /// A temporary directory (the embedded default's backend).
+    #[default]
+    Local,
+    /// A bucket of its own on the suite's S3 server ([`s3::server`]).
+    S3,
+}
+
+/// A test server's evidence storage, for checking what it holds.
+pub enum Files {
+    Local(tempfile::TempDir),
+    S3 { bucket: String },
+}
+
+impl Files {
+    async fn new(store: FileStore, config: &mut Config) -> Files {
+        match store {
+            FileStore::Local => {
+                let dir = tempfile::tempdir().expect("temporary directory");
+                config.storage.storage_dir = Some(dir.path().to_owned());
+                Files::Local(dir)
+            }
+            FileStore::S3 => {
+                let server = s3::server().await;
+                let bucket = server.bucket().await;
+                config.storage.s3_bucket = Some(bucket.clone());
+                config.storage.s3_endpoint = Some(server.endpoint.clone());
+                config.storage.s3_allow_http = true;
+                config.storage.s3_access_key_id = Some("duban-test".into());
+                config.storage.s3_secret_access_key = Some("duban-test-secret".to_owned().into());
+                Files::S3 { bucket }
+            }
+        }
+    }
+
+    /// The keys of every object stored, sorted.
+    pub async fn keys(&self) -> Vec<String> {
+        let mut keys = match self {
+            Files::Local(dir) => {
+                let mut keys = Vec::new();
+                let mut pending = vec![dir.path().to_owned()];
+                while let Some(next) = pending.pop() {
+                    for entry in std::fs::read_dir(&next).expect("read the storage directory") {
+                        let path = entry.expect("an entry").path();
+                        if path.is_dir() {
+                            pending.push(path);
+                        } else {
+                            let key = path.strip_prefix(dir.path()).expect("under the directory");
+                            keys.push(key.to_string_lossy().replace('\\', "/"));
+                        }
+                    }
+                }
+                keys
+            }
+            Files::S3 { bucket } => s3::server().await.keys(bucket).await,
+        };
+        keys.sort();
+        keys
+    }
+
+    /// Writes an object no row names, as a process that died between storing a file and
+    /// writing its row leaves it.
+    pub async fn put_stray(&self, key: &str, bytes: &[u8]) {
+        match self {
+            Files::Local(dir) => {
+                let path = dir.path().join(key);
+                std::fs::create_dir_all(path.parent().expect("a parent")).expect("make the directories");
+                std::fs::write(path, bytes).expect("write the object");
+            }
+            Files::S3 { bucket } => s3::server().await.put(bucket, key, bytes.to_vec()).await,
+        }
+    }
 }
 
 /// What a GraphQL call returned.
@@ -118,10 +197,17 @@ pub struct RawResponse {
     pub status: u16,
     pub content_type: String,
     pub headers: reqwest::header::HeaderMap,
+    /// The body as text (lossy for a binary body: see `bytes`).
     pub text: String,
+    pub bytes: Vec<u8>,
 }
 
 impl RawResponse {
+    /// A header's value as text.
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+    }
+
     /// The body as JSON (panics when it is not).
     pub fn json(&self) -> Value {
         serde_json::from_str(&self.text).unwrap_or_else(|_| panic!("not JSON: {}", self.text))
@@ -143,11 +229,13 @@ pub struct AppOptions {
     /// PostgreSQL only: the server reaches the database through a [`TcpProxy`] on this port
     /// (the test's own connection, `TestApp::db`, does not).
     pub via_proxy: Option<u16>,
+    /// Where evidence files are kept.
+    pub files: FileStore,
 }
 
 impl Default for AppOptions {
     fn default() -> Self {
-        AppOptions { sample_plan: true, configure: |_| {}, via_proxy: None }
+        AppOptions { sample_plan: true, configure: |_| {}, via_proxy: None, files: FileStore::Local }
     }
 }
 
@@ -169,6 +257,7 @@ pub async fn spawn_app_with(options: AppOptions) -> TestApp {
     config.test_hooks = true;
     // Webhook tests deliver to receivers on this machine; tests of the refusal clear this.
     config.webhook_allowed_networks = vec!["127.0.0.0/8".parse().expect("a CIDR")];
+    let files = Files::new(options.files, &mut config).await;
     (options.configure)(&mut config);
 
     let statements = Arc::new(AtomicU64::new(0));
@@ -207,6 +296,7 @@ pub async fn spawn_app_with(options: AppOptions) -> TestApp {
         _sqlite_dir: sqlite_dir,
         postgres,
         shutdown: Some(tx),
+        files,
     }
 }
 
@@ -240,8 +330,9 @@ impl TestApp {
         let headers = response.headers().clone();
         let content_type =
             headers.get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
-        let text = response.text().await.expect("response body");
-        RawResponse { status, content_type, headers, text }
+        let bytes = response.bytes().await.expect("response body").to_vec();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        RawResponse { status, content_type, headers, text, bytes }
     }
 
     /// Logs in and returns the token, panicking on failure.

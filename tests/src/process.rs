@@ -11,6 +11,8 @@ pub struct ServerProcess {
     /// `http://127.0.0.1:PORT`.
     pub address: String,
     child: Child,
+    /// Its evidence storage (a directory of its own).
+    _files: tempfile::TempDir,
 }
 
 impl ServerProcess {
@@ -23,11 +25,13 @@ impl ServerProcess {
     /// [`ServerProcess::start`] with more settings in its environment.
     pub fn start_with(binary: &str, database_url: &str, settings: &[(&str, &str)]) -> ServerProcess {
         let secret = crate::token_secret();
+        let files = tempfile::tempdir().expect("temporary directory");
         let mut child = Command::new(binary)
             .arg("serve")
             .envs(settings.iter().copied())
             .env("DATABASE_URL", database_url)
             .env("DUBAN_BIND", "127.0.0.1:0")
+            .env("DUBAN_STORAGE_DIR", files.path())
             .env("DUBAN_JWT_SECRET", secret)
             .env("DUBAN_AUDIT_KEY", crate::audit_key())
             .env("DUBAN_ADMIN_PASSWORD", crate::ADMIN_PASSWORD)
@@ -63,7 +67,7 @@ impl ServerProcess {
             let said = early.lock().map(|lines| lines.join("\n")).unwrap_or_default();
             panic!("the second process did not start within {:?}; it said:\n{said}", started.elapsed());
         }
-        ServerProcess { address: format!("http://{addr}"), child }
+        ServerProcess { address: format!("http://{addr}"), child, _files: files }
     }
 }
 

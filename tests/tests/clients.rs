@@ -67,6 +67,46 @@ async fn javascript_clients_and_the_standard_introspection_work() {
     .unwrap();
 }
 
+/// A unit's page sending evidence with a report through apollo-upload-client: the script
+/// uploads a photo as the lead of task 25, attaches it to a report and reads it back through its
+/// signed link; the server then holds the photo behind that report, readable by the office.
+#[tokio::test]
+async fn apollo_upload_client_sends_a_photo_with_a_report() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let tasks = app
+        .graphql("{ tasks(first: 100) { nodes { id seq lead { id } } } }", serde_json::json!({}), Some(&admin))
+        .await;
+    let task = tasks.data()["tasks"]["nodes"].as_array().unwrap().iter().find(|t| t["seq"] == 25).unwrap().clone();
+    let (task_id, lead) = (task["id"].as_str().unwrap().to_owned(), task["lead"]["id"].as_str().unwrap().to_owned());
+    app.create_account(&admin, "lead", "DEPARTMENT", Some(&lead)).await;
+    let token = app.login("lead", &duban_tests::password_for("lead")).await;
+    app.sign_for(&token, &task_id).await;
+    let url = app.url("/graphql");
+    let script = tokio::task::spawn_blocking(move || {
+        let output = Command::new(node())
+            .args(["upload.mjs", &url, &token, &task_id])
+            .current_dir(clients_dir())
+            .output()
+            .expect("run upload.mjs");
+        let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+        assert!(output.status.success(), "upload.mjs failed:\n{text}");
+        text
+    });
+    let out = script.await.unwrap();
+    assert!(out.contains("4 passed, 0 failed"), "{out}");
+    let seen = app
+        .graphql(
+            "{ tasks(first: 100) { nodes { seq reports(first: 5) { nodes { percent evidence { contentType } } } } } }",
+            serde_json::json!({}),
+            Some(&admin),
+        )
+        .await;
+    let task = seen.data()["tasks"]["nodes"].as_array().unwrap().iter().find(|t| t["seq"] == 25).unwrap().clone();
+    assert_eq!(task["reports"]["nodes"][0]["percent"], 80);
+    assert_eq!(task["reports"]["nodes"][0]["evidence"][0]["contentType"], "image/png");
+}
+
 #[tokio::test]
 async fn every_graphql_example_of_the_readme_is_valid_against_the_served_schema() {
     let app = spawn_app().await;

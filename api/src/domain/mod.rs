@@ -9,6 +9,7 @@ pub mod connection;
 pub mod dates;
 pub mod departments;
 pub mod documents;
+pub mod evidence;
 pub mod follow_up;
 pub mod page;
 pub mod plan_cache;

@@ -4,7 +4,8 @@
 //! The first six are the plan's own (序号 … 时间进度), so an exported table imports again as
 //! the same plan; the others are the follow-up's state: status, due date, the lead's latest
 //! progress, the warning light (红灯/黄灯/蓝灯/绿灯, judged as `Task.warning`), the original due
-//! date, the lead's 承办人 and how many units signed for the task.
+//! date, the lead's 承办人, how many units signed for the task and how many files of evidence
+//! back the latest progress shown.
 
 use super::table::{DivisionTable, Row};
 use crate::domain::follow_up::warning::{Facts, Level};
@@ -36,6 +37,7 @@ pub const COLUMNS: &[Column] = &[
     Column { header: "原定截止日期", width: 12.0, value: |row, _| original_due_date(row) },
     Column { header: "承办人", width: 24.0, value: |row, _| row.lead_people.join("、") },
     Column { header: "签收情况", width: 10.0, value: |row, _| signed(row) },
+    Column { header: "佐证材料", width: 10.0, value: |row, _| evidence(row) },
 ];
 
 /// The plan's numbering (`一、(二)3`), else the task's number in the plan.
@@ -59,6 +61,14 @@ fn signed(row: &Row) -> String {
     match row.signed {
         (_, 0) => String::new(),
         (done, all) => format!("{done}/{all} 已签收"),
+    }
+}
+
+/// `2件`: the files of evidence behind the report 最新进展 shows (empty without a report).
+fn evidence(row: &Row) -> String {
+    match row.latest_report {
+        Some(_) => format!("{}件", row.latest_evidence),
+        None => String::new(),
     }
 }
 

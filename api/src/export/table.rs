@@ -8,9 +8,10 @@ use crate::domain::follow_up::warning::Judge;
 use crate::domain::page::PageRequest;
 use crate::domain::rows::task_row;
 use crate::domain::tasks::{self, TaskFilter, TaskKey};
-use crate::domain::{Caller, documents, reports};
+use crate::domain::{Caller, documents, evidence, reports};
 use crate::error::{AppError, AppResult};
 use crate::policy::{follow_up, rules, scope};
+use entity::EvidenceTarget;
 use entity::{
     AssignmentRole, AssignmentState, DepartmentKind, assignment, department, document, progress_report, task,
 };
@@ -56,6 +57,8 @@ pub struct Row {
     /// The newest progress report of a lead unit the caller may read (the newest of any unit
     /// when it may read none of the leads').
     pub latest_report: Option<progress_report::Model>,
+    /// How many files of evidence back that report.
+    pub latest_evidence: usize,
     /// The lead units' 承办人 with their contacts, as far as the caller may read them.
     pub lead_people: Vec<String>,
     /// Units that signed for the task, of the units that sign (groups and catch-alls do not).
@@ -93,6 +96,10 @@ pub async fn division_table(
         let lead_ids: Vec<i32> =
             assignments.iter().filter(|a| a.role == AssignmentRole::Lead).map(|a| a.department_id).collect();
         let latest = latest_report(db, caller, task.id, &lead_ids).await?;
+        let latest_evidence = match &latest {
+            Some(report) => evidence::of_targets(db, &[(EvidenceTarget::ProgressReport, report.id)]).await?.len(),
+            None => 0,
+        };
         let names: Vec<String> = units.iter().map(|(name, _)| name.clone()).collect();
         let (leads, supporting) = split_roles(&assignments, &names);
         let lead_people = lead_people(caller, &assignments, &lead_ids);
@@ -103,7 +110,7 @@ pub async fn division_table(
             .map(|(a, _)| a)
             .collect();
         let signed = (signing.iter().filter(|a| a.state != AssignmentState::Assigned).count(), signing.len());
-        rows.push(Row { task, leads, supporting, latest_report: latest, lead_people, signed });
+        rows.push(Row { task, leads, supporting, latest_report: latest, latest_evidence, lead_people, signed });
     }
     let judge = settings::judge(db, caller).await?;
     Ok(DivisionTable { document, rows, judge })

@@ -51,3 +51,8 @@ pub fn parse_opt_id(id: Option<&ID>) -> AppResult<Option<i32>> {
 pub fn parse_ids(ids: &[ID]) -> AppResult<Vec<i32>> {
     ids.iter().map(parse_id).collect()
 }
+
+/// Evidence storage, its limits and link key.
+pub fn files<'a>(ctx: &Context<'a>) -> &'a crate::domain::evidence::Files {
+    ctx.data_unchecked::<crate::domain::evidence::Files>()
+}

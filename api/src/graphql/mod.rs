@@ -13,6 +13,7 @@ pub mod types;
 
 use crate::auth::AuthContext;
 use crate::db::Reader;
+use crate::domain::evidence::Files;
 use crate::domain::webhooks::destination::Destinations;
 use crate::events::Hub;
 use async_graphql::{Schema, SchemaBuilder};
@@ -53,6 +54,7 @@ fn builder(
     auth: &AuthContext,
     events: &Hub,
     destinations: &Destinations,
+    files: &Files,
 ) -> SchemaBuilder<query::Query, mutation::Mutation, subscription::Subscription> {
     Schema::build(query::Query, mutation::Mutation::default(), subscription::Subscription)
         .data(db.clone())
@@ -60,6 +62,7 @@ fn builder(
         .data(auth.clone())
         .data(events.clone())
         .data(destinations.clone())
+        .data(files.clone())
 }
 
 /// Builds the schemas with the database (writes and reads), auth keys, event hub and the
@@ -70,19 +73,20 @@ pub fn build_schemas(
     auth: AuthContext,
     events: &Hub,
     destinations: &Destinations,
+    files: &Files,
 ) -> Schemas {
     Schemas {
-        full: builder(&db, &reads, &auth, events, destinations)
+        full: builder(&db, &reads, &auth, events, destinations, files)
             .limit_depth(MAX_DEPTH)
             .limit_complexity(MAX_COMPLEXITY)
             .finish(),
-        quiet: builder(&db, &reads, &auth, events, destinations)
+        quiet: builder(&db, &reads, &auth, events, destinations, files)
             .limit_depth(MAX_DEPTH)
             .limit_complexity(MAX_COMPLEXITY)
             .disable_introspection()
             .disable_suggestions()
             .finish(),
-        introspection: builder(&db, &reads, &auth, events, destinations)
+        introspection: builder(&db, &reads, &auth, events, destinations, files)
             .limit_depth(MAX_INTROSPECTION_DEPTH)
             .limit_complexity(MAX_INTROSPECTION_COMPLEXITY)
             .finish(),

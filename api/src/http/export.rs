@@ -53,18 +53,18 @@ async fn division_table(state: &AppState, peer: SocketAddr, id: &str, headers: &
     }
 }
 
-fn token_required() -> Refusal {
+pub(crate) fn token_required() -> Refusal {
     Refusal::new(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", "a bearer token is required")
         .with_header(header::WWW_AUTHENTICATE, "Bearer")
 }
 
 /// A domain refusal with the status that goes with its code.
-fn refusal(error: AppError) -> Refusal {
+pub(crate) fn refusal(error: AppError) -> Refusal {
     let status = match &error {
         AppError::Unauthenticated => return token_required(),
         AppError::Forbidden(_) => StatusCode::FORBIDDEN,
         AppError::NotFound(_) => StatusCode::NOT_FOUND,
-        AppError::BadInput(_) => StatusCode::BAD_REQUEST,
+        AppError::BadInput(_) | AppError::Refused { .. } => StatusCode::BAD_REQUEST,
         AppError::Conflict(_) | AppError::InvalidState(_) => StatusCode::CONFLICT,
         AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
         AppError::Internal(cause) => {

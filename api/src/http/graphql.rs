@@ -37,6 +37,11 @@ pub async fn handle(
     }
 }
 
+/// The largest file an upload may carry: a plan's limit or an evidence file's, the larger.
+fn max_upload(state: &AppState) -> usize {
+    state.files.limits.max_file_bytes().max(request::MAX_UPLOAD_BYTES)
+}
+
 async fn serve(state: AppState, peer: SocketAddr, req: Request) -> Response {
     let Some(media) = MediaType::negotiate(req.headers()) else {
         let refusal = Refusal::new(
@@ -53,7 +58,7 @@ async fn serve(state: AppState, peer: SocketAddr, req: Request) -> Response {
     let viewer = credential.viewer;
     let (parts, body) = req.into_parts();
     let request::Incoming { mut request, persisted } =
-        match request::read(&parts.method, parts.uri.query(), &parts.headers, body).await {
+        match request::read(&parts.method, parts.uri.query(), &parts.headers, body, max_upload(&state)).await {
             Ok(incoming) => incoming,
             Err(refusal) => return refusal.respond(Some(media)),
         };

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod auth;
 pub mod documents;
 pub mod export;
+pub mod files;
 pub mod graphql;
 pub mod guard;
 pub mod health;

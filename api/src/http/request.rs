@@ -26,10 +26,11 @@ use serde_json::{Map, Value};
 
 /// Largest JSON body: a pasted plan is at most 2 MB; leave room for JSON escaping.
 pub const MAX_JSON_BYTES: usize = 8 * 1024 * 1024;
-/// Largest uploaded file (a Word or Excel plan).
+/// Largest uploaded plan (a Word or Excel file); evidence files have their own limit
+/// (`DUBAN_EVIDENCE_MAX_FILE_MB`), and an upload may be as large as the larger of the two.
 pub const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
-/// Largest multipart body: one file and the operation around it.
-pub const MAX_MULTIPART_BYTES: usize = MAX_UPLOAD_BYTES + 1024 * 1024;
+/// Room in a multipart body for the operation around its one file.
+const MULTIPART_OVERHEAD: usize = 1024 * 1024;
 
 /// A GraphQL request as read off HTTP.
 pub struct Incoming {
@@ -39,9 +40,16 @@ pub struct Incoming {
     pub persisted: Option<Ask>,
 }
 
-/// Reads the GraphQL request of one HTTP request.
-pub async fn read(method: &Method, query: Option<&str>, headers: &HeaderMap, body: Body) -> Result<Incoming, Refusal> {
-    let incoming = read_any(method, query, headers, body).await?;
+/// Reads the GraphQL request of one HTTP request; an uploaded file may have up to
+/// `max_file` bytes.
+pub async fn read(
+    method: &Method,
+    query: Option<&str>,
+    headers: &HeaderMap,
+    body: Body,
+    max_file: usize,
+) -> Result<Incoming, Refusal> {
+    let incoming = read_any(method, query, headers, body, max_file).await?;
     check_upload_placeholders(&incoming.request)?;
     Ok(incoming)
 }
@@ -72,7 +80,13 @@ fn check_upload_placeholders(request: &Request) -> Result<(), Refusal> {
     Ok(())
 }
 
-async fn read_any(method: &Method, query: Option<&str>, headers: &HeaderMap, body: Body) -> Result<Incoming, Refusal> {
+async fn read_any(
+    method: &Method,
+    query: Option<&str>,
+    headers: &HeaderMap,
+    body: Body,
+    max_file: usize,
+) -> Result<Incoming, Refusal> {
     if method == Method::GET {
         return from_query_string(query.unwrap_or_default());
     }
@@ -92,7 +106,7 @@ async fn read_any(method: &Method, query: Option<&str>, headers: &HeaderMap, bod
             from_json(&bytes)
         }
         (mime::MULTIPART, mime::FORM_DATA) if headers.contains_key(header::AUTHORIZATION) => {
-            Ok(Incoming { request: from_multipart(content_type, body).await?, persisted: None })
+            Ok(Incoming { request: from_multipart(content_type, body, max_file).await?, persisted: None })
         }
         (mime::MULTIPART, mime::FORM_DATA) => {
             Err(unsupported("uploads (multipart/form-data) need an Authorization header"))
@@ -172,18 +186,19 @@ fn from_object(mut object: Map<String, Value>) -> Result<Incoming, Refusal> {
 }
 
 /// The GraphQL multipart request spec (`operations`, `map`, files), through async-graphql.
-async fn from_multipart(content_type: &str, body: Body) -> Result<Request, Refusal> {
-    let limited = axum::body::Body::new(http_body_util::Limited::new(body, MAX_MULTIPART_BYTES));
+async fn from_multipart(content_type: &str, body: Body, max_file: usize) -> Result<Request, Refusal> {
+    let max_body = max_file + MULTIPART_OVERHEAD;
+    let limited = axum::body::Body::new(http_body_util::Limited::new(body, max_body));
     let stream = limited.into_data_stream().map_err(std::io::Error::other);
     let reader = tokio_util::compat::TokioAsyncReadCompatExt::compat(tokio_util::io::StreamReader::new(stream));
-    let options = MultipartOptions::default().max_file_size(MAX_UPLOAD_BYTES).max_num_files(1);
+    let options = MultipartOptions::default().max_file_size(max_file).max_num_files(1);
     match async_graphql::http::receive_body(Some(content_type), reader, options).await {
         Ok(request) => Ok(request),
-        Err(async_graphql::ParseRequestError::PayloadTooLarge) => Err(too_large(MAX_UPLOAD_BYTES)),
+        Err(async_graphql::ParseRequestError::PayloadTooLarge) => Err(too_large(max_file)),
         Err(error) => {
             tracing::info!(%error, "multipart request refused");
             if error.to_string().contains("length limit") {
-                return Err(too_large(MAX_MULTIPART_BYTES));
+                return Err(too_large(max_body));
             }
             Err(bad("the multipart request does not follow the GraphQL multipart request spec"))
         }

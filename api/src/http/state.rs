@@ -48,4 +48,6 @@ pub struct Shared {
     pub persisted: crate::http::persisted::Persisted,
     /// The open WebSockets by account, and their limits.
     pub sockets: crate::http::socket::Sockets,
+    /// Evidence files: storage, limits and the key of download links.
+    pub files: crate::domain::evidence::Files,
 }

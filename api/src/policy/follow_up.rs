@@ -9,7 +9,7 @@
 
 use super::{Principal, Viewer};
 use crate::error::{AppError, AppResult};
-use entity::{AssignmentRole, UserRole};
+use entity::{AssignmentRole, EvidenceTarget, UserRole};
 
 /// The unit account's own place on a task (`own_role`: the role of the assignment of its unit,
 /// not of a group): its unit id, or FORBIDDEN.
@@ -27,6 +27,40 @@ pub fn lead_place(principal: &Principal, own_role: Option<AssignmentRole>) -> Ap
     match own_role {
         Some(AssignmentRole::Lead) => Ok(unit),
         _ => Err(AppError::Forbidden("only the task's lead unit may do this")),
+    }
+}
+
+/// The unit a unit's account (or a unit system's token) acts for, whatever the task: files of
+/// evidence are its unit's. FORBIDDEN for admins and leaders, who write no reports.
+pub fn own_unit(principal: &Principal) -> AppResult<i32> {
+    match (principal.is_unit_scoped(), principal.department_id) {
+        (true, Some(unit)) => Ok(unit),
+        _ => Err(AppError::Forbidden("only a unit's account uploads evidence for its reports")),
+    }
+}
+
+/// Whether a viewer who sees the task may read a file of evidence written by `author` that
+/// backs `target`: whoever may read what it backs. A progress report's files as its report (a
+/// supporting unit reads its own and the lead's, never another supporting unit's); an urging's
+/// answer as the urging (the office, leaders and the urged unit); completion reports and
+/// responses to instructions whoever sees the task.
+pub fn may_read_evidence(
+    viewer: &Viewer,
+    role_on_task: Option<AssignmentRole>,
+    leads: &[i32],
+    target: EvidenceTarget,
+    author: i32,
+) -> bool {
+    match target {
+        EvidenceTarget::ProgressReport => match super::rules::visible_report_departments(viewer, role_on_task, leads) {
+            super::rules::ReportScope::All => true,
+            super::rules::ReportScope::Departments(units) => units.contains(&author),
+            super::rules::ReportScope::None => false,
+        },
+        EvidenceTarget::UrgingAnswer => visible_urgings(viewer).includes(author),
+        EvidenceTarget::CompletionReport | EvidenceTarget::InstructionResponse => {
+            viewer.sees_everything() || viewer.principal().is_some()
+        }
     }
 }
 
@@ -111,6 +145,40 @@ mod tests {
             assert_eq!(own_place(&p, on_task).map_err(|e| e.code()), own, "{role:?} {on_task:?}");
             assert_eq!(lead_place(&p, on_task).map_err(|e| e.code()), lead, "{role:?} {on_task:?}");
         }
+    }
+
+    #[test]
+    fn evidence_is_read_as_what_it_backs() {
+        use EvidenceTarget::{CompletionReport, InstructionResponse, ProgressReport, UrgingAnswer};
+        // Task: lead 5, supporting 3 and 4. Files written by the lead (5) and by unit 4.
+        let unit = |dept| Viewer::User(principal(UserRole::Department, Some(dept)));
+        let leader = Viewer::User(principal(UserRole::Leader, None));
+        let cases = [
+            (unit(5), Some(Lead), ProgressReport, 4, true),
+            (unit(3), Some(Supporting), ProgressReport, 5, true),
+            (unit(3), Some(Supporting), ProgressReport, 4, false),
+            (unit(4), Some(Supporting), ProgressReport, 4, true),
+            (unit(3), Some(Supporting), UrgingAnswer, 4, false),
+            (unit(5), Some(Lead), UrgingAnswer, 4, false),
+            (unit(4), Some(Supporting), UrgingAnswer, 4, true),
+            (unit(3), Some(Supporting), CompletionReport, 5, true),
+            (unit(3), Some(Supporting), InstructionResponse, 5, true),
+            (leader.clone(), None, ProgressReport, 4, true),
+            (leader, None, UrgingAnswer, 4, true),
+            (Viewer::System, None, UrgingAnswer, 4, true),
+            (Viewer::Anonymous, None, CompletionReport, 5, false),
+        ];
+        for (viewer, role, target, author, allowed) in cases {
+            assert_eq!(
+                may_read_evidence(&viewer, role, &[5], target, author),
+                allowed,
+                "{viewer:?} {target:?} {author}"
+            );
+        }
+        assert_eq!(own_unit(&principal(UserRole::Department, Some(3))).ok(), Some(3));
+        assert_eq!(own_unit(&principal(UserRole::Service, Some(3))).ok(), Some(3));
+        assert!(own_unit(&principal(UserRole::Admin, Some(3))).is_err());
+        assert!(own_unit(&principal(UserRole::Department, None)).is_err());
     }
 
     #[test]

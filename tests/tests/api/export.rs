@@ -8,7 +8,7 @@ use calamine::{Data, Reader, Xlsx};
 use duban_tests::{RawResponse, TestApp, password_for, spawn_app};
 use serde_json::{Value, json};
 
-const HEADERS: [&str; 13] = [
+const HEADERS: [&str; 14] = [
     "序号",
     "工作任务",
     "落实措施",
@@ -22,6 +22,7 @@ const HEADERS: [&str; 13] = [
     "原定截止日期",
     "承办人",
     "签收情况",
+    "佐证材料",
 ];
 
 /// The reference plan's document id.

@@ -11,6 +11,7 @@ mod authz_matrix;
 mod authz_trail;
 mod cast;
 mod errors;
+mod evidence;
 mod export;
 mod faults;
 mod follow_up_loop;

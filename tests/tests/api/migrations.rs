@@ -30,6 +30,7 @@ const TABLES: &[&str] = &[
     "document",
     "document_source",
     "due_date_change",
+    "evidence",
     "extension_request",
     "follow_up_settings",
     "group_member",

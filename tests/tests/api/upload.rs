@@ -139,7 +139,8 @@ async fn refused_files_are_bad_input_with_their_reason_and_write_nothing() {
 #[tokio::test]
 async fn a_file_over_the_upload_limit_is_refused_by_the_http_layer() {
     let (app, admin) = empty_app().await;
-    let big = vec![b'a'; 10 * 1024 * 1024 + 1];
+    // Over the largest file an upload may carry (an evidence file's default 20 MB).
+    let big = vec![b'a'; 20 * 1024 * 1024 + 1];
     let response = upload(&app, &admin, "plan.xlsx", big, json!({})).await;
     assert_eq!(response.status, 413, "{}", response.text);
     assert_eq!(response.error_code().as_deref(), Some("PAYLOAD_TOO_LARGE"));

@@ -392,6 +392,7 @@ audited!(user, AppUser);
 audited!(service_token, ServiceToken);
 audited!(policy_event, PolicyEvent);
 audited!(webhook, Webhook);
+audited!(evidence, Evidence, task: |m| m.task_id);
 
 /// A response to an instruction belongs to its instruction's task, which the row does not
 /// carry: the caller names it.

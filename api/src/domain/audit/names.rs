@@ -61,6 +61,12 @@ pub enum Operation {
     RespondToInstruction,
     SetCalendarDays,
     UpdateWarningSettings,
+    // Evidence (佐证材料).
+    UploadEvidence,
+    DiscardEvidence,
+    /// The server's sweep of staged files never attached.
+    #[strum(serialize = "system:sweep-evidence")]
+    SweepEvidence,
     // Webhooks.
     CreateWebhook,
     DeleteWebhook,
@@ -95,6 +101,7 @@ pub enum Table {
     WebhookDelivery,
     CalendarDay,
     FollowUpSettings,
+    Evidence,
     /// The database as a whole (`duban seed-synthetic`).
     Database,
 }
@@ -168,6 +175,7 @@ impl Table {
             | Table::WebhookDelivery
             | Table::CalendarDay
             | Table::FollowUpSettings
+            | Table::Evidence
             | Table::Database => false,
         }
     }
@@ -195,6 +203,7 @@ impl Table {
             | Table::WebhookDelivery
             | Table::CalendarDay
             | Table::FollowUpSettings
+            | Table::Evidence
             | Table::Database => false,
         }
     }

@@ -92,6 +92,9 @@ pub struct Line {
     /// What the line tells.
     pub code: Code,
     pub text: String,
+    /// How many files of evidence back what the line tells (a report, a completion report, an
+    /// answer, a response); 0 for everything else.
+    pub evidence: usize,
 }
 
 /// The timeline of a task the caller may see, oldest first; NOT_FOUND otherwise.
@@ -114,7 +117,43 @@ pub async fn of_task(db: &impl ConnectionTrait, caller: &Caller, task_id: i32) -
         .collect();
     let private = visibility::visible_urgings(&caller.viewer);
     let reports = readable_reports(db, &caller.viewer, task_id).await?;
-    Ok(entries.iter().filter(|e| readable(e, &reports)).filter_map(|entry| line(entry, &names, &private)).collect())
+    let files = evidence_counts(&entries);
+    let lines = entries.iter().filter(|e| readable(e, &reports)).filter_map(|entry| {
+        let mut line = line(entry, &names, &private)?;
+        if let Some(count) = backed(entry, &line).and_then(|key| files.get(&key)) {
+            line.evidence = *count;
+            line.text.push_str(&format!("(附佐证材料{count}件)"));
+        }
+        Some(line)
+    });
+    Ok(lines.collect())
+}
+
+/// How many files were attached to each report, answer or response, by the target's stored
+/// kind and id (from the evidence rows' entries on the task's trail).
+fn evidence_counts(entries: &[audit_entry::Model]) -> HashMap<(String, i64), usize> {
+    let mut counts = HashMap::new();
+    for entry in entries.iter().filter(|e| Table::parse(&e.entity) == Some(Table::Evidence)) {
+        let after = json(&entry.after);
+        if let (Some(kind), Some(id)) =
+            (after.get("target").and_then(Value::as_str), after.get("target_id").and_then(Value::as_i64))
+        {
+            *counts.entry((kind.to_owned(), id)).or_insert(0) += 1;
+        }
+    }
+    counts
+}
+
+/// What a line tells of that files may back, as `evidence_counts` keys it.
+fn backed(entry: &audit_entry::Model, line: &Line) -> Option<(String, i64)> {
+    let kind = match line.code {
+        Code::Reported => "PROGRESS_REPORT",
+        Code::CompletionSubmitted => "COMPLETION_REPORT",
+        Code::UrgingAnswered => "URGING_ANSWER",
+        Code::InstructionResponded => "INSTRUCTION_RESPONSE",
+        _ => return None,
+    };
+    Some((kind.to_owned(), i64::from(entry.entity_id)))
 }
 
 /// Ids of the task's progress reports the viewer may read.
@@ -231,7 +270,8 @@ pub fn line(entry: &audit_entry::Model, names: &HashMap<i32, String>, private: &
             | Table::Urging
             | Table::Instruction
             | Table::InstructionResponse
-            | Table::CompletionReport,
+            | Table::CompletionReport
+            | Table::Evidence,
             _,
         )
         | (
@@ -250,7 +290,15 @@ pub fn line(entry: &audit_entry::Model, names: &HashMap<i32, String>, private: &
             _,
         ) => return None,
     };
-    Some(Line { entry_id: entry.id, at: entry.at, actor_id: entry.actor_id, department_id: unit_id, code, text })
+    Some(Line {
+        entry_id: entry.id,
+        at: entry.at,
+        actor_id: entry.actor_id,
+        department_id: unit_id,
+        code,
+        text,
+        evidence: 0,
+    })
 }
 
 /// A task row's own changes: what the office did to it; status moves that a report, a review
@@ -313,6 +361,9 @@ fn task_line(operation: Operation, after: &Value, status_changed: bool) -> Optio
         | Operation::CreateWebhook
         | Operation::DeleteWebhook
         | Operation::RedeliverWebhook
+        | Operation::UploadEvidence
+        | Operation::DiscardEvidence
+        | Operation::SweepEvidence
         | Operation::SeedSynthetic => None,
     }
 }

@@ -13,10 +13,12 @@ use super::states::{self, PartEvent, TaskEvent};
 use super::{cadence, parts};
 use crate::domain::Caller;
 use crate::domain::audit;
+use crate::domain::evidence;
 use crate::domain::tasks;
 use crate::domain::text::required_text;
 use crate::error::{AppError, AppResult};
 use crate::policy::rules;
+use entity::EvidenceTarget;
 use entity::{
     AssignmentState, CompletionDecision, ExtensionStatus, ScheduleKind, TaskStatus, assignment, completion_report,
     extension_request, instruction, instruction_response, task, urging,
@@ -39,6 +41,7 @@ pub async fn submit(
     task_id: i32,
     text: &str,
     expected_version: i32,
+    backing: &evidence::Backing,
 ) -> AppResult<completion_report::Model> {
     let principal = rules::account(&caller.viewer)?;
     let text = required_text(text, "text")?;
@@ -64,6 +67,8 @@ pub async fn submit(
     .insert(&txn)
     .await?;
     audit::created(caller, &report);
+    let target = evidence::Target { kind: EvidenceTarget::CompletionReport, id: report.id, task_id, unit };
+    evidence::attach(&txn, caller, backing, target).await?;
     set_part(&txn, caller, lead, AssignmentState::Done).await?;
     write_status(&txn, caller, &on, status, |_| {}).await?;
     audit::commit(txn, caller, audit::Operation::SubmitCompletion).await?;

@@ -5,9 +5,11 @@
 use super::on_task;
 use crate::domain::Caller;
 use crate::domain::audit;
+use crate::domain::evidence;
 use crate::domain::text::required_text;
 use crate::error::{AppError, AppResult};
 use crate::policy::{follow_up as may, rules};
+use entity::EvidenceTarget;
 use entity::{TaskStatus, instruction, instruction_response};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
@@ -48,6 +50,7 @@ pub async fn respond(
     caller: &Caller,
     instruction_id: i32,
     text: &str,
+    backing: &evidence::Backing,
 ) -> AppResult<instruction_response::Model> {
     let principal = rules::account(&caller.viewer)?;
     let text = required_text(text, "text")?;
@@ -70,6 +73,13 @@ pub async fn respond(
     .insert(&txn)
     .await?;
     caller.record(audit::instruction_response(&response, instruction.task_id));
+    let target = evidence::Target {
+        kind: EvidenceTarget::InstructionResponse,
+        id: response.id,
+        task_id: instruction.task_id,
+        unit,
+    };
+    evidence::attach(&txn, caller, backing, target).await?;
     audit::commit(txn, caller, audit::Operation::RespondToInstruction).await?;
     Ok(response)
 }

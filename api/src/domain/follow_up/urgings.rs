@@ -7,12 +7,14 @@ use super::on_task;
 use super::states;
 use crate::domain::Caller;
 use crate::domain::audit;
+use crate::domain::evidence;
 use crate::domain::tasks::{self, TaskFilter};
 use crate::domain::text::required_text;
 use crate::error::{AppError, AppResult};
 use crate::policy::follow_up::{self as may, UnitItems};
 use crate::policy::rules;
 use chrono::NaiveDate;
+use entity::EvidenceTarget;
 use entity::{AssignmentRole, DepartmentKind, assignment, department, urging};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
@@ -168,6 +170,7 @@ pub async fn answer(
     caller: &Caller,
     urging_id: i32,
     text: &str,
+    backing: &evidence::Backing,
 ) -> AppResult<urging::Model> {
     let text = required_text(text, "text")?;
     let txn = audit::begin(db, caller).await?;
@@ -187,6 +190,13 @@ pub async fn answer(
     }
     let answered = model.update(&txn).await?;
     audit::updated(caller, &urging, &answered);
+    let target = evidence::Target {
+        kind: EvidenceTarget::UrgingAnswer,
+        id: answered.id,
+        task_id: answered.task_id,
+        unit: answered.department_id,
+    };
+    evidence::attach(&txn, caller, backing, target).await?;
     audit::commit(txn, caller, audit::Operation::AnswerUrging).await?;
     Ok(answered)
 }

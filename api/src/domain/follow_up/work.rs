@@ -7,10 +7,12 @@ use super::states::{self, PartEvent, TaskEvent};
 use super::{cadence, parts};
 use crate::domain::Caller;
 use crate::domain::audit;
+use crate::domain::evidence;
 use crate::domain::tasks;
 use crate::domain::text::required_text;
 use crate::error::{AppError, AppResult};
 use crate::policy::{follow_up as may, rules};
+use entity::EvidenceTarget;
 use entity::{AssignmentRole, AssignmentState, TaskStatus, assignment, progress_report, report_consolidation, task};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -60,6 +62,8 @@ pub struct NewReport {
     pub consolidates: Vec<i32>,
     /// Why the percent is below the unit's last report on the task: required then.
     pub lowered_reason: Option<String>,
+    /// Staged files of evidence (佐证材料) the report attaches.
+    pub evidence: crate::domain::evidence::Backing,
 }
 
 /// A unit reports progress on a task it is assigned to (through its own place, or through a
@@ -108,6 +112,8 @@ pub async fn report(
         after.insert("consolidates".into(), serde_json::json!(new.consolidates));
     }
     caller.record(change);
+    let target = evidence::Target { kind: EvidenceTarget::ProgressReport, id: report.id, task_id, unit };
+    evidence::attach(&txn, caller, &new.evidence, target).await?;
     for consolidated in new.consolidates {
         report_consolidation::ActiveModel { report_id: Set(report.id), consolidated_id: Set(consolidated) }
             .insert(&txn)

@@ -96,6 +96,7 @@ pub fn kinds_of(entry: &audit_entry::Model) -> Vec<EventKind> {
             | Table::Instruction
             | Table::InstructionResponse
             | Table::CompletionReport
+            | Table::Evidence
             | Table::Document
             | Table::Department
             | Table::DepartmentAlias

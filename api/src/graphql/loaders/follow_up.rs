@@ -9,7 +9,8 @@ use crate::domain::reports;
 use crate::error::AppError;
 use async_graphql::dataloader::Loader;
 use entity::{
-    completion_report, due_date_change, extension_request, instruction, instruction_response, progress_report, urging,
+    EvidenceTarget, completion_report, due_date_change, evidence, extension_request, instruction, instruction_response,
+    progress_report, urging,
 };
 use std::collections::HashMap;
 
@@ -92,5 +93,29 @@ impl Loader<i32> for TasksById {
     async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
         let rows = crate::domain::tasks::get_many(&self.0, &self.1, keys).await.map_err(failed)?;
         Ok(rows.into_iter().map(|t| (t.id, t)).collect())
+    }
+}
+
+/// The files of evidence behind reports, completion reports, urging answers and responses
+/// (whose parents were read under the caller's view already).
+pub struct EvidenceByTarget(pub Reader);
+
+impl Loader<(EvidenceTarget, i32)> for EvidenceByTarget {
+    type Value = Vec<evidence::Model>;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[(EvidenceTarget, i32)],
+    ) -> Result<HashMap<(EvidenceTarget, i32), Self::Value>, Self::Error> {
+        let rows = crate::domain::evidence::of_targets(&self.0, keys).await.map_err(failed)?;
+        let mut map: HashMap<(EvidenceTarget, i32), Vec<evidence::Model>> =
+            keys.iter().map(|k| (*k, Vec::new())).collect();
+        for row in rows {
+            if let (Some(kind), Some(id)) = (row.target, row.target_id) {
+                map.entry((kind, id)).or_default().push(row);
+            }
+        }
+        Ok(map)
     }
 }

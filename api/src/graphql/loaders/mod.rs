@@ -47,6 +47,7 @@ pub struct Loaders {
     pub completions: DataLoader<CompletionsByTask, HashMapCache>,
     pub consolidated: DataLoader<ConsolidatedByReport, HashMapCache>,
     pub tasks: DataLoader<TasksById, HashMapCache>,
+    pub evidence: DataLoader<EvidenceByTarget, HashMapCache>,
     /// The request's warning judge (today and the thresholds), read once when first needed.
     judge: tokio::sync::OnceCell<Judge>,
     db: Reader,
@@ -70,6 +71,7 @@ impl Loaders {
             completions: cached(CompletionsByTask(db.clone(), caller.clone())),
             consolidated: cached(ConsolidatedByReport(db.clone(), caller.clone())),
             tasks: cached(TasksById(db.clone(), caller.clone())),
+            evidence: DataLoader::with_cache(EvidenceByTarget(db.clone()), tokio::spawn, HashMapCache::default()),
             judge: tokio::sync::OnceCell::new(),
             db: db.clone(),
             caller: caller.clone(),
@@ -93,6 +95,7 @@ impl Loaders {
         loaders.completions.enable_all_cache(false);
         loaders.consolidated.enable_all_cache(false);
         loaders.tasks.enable_all_cache(false);
+        loaders.evidence.enable_all_cache(false);
         loaders
     }
 

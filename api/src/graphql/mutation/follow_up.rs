@@ -51,7 +51,10 @@ impl FollowUpMutation {
     /// group) may. A unit with its own place must have signed first; a report after the unit's
     /// report due date is marked late. The lead's report may consolidate (汇总) supporting
     /// units' reports on the same task (`consolidates`). A percent below the unit's last report
-    /// on the task needs `percentLoweredReason` (BAD_USER_INPUT without it).
+    /// on the task needs `percentLoweredReason` (BAD_USER_INPUT without it). `evidence` attaches
+    /// files the unit staged with `uploadEvidence` (see there for the reasons a set is refused:
+    /// EVIDENCE_UNAVAILABLE, TOO_MANY_FILES, FILES_TOO_LARGE).
+    #[expect(clippy::too_many_arguments, reason = "the arguments are submitReport's, as clients send them")]
     async fn submit_report(
         &self,
         ctx: &Context<'_>,
@@ -60,6 +63,7 @@ impl FollowUpMutation {
         percent: i32,
         #[graphql(default)] consolidates: Vec<ID>,
         percent_lowered_reason: Option<String>,
+        #[graphql(default)] evidence: Vec<ID>,
     ) -> Result<ProgressReport> {
         let task_id = parse_id(&task_id).gql()?;
         let new = work::NewReport {
@@ -67,6 +71,7 @@ impl FollowUpMutation {
             percent,
             consolidates: parse_ids(&consolidates).gql()?,
             lowered_reason: percent_lowered_reason,
+            evidence: backing(ctx, &evidence)?,
         };
         let report = work::report(context::db(ctx), context::caller(ctx), task_id, new).await.gql()?;
         Ok(ProgressReport(report))
@@ -80,17 +85,21 @@ impl FollowUpMutation {
     }
 
     /// The lead unit hands in its completion report (办结报告): the task waits for the office's
-    /// review (PENDING_REVIEW). Not for ongoing tasks, which the office archives.
+    /// review (PENDING_REVIEW). Not for ongoing tasks, which the office archives. `evidence`
+    /// attaches files staged with `uploadEvidence`.
     async fn submit_completion(
         &self,
         ctx: &Context<'_>,
         task_id: ID,
         text: String,
         expected_version: i32,
+        #[graphql(default)] evidence: Vec<ID>,
     ) -> Result<CompletionReport> {
         let task_id = parse_id(&task_id).gql()?;
         let caller = context::caller(ctx);
-        let report = completion::submit(context::db(ctx), caller, task_id, &text, expected_version).await.gql()?;
+        let backing = backing(ctx, &evidence)?;
+        let db = context::db(ctx);
+        let report = completion::submit(db, caller, task_id, &text, expected_version, &backing).await.gql()?;
         Ok(CompletionReport(report))
     }
 
@@ -134,21 +143,33 @@ impl FollowUpMutation {
         Ok(Urging(urgings::mark_read(context::db(ctx), context::caller(ctx), id).await.gql()?))
     }
 
-    /// The urged unit answers an urging with what it is doing.
-    async fn answer_urging(&self, ctx: &Context<'_>, urging_id: ID, text: String) -> Result<Urging> {
+    /// The urged unit answers an urging with what it is doing; `evidence` attaches files staged
+    /// with `uploadEvidence`.
+    async fn answer_urging(
+        &self,
+        ctx: &Context<'_>,
+        urging_id: ID,
+        text: String,
+        #[graphql(default)] evidence: Vec<ID>,
+    ) -> Result<Urging> {
         let id = parse_id(&urging_id).gql()?;
-        Ok(Urging(urgings::answer(context::db(ctx), context::caller(ctx), id, &text).await.gql()?))
+        let backing = backing(ctx, &evidence)?;
+        Ok(Urging(urgings::answer(context::db(ctx), context::caller(ctx), id, &text, &backing).await.gql()?))
     }
 
-    /// The lead unit responds to a leader's instruction with what it did (落实情况).
+    /// The lead unit responds to a leader's instruction with what it did (落实情况); `evidence`
+    /// attaches files staged with `uploadEvidence`.
     async fn respond_to_instruction(
         &self,
         ctx: &Context<'_>,
         instruction_id: ID,
         text: String,
+        #[graphql(default)] evidence: Vec<ID>,
     ) -> Result<InstructionResponse> {
         let id = parse_id(&instruction_id).gql()?;
-        let response = instructions::respond(context::db(ctx), context::caller(ctx), id, &text).await.gql()?;
+        let backing = backing(ctx, &evidence)?;
+        let (db, caller) = (context::db(ctx), context::caller(ctx));
+        let response = instructions::respond(db, caller, id, &text, &backing).await.gql()?;
         Ok(InstructionResponse(response))
     }
 
@@ -169,6 +190,11 @@ impl FollowUpMutation {
         let task = work::start(context::db(ctx), caller, task_id, status.into(), expected_version).await.gql()?;
         Ok(Task::from(task))
     }
+}
+
+/// The staged files a verb attaches, under the server's limits.
+fn backing(ctx: &Context<'_>, ids: &[ID]) -> Result<crate::domain::evidence::Backing> {
+    Ok(context::files(ctx).backing(parse_ids(ids).gql()?))
 }
 
 /// The `Assignment` of a part just written, with its task.

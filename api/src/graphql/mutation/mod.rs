@@ -2,6 +2,7 @@
 
 mod admin;
 pub mod auth;
+mod evidence;
 mod follow_up;
 mod import;
 mod office;
@@ -10,6 +11,7 @@ mod webhooks;
 
 pub use admin::AdminMutation;
 pub use auth::AuthMutation;
+pub use evidence::EvidenceMutation;
 pub use follow_up::FollowUpMutation;
 pub use import::ImportMutation;
 pub use office::OfficeMutation;
@@ -23,6 +25,7 @@ pub struct Mutation(
     AdminMutation,
     ImportMutation,
     FollowUpMutation,
+    EvidenceMutation,
     OfficeMutation,
     PolicyMutation,
     WebhookMutation,

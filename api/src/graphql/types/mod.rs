@@ -5,6 +5,7 @@ pub mod assignment;
 pub mod department;
 pub mod document;
 pub mod enums;
+pub mod evidence;
 pub mod follow_up;
 pub mod policy;
 pub mod report;

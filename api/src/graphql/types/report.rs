@@ -39,6 +39,11 @@ impl ProgressReport {
         self.0.percent
     }
 
+    /// The files of evidence (佐证材料) behind the report, oldest first.
+    async fn evidence(&self, ctx: &Context<'_>) -> Result<Vec<super::evidence::Evidence>> {
+        super::evidence::behind(ctx, entity::EvidenceTarget::ProgressReport, self.0.id).await
+    }
+
     /// Why the percent is below the unit's last report on the task (null when it is not).
     async fn percent_lowered_reason(&self) -> Option<&str> {
         self.0.lowered_reason.as_deref()

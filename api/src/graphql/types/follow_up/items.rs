@@ -34,6 +34,11 @@ impl Urging {
     async fn id(&self) -> ID {
         id(self.0.id)
     }
+
+    /// The files of evidence (佐证材料) behind the unit's answer, oldest first.
+    async fn answer_evidence(&self, ctx: &Context<'_>) -> Result<Vec<crate::graphql::types::evidence::Evidence>> {
+        crate::graphql::types::evidence::behind(ctx, entity::EvidenceTarget::UrgingAnswer, self.0.id).await
+    }
     /// The task it is about.
     async fn task_id(&self) -> ID {
         id(self.0.task_id)
@@ -120,6 +125,11 @@ impl InstructionResponse {
     /// Stable identifier.
     async fn id(&self) -> ID {
         id(self.0.id)
+    }
+
+    /// The files of evidence (佐证材料) behind the response, oldest first.
+    async fn evidence(&self, ctx: &Context<'_>) -> Result<Vec<crate::graphql::types::evidence::Evidence>> {
+        crate::graphql::types::evidence::behind(ctx, entity::EvidenceTarget::InstructionResponse, self.0.id).await
     }
     /// The unit that responded.
     async fn department(&self, ctx: &Context<'_>) -> Result<Option<Department>> {
@@ -241,6 +251,11 @@ impl CompletionReport {
     /// Stable identifier.
     async fn id(&self) -> ID {
         id(self.0.id)
+    }
+
+    /// The files of evidence (佐证材料) behind the completion report, oldest first.
+    async fn evidence(&self, ctx: &Context<'_>) -> Result<Vec<crate::graphql::types::evidence::Evidence>> {
+        crate::graphql::types::evidence::behind(ctx, entity::EvidenceTarget::CompletionReport, self.0.id).await
     }
     /// The task it is about.
     async fn task_id(&self) -> ID {

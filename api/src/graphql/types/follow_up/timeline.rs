@@ -30,6 +30,11 @@ impl TimelineEntry {
     async fn text(&self) -> &str {
         &self.0.text
     }
+    /// How many files of evidence (佐证材料) back the report, completion report, answer or
+    /// response the entry tells of (0 for other entries; the text says it too).
+    async fn evidence_count(&self) -> i32 {
+        i32::try_from(self.0.evidence).unwrap_or(i32::MAX)
+    }
     /// Who did it (null for the console).
     async fn actor(&self, ctx: &Context<'_>) -> Result<Option<User>> {
         let Some(id) = self.0.actor_id else { return Ok(None) };
