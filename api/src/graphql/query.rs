@@ -57,6 +57,10 @@ pub struct TaskFilter {
     pub status: Option<TaskStatus>,
     /// Only tasks whose computed warning is at this level (RED: overdue or far behind …).
     pub warning: Option<WarningLevel>,
+    /// Only tasks with (true) or without (false) files of evidence (佐证材料) behind their
+    /// reports, completion reports, answers or responses; with `status: COMPLETED`, false lists
+    /// the tasks completed without evidence.
+    pub has_evidence: Option<bool>,
 }
 
 impl TaskFilter {
@@ -70,6 +74,7 @@ impl TaskFilter {
             schedule_kind: self.schedule_kind.map(Into::into),
             status: self.status.map(Into::into),
             warning: self.warning.map(Into::into),
+            has_evidence: self.has_evidence,
         })
     }
 }

@@ -221,6 +221,18 @@ async fn a_photo_backs_a_report_and_is_read_as_the_report_is() {
         let refused = office.app.raw(office.app.client.get(office.app.url(&forged))).await;
         assert_eq!(refused.status, 403, "a link names one file only");
 
+        // The office finds the tasks with and without evidence.
+        let listed = |with: bool| {
+            let app = &office.app;
+            let admin = office.admin.clone();
+            async move {
+                let query = "query($w: Boolean) { tasks(first: 100, filter: { hasEvidence: $w }) { totalCount nodes { seq } } }";
+                app.graphql(query, json!({ "w": with }), Some(&admin)).await.data()["tasks"].clone()
+            }
+        };
+        assert_eq!(listed(true).await["nodes"], json!([{ "seq": 25 }]), "{files:?}");
+        assert_eq!(listed(false).await["totalCount"], 25, "{files:?}");
+
         // The audit trail holds the hash; the timeline and the division table count the files.
         let log = office
             .app

@@ -9,7 +9,7 @@ use crate::domain::rows::task_row;
 use crate::domain::text::contains_pattern;
 use crate::error::AppResult;
 use crate::policy::{Viewer, rules, scope};
-use entity::{AssignmentRole, ScheduleKind, TaskStatus, assignment, group_member, task};
+use entity::{AssignmentRole, ScheduleKind, TaskStatus, assignment, evidence, group_member, task};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, IntoIden, Order, Query, SimpleExpr, UnionType};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -34,6 +34,9 @@ pub struct TaskFilter {
     pub status: Option<TaskStatus>,
     /// Only tasks whose warning is at this level (computed in SQL, see `follow_up::warning`).
     pub warning: Option<Level>,
+    /// Only tasks with (true) or without (false) files of evidence behind their reports,
+    /// completion reports, answers or responses.
+    pub has_evidence: Option<bool>,
 }
 
 /// One page of tasks the principal may see, in (document, seq) order, with the task `columns`
@@ -273,6 +276,15 @@ fn task_conditions(caller: &Caller, filter: &TaskFilter) -> Condition {
     }
     if let Some(text) = filter.search.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         all = all.add(search_condition(text));
+    }
+    if let Some(with) = filter.has_evidence {
+        let backed = evidence::Entity::find()
+            .select_only()
+            .column(evidence::Column::TaskId)
+            .filter(evidence::Column::TaskId.is_not_null())
+            .into_query();
+        all =
+            all.add(if with { task::Column::Id.in_subquery(backed) } else { task::Column::Id.not_in_subquery(backed) });
     }
     all
 }
