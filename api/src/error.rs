@@ -13,6 +13,11 @@ pub enum AppError {
     /// No identity, or a token that could not be verified.
     #[error("authentication required")]
     Unauthenticated,
+    /// A sign-in with a username and password that do not match an active account (which of
+    /// the two is wrong is not said); the code is `UNAUTHENTICATED`, `extensions.reason`
+    /// `WRONG_CREDENTIALS`.
+    #[error("the username or password is wrong")]
+    WrongCredentials,
     /// The viewer is known but may not do this.
     #[error("not allowed: {0}")]
     Forbidden(&'static str),
@@ -44,7 +49,7 @@ impl AppError {
     /// The stable `extensions.code`.
     pub fn code(&self) -> &'static str {
         match self {
-            AppError::Unauthenticated => "UNAUTHENTICATED",
+            AppError::Unauthenticated | AppError::WrongCredentials => "UNAUTHENTICATED",
             AppError::Forbidden(_) => "FORBIDDEN",
             AppError::NotFound(_) => "NOT_FOUND",
             AppError::BadInput(_) | AppError::Refused { .. } => "BAD_USER_INPUT",
@@ -105,6 +110,7 @@ impl ErrorExtensions for AppError {
             match self {
                 AppError::RateLimited { retry_after_secs } => e.set("retryAfter", *retry_after_secs),
                 AppError::Refused { reason, .. } => e.set("reason", *reason),
+                AppError::WrongCredentials => e.set("reason", "WRONG_CREDENTIALS"),
                 _ => {}
             }
         })

@@ -71,6 +71,13 @@ pub async fn render(request: Request) -> Response {
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], handle.render()).into_response()
 }
 
+/// The span of one HTTP request: method, path (never the query, which may carry a signed
+/// link or variables) and the request id every log line of the request then carries.
+pub fn request_span<B>(request: &axum::http::Request<B>) -> tracing::Span {
+    let id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %id)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

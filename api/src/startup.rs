@@ -18,6 +18,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
 /// The routes of duban over `state`, with the request timeout and the CORS origins of `config`.
@@ -44,7 +45,11 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .layer(axum::middleware::from_fn(move |req, next| http::guard::time_limit(timeout, req, next)))
         .layer(http::guard::cors(&config.cors_origins))
         .layer(CatchPanicLayer::custom(http::guard::panicked))
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(observe::request_span))
+        // Every request has an id (the client's `x-request-id`, or a new UUID): in its log
+        // lines (the span above) and in the response's `x-request-id`.
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
 }
 

@@ -19,7 +19,7 @@ pub struct Session {
 /// Checks a username and password; anyone may try. Unknown user, deactivated account and
 /// wrong password all give the same error after the same work; failures are throttled per
 /// name and address, per address and per name (see `auth::throttle`), on the database.
-#[tracing::instrument(skip(db, auth, password), fields(client = ?caller.client))]
+#[tracing::instrument(skip_all, fields(username = %username, client = %display_client(caller)))]
 pub async fn login(
     db: &(impl ConnectionTrait + TransactionTrait),
     caller: &Caller,
@@ -58,7 +58,7 @@ pub async fn login(
         _ => {
             throttle::record_failure(db, &auth.throttle, username, client, now).await?;
             tracing::warn!("failed login");
-            Err(AppError::Unauthenticated)
+            Err(AppError::WrongCredentials)
         }
     }
 }
@@ -78,7 +78,7 @@ fn issue(keys: &TokenKeys, account: user::Model) -> AppResult<Session> {
 /// every older token (this one included) stops working. A wrong old password spends the same
 /// counters as a failed login of the account from the caller's address (a stolen token must not
 /// be an unlimited password oracle), and while they are spent even the right one waits.
-#[tracing::instrument(skip(db, auth, old_password, new_password), fields(client = ?caller.client))]
+#[tracing::instrument(skip_all, fields(client = %display_client(caller)))]
 pub async fn change_password(
     db: &(impl ConnectionTrait + TransactionTrait),
     caller: &Caller,
@@ -116,6 +116,11 @@ pub async fn logout_everywhere(db: &impl TransactionTrait, caller: &Caller) -> A
     service_tokens::revoke_all_of(&txn, caller, principal.user_id).await?;
     audit::commit(txn, caller, audit::Operation::LogoutEverywhere).await?;
     Ok(())
+}
+
+/// The client's address for a log field (empty for the console).
+fn display_client(caller: &Caller) -> String {
+    caller.client.map(|ip| ip.to_string()).unwrap_or_default()
 }
 
 #[cfg(test)]

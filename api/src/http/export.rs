@@ -61,7 +61,7 @@ pub(crate) fn token_required() -> Refusal {
 /// A domain refusal with the status that goes with its code.
 pub(crate) fn refusal(error: AppError) -> Refusal {
     let status = match &error {
-        AppError::Unauthenticated => return token_required(),
+        AppError::Unauthenticated | AppError::WrongCredentials => return token_required(),
         AppError::Forbidden(_) => StatusCode::FORBIDDEN,
         AppError::NotFound(_) => StatusCode::NOT_FOUND,
         AppError::BadInput(_) | AppError::Refused { .. } => StatusCode::BAD_REQUEST,

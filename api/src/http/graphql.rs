@@ -28,7 +28,9 @@ pub async fn handle(
     req: Request,
 ) -> Response {
     let media = MediaType::negotiate(req.headers());
-    match tokio::spawn(serve(state, peer, req)).await {
+    // The task carries the request's span (its id), so its log lines say which request they are.
+    let served = tracing::Instrument::in_current_span(serve(state, peer, req));
+    match tokio::spawn(served).await {
         Ok(response) => response,
         Err(error) => {
             tracing::error!(%error, "a GraphQL request panicked");

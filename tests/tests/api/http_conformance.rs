@@ -161,3 +161,24 @@ async fn a_body_over_the_limit_is_refused_with_413_and_a_code() {
     let response = app.raw(post(&app).json(&body)).await;
     assert_eq!((response.status, response.error_code().as_deref()), (413, Some("PAYLOAD_TOO_LARGE")));
 }
+
+/// Every answer names its request: a client's own `x-request-id` comes back as sent (so a
+/// frontend's error report and the server's log lines meet), and a request without one gets a
+/// new UUID, refusals and routes outside `/graphql` included.
+#[tokio::test]
+async fn every_response_carries_the_request_id() {
+    let app = spawn_app().await;
+    let body = json!({ "query": "{ __typename }" }).to_string();
+    let sent = app
+        .raw(post(&app).header("content-type", "application/json").header("x-request-id", "frontend-42").body(body))
+        .await;
+    assert_eq!(sent.header("x-request-id").as_deref(), Some("frontend-42"));
+    let mut seen = Vec::new();
+    for request in [post(&app).header("content-type", "text/plain").body("{}"), app.client.get(app.url("/healthz"))] {
+        let response = app.raw(request).await;
+        let id = response.header("x-request-id").expect("an id");
+        assert_eq!(id.len(), 36, "a UUID: {id}");
+        seen.push(id);
+    }
+    assert_ne!(seen[0], seen[1], "one id per request");
+}

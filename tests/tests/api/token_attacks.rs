@@ -255,6 +255,10 @@ async fn an_unknown_user_and_a_wrong_password_get_the_same_answer() {
     let wrong = login(&app, "admin", "not-the-admin-password").await;
 
     assert_eq!(unknown.error_code(), Some("UNAUTHENTICATED"));
+    // Said as what it is (not "authentication required"), without saying which of the two.
+    for refused in [&unknown, &wrong] {
+        assert_eq!(refused.body["errors"][0]["extensions"]["reason"], "WRONG_CREDENTIALS");
+    }
     assert_eq!((unknown.status, unknown.error_codes()), (wrong.status, wrong.error_codes()));
     assert_eq!(
         unknown.body["errors"][0]["message"], wrong.body["errors"][0]["message"],
