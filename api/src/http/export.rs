@@ -90,14 +90,18 @@ const ATTR_CHAR: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'|')
     .remove(b'~');
 
-/// The file, to be saved rather than shown: `Content-Disposition: attachment` with an ASCII
+/// `Content-Disposition` of a file to be saved rather than shown: `attachment` with an ASCII
 /// `filename` for old clients and the real one as `filename*=UTF-8''…` (RFC 6266).
+pub(crate) fn disposition(file_name: &str, ascii_file_name: &str) -> String {
+    format!(
+        "attachment; filename=\"{ascii_file_name}\"; filename*=UTF-8''{}",
+        utf8_percent_encode(file_name, ATTR_CHAR)
+    )
+}
+
+/// The division table as a file to save, with the headers of every download.
 fn attachment(file: ExportFile) -> Response {
-    let disposition = format!(
-        "attachment; filename=\"{}\"; filename*=UTF-8''{}",
-        file.ascii_file_name,
-        utf8_percent_encode(&file.file_name, ATTR_CHAR)
-    );
+    let disposition = disposition(&file.file_name, &file.ascii_file_name);
     let mut response = Response::new(Body::from(file.bytes));
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(file.format.content_type()));

@@ -16,7 +16,6 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use entity::evidence as row;
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use std::net::SocketAddr;
 
 /// A signed link's query.
@@ -60,21 +59,6 @@ pub async fn download(
     }
 }
 
-/// Characters a `filename*` value may carry as they are (RFC 5987 `attr-char`).
-const ATTR_CHAR: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'!')
-    .remove(b'#')
-    .remove(b'$')
-    .remove(b'&')
-    .remove(b'+')
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'^')
-    .remove(b'_')
-    .remove(b'`')
-    .remove(b'|')
-    .remove(b'~');
-
 /// The bytes with their type (as found in the content), the cleaned name (RFC 6266), the
 /// SHA-256 (`Repr-Digest`, RFC 9530), never cached by a shared cache, never sniffed, and
 /// sandboxed should a browser render it.
@@ -84,10 +68,7 @@ fn attachment(file: &row::Model, bytes: bytes::Bytes) -> Response {
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' })
         .collect();
-    let disposition = format!(
-        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
-        utf8_percent_encode(&file.file_name, ATTR_CHAR)
-    );
+    let disposition = super::export::disposition(&file.file_name, &ascii);
     let digest = hex::decode(&file.sha256).map(|raw| base64::engine::general_purpose::STANDARD.encode(raw));
     let mut response = Response::new(Body::from(bytes));
     let headers = response.headers_mut();
