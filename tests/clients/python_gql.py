@@ -8,10 +8,13 @@ for a signed-in caller), then validates every request locally against that
 schema; the first five tasks; a query with variables; errors surfacing as
 TransportQueryError with `extensions.code` (BAD_USER_INPUT, anonymous
 UNAUTHENTICATED, bad token UNAUTHENTICATED); and a harmless mutation
-(`importPlan` with `dryRun: true`, which writes nothing). Exit 1 on any
-unexpected outcome.
+(`importPlan` with `dryRun: true`, which writes nothing). Then over the
+WebSocket (WebsocketsTransport, signed in with the connection_init payload):
+the schema fetched with the same standard introspection query, a query, and
+an error with its `extensions.code`. Exit 1 on any unexpected outcome.
 """
 
+import asyncio
 import json
 import sys
 from pathlib import Path
@@ -20,6 +23,7 @@ from graphql import GraphQLError
 from gql import Client, GraphQLRequest, gql
 from gql.transport.exceptions import TransportQueryError
 from gql.transport.requests import RequestsHTTPTransport
+from gql.transport.websockets import WebsocketsTransport
 
 HERE = Path(__file__).resolve().parent
 DRY_RUN_PLAN = (HERE / "dry-run-plan.txt").read_text(encoding="utf-8")
@@ -276,6 +280,32 @@ def main(argv):
                    GraphQLRequest(DRY_RUN, variable_values={"text": "no plan in this text"}))))
 
     client.close_sync()
+
+    def over_the_socket():
+        async def go():
+            socket = WebsocketsTransport(
+                url=url.replace("http://", "ws://", 1),
+                init_payload={"Authorization": f"Bearer {token}"},
+            )
+            async with Client(transport=socket, fetch_schema_from_transport=True) as ws:
+                expect(ws.client.schema is not None, "no schema over the socket")
+                fields = sorted(ws.client.schema.query_type.fields)
+                expect("tasks" in fields, f"Query over the socket: {fields}")
+                first = await ws.execute(FIRST_TASKS)
+                expect(len(first["tasks"]["nodes"]) == 5, show(first))
+                try:
+                    await ws.execute(TOO_MANY)
+                except TransportQueryError as error:
+                    code = (error.errors or [{}])[0].get("extensions", {}).get("code")
+                    expect(code == "BAD_USER_INPUT", f"code over the socket: {show(error.errors)}")
+                else:
+                    raise CheckFailure("tasks(first: 101) answered over the socket")
+                return len(ws.client.schema.type_map)
+
+        types = asyncio.run(go())
+        return {"note": f"{types} types"}
+
+    checks.run("WebsocketsTransport: the schema, a query and an error code over the socket", over_the_socket)
     return checks.finish()
 
 
