@@ -254,6 +254,11 @@ async fn serve(config: &Config) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}", config.bind))?;
     let addr = listener.local_addr()?;
+    if let Some(bind) = config.metrics_bind {
+        let metrics = startup::metrics_listener(bind).await?;
+        tracing::info!(addr = %metrics.local_addr()?, "metrics are served");
+        tokio::spawn(startup::serve(metrics, crate::observe::metrics_router(), startup::shutdown_signal()));
+    }
     tracing::info!(%addr, "duban is listening");
     tracing::info!("GraphiQL: http://{addr}/graphiql");
     startup::serve(listener, startup::router(state, config), startup::shutdown_signal()).await

@@ -96,6 +96,12 @@ pub struct Config {
     #[arg(long, env = "DUBAN_WEBHOOK_ALLOWED_NETWORKS", value_delimiter = ',', num_args = 0..)]
     pub webhook_allowed_networks: Vec<ipnet::IpNet>,
 
+    /// An address of their own for the metrics (`GET /metrics` to anyone who reaches it), such
+    /// as `0.0.0.0:9100` on a private network for Prometheus; unset, the metrics are on the
+    /// API's address for loopback clients only.
+    #[arg(long, env = "DUBAN_METRICS_BIND")]
+    pub metrics_bind: Option<SocketAddr>,
+
     /// Where evidence files are kept.
     #[command(flatten)]
     pub storage: StorageConfig,
@@ -254,6 +260,7 @@ impl Config {
             ws_max_operations: 50,
             ws_max_sockets_per_account: 10,
             webhook_allowed_networks: Vec::new(),
+            metrics_bind: None,
             storage: StorageConfig::default(),
             evidence: EvidenceLimits::default(),
             test_hooks: false,

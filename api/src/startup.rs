@@ -138,6 +138,11 @@ pub async fn serve(
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await.context("server failed")
 }
 
+/// The listener of `DUBAN_METRICS_BIND`.
+pub async fn metrics_listener(bind: SocketAddr) -> anyhow::Result<TcpListener> {
+    TcpListener::bind(bind).await.with_context(|| format!("cannot listen on {bind} for the metrics"))
+}
+
 /// Resolves on Ctrl-C or SIGTERM.
 pub async fn shutdown_signal() {
     let ctrl_c = async {

@@ -83,6 +83,8 @@ pub struct TestApp {
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     /// Where the server keeps evidence files.
     pub files: Files,
+    /// `http://127.0.0.1:PORT` of the metrics' own address, when `metrics_bind` was set.
+    pub metrics_address: Option<String>,
 }
 
 /// Where a test server keeps evidence files.
@@ -281,6 +283,15 @@ pub async fn spawn_app_with(options: AppOptions) -> TestApp {
     let address = format!("http://{}", listener.local_addr().expect("local address"));
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let app = duban::startup::router(state, &config);
+    let metrics_address = match config.metrics_bind {
+        Some(bind) => {
+            let listener = duban::startup::metrics_listener(bind).await.expect("bind the metrics address");
+            let address = format!("http://{}", listener.local_addr().expect("local address"));
+            tokio::spawn(duban::startup::serve(listener, duban::observe::metrics_router(), std::future::pending()));
+            Some(address)
+        }
+        None => None,
+    };
     tokio::spawn(duban::startup::serve(listener, app, async move {
         let _ = rx.await;
     }));
@@ -297,6 +308,7 @@ pub async fn spawn_app_with(options: AppOptions) -> TestApp {
         postgres,
         shutdown: Some(tx),
         files,
+        metrics_address,
     }
 }
 

@@ -91,7 +91,9 @@ async fn serve(state: AppState, peer: SocketAddr, req: Request) -> Response {
         request = request.data(crate::graphql::fetch::WholeRows);
     }
     let query = std::mem::take(&mut request.query);
+    let name = request.operation_name.clone().or_else(|| sole_operation_name(&parsed.document));
     let request = request.data(caller.clone());
+    let started = std::time::Instant::now();
     let mut executed = schema.execute(request).await;
     // What this request wrote is in the process's caches before it answers.
     if let Some(last) = caller.last_entry() {
@@ -104,7 +106,23 @@ async fn serve(state: AppState, peer: SocketAddr, req: Request) -> Response {
         }
     }
     executed.errors.iter_mut().for_each(ensure_code);
+    let kind = match operation {
+        Some(OperationType::Query) => "query",
+        Some(OperationType::Mutation) => "mutation",
+        Some(OperationType::Subscription) => "subscription",
+        None => "unknown",
+    };
+    let codes: Vec<String> = executed.errors.iter().filter_map(code_of).collect();
+    crate::observe::graphql_operation(name.as_deref(), kind, &codes, started.elapsed());
     response::graphql(executed, media)
+}
+
+/// An error's `extensions.code`.
+fn code_of(error: &ServerError) -> Option<String> {
+    match error.extensions.as_ref()?.get("code")? {
+        async_graphql::Value::String(code) => Some(code.clone()),
+        _ => None,
+    }
 }
 
 /// Screens, parses and picks the schema of a request as `viewer` sends it (over HTTP or a
@@ -162,6 +180,16 @@ pub(super) fn operation_type(document: &ExecutableDocument, name: Option<&str>) 
         (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name).map(|op| op.node.ty),
         (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next().map(|op| op.node.ty),
         (DocumentOperations::Multiple(_), None) => None,
+    }
+}
+
+/// The name of a document's only operation, when it is named.
+fn sole_operation_name(document: &ExecutableDocument) -> Option<String> {
+    match &document.operations {
+        async_graphql::parser::types::DocumentOperations::Multiple(ops) if ops.len() == 1 => {
+            ops.keys().next().map(|name| name.to_string())
+        }
+        _ => None,
     }
 }
 

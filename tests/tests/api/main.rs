@@ -21,6 +21,7 @@ mod import;
 mod introspection;
 mod limits;
 mod matrix;
+mod metrics;
 mod migrations;
 mod outage;
 mod persisted_queries;
