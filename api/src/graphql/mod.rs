@@ -134,6 +134,29 @@ fn fields_of(sdl: &str) -> std::collections::HashMap<String, Vec<String>> {
 
 #[cfg(test)]
 mod tests {
+    /// Frontend teams read the Docs pane: every type of duban's own has a description (the
+    /// connection, edge and page-info types async-graphql generates have none to give).
+    #[test]
+    fn every_type_has_a_description() {
+        let sdl = super::sdl();
+        let lines: Vec<&str> = sdl.lines().collect();
+        let undescribed: Vec<&str> = lines
+            .iter()
+            .enumerate()
+            .filter_map(|(i, line)| {
+                let name = ["type ", "input ", "enum ", "scalar ", "interface ", "union "]
+                    .iter()
+                    .find_map(|kind| line.strip_prefix(kind))?
+                    .split([' ', '{'])
+                    .next()?;
+                let described = i > 0 && lines[i - 1].trim_end().ends_with("\"\"\"");
+                let generated = name.ends_with("Connection") || name.ends_with("Edge") || name == "PageInfo";
+                (!described && !generated).then_some(name)
+            })
+            .collect();
+        assert!(undescribed.is_empty(), "types without a description: {undescribed:?}");
+    }
+
     #[test]
     fn the_field_reader_would_catch_a_rename() {
         let types = super::fields_of("type Task {\n\tleader: Department\n}\n");

@@ -17,7 +17,6 @@ use crate::graphql::types::policy::PolicyEvent;
 use crate::graphql::types::{Department, Document, Task, User};
 use async_graphql::{Context, ID, InputObject, Object, Result};
 
-/// The root query.
 #[derive(Default)]
 pub struct Query;
 
@@ -92,6 +91,8 @@ pub struct DepartmentFilter {
     pub search: Option<String>,
 }
 
+/// The root query: plans, tasks, units and accounts as the viewer may see them, the to-do list,
+/// statistics and the audit trail.
 #[Object]
 impl Query {
     /// The signed-in account; null when anonymous.

@@ -35,12 +35,12 @@ fn touches_credentials(entry: &Entry) -> bool {
 
 pub use crate::domain::connection::{CredentialCheck, Session, SignedIn};
 
-/// A change to a task, as its subscriber may see it.
 pub struct TaskChange {
     task: Option<entity::task::Model>,
     line: timeline::Line,
 }
 
+/// A change to a task, as its subscriber may see it.
 #[Object]
 impl TaskChange {
     /// The task as it is after the change (null once the subscriber may no longer see it).
@@ -151,6 +151,8 @@ fn failed(error: AppError) -> async_graphql::Error {
     async_graphql::ErrorExtensions::extend(&error)
 }
 
+/// Live events over the WebSocket at `/graphql` (graphql-transport-ws, or the older graphql-ws),
+/// signed in with the bearer token in the `connection_init` payload.
 #[Subscription]
 impl Subscription {
     /// Every change to a task the viewer may see, as it is committed (through any replica): the

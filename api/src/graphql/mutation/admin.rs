@@ -9,7 +9,6 @@ use crate::graphql::types::enums::{AssignmentRole, DepartmentKind, ScheduleKind,
 use crate::graphql::types::{Department, Document, Task};
 use async_graphql::{Context, ID, InputObject, Object, Result};
 
-/// Admin mutations.
 #[derive(Default)]
 pub struct AdminMutation;
 
@@ -131,6 +130,7 @@ pub struct AssignmentInput {
     pub role: AssignmentRole,
 }
 
+/// Admin mutations.
 #[Object]
 impl AdminMutation {
     /// Creates a department.

@@ -10,7 +10,6 @@ use crate::graphql::types::enums::UserRole;
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
 use entity::service_token;
 
-/// Account and session mutations.
 #[derive(Default)]
 pub struct AuthMutation;
 
@@ -54,9 +53,9 @@ pub struct UpdateUserInput {
     pub department_id: MaybeUndefined<ID>,
 }
 
-/// A service token's record (never its secret).
 pub struct ServiceToken(pub service_token::Model);
 
+/// A service token's record (never its secret).
 #[Object]
 impl ServiceToken {
     /// Stable identifier.
@@ -86,6 +85,7 @@ pub struct ServiceTokenPayload {
     pub service_token: ServiceToken,
 }
 
+/// Account and session mutations.
 #[Object]
 impl AuthMutation {
     /// Signs in. Unknown user and wrong password give the same UNAUTHENTICATED error;

@@ -8,10 +8,10 @@ use crate::graphql::types::evidence::Evidence;
 use async_graphql::{Context, ErrorExtensions, ID, Object, Result, Upload};
 use std::io::Read;
 
-/// Mutations of evidence files.
 #[derive(Default)]
 pub struct EvidenceMutation;
 
+/// Mutations of evidence files.
 #[Object]
 impl EvidenceMutation {
     /// Uploads one file of evidence for the caller's unit, as the GraphQL multipart request

@@ -11,7 +11,6 @@ use crate::graphql::types::follow_up::{CompletionReport, ExtensionRequest, Instr
 use crate::graphql::types::{ProgressReport, Task};
 use async_graphql::{Context, ID, InputObject, Object, Result};
 
-/// Mutations of the units working on tasks.
 #[derive(Default)]
 pub struct FollowUpMutation;
 
@@ -35,6 +34,7 @@ pub struct ExtensionInput {
     pub proposed_due_date: Date,
 }
 
+/// Mutations of the units working on tasks.
 #[Object]
 impl FollowUpMutation {
     /// The caller's unit signs for a task (签收), naming the person responsible and a contact:

@@ -8,7 +8,6 @@ use crate::import::{self, FileImportError, ImportOptions, ImportOutcome};
 use async_graphql::{Context, ErrorExtensions, ID, Object, Result, SimpleObject, Upload};
 use std::collections::HashMap;
 
-/// The importer.
 #[derive(Default)]
 pub struct ImportMutation;
 
@@ -58,6 +57,7 @@ pub struct ImportResult {
     pub dry_run: bool,
 }
 
+/// The importer.
 #[Object]
 impl ImportMutation {
     /// Imports a plan: pasted `text` (Traditional or Simplified, pipe table or numbered items),

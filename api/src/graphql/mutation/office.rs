@@ -11,7 +11,6 @@ use crate::graphql::types::follow_up::{ExtensionRequest, Instruction, Urging};
 use crate::graphql::types::{Document, Task};
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result};
 
-/// Mutations of the office (admins) and of leaders.
 #[derive(Default)]
 pub struct OfficeMutation;
 
@@ -55,6 +54,7 @@ pub struct UrgeInput {
     pub reply_by: Option<Date>,
 }
 
+/// Mutations of the office (admins) and of leaders.
 #[Object]
 impl OfficeMutation {
     /// Approves the pending completion report (the task is COMPLETED, every unit's part DONE) or

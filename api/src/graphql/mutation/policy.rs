@@ -9,7 +9,6 @@ use crate::graphql::types::enums::PolicyLevel;
 use crate::graphql::types::policy::PolicyEvent;
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 
-/// Policy mutations.
 #[derive(Default)]
 pub struct PolicyMutation;
 
@@ -37,6 +36,7 @@ pub struct PolicyEventResult {
     pub tasks: Vec<Task>,
 }
 
+/// Policy mutations.
 #[Object]
 impl PolicyMutation {
     /// Records that a higher-level policy was issued; waiting tasks get their due dates

@@ -13,7 +13,6 @@ use async_graphql::{Context, Object, Result};
 use entity::{assignment, task};
 use std::sync::Arc;
 
-/// A unit's place on a task, and where its part stands.
 pub struct Assignment {
     /// Every unit's place on the task (this one at `index`), as the task's statement read them.
     parts: Parts,
@@ -67,6 +66,7 @@ impl Assignment {
     }
 }
 
+/// A unit's place on a task, and where its part stands.
 #[Object]
 impl Assignment {
     /// The unit.

@@ -10,7 +10,6 @@ use crate::graphql::{context, fetch};
 use async_graphql::{Context, ID, Object, Result};
 use entity::department;
 
-/// A responsible unit, a group of units, or a catch-all name.
 pub struct Department {
     model: department::Model,
     /// Aliases when they were loaded with the row (the department loader joins them in).
@@ -29,6 +28,7 @@ impl From<(department::Model, Option<Vec<String>>)> for Department {
     }
 }
 
+/// A responsible unit, a group of units, or a catch-all name.
 #[Object]
 impl Department {
     /// Stable identifier.

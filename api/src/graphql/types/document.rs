@@ -10,9 +10,9 @@ use crate::graphql::scalars::{Date, DateTime};
 use async_graphql::{Context, ID, Object, Result};
 use entity::document;
 
-/// A notice and the plan it carries.
 pub struct Document(pub document::Model);
 
+/// A notice and the plan it carries.
 #[Object]
 impl Document {
     /// Stable identifier.

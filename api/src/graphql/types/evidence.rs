@@ -7,12 +7,12 @@ use crate::graphql::scalars::DateTime;
 use async_graphql::{Context, ID, Object, Result};
 use entity::evidence;
 
+pub struct Evidence(pub evidence::Model);
+
 /// A file of evidence (佐证材料): a photo of the site, the signed document, minutes, a
 /// spreadsheet of figures. Uploaded with `uploadEvidence`, then attached by the verb that writes
 /// what it backs (`submitReport`, `submitCompletion`, `answerUrging`, `respondToInstruction`);
 /// readable by whoever may read what it backs.
-pub struct Evidence(pub evidence::Model);
-
 #[Object]
 impl Evidence {
     /// Stable identifier; pass it in `evidence` to attach the file.

@@ -7,9 +7,9 @@ use crate::graphql::scalars::{Date, DateTime};
 use async_graphql::{Context, ID, Object, Result};
 use entity::policy_event;
 
-/// A higher-level policy that was issued, which tasks were waiting for.
 pub struct PolicyEvent(pub policy_event::Model);
 
+/// A higher-level policy that was issued, which tasks were waiting for.
 #[Object]
 impl PolicyEvent {
     /// Stable identifier.

@@ -7,9 +7,9 @@ use crate::graphql::scalars::{Date, DateTime};
 use async_graphql::{Context, ID, Object, Result};
 use entity::progress_report;
 
-/// A unit's progress report on a task (进展报送).
 pub struct ProgressReport(pub progress_report::Model);
 
+/// A unit's progress report on a task (进展报送).
 #[Object]
 impl ProgressReport {
     /// Stable identifier.

@@ -21,7 +21,6 @@ use async_graphql::{Context, ID, Object, Result};
 use entity::{progress_report, task};
 use std::sync::Arc;
 
-/// One numbered task of a plan.
 pub struct Task {
     row: Arc<task::Model>,
     /// The task's units with their departments, when they were read with the task (see
@@ -37,6 +36,7 @@ impl From<task::Model> for Task {
     }
 }
 
+/// One numbered task of a plan.
 #[Object]
 impl Task {
     /// Stable identifier.
@@ -303,9 +303,9 @@ impl Task {
     }
 }
 
-/// A schedule: the text as written in the plan (时间进度) and what duban understood.
 pub struct Schedule<'a>(&'a task::Model);
 
+/// A schedule: the text as written in the plan (时间进度) and what duban understood.
 #[Object]
 impl Schedule<'_> {
     /// The text as written.

@@ -7,9 +7,9 @@ use crate::graphql::loaders::load_failed;
 use async_graphql::{Context, ID, Object, Result};
 use entity::user;
 
-/// An account.
 pub struct User(pub user::Model);
 
+/// An account.
 #[Object]
 impl User {
     /// Stable identifier.

@@ -9,9 +9,9 @@ use crate::graphql::types::enums::{DeliveryStatus, WebhookEvent};
 use async_graphql::{Context, ID, Json, Object, Result, SimpleObject};
 use entity::{webhook, webhook_delivery};
 
-/// An endpoint that receives events, signed with its secret.
 pub struct Webhook(pub webhook::Model);
 
+/// An endpoint that receives events, signed with its secret.
 #[Object]
 impl Webhook {
     /// Stable identifier.
@@ -49,9 +49,9 @@ pub struct CreateWebhookPayload {
     pub secret: String,
 }
 
-/// One event sent (or to send) to a webhook.
 pub struct WebhookDelivery(pub webhook_delivery::Model);
 
+/// One event sent (or to send) to a webhook.
 #[Object]
 impl WebhookDelivery {
     /// Stable identifier (the `Duban-Delivery` header).

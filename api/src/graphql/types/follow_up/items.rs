@@ -25,9 +25,9 @@ fn id(n: i32) -> ID {
     ID(n.to_string())
 }
 
-/// An urging notice (催办) to one unit about one task.
 pub struct Urging(pub urging::Model);
 
+/// An urging notice (催办) to one unit about one task.
 #[Object]
 impl Urging {
     /// Stable identifier.
@@ -82,9 +82,9 @@ impl Urging {
     }
 }
 
-/// A leader's instruction on a task (领导批示), with the lead unit's responses.
 pub struct Instruction(pub instruction::Model, pub Vec<instruction_response::Model>);
 
+/// A leader's instruction on a task (领导批示), with the lead unit's responses.
 #[Object]
 impl Instruction {
     /// Stable identifier.
@@ -117,9 +117,9 @@ impl Instruction {
     }
 }
 
-/// A lead unit's response to an instruction.
 pub struct InstructionResponse(pub instruction_response::Model);
 
+/// A lead unit's response to an instruction.
 #[Object]
 impl InstructionResponse {
     /// Stable identifier.
@@ -149,9 +149,9 @@ impl InstructionResponse {
     }
 }
 
-/// A lead unit's request to move a task's due date (延期申请) and the office's decision.
 pub struct ExtensionRequest(pub extension_request::Model);
 
+/// A lead unit's request to move a task's due date (延期申请) and the office's decision.
 #[Object]
 impl ExtensionRequest {
     /// Stable identifier.
@@ -212,9 +212,9 @@ impl ExtensionRequest {
     }
 }
 
-/// One change of a task's due date.
 pub struct DueDateChange(pub due_date_change::Model);
 
+/// One change of a task's due date.
 #[Object]
 impl DueDateChange {
     /// The due date before.
@@ -243,9 +243,9 @@ impl DueDateChange {
     }
 }
 
-/// A lead unit's completion report (办结报告) and the office's review.
 pub struct CompletionReport(pub completion_report::Model);
 
+/// A lead unit's completion report (办结报告) and the office's review.
 #[Object]
 impl CompletionReport {
     /// Stable identifier.

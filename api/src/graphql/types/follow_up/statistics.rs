@@ -42,7 +42,6 @@ impl StatisticsFilter {
     }
 }
 
-/// Statistics overall, by plan and by unit.
 pub struct Statistics(pub domain::Statistics);
 
 /// Where the figures are selected: `Statistics.overall`, `.byDocument` and `.byUnit`, and the
@@ -87,6 +86,7 @@ pub fn asked(ctx: &Context<'_>) -> domain::Asked {
     }
 }
 
+/// Statistics overall, by plan and by unit.
 #[Object]
 impl Statistics {
     /// Every task counted.
@@ -111,12 +111,12 @@ impl Statistics {
     }
 }
 
-/// A plan's row.
 pub struct DocumentStatistics {
     id: i32,
     row: StatisticsRow,
 }
 
+/// A plan's row.
 #[Object]
 impl DocumentStatistics {
     /// The plan.
@@ -130,12 +130,12 @@ impl DocumentStatistics {
     }
 }
 
-/// A unit's row.
 pub struct UnitStatistics {
     id: i32,
     row: StatisticsRow,
 }
 
+/// A unit's row.
 #[Object]
 impl UnitStatistics {
     /// The unit.

@@ -9,9 +9,9 @@ use crate::graphql::types::{Department, User};
 use async_graphql::{Context, ID, Json, Object, Result};
 use entity::audit_entry;
 
-/// One line of a task's timeline (时间轴), in the words an office reads it.
 pub struct TimelineEntry(pub Line);
 
+/// One line of a task's timeline (时间轴), in the words an office reads it.
 #[Object]
 impl TimelineEntry {
     /// The audit trail entry it comes from.
@@ -47,9 +47,9 @@ impl TimelineEntry {
     }
 }
 
-/// One entry of the audit trail: one change to one entity.
 pub struct AuditEntry(pub audit_entry::Model);
 
+/// One entry of the audit trail: one change to one entity.
 #[Object]
 impl AuditEntry {
     /// Its place in the trail.

@@ -9,9 +9,9 @@ use async_graphql::{Context, ID, Object, Result, SimpleObject};
 
 pub use crate::graphql::types::enums::TodoKind;
 
-/// The viewer's to-do list.
 pub struct Todo(pub todo::Todo);
 
+/// The viewer's to-do list.
 #[Object]
 impl Todo {
     /// The items, soonest date first (at most `first` of them).
@@ -30,9 +30,9 @@ impl Todo {
     }
 }
 
-/// One thing that waits.
 pub struct TodoItem(pub todo::TodoItem);
 
+/// One thing that waits.
 #[Object]
 impl TodoItem {
     /// What it is.
