@@ -113,6 +113,10 @@ fn fields_of(sdl: &str) -> std::collections::HashMap<String, Vec<String>> {
     let mut types = std::collections::HashMap::new();
     let mut current: Option<String> = None;
     for line in sdl.lines() {
+        // An argument printed on a line of its own (after its description) is not a field.
+        if line.starts_with("\t\t") {
+            continue;
+        }
         let line = line.trim();
         if let Some(rest) = line.strip_prefix("type ") {
             current = rest.split_whitespace().next().map(str::to_owned);
@@ -155,6 +159,94 @@ mod tests {
             })
             .collect();
         assert!(undescribed.is_empty(), "types without a description: {undescribed:?}");
+    }
+
+    /// Frontend teams read the Docs pane: every argument of every field says what it is.
+    #[test]
+    fn every_argument_has_a_description() {
+        let undescribed = undescribed_arguments(&super::sdl());
+        assert!(undescribed.is_empty(), "arguments without a description: {undescribed:?}");
+    }
+
+    #[test]
+    fn the_argument_check_would_catch_a_bare_argument() {
+        let sdl = "type Query {\n\ttask(id: ID!): Task\n\ttasks(\n\t\t\"\"\"\n\t\tThe `endCursor`, e.g. \"a, b\".\n\t\t\"\"\"\n\t\tafter: String,\t\tfirst: Int = 20\n\t): TaskConnection!\n\ttodo(\t\tsince: DateTime,\n\t\t\"\"\"\n\t\tPage size.\n\t\t\"\"\"\n\t\tfirst: Int! = 50\n\t): Todo!\n}\n";
+        assert_eq!(undescribed_arguments(sdl), ["Query.task(id)", "Query.tasks(first)", "Query.todo(since)"]);
+    }
+
+    /// `Type.field(argument)` for each field argument `sdl` prints without a description.
+    /// async-graphql prints a field's arguments inline, `\ttask(id: ID!): Task`, when none of
+    /// them has a description; otherwise each described one on a line of its own after its
+    /// `"""` block, any undescribed one following the previous argument on the same line.
+    fn undescribed_arguments(sdl: &str) -> Vec<String> {
+        let mut undescribed = Vec::new();
+        let (mut type_name, mut field, mut previous, mut in_description) = ("", "", "", false);
+        for line in sdl.lines() {
+            let was = std::mem::replace(&mut previous, line);
+            if line.trim() == "\"\"\"" {
+                in_description = !in_description;
+                continue;
+            }
+            if in_description {
+                continue;
+            }
+            let bare: Vec<&str> = if let Some(rest) = line.strip_prefix("\t\t") {
+                // A line of its own for an argument: described when a `"""` block closes just above.
+                let arguments = top_level_arguments(rest);
+                let skip = usize::from(was.trim() == "\"\"\"");
+                arguments.into_iter().skip(skip).collect()
+            } else if let Some(rest) = line.strip_prefix('\t') {
+                let Some((name, arguments)) = rest.split_once('(') else { continue };
+                if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
+                    continue;
+                }
+                field = name;
+                top_level_arguments(arguments)
+            } else {
+                type_name = line.split([' ', '{']).nth(1).unwrap_or("");
+                continue;
+            };
+            undescribed.extend(bare.into_iter().map(|argument| format!("{type_name}.{field}({argument})")));
+        }
+        undescribed
+    }
+
+    /// The names of the arguments in `text`, up to the `)` that closes the list (commas and
+    /// parentheses inside default values, lists, objects and strings left alone).
+    fn top_level_arguments(text: &str) -> Vec<&str> {
+        let (mut names, mut depth, mut in_string, mut escaped, mut start) = (Vec::new(), 0, false, false, 0);
+        let mut end = text.len();
+        for (i, c) in text.char_indices() {
+            if in_string {
+                match c {
+                    _ if escaped => escaped = false,
+                    '\\' => escaped = true,
+                    '"' => in_string = false,
+                    _ => {}
+                }
+                continue;
+            }
+            match c {
+                '"' => in_string = true,
+                '[' | '{' | '(' => depth += 1,
+                ']' | '}' => depth -= 1,
+                ')' if depth == 0 => {
+                    end = i;
+                    break;
+                }
+                ')' => depth -= 1,
+                ',' if depth == 0 => {
+                    names.push(&text[start..i]);
+                    start = i + 1;
+                }
+                _ => {}
+            }
+        }
+        names.push(&text[start..end]);
+        names
+            .into_iter()
+            .filter_map(|piece| piece.split(':').next().map(str::trim).filter(|name| !name.is_empty()))
+            .collect()
     }
 
     #[test]

@@ -106,10 +106,10 @@ impl Query {
     async fn tasks(
         &self,
         ctx: &Context<'_>,
-        filter: Option<TaskFilter>,
-        first: Option<i32>,
-        after: Option<String>,
-        #[graphql(default)] order_by: TaskOrder,
+        #[graphql(desc = "Which tasks to list (all the viewer may see when omitted).")] filter: Option<TaskFilter>,
+        #[graphql(desc = "Page size, at most 100 (20 when omitted).")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the previous page.")] after: Option<String>,
+        #[graphql(default, desc = "The order of the list (plan order when omitted).")] order_by: TaskOrder,
     ) -> Result<Conn<Task>> {
         let filter = filter.unwrap_or_default().into_domain().gql()?;
         match order_by {
@@ -124,8 +124,10 @@ impl Query {
     async fn todo(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default = 50)] first: i32,
-        since: Option<crate::graphql::scalars::DateTime>,
+        #[graphql(default = 50, desc = "How many items to list, at most 100.")] first: i32,
+        #[graphql(desc = "Only what came onto the list at or after this instant.")] since: Option<
+            crate::graphql::scalars::DateTime,
+        >,
     ) -> Result<Todo> {
         let page = crate::domain::page::PageRequest::<i32>::new(Some(first), None).gql()?;
         let since = since.map(|s| s.0);
@@ -134,7 +136,13 @@ impl Query {
     }
 
     /// Statistics (统计考核) overall, by plan and by unit, of the tasks the viewer may see.
-    async fn statistics(&self, ctx: &Context<'_>, filter: Option<StatisticsFilter>) -> Result<Statistics> {
+    async fn statistics(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which tasks to count (all the viewer may see when omitted).")] filter: Option<
+            StatisticsFilter,
+        >,
+    ) -> Result<Statistics> {
         let filter = filter.unwrap_or_default().into_domain().gql()?;
         // Only the figures the selection asks for are computed.
         let asked = crate::graphql::types::follow_up::statistics::asked(ctx);
@@ -150,14 +158,19 @@ impl Query {
 
     /// The days between `from` and `to` that differ from Monday to Friday in the office's
     /// calendar (holidays, make-up working days); at most ten years.
-    async fn calendar(&self, ctx: &Context<'_>, from: Date, to: Date) -> Result<Vec<CalendarDay>> {
+    async fn calendar(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The first day of the range.")] from: Date,
+        #[graphql(desc = "The last day of the range.")] to: Date,
+    ) -> Result<Vec<CalendarDay>> {
         let days =
             follow_up::calendar::exceptions(context::reads(ctx), context::caller(ctx), from.0, to.0).await.gql()?;
         Ok(days.into_iter().map(CalendarDay::from).collect())
     }
 
     /// One task; null when it does not exist or the viewer may not see it.
-    async fn task(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Task>> {
+    async fn task(&self, ctx: &Context<'_>, #[graphql(desc = "The task.")] id: ID) -> Result<Option<Task>> {
         let id = parse_id(&id).gql()?;
         // The task, its plan and its units as the selection asks, in one statement.
         fetch::task(ctx, id).await
@@ -165,7 +178,12 @@ impl Query {
 
     /// Registered documents (plans), oldest first.
     #[graphql(complexity = "crate::graphql::connection::page_cost(first, child_complexity)")]
-    async fn documents(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> Result<Conn<Document>> {
+    async fn documents(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, at most 100 (20 when omitted).")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the previous page.")] after: Option<String>,
+    ) -> Result<Conn<Document>> {
         let has_previous = after.is_some();
         let page = connection::id_page("doc", first, after).gql()?;
         let rows = documents::list(context::reads(ctx), context::caller(ctx), &page).await.gql()?;
@@ -173,7 +191,7 @@ impl Query {
     }
 
     /// One document.
-    async fn document(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Document>> {
+    async fn document(&self, ctx: &Context<'_>, #[graphql(desc = "The document.")] id: ID) -> Result<Option<Document>> {
         let id = parse_id(&id).gql()?;
         Ok(documents::get(context::reads(ctx), context::caller(ctx), id).await.gql()?.map(Document))
     }
@@ -183,9 +201,9 @@ impl Query {
     async fn departments(
         &self,
         ctx: &Context<'_>,
-        filter: Option<DepartmentFilter>,
-        first: Option<i32>,
-        after: Option<String>,
+        #[graphql(desc = "Which departments to list (all when omitted).")] filter: Option<DepartmentFilter>,
+        #[graphql(desc = "Page size, at most 100 (20 when omitted).")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the previous page.")] after: Option<String>,
     ) -> Result<Conn<Department>> {
         let filter = filter.unwrap_or_default();
         let filter = departments::DepartmentFilter {
@@ -206,9 +224,9 @@ impl Query {
     async fn audit_log(
         &self,
         ctx: &Context<'_>,
-        filter: Option<AuditLogFilter>,
-        first: Option<i32>,
-        after: Option<String>,
+        #[graphql(desc = "Which entries to list (all when omitted).")] filter: Option<AuditLogFilter>,
+        #[graphql(desc = "Page size, at most 100 (20 when omitted).")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the previous page.")] after: Option<String>,
     ) -> Result<Conn<AuditEntry>> {
         let filter = filter.unwrap_or_default();
         let filter = crate::domain::audit::log::LogFilter {
@@ -239,9 +257,9 @@ impl Query {
     async fn webhook_deliveries(
         &self,
         ctx: &Context<'_>,
-        webhook_id: ID,
-        first: Option<i32>,
-        before: Option<ID>,
+        #[graphql(desc = "The webhook.")] webhook_id: ID,
+        #[graphql(desc = "How many deliveries to list, at most 100 (20 when omitted).")] first: Option<i32>,
+        #[graphql(desc = "List the deliveries older than this one (from the newest when omitted).")] before: Option<ID>,
     ) -> Result<Vec<crate::graphql::types::webhook::WebhookDelivery>> {
         let id = parse_id(&webhook_id).gql()?;
         let page = crate::domain::page::PageRequest::new(first, parse_opt_id(before.as_ref()).gql()?).gql()?;
@@ -262,7 +280,11 @@ impl Query {
     }
 
     /// One department.
-    async fn department(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Department>> {
+    async fn department(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The department.")] id: ID,
+    ) -> Result<Option<Department>> {
         let id = parse_id(&id).gql()?;
         Ok(departments::get(context::reads(ctx), context::caller(ctx), id).await.gql()?.map(Department::from))
     }

@@ -158,7 +158,11 @@ impl Subscription {
     /// Every change to a task the viewer may see, as it is committed (through any replica): the
     /// task after the change and the timeline's line for it. Another unit's urgings never come.
     /// Ends when the task can no longer be seen.
-    async fn task_changed(&self, ctx: &Context<'_>, task_id: ID) -> Result<impl Stream<Item = TaskChange> + use<>> {
+    async fn task_changed(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The task to follow.")] task_id: ID,
+    ) -> Result<impl Stream<Item = TaskChange> + use<>> {
         let id = context::parse_id(&task_id).map_err(failed)?;
         let mut listening = Listening::of(ctx)?;
         tasks::get(&listening.db, &listening.caller, id)

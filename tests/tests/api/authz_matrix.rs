@@ -330,7 +330,12 @@ fn root_fields(sdl: &str, type_name: &str) -> Vec<String> {
     let body = &body[..body.find("\n}").expect("end of type")];
     let mut in_description = false;
     let mut names = Vec::new();
-    for line in body.lines().skip(1).map(str::trim) {
+    for raw in body.lines().skip(1) {
+        // Arguments (described ones sit on lines of their own) and a field's closing `):`.
+        if raw.starts_with("\t\t") || raw.starts_with("\t)") {
+            continue;
+        }
+        let line = raw.trim();
         if line.starts_with("\"\"\"") {
             in_description = !(in_description || line.len() > 3 && line.ends_with("\"\"\""));
             continue;

@@ -134,31 +134,55 @@ pub struct AssignmentInput {
 #[Object]
 impl AdminMutation {
     /// Creates a department.
-    async fn create_department(&self, ctx: &Context<'_>, input: DepartmentInput) -> Result<Department> {
+    async fn create_department(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new department.")] input: DepartmentInput,
+    ) -> Result<Department> {
         Ok(Department::from(departments::create(context::db(ctx), context::caller(ctx), input.into()).await.gql()?))
     }
 
     /// Renames, re-kinds or reviews a department.
-    async fn update_department(&self, ctx: &Context<'_>, id: ID, input: DepartmentInput) -> Result<Department> {
+    async fn update_department(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The department.")] id: ID,
+        #[graphql(desc = "The department's new fields.")] input: DepartmentInput,
+    ) -> Result<Department> {
         let id = parse_id(&id).gql()?;
         Ok(Department::from(departments::update(context::db(ctx), context::caller(ctx), id, input.into()).await.gql()?))
     }
 
     /// Adds another name for a department.
-    async fn add_department_alias(&self, ctx: &Context<'_>, id: ID, alias: String) -> Result<Department> {
+    async fn add_department_alias(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The department.")] id: ID,
+        #[graphql(desc = "The other name.")] alias: String,
+    ) -> Result<Department> {
         let id = parse_id(&id).gql()?;
         Ok(Department::from(departments::add_alias(context::db(ctx), context::caller(ctx), id, &alias).await.gql()?))
     }
 
     /// Merges one department into another: its assignments, aliases, reports and accounts
     /// move, its name becomes an alias, and it is deleted. One transaction.
-    async fn merge_departments(&self, ctx: &Context<'_>, from_id: ID, into_id: ID) -> Result<Department> {
+    async fn merge_departments(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The department merged away (deleted).")] from_id: ID,
+        #[graphql(desc = "The department that remains.")] into_id: ID,
+    ) -> Result<Department> {
         let (from, into) = (parse_id(&from_id).gql()?, parse_id(&into_id).gql()?);
         Ok(Department::from(departments::merge(context::db(ctx), context::caller(ctx), from, into).await.gql()?))
     }
 
     /// Sets which units a group (such as 各镇人民政府) stands for.
-    async fn set_group_members(&self, ctx: &Context<'_>, group_id: ID, member_ids: Vec<ID>) -> Result<Department> {
+    async fn set_group_members(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The group.")] group_id: ID,
+        #[graphql(desc = "The units it stands for (replacing the current ones).")] member_ids: Vec<ID>,
+    ) -> Result<Department> {
         let group = parse_id(&group_id).gql()?;
         let members = parse_ids(&member_ids).gql()?;
         let (db, caller) = (context::db(ctx), context::caller(ctx));
@@ -169,24 +193,37 @@ impl AdminMutation {
     }
 
     /// Registers a document by hand (imports create documents too).
-    async fn create_document(&self, ctx: &Context<'_>, input: DocumentInput) -> Result<Document> {
+    async fn create_document(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new document.")] input: DocumentInput,
+    ) -> Result<Document> {
         Ok(Document(documents::create(context::db(ctx), context::caller(ctx), input.into()).await.gql()?))
     }
 
     /// Changes a document's metadata.
-    async fn update_document(&self, ctx: &Context<'_>, id: ID, input: DocumentInput) -> Result<Document> {
+    async fn update_document(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The document.")] id: ID,
+        #[graphql(desc = "The document's new metadata.")] input: DocumentInput,
+    ) -> Result<Document> {
         let id = parse_id(&id).gql()?;
         Ok(Document(documents::update(context::db(ctx), context::caller(ctx), id, input.into()).await.gql()?))
     }
 
     /// Deletes a document with all its tasks, assignments and reports.
-    async fn delete_document(&self, ctx: &Context<'_>, id: ID) -> Result<bool> {
+    async fn delete_document(&self, ctx: &Context<'_>, #[graphql(desc = "The document.")] id: ID) -> Result<bool> {
         documents::delete(context::db(ctx), context::caller(ctx), parse_id(&id).gql()?).await.gql()?;
         Ok(true)
     }
 
     /// Creates a task (assign units with `setTaskAssignments`).
-    async fn create_task(&self, ctx: &Context<'_>, input: CreateTaskInput) -> Result<Task> {
+    async fn create_task(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new task.")] input: CreateTaskInput,
+    ) -> Result<Task> {
         let new = NewTask {
             document_id: parse_id(&input.document_id).gql()?,
             seq: input.seq,
@@ -203,9 +240,9 @@ impl AdminMutation {
     async fn update_task(
         &self,
         ctx: &Context<'_>,
-        id: ID,
-        expected_version: i32,
-        input: UpdateTaskInput,
+        #[graphql(desc = "The task.")] id: ID,
+        #[graphql(desc = "The task's current `version`; CONFLICT when it has changed.")] expected_version: i32,
+        #[graphql(desc = "The changes; omitted fields stay as they are.")] input: UpdateTaskInput,
     ) -> Result<Task> {
         let changes = TaskChanges {
             seq: input.seq,
@@ -221,7 +258,7 @@ impl AdminMutation {
     }
 
     /// Deletes a task with its assignments and reports.
-    async fn delete_task(&self, ctx: &Context<'_>, id: ID) -> Result<bool> {
+    async fn delete_task(&self, ctx: &Context<'_>, #[graphql(desc = "The task.")] id: ID) -> Result<bool> {
         tasks::delete(context::db(ctx), context::caller(ctx), parse_id(&id).gql()?).await.gql()?;
         Ok(true)
     }
@@ -231,8 +268,10 @@ impl AdminMutation {
     async fn set_task_assignments(
         &self,
         ctx: &Context<'_>,
-        task_id: ID,
-        assignments: Vec<AssignmentInput>,
+        #[graphql(desc = "The task.")] task_id: ID,
+        #[graphql(desc = "The task's units, in plan order (replacing the current ones).")] assignments: Vec<
+            AssignmentInput,
+        >,
     ) -> Result<Task> {
         let task_id = parse_id(&task_id).gql()?;
         let specs = assignments

@@ -90,7 +90,12 @@ pub struct ServiceTokenPayload {
 impl AuthMutation {
     /// Signs in. Unknown user and wrong password give the same UNAUTHENTICATED error;
     /// repeated failures are throttled (RATE_LIMITED).
-    async fn login(&self, ctx: &Context<'_>, username: String, password: String) -> Result<AuthPayload> {
+    async fn login(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The login name.")] username: String,
+        #[graphql(desc = "The account's password.")] password: String,
+    ) -> Result<AuthPayload> {
         let (db, caller, auth) = (context::db(ctx), context::caller(ctx), context::auth(ctx));
         Ok(sessions::login(db, caller, auth, &username, &password).await.gql()?.into())
     }
@@ -101,8 +106,8 @@ impl AuthMutation {
     async fn change_password(
         &self,
         ctx: &Context<'_>,
-        old_password: String,
-        new_password: String,
+        #[graphql(desc = "The current password.")] old_password: String,
+        #[graphql(desc = "The new password, at least 10 characters.")] new_password: String,
     ) -> Result<AuthPayload> {
         let (db, caller, auth) = (context::db(ctx), context::caller(ctx), context::auth(ctx));
         let session = sessions::change_password(db, caller, auth, &old_password, &new_password).await.gql()?;
@@ -116,7 +121,11 @@ impl AuthMutation {
     }
 
     /// Creates an account (admin).
-    async fn create_user(&self, ctx: &Context<'_>, input: CreateUserInput) -> Result<User> {
+    async fn create_user(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new account.")] input: CreateUserInput,
+    ) -> Result<User> {
         let new = NewUser {
             username: input.username,
             password: input.password,
@@ -127,7 +136,12 @@ impl AuthMutation {
     }
 
     /// Changes an account's role or unit (admin).
-    async fn update_user(&self, ctx: &Context<'_>, id: ID, input: UpdateUserInput) -> Result<User> {
+    async fn update_user(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The account.")] id: ID,
+        #[graphql(desc = "The account's new role or unit.")] input: UpdateUserInput,
+    ) -> Result<User> {
         let department_id = match input.department_id {
             MaybeUndefined::Undefined => None,
             MaybeUndefined::Null => Some(None),
@@ -138,18 +152,28 @@ impl AuthMutation {
     }
 
     /// Deactivates an account (admin); its tokens stop working at once.
-    async fn deactivate_user(&self, ctx: &Context<'_>, id: ID) -> Result<User> {
+    async fn deactivate_user(&self, ctx: &Context<'_>, #[graphql(desc = "The account.")] id: ID) -> Result<User> {
         Ok(User(users::deactivate(context::db(ctx), context::caller(ctx), parse_id(&id).gql()?).await.gql()?))
     }
 
     /// Sets a new password for an account (admin); its tokens stop working.
-    async fn reset_password(&self, ctx: &Context<'_>, id: ID, new_password: String) -> Result<User> {
+    async fn reset_password(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The account.")] id: ID,
+        #[graphql(desc = "The new password, at least 10 characters.")] new_password: String,
+    ) -> Result<User> {
         let id = parse_id(&id).gql()?;
         Ok(User(users::reset_password(context::db(ctx), context::caller(ctx), id, &new_password).await.gql()?))
     }
 
     /// Issues a service token for a SERVICE account (admin). The secret is returned once.
-    async fn create_service_token(&self, ctx: &Context<'_>, user_id: ID, name: String) -> Result<ServiceTokenPayload> {
+    async fn create_service_token(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The SERVICE account the token acts as.")] user_id: ID,
+        #[graphql(desc = "What the token is for.")] name: String,
+    ) -> Result<ServiceTokenPayload> {
         let user_id = parse_id(&user_id).gql()?;
         let (token, model) =
             service_tokens::issue(context::db(ctx), context::caller(ctx), user_id, &name).await.gql()?;
@@ -157,7 +181,11 @@ impl AuthMutation {
     }
 
     /// Revokes a service token (admin); it stops working at once.
-    async fn revoke_service_token(&self, ctx: &Context<'_>, id: ID) -> Result<ServiceToken> {
+    async fn revoke_service_token(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The service token.")] id: ID,
+    ) -> Result<ServiceToken> {
         let id = parse_id(&id).gql()?;
         Ok(ServiceToken(service_tokens::revoke(context::db(ctx), context::caller(ctx), id).await.gql()?))
     }

@@ -23,7 +23,11 @@ impl EvidenceMutation {
     /// `DUBAN_EVIDENCE_MAX_FILE_MB`), FILE_TYPE_REFUSED (pictures, PDF and Office files are
     /// accepted, told by the content; archives only when the office allows them). Only units'
     /// accounts upload (FORBIDDEN for admins and leaders).
-    async fn upload_evidence(&self, ctx: &Context<'_>, file: Upload) -> Result<Evidence> {
+    async fn upload_evidence(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The file, as a multipart upload.")] file: Upload,
+    ) -> Result<Evidence> {
         let files = context::files(ctx);
         if file.0 >= ctx.query_env.uploads.len() {
             return Err(AppError::bad_input("file must be uploaded as a multipart request").extend());
@@ -45,7 +49,11 @@ impl EvidenceMutation {
 
     /// Deletes a file the caller's unit uploaded and has not attached (NOT_FOUND for another
     /// unit's; INVALID_STATE once it backs a report, where it stays).
-    async fn discard_evidence(&self, ctx: &Context<'_>, id: ID) -> Result<Evidence> {
+    async fn discard_evidence(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The staged file.")] id: ID,
+    ) -> Result<Evidence> {
         let id = parse_id(&id).gql()?;
         let discarded =
             evidence::discard(context::db(ctx), context::files(ctx), context::caller(ctx), id).await.gql()?;

@@ -39,7 +39,12 @@ pub struct ExtensionInput {
 impl FollowUpMutation {
     /// The caller's unit signs for a task (签收), naming the person responsible and a contact:
     /// its part goes from ASSIGNED to SIGNED. Only for the unit's own place on the task.
-    async fn sign_task(&self, ctx: &Context<'_>, task_id: ID, input: SignInput) -> Result<Assignment> {
+    async fn sign_task(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The task.")] task_id: ID,
+        #[graphql(desc = "Who signs for the unit.")] input: SignInput,
+    ) -> Result<Assignment> {
         let task_id = parse_id(&task_id).gql()?;
         let signature = work::Signature { responsible_person: input.responsible_person, contact: input.contact };
         let (db, caller) = (context::db(ctx), context::caller(ctx));
@@ -58,12 +63,17 @@ impl FollowUpMutation {
     async fn submit_report(
         &self,
         ctx: &Context<'_>,
-        task_id: ID,
-        text: String,
-        percent: i32,
-        #[graphql(default)] consolidates: Vec<ID>,
+        #[graphql(desc = "The task.")] task_id: ID,
+        #[graphql(desc = "What was done, in words.")] text: String,
+        #[graphql(desc = "How far along the work is, 0 to 100.")] percent: i32,
+        #[graphql(
+            default,
+            desc = "Ids of supporting units' reports on the same task that this lead report consolidates."
+        )]
+        consolidates: Vec<ID>,
+        #[graphql(desc = "Why the percent is below the unit's last report; required then.")]
         percent_lowered_reason: Option<String>,
-        #[graphql(default)] evidence: Vec<ID>,
+        #[graphql(default, desc = "Ids of files staged with `uploadEvidence` to attach.")] evidence: Vec<ID>,
     ) -> Result<ProgressReport> {
         let task_id = parse_id(&task_id).gql()?;
         let new = work::NewReport {
@@ -78,7 +88,7 @@ impl FollowUpMutation {
     }
 
     /// The caller's unit says its part of the task is finished (IN_PROGRESS → DONE).
-    async fn finish_part(&self, ctx: &Context<'_>, task_id: ID) -> Result<Assignment> {
+    async fn finish_part(&self, ctx: &Context<'_>, #[graphql(desc = "The task.")] task_id: ID) -> Result<Assignment> {
         let task_id = parse_id(&task_id).gql()?;
         let part = work::finish_part(context::db(ctx), context::caller(ctx), task_id).await.gql()?;
         assignment_of(ctx, part).await
@@ -90,10 +100,10 @@ impl FollowUpMutation {
     async fn submit_completion(
         &self,
         ctx: &Context<'_>,
-        task_id: ID,
-        text: String,
-        expected_version: i32,
-        #[graphql(default)] evidence: Vec<ID>,
+        #[graphql(desc = "The task.")] task_id: ID,
+        #[graphql(desc = "The completion report, in words.")] text: String,
+        #[graphql(desc = "The task's current `version`; CONFLICT when it has changed.")] expected_version: i32,
+        #[graphql(default, desc = "Ids of files staged with `uploadEvidence` to attach.")] evidence: Vec<ID>,
     ) -> Result<CompletionReport> {
         let task_id = parse_id(&task_id).gql()?;
         let caller = context::caller(ctx);
@@ -110,9 +120,9 @@ impl FollowUpMutation {
     async fn withdraw_completion(
         &self,
         ctx: &Context<'_>,
-        task_id: ID,
-        reason: String,
-        expected_version: i32,
+        #[graphql(desc = "The task.")] task_id: ID,
+        #[graphql(desc = "Why the report is taken back.")] reason: String,
+        #[graphql(desc = "The task's current `version`; CONFLICT when it has changed.")] expected_version: i32,
     ) -> Result<Task> {
         let task_id = parse_id(&task_id).gql()?;
         let caller = context::caller(ctx);
@@ -125,8 +135,8 @@ impl FollowUpMutation {
     async fn request_extension(
         &self,
         ctx: &Context<'_>,
-        task_id: ID,
-        input: ExtensionInput,
+        #[graphql(desc = "The task.")] task_id: ID,
+        #[graphql(desc = "The reason, the progress so far and the date asked for.")] input: ExtensionInput,
     ) -> Result<ExtensionRequest> {
         let task_id = parse_id(&task_id).gql()?;
         let new = extensions::NewRequest {
@@ -138,7 +148,11 @@ impl FollowUpMutation {
     }
 
     /// The urged unit marks an urging read.
-    async fn mark_urging_read(&self, ctx: &Context<'_>, urging_id: ID) -> Result<Urging> {
+    async fn mark_urging_read(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The urging.")] urging_id: ID,
+    ) -> Result<Urging> {
         let id = parse_id(&urging_id).gql()?;
         Ok(Urging(urgings::mark_read(context::db(ctx), context::caller(ctx), id).await.gql()?))
     }
@@ -148,9 +162,9 @@ impl FollowUpMutation {
     async fn answer_urging(
         &self,
         ctx: &Context<'_>,
-        urging_id: ID,
-        text: String,
-        #[graphql(default)] evidence: Vec<ID>,
+        #[graphql(desc = "The urging.")] urging_id: ID,
+        #[graphql(desc = "The answer: what the unit is doing.")] text: String,
+        #[graphql(default, desc = "Ids of files staged with `uploadEvidence` to attach.")] evidence: Vec<ID>,
     ) -> Result<Urging> {
         let id = parse_id(&urging_id).gql()?;
         let backing = backing(ctx, &evidence)?;
@@ -162,9 +176,9 @@ impl FollowUpMutation {
     async fn respond_to_instruction(
         &self,
         ctx: &Context<'_>,
-        instruction_id: ID,
-        text: String,
-        #[graphql(default)] evidence: Vec<ID>,
+        #[graphql(desc = "The leader's instruction.")] instruction_id: ID,
+        #[graphql(desc = "What the unit did, in words.")] text: String,
+        #[graphql(default, desc = "Ids of files staged with `uploadEvidence` to attach.")] evidence: Vec<ID>,
     ) -> Result<InstructionResponse> {
         let id = parse_id(&instruction_id).gql()?;
         let backing = backing(ctx, &evidence)?;
@@ -181,9 +195,9 @@ impl FollowUpMutation {
     async fn update_task_status(
         &self,
         ctx: &Context<'_>,
-        task_id: ID,
-        status: TaskStatus,
-        expected_version: i32,
+        #[graphql(desc = "The task.")] task_id: ID,
+        #[graphql(desc = "The new status (only IN_PROGRESS is accepted).")] status: TaskStatus,
+        #[graphql(desc = "The task's current `version`; CONFLICT when it has changed.")] expected_version: i32,
     ) -> Result<Task> {
         let task_id = parse_id(&task_id).gql()?;
         let caller = context::caller(ctx);

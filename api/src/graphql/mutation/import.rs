@@ -72,10 +72,15 @@ impl ImportMutation {
     async fn import_plan(
         &self,
         ctx: &Context<'_>,
-        file: Option<Upload>,
-        text: Option<String>,
-        #[graphql(default_with = "Some(false)")] dry_run: Option<bool>,
-        #[graphql(default_with = "Some(false)")] replace: Option<bool>,
+        #[graphql(desc = "The plan as a file (.txt, .docx, .xlsx or .xls); give this or `text`.")] file: Option<Upload>,
+        #[graphql(desc = "The plan as pasted text; give this or `file`.")] text: Option<String>,
+        #[graphql(default_with = "Some(false)", desc = "True to write nothing and return the preview.")]
+        dry_run: Option<bool>,
+        #[graphql(
+            default_with = "Some(false)",
+            desc = "True to replace a document already registered under the same number."
+        )]
+        replace: Option<bool>,
     ) -> Result<ImportResult> {
         let (dry_run, replace) = (dry_run.unwrap_or(false), replace.unwrap_or(false));
         let options = ImportOptions { dry_run, replace };

@@ -63,10 +63,10 @@ impl OfficeMutation {
     async fn review_completion(
         &self,
         ctx: &Context<'_>,
-        task_id: ID,
-        decision: ReviewDecision,
-        reason: Option<String>,
-        expected_version: i32,
+        #[graphql(desc = "The task.")] task_id: ID,
+        #[graphql(desc = "Approve, or return for more work.")] decision: ReviewDecision,
+        #[graphql(desc = "Why; required when returning.")] reason: Option<String>,
+        #[graphql(desc = "The task's current `version`; CONFLICT when it has changed.")] expected_version: i32,
     ) -> Result<Task> {
         let task_id = parse_id(&task_id).gql()?;
         let decision = match decision {
@@ -85,9 +85,9 @@ impl OfficeMutation {
     async fn archive_task(
         &self,
         ctx: &Context<'_>,
-        task_id: ID,
-        reason: Option<String>,
-        expected_version: i32,
+        #[graphql(desc = "The task.")] task_id: ID,
+        #[graphql(desc = "Why; required for an ongoing task.")] reason: Option<String>,
+        #[graphql(desc = "The task's current `version`; CONFLICT when it has changed.")] expected_version: i32,
     ) -> Result<Task> {
         let task_id = parse_id(&task_id).gql()?;
         let caller = context::caller(ctx);
@@ -100,9 +100,9 @@ impl OfficeMutation {
     async fn suspend_task(
         &self,
         ctx: &Context<'_>,
-        task_id: ID,
-        reason: String,
-        expected_version: i32,
+        #[graphql(desc = "The task.")] task_id: ID,
+        #[graphql(desc = "Why the task is stopped.")] reason: String,
+        #[graphql(desc = "The task's current `version`; CONFLICT when it has changed.")] expected_version: i32,
     ) -> Result<Task> {
         let task_id = parse_id(&task_id).gql()?;
         Ok(Task::from(
@@ -113,7 +113,12 @@ impl OfficeMutation {
     }
 
     /// Lets a suspended task go on in the state it was suspended in. Admins.
-    async fn resume_task(&self, ctx: &Context<'_>, task_id: ID, expected_version: i32) -> Result<Task> {
+    async fn resume_task(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The task.")] task_id: ID,
+        #[graphql(desc = "The task's current `version`; CONFLICT when it has changed.")] expected_version: i32,
+    ) -> Result<Task> {
         let task_id = parse_id(&task_id).gql()?;
         Ok(Task::from(
             completion::resume(context::db(ctx), context::caller(ctx), task_id, expected_version).await.gql()?,
@@ -125,8 +130,8 @@ impl OfficeMutation {
     async fn decide_extension(
         &self,
         ctx: &Context<'_>,
-        request_id: ID,
-        input: ExtensionDecisionInput,
+        #[graphql(desc = "The extension request.")] request_id: ID,
+        #[graphql(desc = "The decision.")] input: ExtensionDecisionInput,
     ) -> Result<ExtensionRequest> {
         let id = parse_id(&request_id).gql()?;
         let decision = extensions::Decision {
@@ -140,7 +145,11 @@ impl OfficeMutation {
 
     /// Sends urging notices (催办): to units of named tasks, or to the lead units of every
     /// overdue task at once; all or none. Leaders and admins.
-    async fn urge(&self, ctx: &Context<'_>, input: UrgeInput) -> Result<Vec<Urging>> {
+    async fn urge(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Whom to urge and what to say.")] input: UrgeInput,
+    ) -> Result<Vec<Urging>> {
         let targets = if input.overdue {
             urgings::Targets::Overdue { document_id: parse_opt_id(input.document_id.as_ref()).gql()? }
         } else {
@@ -156,14 +165,23 @@ impl OfficeMutation {
 
     /// Writes a leader's instruction on a task (领导批示); the lead unit responds. Leaders and
     /// admins.
-    async fn instruct(&self, ctx: &Context<'_>, task_id: ID, text: String) -> Result<Instruction> {
+    async fn instruct(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The task.")] task_id: ID,
+        #[graphql(desc = "The instruction.")] text: String,
+    ) -> Result<Instruction> {
         let task_id = parse_id(&task_id).gql()?;
         let written = instructions::instruct(context::db(ctx), context::caller(ctx), task_id, &text).await.gql()?;
         Ok(Instruction(written, Vec::new()))
     }
 
     /// Marks days as holidays or make-up working days (or clears them), in one go. Admins.
-    async fn set_calendar_days(&self, ctx: &Context<'_>, days: Vec<CalendarDayInput>) -> Result<bool> {
+    async fn set_calendar_days(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The days to mark or clear.")] days: Vec<CalendarDayInput>,
+    ) -> Result<bool> {
         let days = days
             .into_iter()
             .map(|d| calendar::CalendarDayInput { day: d.day.0, working: d.working, note: d.note })
@@ -173,7 +191,11 @@ impl OfficeMutation {
     }
 
     /// Replaces the warning thresholds (validated). Admins.
-    async fn update_warning_settings(&self, ctx: &Context<'_>, input: WarningSettingsInput) -> Result<WarningSettings> {
+    async fn update_warning_settings(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new thresholds.")] input: WarningSettingsInput,
+    ) -> Result<WarningSettings> {
         let (db, caller) = (context::db(ctx), context::caller(ctx));
         let current = settings::get(db, caller).await.gql()?;
         Ok(settings::update(db, caller, input.over(current)).await.gql()?.into())
@@ -181,7 +203,12 @@ impl OfficeMutation {
 
     /// Sets a plan's default reporting rule; the due dates of its units' next reports move.
     /// Admins.
-    async fn set_document_report_rule(&self, ctx: &Context<'_>, document_id: ID, rule: ReportRule) -> Result<Document> {
+    async fn set_document_report_rule(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The document (plan).")] document_id: ID,
+        #[graphql(desc = "The plan's new reporting rule.")] rule: ReportRule,
+    ) -> Result<Document> {
         let id = parse_id(&document_id).gql()?;
         Ok(Document(
             reporting::set_document_rule(context::db(ctx), context::caller(ctx), id, rule.to_rule()).await.gql()?,
@@ -192,9 +219,9 @@ impl OfficeMutation {
     async fn set_task_report_rule(
         &self,
         ctx: &Context<'_>,
-        task_id: ID,
-        rule: Option<ReportRule>,
-        expected_version: i32,
+        #[graphql(desc = "The task.")] task_id: ID,
+        #[graphql(desc = "The task's own reporting rule; null to follow its plan's.")] rule: Option<ReportRule>,
+        #[graphql(desc = "The task's current `version`; CONFLICT when it has changed.")] expected_version: i32,
     ) -> Result<Task> {
         let id = parse_id(&task_id).gql()?;
         let rule = rule.map(ReportRule::to_rule);

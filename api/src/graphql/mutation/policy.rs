@@ -41,7 +41,11 @@ pub struct PolicyEventResult {
 impl PolicyMutation {
     /// Records that a higher-level policy was issued; waiting tasks get their due dates
     /// (issue date + offset; the later date when a task waits for several levels).
-    async fn record_policy_event(&self, ctx: &Context<'_>, input: PolicyEventInput) -> Result<PolicyEventResult> {
+    async fn record_policy_event(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The policy that was issued and the tasks it satisfies.")] input: PolicyEventInput,
+    ) -> Result<PolicyEventResult> {
         let task_ids = input.task_ids.as_deref().map(parse_ids).transpose().gql()?;
         let new = NewPolicyEvent {
             level: input.level.into(),

@@ -26,7 +26,11 @@ pub struct WebhookMutation;
 #[Object]
 impl WebhookMutation {
     /// Registers a webhook; the answer carries its signing secret, shown this once.
-    async fn create_webhook(&self, ctx: &Context<'_>, input: WebhookInput) -> Result<CreateWebhookPayload> {
+    async fn create_webhook(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The webhook to register.")] input: WebhookInput,
+    ) -> Result<CreateWebhookPayload> {
         let new = NewWebhook {
             url: input.url,
             events: input.events.into_iter().map(events::EventKind::from).collect(),
@@ -40,13 +44,17 @@ impl WebhookMutation {
     }
 
     /// Removes a webhook and its delivery log.
-    async fn delete_webhook(&self, ctx: &Context<'_>, id: ID) -> Result<bool> {
+    async fn delete_webhook(&self, ctx: &Context<'_>, #[graphql(desc = "The webhook.")] id: ID) -> Result<bool> {
         webhooks::delete(context::db(ctx), context::caller(ctx), parse_id(&id).gql()?).await.gql()?;
         Ok(true)
     }
 
     /// Sends a delivery again, now.
-    async fn redeliver_webhook(&self, ctx: &Context<'_>, delivery_id: ID) -> Result<WebhookDelivery> {
+    async fn redeliver_webhook(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The delivery.")] delivery_id: ID,
+    ) -> Result<WebhookDelivery> {
         let id = parse_id(&delivery_id).gql()?;
         Ok(WebhookDelivery(webhooks::redeliver(context::db(ctx), context::caller(ctx), id).await.gql()?))
     }

@@ -66,9 +66,9 @@ impl Department {
     async fn tasks(
         &self,
         ctx: &Context<'_>,
-        role: Option<AssignmentRole>,
-        first: Option<i32>,
-        after: Option<String>,
+        #[graphql(desc = "Only the tasks it holds in this role (any role when omitted).")] role: Option<AssignmentRole>,
+        #[graphql(desc = "Page size, at most 100 (20 when omitted).")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the previous page.")] after: Option<String>,
     ) -> Result<Conn<Task>> {
         let filter =
             TaskFilter { department_id: Some(self.model.id), role: role.map(Into::into), ..Default::default() };

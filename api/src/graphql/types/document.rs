@@ -53,7 +53,12 @@ impl Document {
 
     /// The plan's tasks the viewer may see, in seq order.
     #[graphql(complexity = "crate::graphql::connection::page_cost(first, child_complexity)")]
-    async fn tasks(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> Result<Conn<Task>> {
+    async fn tasks(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, at most 100 (20 when omitted).")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the previous page.")] after: Option<String>,
+    ) -> Result<Conn<Task>> {
         let filter = TaskFilter { document_id: Some(self.0.id), ..Default::default() };
         task_connection(ctx, filter, first, after).await
     }

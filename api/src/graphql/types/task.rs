@@ -213,8 +213,8 @@ impl Task {
     async fn reports(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
+        #[graphql(desc = "Page size, at most 100 (20 when omitted).")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the previous page.")] after: Option<String>,
     ) -> Result<Conn<ProgressReport>> {
         let has_previous = after.is_some();
         let page = connection::id_page("rep", first, after).gql()?;
