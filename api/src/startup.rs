@@ -107,6 +107,7 @@ pub async fn prepare(
     };
     tracing::info!(storage = ?files.storage, "evidence files storage");
     crate::domain::evidence::sweeper::start(db.clone(), files.clone(), clock.clone());
+    crate::domain::follow_up::periods::start(db.clone(), clock.clone());
     if config.dispatch_webhooks {
         crate::domain::webhooks::dispatch::start(db.clone(), events.subscribe(), retry, destinations.clone());
     }

@@ -221,3 +221,23 @@ pub enum EvidenceTarget {
     #[sea_orm(string_value = "INSTRUCTION_RESPONSE")]
     InstructionResponse,
 }
+
+/// Where a reporting period (报送周期) stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum PeriodState {
+    /// Its due day has not passed and no report answered it yet.
+    #[sea_orm(string_value = "DUE")]
+    Due,
+    /// A report answered it by its due day.
+    #[sea_orm(string_value = "ON_TIME")]
+    OnTime,
+    /// Recorded missed the day after its due day, then answered late (补报) before the next
+    /// period fell due.
+    #[sea_orm(string_value = "LATE")]
+    Late,
+    /// Its due day passed without a report.
+    #[sea_orm(string_value = "MISSED")]
+    Missed,
+}

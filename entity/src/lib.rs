@@ -21,6 +21,7 @@ pub mod login_throttle;
 pub mod policy_event;
 pub mod progress_report;
 pub mod report_consolidation;
+pub mod report_period;
 pub mod service_token;
 pub mod task;
 pub mod task_policy;

@@ -39,6 +39,7 @@ mod m20261207_000034_report_lowered_reason;
 mod m20261207_000035_policy_default_months;
 mod m20261207_000036_public_holidays;
 mod m20261207_000037_create_evidence;
+mod m20261207_000038_create_report_period;
 
 pub struct Migrator;
 
@@ -83,6 +84,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000035_policy_default_months::Migration),
             Box::new(m20261207_000036_public_holidays::Migration),
             Box::new(m20261207_000037_create_evidence::Migration),
+            Box::new(m20261207_000038_create_report_period::Migration),
         ]
     }
 }

@@ -131,6 +131,7 @@ impl Query {
     ) -> Result<Todo> {
         let page = crate::domain::page::PageRequest::<i32>::new(Some(first), None).gql()?;
         let since = since.map(|s| s.0);
+        follow_up::periods::catch_up_for(context::db(ctx), context::caller(ctx)).await.gql()?;
         let list = follow_up::todo::todo(context::reads(ctx), context::caller(ctx), page.first, since).await.gql()?;
         Ok(Todo(list))
     }
@@ -146,6 +147,7 @@ impl Query {
         let filter = filter.unwrap_or_default().into_domain().gql()?;
         // Only the figures the selection asks for are computed.
         let asked = crate::graphql::types::follow_up::statistics::asked(ctx);
+        follow_up::periods::catch_up_for(context::db(ctx), context::caller(ctx)).await.gql()?;
         let figures =
             follow_up::statistics::statistics(context::reads(ctx), context::caller(ctx), &filter, asked).await.gql()?;
         Ok(Statistics(figures))

@@ -39,6 +39,9 @@ const MAX_SCALE: u32 = 100_000;
 /// Rows per bulk insert: well under PostgreSQL's 65,535 bind parameters.
 pub(super) const CHUNK: usize = 1000;
 
+/// The reporting rule of every synthetic plan: monthly, by the 25th.
+pub(super) const RULE: ReportRule = ReportRule::Monthly { day: 25 };
+
 /// What was written.
 #[derive(Debug, Clone, Default)]
 pub struct Summary {
@@ -83,7 +86,7 @@ pub async fn seed(db: &DatabaseConnection, caller: &Caller, scale: u32, seed: u6
     summary.documents = scale as usize;
     tracing::info!(elapsed = ?started.elapsed(), "units, accounts and documents written");
     let stories = tell_stories(&mut rng, &roster, &drafts, caller.today());
-    write::write_tasks(&txn, &drafts, &stories, &authors, &mut summary).await?;
+    write::write_tasks(&txn, &drafts, &stories, &authors, caller.today(), &mut summary).await?;
     tracing::info!(elapsed = ?started.elapsed(), "tasks, assignments and reports written");
     // Benchmark data: one entry on the trail for the whole seeding, not one per row.
     caller.take_changes();
@@ -131,7 +134,7 @@ fn tell_stories(
     today: NaiveDate,
 ) -> Vec<story::Story> {
     let units: std::collections::HashSet<i32> = roster.units.iter().copied().collect();
-    let rule = ReportRule::Monthly { day: 25 };
+    let rule = RULE;
     drafts
         .iter()
         .map(|(_, issued_on, draft)| {

@@ -44,6 +44,8 @@ pub struct Part {
     pub last_report_on: Option<NaiveDate>,
     pub last_report_late: bool,
     pub done_on: Option<NaiveDate>,
+    /// A UNIT's part (groups and the catch-all take no part in the loop).
+    pub followed: bool,
 }
 
 /// A progress report by the unit at `unit` (an index into the task's units).
@@ -334,6 +336,7 @@ fn play_part(
         last_report_on: None,
         last_report_late: false,
         done_on: None,
+        followed: is_unit,
     };
     if !is_unit {
         return part;

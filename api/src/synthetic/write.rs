@@ -6,11 +6,12 @@ use super::plan::TaskDraft;
 use super::story::Story;
 use super::{Authors, CHUNK, Summary, morning, names};
 use crate::domain::follow_up::facts;
+use crate::domain::follow_up::periods::{Answer, Ledger, Period};
 use crate::error::{AppError, AppResult};
 use chrono::NaiveDate;
 use entity::{
     DueDateCause, ExtensionStatus, assignment, completion_report, due_date_change, extension_request, instruction,
-    instruction_response, progress_report, task, urging,
+    instruction_response, progress_report, report_period, task, urging,
 };
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, EntityTrait, Set};
 
@@ -36,6 +37,7 @@ pub(super) async fn write_tasks(
     drafts: &[Drawn],
     stories: &[Story],
     authors: &Authors,
+    today: NaiveDate,
     summary: &mut Summary,
 ) -> AppResult<()> {
     let mut written = Vec::with_capacity(drafts.len());
@@ -53,7 +55,7 @@ pub(super) async fn write_tasks(
 
     let mut rows = Rows::default();
     for ((task, (_, _, draft)), story) in written.iter().zip(drafts).zip(stories) {
-        rows.add(task, draft, story, authors)?;
+        rows.add(task, draft, story, authors, today)?;
     }
     summary.tasks = written.len();
     summary.assignments = rows.assignments.len();
@@ -112,13 +114,48 @@ struct Rows {
     /// Instructions with the lead's response, written once the instruction has its id.
     instructions: Vec<(instruction::ActiveModel, Option<instruction_response::ActiveModel>)>,
     completions: Vec<completion_report::ActiveModel>,
+    /// The reporting periods of each assignment (in `assignments` order), written once the
+    /// assignment has its id.
+    periods: Vec<Vec<Period>>,
 }
 
 impl Rows {
-    fn add(&mut self, task: &task::Model, draft: &TaskDraft, story: &Story, authors: &Authors) -> AppResult<()> {
+    fn add(
+        &mut self,
+        task: &task::Model,
+        draft: &TaskDraft,
+        story: &Story,
+        authors: &Authors,
+        today: NaiveDate,
+    ) -> AppResult<()> {
         let unit_of = |index: usize| draft.units[index].0;
         let author_of = |unit: i32| authors.units.get(&unit).copied().ok_or(AppError::NotFound("unit account"));
+        // Each followed part's periods as the domain keeps them: its reports answer them in
+        // order, the rest are missed by today (or dropped when the part closed).
+        let mut answers = vec![None; story.reports.len()];
         for (position, ((unit, role), part)) in draft.units.iter().zip(&story.parts).enumerate() {
+            let mut ledger = Ledger::new(Vec::new(), super::RULE, story.due);
+            let (mut next_report_due, mut last_report_late) = (part.next_report_due, part.last_report_late);
+            if part.followed
+                && let Some(start) = task.assigned_on
+            {
+                ledger.start(start);
+                let mut own: Vec<usize> =
+                    (0..story.reports.len()).filter(|r| story.reports[*r].unit == position).collect();
+                own.sort_by_key(|r| story.reports[*r].reported_on);
+                for r in own {
+                    answers[r] = Some(ledger.answer(story.reports[r].reported_on, None));
+                }
+                match part.done_on {
+                    Some(done) => {
+                        ledger.catch_up(done);
+                        ledger.close();
+                    }
+                    None => ledger.catch_up(today),
+                }
+                (next_report_due, last_report_late) = (ledger.next_report_due(), ledger.last_closed_late());
+            }
+            self.periods.push(ledger.periods().to_vec());
             self.assignments.push(assignment::ActiveModel {
                 task_id: Set(task.id),
                 department_id: Set(*unit),
@@ -132,15 +169,20 @@ impl Rows {
                 signed_at: Set(part.signed_on.map(|d| morning(d, 0))),
                 responsible_person: Set(part.signed_on.map(|_| "王科长".to_owned())),
                 contact: Set(part.signed_on.map(|_| format!("0427-{:07}", 2_000_000 + unit))),
-                next_report_due: Set(part.next_report_due),
+                next_report_due: Set(next_report_due),
                 last_report_on: Set(part.last_report_on),
-                last_report_late: Set(part.last_report_late),
+                last_report_late: Set(last_report_late),
                 done_at: Set(part.done_on.map(|d| morning(d, 0))),
                 ..Default::default()
             });
         }
-        for report in &story.reports {
+        for (report, answer) in story.reports.iter().zip(answers) {
             let unit = unit_of(report.unit);
+            let (due_on, late) = match answer {
+                Some(Answer::Period { due_on, late }) => (Some(due_on), late),
+                Some(Answer::None) => (None, false),
+                None => (report.due_on, report.late),
+            };
             self.reports.push(progress_report::ActiveModel {
                 task_id: Set(task.id),
                 department_id: Set(unit),
@@ -149,8 +191,8 @@ impl Rows {
                 percent: Set(report.percent),
                 created_at: Set(morning(report.reported_on, 0)),
                 reported_on: Set(Some(report.reported_on)),
-                due_on: Set(report.due_on),
-                late: Set(report.late),
+                due_on: Set(due_on),
+                late: Set(late),
                 ..Default::default()
             });
         }
@@ -240,7 +282,25 @@ impl Rows {
     }
 
     async fn write(self, txn: &DatabaseTransaction) -> AppResult<()> {
-        insert_all(txn, self.assignments).await?;
+        let mut periods = Vec::new();
+        for (chunk, ledgers) in self.assignments.chunks(CHUNK).zip(self.periods.chunks(CHUNK)) {
+            let mut inserted = assignment::Entity::insert_many(chunk.to_vec()).exec_with_returning(txn).await?;
+            // RETURNING keeps the VALUES order on PostgreSQL and SQLite; sort by id to be sure.
+            inserted.sort_by_key(|a| a.id);
+            for (part, ledger) in inserted.iter().zip(ledgers) {
+                periods.extend(ledger.iter().map(|p| report_period::ActiveModel {
+                    assignment_id: Set(part.id),
+                    task_id: Set(part.task_id),
+                    department_id: Set(part.department_id),
+                    opens_on: Set(p.opens_on),
+                    due_on: Set(p.due_on),
+                    state: Set(p.state),
+                    answered_on: Set(p.answered_on),
+                    ..Default::default()
+                }));
+            }
+        }
+        insert_all(txn, periods).await?;
         insert_all(txn, self.reports).await?;
         insert_all(txn, self.urgings).await?;
         insert_all(txn, self.completions).await?;

@@ -8,7 +8,9 @@ use serde_json::json;
 async fn a_database_error_reaches_the_client_as_a_generic_internal_error() {
     let app = spawn_app().await;
     let admin = app.admin_token().await;
-    app.db.execute_unprepared("DROP TABLE assignment").await.expect("drop a table behind the server's back");
+    for table in ["report_period", "assignment"] {
+        app.db.execute_unprepared(&format!("DROP TABLE {table}")).await.expect("drop a table behind the server's back");
+    }
     let response = app.graphql("{ tasks(first: 3) { nodes { assignments { role } } } }", json!({}), Some(&admin)).await;
     assert!(response.error_codes().iter().all(|c| c == "INTERNAL"), "{}", response.body);
     assert!(!response.error_codes().is_empty());

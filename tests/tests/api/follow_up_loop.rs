@@ -253,11 +253,19 @@ async fn the_whole_loop_on_the_reference_plan() {
         .call(&l.admin, review, json!({ "t": l.task, "v": l.version().await, "d": "RETURN", "r": "缺少配套细则" }))
         .await;
     assert_eq!(returned["reviewCompletion"], json!({ "status": "RETURNED", "stateReason": "缺少配套细则" }));
-    assert_eq!(
-        l.todo_on_task(l.unit(lead)).await,
-        set(&["RETURNED", "REPORT_DUE"]),
-        "back to work, the next report due 12-25"
-    );
+    // December's period was answered on 12-20: back at work, the lead owes January's (01-25),
+    // not a second December report.
+    assert_eq!(l.todo_on_task(l.unit(lead)).await, set(&["RETURNED"]), "back to work");
+    let parts = l
+        .call(
+            &l.admin,
+            "query($id: ID!) { task(id: $id) { assignments { role nextReportDue } } }",
+            json!({ "id": l.task }),
+        )
+        .await;
+    let lead_part =
+        parts["task"]["assignments"].as_array().unwrap().iter().find(|a| a["role"] == "LEAD").unwrap().clone();
+    assert_eq!(lead_part["nextReportDue"], "2015-01-25");
     assert_eq!(l.todo_on_task(&l.admin).await, set(&[]));
 
     // 12-24: the lead reports and hands in again; the office approves.

@@ -8,11 +8,11 @@ use duban_tests::{AppOptions, TestApp, password_for, spawn_app_with};
 use serde_json::{Value, json};
 
 /// The plan's issue day, a Monday; every test starts on it.
-const ISSUED: &str = "2027-03-01";
+pub(crate) const ISSUED: &str = "2027-03-01";
 const DEADLINE: &str = "2030年12月底前完成";
 
 /// A plan in the reference layout, issued on [`ISSUED`]: one row per `(units, schedule)`.
-fn plan(rows: &[(&str, &str)]) -> String {
+pub(crate) fn plan(rows: &[(&str, &str)]) -> String {
     let mut lines: Vec<String> = [
         "测县政办发〔2027〕1号",
         "测县人民政府办公室关于印发重点任务分工方案的通知",
@@ -44,19 +44,19 @@ fn plan(rows: &[(&str, &str)]) -> String {
 
 /// The office, its plan and the unit accounts of 县民政局 (lead), 县财政局 (supporting) and
 /// 县教育局 (on other tasks).
-struct Office {
-    app: TestApp,
-    admin: String,
-    leader: String,
-    lead: String,
-    support: String,
-    other: String,
+pub(crate) struct Office {
+    pub(crate) app: TestApp,
+    pub(crate) admin: String,
+    pub(crate) leader: String,
+    pub(crate) lead: String,
+    pub(crate) support: String,
+    pub(crate) other: String,
     /// Task ids by plan number (index 0 is task 1).
-    tasks: Vec<String>,
+    pub(crate) tasks: Vec<String>,
 }
 
 impl Office {
-    async fn new(rows: &[(&str, &str)]) -> Office {
+    pub(crate) async fn new(rows: &[(&str, &str)]) -> Office {
         let app = spawn_app_with(AppOptions { sample_plan: false, ..Default::default() }).await;
         app.set_today(ISSUED);
         let admin = app.admin_token().await;
@@ -87,34 +87,34 @@ impl Office {
         Office { app, admin, leader, lead, support, other, tasks: tasks.into_iter().map(|(_, id)| id).collect() }
     }
 
-    fn task(&self, seq: usize) -> &str {
+    pub(crate) fn task(&self, seq: usize) -> &str {
         &self.tasks[seq - 1]
     }
 
-    async fn call(&self, token: &str, query: &str, variables: Value) -> Value {
+    pub(crate) async fn call(&self, token: &str, query: &str, variables: Value) -> Value {
         self.app.graphql(query, variables, Some(token)).await.data().clone()
     }
 
     /// The error code of a call that must fail.
-    async fn refusal(&self, token: &str, query: &str, variables: Value) -> String {
+    pub(crate) async fn refusal(&self, token: &str, query: &str, variables: Value) -> String {
         let response = self.app.graphql(query, variables, Some(token)).await;
         response.error_code().unwrap_or_else(|| panic!("{query} was not refused: {:?}", response.body)).to_owned()
     }
 
     /// (status, version) of a task, as the office sees it.
-    async fn state(&self, task: &str) -> (String, i64) {
+    pub(crate) async fn state(&self, task: &str) -> (String, i64) {
         let found =
             self.call(&self.admin, "query($id: ID!) { task(id: $id) { status version } }", json!({ "id": task })).await;
         (found["task"]["status"].as_str().unwrap().to_owned(), found["task"]["version"].as_i64().unwrap())
     }
 
-    async fn report(&self, token: &str, task: &str) -> Result<(), String> {
+    pub(crate) async fn report(&self, token: &str, task: &str) -> Result<(), String> {
         let query = "mutation($t: ID!) { submitReport(taskId: $t, text: \"按计划推进\", percent: 50) { id } }";
         self.verb(token, query, json!({ "t": task })).await
     }
 
     /// Runs a verb: Ok, or the error code.
-    async fn verb(&self, token: &str, query: &str, variables: Value) -> Result<(), String> {
+    pub(crate) async fn verb(&self, token: &str, query: &str, variables: Value) -> Result<(), String> {
         let response = self.app.graphql(query, variables, Some(token)).await;
         match response.error_code() {
             Some(code) => Err(code.to_owned()),

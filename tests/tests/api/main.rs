@@ -30,6 +30,7 @@ mod projection;
 mod reads;
 mod reference_plan;
 mod replicas;
+mod report_periods;
 mod rows;
 mod schema_file;
 mod security;

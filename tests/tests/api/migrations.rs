@@ -40,6 +40,7 @@ const TABLES: &[&str] = &[
     "policy_event",
     "progress_report",
     "report_consolidation",
+    "report_period",
     "service_token",
     "task",
     "task_policy",

@@ -9,8 +9,8 @@
 //! unanswered cannot be approved or archived.
 
 use super::on_task::{self, OnTask};
+use super::periods;
 use super::states::{self, PartEvent, TaskEvent};
-use super::{cadence, parts};
 use crate::domain::Caller;
 use crate::domain::audit;
 use crate::domain::evidence;
@@ -69,7 +69,7 @@ pub async fn submit(
     audit::created(caller, &report);
     let target = evidence::Target { kind: EvidenceTarget::CompletionReport, id: report.id, task_id, unit };
     evidence::attach(&txn, caller, backing, target).await?;
-    set_part(&txn, caller, lead, AssignmentState::Done).await?;
+    set_part(&txn, caller, &on.task, lead, AssignmentState::Done).await?;
     write_status(&txn, caller, &on, status, |_| {}).await?;
     audit::commit(txn, caller, audit::Operation::SubmitCompletion).await?;
     Ok(report)
@@ -313,16 +313,19 @@ async fn ensure_instructions_answered(db: &impl ConnectionTrait, task_id: i32) -
 async fn set_part(
     db: &impl ConnectionTrait,
     caller: &Caller,
+    task: &task::Model,
     part: assignment::Model,
     state: AssignmentState,
 ) -> AppResult<()> {
     let mut model: assignment::ActiveModel = part.clone().into();
     if state == AssignmentState::Done {
         model.done_at = Set(Some(caller.now()));
-        model.next_report_due = Set(None);
     }
     model.state = Set(state);
-    let after = model.update(db).await?;
+    let mut after = model.update(db).await?;
+    if state == AssignmentState::Done {
+        after = periods::apply(db, &after, task, periods::Ledger::close).await?.0;
+    }
     audit::updated(caller, &part, &after);
     Ok(())
 }
@@ -331,7 +334,7 @@ async fn finish_all_parts(db: &impl ConnectionTrait, caller: &Caller, on: &OnTas
     for (part, _) in &on.parts {
         let state = states::next_part_state(part.state, PartEvent::TaskCompleted)?;
         if part.state != state {
-            set_part(db, caller, part.clone(), state).await?;
+            set_part(db, caller, &on.task, part.clone(), state).await?;
         }
     }
     Ok(())
@@ -339,15 +342,14 @@ async fn finish_all_parts(db: &impl ConnectionTrait, caller: &Caller, on: &OnTas
 
 /// A returned task: the lead's part is open again, its next report due from today.
 async fn reopen_leads(db: &impl ConnectionTrait, caller: &Caller, on: &OnTask) -> AppResult<()> {
-    let rule = parts::load_rule(db, &on.task).await?;
     for lead in on.leads() {
         let Some(part) = on.part_of(lead).cloned() else { continue };
         let state = states::next_part_state(part.state, PartEvent::Reopen)?;
         let mut model: assignment::ActiveModel = part.clone().into();
         model.state = Set(state);
         model.done_at = Set(None);
-        model.next_report_due = Set(cadence::next_due(rule, on.task.due_date, caller.today()));
-        let after = model.update(db).await?;
+        let reopened = model.update(db).await?;
+        let (after, _) = periods::apply(db, &reopened, &on.task, |ledger| ledger.reopen(caller.today())).await?;
         audit::updated(caller, &part, &after);
     }
     Ok(())

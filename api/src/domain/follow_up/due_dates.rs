@@ -2,16 +2,15 @@
 //! the original due date stays for statistics, which judge punctuality against it. A change
 //! also moves the report due dates of the task's units (items with a deadline report by it).
 
-use super::cadence::{self, ReportRule};
-use super::parts;
+use super::cadence::ReportRule;
+use super::{parts, periods};
 use crate::domain::Caller;
 use crate::domain::audit;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::policy::rules;
 use chrono::NaiveDate;
-use entity::{AssignmentState, DueDateCause, assignment, due_date_change, progress_report, task};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
-use std::collections::HashMap;
+use entity::{AssignmentState, DueDateCause, assignment, due_date_change, task};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 /// Records that `task` moved from its current due date to `new_due` and what follows from it,
 /// inside the caller's transaction; returns the task row to write (with the new due date and,
@@ -50,9 +49,8 @@ pub(in crate::domain) async fn change(
     Ok(model)
 }
 
-/// Recomputes the next report due date of every unit still working on the task, counting
-/// from the day after the later of its last report and the last due date it answered (or from
-/// when it was handed the task).
+/// Lays out again the open reporting period of every unit still working on the task by the
+/// new rule or deadline (see [`periods::Ledger::reschedule`]).
 pub(in crate::domain) async fn move_report_dues(
     db: &impl ConnectionTrait,
     caller: &Caller,
@@ -60,32 +58,16 @@ pub(in crate::domain) async fn move_report_dues(
     rule: ReportRule,
     deadline: Option<NaiveDate>,
 ) -> AppResult<()> {
+    let task = task::Entity::find_by_id(task_id).one(db).await?.ok_or(AppError::NotFound("task"))?;
     let parts = assignment::Entity::find()
         .filter(assignment::Column::TaskId.eq(task_id))
         .filter(assignment::Column::State.ne(AssignmentState::Done))
         .all(db)
         .await?;
-    let answered: HashMap<i32, NaiveDate> = progress_report::Entity::find()
-        .select_only()
-        .column(progress_report::Column::DepartmentId)
-        .column_as(progress_report::Column::DueOn.max(), "answered")
-        .filter(progress_report::Column::TaskId.eq(task_id))
-        .filter(progress_report::Column::DueOn.is_not_null())
-        .group_by(progress_report::Column::DepartmentId)
-        .into_tuple::<(i32, Option<NaiveDate>)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|(unit, due)| Some((unit, due?)))
-        .collect();
+    let today = caller.today();
     for part in parts {
-        let last = part.last_report_on.max(answered.get(&part.department_id).copied());
-        let from = last.and_then(|d| d.succ_opt()).or(part.assigned_on).unwrap_or_else(|| caller.today());
-        let next = cadence::next_due(rule, deadline, from);
-        if next != part.next_report_due {
-            let mut model: assignment::ActiveModel = part.clone().into();
-            model.next_report_due = Set(next);
-            let after = model.update(db).await?;
+        let (after, _) = periods::apply(db, &part, &task, |ledger| ledger.reschedule(rule, deadline, today)).await?;
+        if after != part {
             audit::updated(caller, &part, &after);
         }
     }

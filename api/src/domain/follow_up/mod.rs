@@ -16,6 +16,7 @@ pub mod instructions;
 pub mod interest;
 pub mod on_task;
 pub mod parts;
+pub mod periods;
 pub mod reporting;
 pub mod settings;
 pub mod states;

@@ -12,8 +12,8 @@ use crate::policy::follow_up::{UnitItems, visible_urgings};
 use crate::policy::{rules, scope};
 use chrono::NaiveDate;
 use entity::{
-    AssignmentRole, CompletionDecision, DepartmentKind, TaskStatus, assignment, completion_report, department,
-    progress_report, task, urging,
+    AssignmentRole, CompletionDecision, DepartmentKind, PeriodState, TaskStatus, assignment, completion_report,
+    department, progress_report, report_period, task, urging,
 };
 use sea_orm::sea_query::{
     Alias, Expr, ExprTrait, Func, JoinType, Query, SelectStatement, SimpleExpr, SubQueryStatement,
@@ -96,8 +96,17 @@ impl ReportFigures {
             all.reports += g.reports;
             all.late = Some(all.late.unwrap_or(0) + g.late.unwrap_or(0));
             all.on_time = Some(all.on_time.unwrap_or(0) + g.on_time.unwrap_or(0));
+            all.add_periods(g);
         }
         all
+    }
+
+    fn add_periods(&mut self, g: &ReportFigures) {
+        let add = |a: Option<i64>, b: Option<i64>| Some(a.unwrap_or(0) + b.unwrap_or(0));
+        self.periods_due = add(self.periods_due, g.periods_due);
+        self.periods_on_time = add(self.periods_on_time, g.periods_on_time);
+        self.periods_late = add(self.periods_late, g.periods_late);
+        self.periods_missed = add(self.periods_missed, g.periods_missed);
     }
 }
 
@@ -108,6 +117,25 @@ pub struct ReportFigures {
     pub reports: i64,
     pub late: Option<i64>,
     pub on_time: Option<i64>,
+    /// Reporting periods judged (due day passed, or answered): on time + late + missed.
+    #[sea_orm(skip)]
+    pub periods_due: Option<i64>,
+    #[sea_orm(skip)]
+    pub periods_on_time: Option<i64>,
+    #[sea_orm(skip)]
+    pub periods_late: Option<i64>,
+    #[sea_orm(skip)]
+    pub periods_missed: Option<i64>,
+}
+
+/// Reporting periods of one group (see [`super::periods`]).
+#[derive(Debug, Clone, Default, PartialEq, FromQueryResult)]
+struct PeriodFigures {
+    group_id: Option<i32>,
+    due: Option<i64>,
+    on_time: Option<i64>,
+    late: Option<i64>,
+    missed: Option<i64>,
 }
 
 /// Overall, by plan and by unit.
@@ -144,6 +172,13 @@ pub async fn statistics(
     // The overall figures are the sum of the plans' when those are read anyway (every task is
     // in one plan), else one row of their own.
     let by_document = asked.by_document || asked.document_reports;
+    let counted = |group: Group| backend.build(&periods(caller, filter, group));
+    let overall_periods = asked.overall_reports && !asked.document_reports;
+    let (document_periods, unit_periods, all_periods) = futures_util::try_join!(
+        when(asked.document_reports, PeriodFigures::find_by_statement(counted(Group::Document)).all(db)),
+        when(asked.unit_reports, PeriodFigures::find_by_statement(counted(Group::Unit)).all(db)),
+        when(overall_periods, PeriodFigures::find_by_statement(counted(Group::All)).all(db)),
+    )?;
     let (documents, units, all, document_reports, unit_reports, all_reports) = futures_util::try_join!(
         when(by_document, Figures::find_by_statement(tasks(Group::Document)).all(db)),
         when(asked.by_unit, Figures::find_by_statement(tasks(Group::Unit)).all(db)),
@@ -155,6 +190,9 @@ pub async fn statistics(
             ReportFigures::find_by_statement(reported(Group::All)).all(db)
         ),
     )?;
+    let document_reports = with_periods(document_reports, document_periods);
+    let unit_reports = with_periods(unit_reports, unit_periods);
+    let all_reports = if overall_periods { with_periods(all_reports, all_periods) } else { all_reports };
     let by_document = paired(documents, document_reports);
     let overall_figures = match all.into_iter().next() {
         Some(all) => all,
@@ -166,6 +204,27 @@ pub async fn statistics(
     };
     let overall = (overall_figures, overall_reports);
     Ok(Statistics { overall, by_document, by_unit: paired(units, unit_reports) })
+}
+
+/// The report figures of each group with its period figures (a group with periods and no
+/// report gets a row of its own).
+fn with_periods(reports: Vec<ReportFigures>, periods: Vec<PeriodFigures>) -> Vec<ReportFigures> {
+    let mut rows = reports;
+    for p in periods {
+        let counts = ReportFigures {
+            group_id: p.group_id,
+            periods_due: p.due,
+            periods_on_time: p.on_time,
+            periods_late: p.late,
+            periods_missed: p.missed,
+            ..Default::default()
+        };
+        match rows.iter_mut().find(|r| r.group_id == p.group_id) {
+            Some(row) => row.add_periods(&counts),
+            None => rows.push(counts),
+        }
+    }
+    rows
 }
 
 /// Runs `rows` when `asked`, else gives none.
@@ -412,6 +471,42 @@ fn reports(caller: &Caller, filter: &StatisticsFilter, group: Group) -> SelectSt
         if let Some(own) = own_unit(caller) {
             query.and_where(r(progress_report::Column::DepartmentId).eq(own));
         }
+    }
+    query
+}
+
+/// Reporting periods of the filtered, visible tasks: by plan, or by the unit that owes them. A
+/// period past its due day that the hourly catch-up has not recorded yet counts as missed. A
+/// unit account counts its own unit's periods only.
+fn periods(caller: &Caller, filter: &StatisticsFilter, group: Group) -> SelectStatement {
+    let p = |c: report_period::Column| -> SimpleExpr { Expr::col((report_period::Entity, c)) };
+    let today = caller.today();
+    let state = || p(report_period::Column::State);
+    let overdue = || state().eq(PeriodState::Due).and(p(report_period::Column::DueOn).lt(today));
+    let group_id = match group {
+        Group::All => Expr::cust("NULL"),
+        Group::Document => tcol(task::Column::DocumentId),
+        Group::Unit => p(report_period::Column::DepartmentId),
+    };
+    let mut query = Query::select()
+        .expr_as(group_id, Alias::new("group_id"))
+        .expr_as(count_when(state().ne(PeriodState::Due).or(overdue())), Alias::new("due"))
+        .expr_as(count_when(state().eq(PeriodState::OnTime)), Alias::new("on_time"))
+        .expr_as(count_when(state().eq(PeriodState::Late)), Alias::new("late"))
+        .expr_as(count_when(state().eq(PeriodState::Missed).or(overdue())), Alias::new("missed"))
+        .from(report_period::Entity)
+        .inner_join(
+            task::Entity,
+            Expr::col((task::Entity, task::Column::Id)).equals((report_period::Entity, report_period::Column::TaskId)),
+        )
+        .to_owned();
+    let task_group = if group == Group::Unit { Group::All } else { group };
+    scoped(&mut query, caller, filter, task_group);
+    if group == Group::Unit {
+        query.group_by_col((report_period::Entity, report_period::Column::DepartmentId));
+    }
+    if let Some(principal) = caller.viewer.principal().filter(|p| p.is_unit_scoped()) {
+        query.and_where(p(report_period::Column::DepartmentId).eq(principal.department_id.unwrap_or(0)));
     }
     query
 }

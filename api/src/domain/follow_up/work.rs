@@ -3,8 +3,8 @@
 //! finishing its part.
 
 use super::on_task::{self, OnTask};
+use super::periods;
 use super::states::{self, PartEvent, TaskEvent};
-use super::{cadence, parts};
 use crate::domain::Caller;
 use crate::domain::audit;
 use crate::domain::evidence;
@@ -88,10 +88,6 @@ pub async fn report(
         check_consolidated(&txn, &on, unit, &new.consolidates).await?;
     }
     let lowered_reason = lowered_reason(&txn, task_id, unit, new.percent, new.lowered_reason.as_deref()).await?;
-    let (due_on, late) = match &on.own {
-        Some(part) => advance_part(&txn, caller, &on.task, part).await?,
-        None => (None, false),
-    };
     let report = progress_report::ActiveModel {
         task_id: Set(task_id),
         department_id: Set(unit),
@@ -100,13 +96,17 @@ pub async fn report(
         percent: Set(new.percent),
         created_at: Set(caller.now()),
         reported_on: Set(Some(caller.today())),
-        due_on: Set(due_on),
-        late: Set(late),
+        due_on: Set(None),
+        late: Set(false),
         lowered_reason: Set(lowered_reason),
         ..Default::default()
     }
     .insert(&txn)
     .await?;
+    let report = match &on.own {
+        Some(part) => advance_part(&txn, caller, &on.task, part, report).await?,
+        None => report,
+    };
     let mut change = audit::Change::created(&report);
     if let Some(serde_json::Value::Object(after)) = change.after.as_mut() {
         after.insert("consolidates".into(), serde_json::json!(new.consolidates));
@@ -179,27 +179,28 @@ async fn start_work(
     Ok(())
 }
 
-/// Moves a unit's part on with its report: in progress, its next report due date, and whether
-/// this report answered a due date late. Returns (the due date answered, late).
+/// Moves a unit's part on with its report: in progress, and the reporting period the report
+/// answers (see [`periods`]), which the report then names with whether it came late.
 async fn advance_part(
     db: &impl ConnectionTrait,
     caller: &Caller,
     task: &task::Model,
     part: &assignment::Model,
-) -> AppResult<(Option<chrono::NaiveDate>, bool)> {
+    report: progress_report::Model,
+) -> AppResult<progress_report::Model> {
     let state = states::next_part_state(part.state, PartEvent::Report)?;
-    let rule = parts::load_rule(db, task).await?;
-    let (answered, late, next) = cadence::after_report(rule, task.due_date, part.next_report_due, caller.today());
     let mut model: assignment::ActiveModel = part.clone().into();
     model.state = Set(state);
-    model.next_report_due = Set(next);
     model.last_report_on = Set(Some(caller.today()));
-    if answered.is_some() {
-        model.last_report_late = Set(late);
-    }
-    let after = model.update(db).await?;
+    let moved = model.update(db).await?;
+    let (after, answer) =
+        periods::apply(db, &moved, task, |ledger| ledger.answer(caller.today(), Some(report.id))).await?;
     audit::updated(caller, part, &after);
-    Ok((answered, late))
+    let Some(periods::Answer::Period { due_on, late }) = answer else { return Ok(report) };
+    let mut answered: progress_report::ActiveModel = report.into();
+    answered.due_on = Set(Some(due_on));
+    answered.late = Set(late);
+    Ok(answered.update(db).await?)
 }
 
 /// A lead's report may consolidate reports of its supporting units on the same task.
@@ -233,8 +234,8 @@ pub async fn finish_part(db: &impl TransactionTrait, caller: &Caller, task_id: i
     let mut model: assignment::ActiveModel = part.clone().into();
     model.state = Set(state);
     model.done_at = Set(Some(caller.now()));
-    model.next_report_due = Set(None);
     let done = model.update(&txn).await?;
+    let (done, _) = periods::apply(&txn, &done, &on.task, periods::Ledger::close).await?;
     audit::updated(caller, &part, &done);
     audit::commit(txn, caller, audit::Operation::FinishPart).await?;
     Ok(done)

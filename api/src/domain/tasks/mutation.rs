@@ -212,7 +212,8 @@ pub async fn insert_assignments<'a>(
             audit::created(caller, &created);
         }
     }
-    Ok(())
+    let task_ids: Vec<i32> = tasks.iter().map(|(t, _)| t.id).collect();
+    crate::domain::follow_up::periods::open_first(db, &task_ids).await
 }
 
 async fn documents_of(
@@ -403,6 +404,7 @@ async fn replace_assignments(
         for created in assignment::Entity::insert_many(new_rows).exec_with_returning(db).await? {
             audit::created(caller, &created);
         }
+        crate::domain::follow_up::periods::open_first(db, &[task.id]).await?;
     }
     Ok(())
 }

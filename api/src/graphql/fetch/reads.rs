@@ -142,6 +142,7 @@ pub const ASSIGNMENT: &[(&str, Reads)] = &[
     ("lastReportLate", parts(&[A::LastReportLate])),
     ("lastReportOn", parts(&[A::LastReportOn])),
     ("nextReportDue", parts(&[A::NextReportDue])),
+    ("periods", parts(&[])),
     ("position", parts(&[])),
     ("responsiblePerson", parts(&[A::ResponsiblePerson])),
     ("role", parts(&[])),

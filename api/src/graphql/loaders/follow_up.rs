@@ -71,6 +71,20 @@ task_loader!(
     CompletionsByTask, completion_report::Model, completion::of_tasks, |c: &completion_report::Model| c.task_id
 );
 
+/// `Assignment.periods`: a part's reporting periods, oldest first (the field decides who sees
+/// them).
+pub struct PeriodsByPart(pub Reader);
+
+impl Loader<i32> for PeriodsByPart {
+    type Value = Vec<entity::report_period::Model>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
+        let rows = crate::domain::follow_up::periods::of_parts(&self.0, keys).await.map_err(failed)?;
+        Ok(group(keys, rows, |p| p.assignment_id))
+    }
+}
+
 /// `ProgressReport.consolidates`: the supporting reports a lead's report consolidates.
 pub struct ConsolidatedByReport(pub Reader, pub Caller);
 

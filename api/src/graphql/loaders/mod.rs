@@ -48,8 +48,11 @@ pub struct Loaders {
     pub consolidated: DataLoader<ConsolidatedByReport, HashMapCache>,
     pub tasks: DataLoader<TasksById, HashMapCache>,
     pub evidence: DataLoader<EvidenceByTarget, HashMapCache>,
+    pub periods: DataLoader<PeriodsByPart, HashMapCache>,
     /// The request's warning judge (today and the thresholds), read once when first needed.
     judge: tokio::sync::OnceCell<Judge>,
+    /// Whether the request has recorded the reporting periods missed by its today.
+    periods_caught_up: tokio::sync::OnceCell<()>,
     db: Reader,
     caller: Caller,
 }
@@ -72,7 +75,9 @@ impl Loaders {
             consolidated: cached(ConsolidatedByReport(db.clone(), caller.clone())),
             tasks: cached(TasksById(db.clone(), caller.clone())),
             evidence: DataLoader::with_cache(EvidenceByTarget(db.clone()), tokio::spawn, HashMapCache::default()),
+            periods: cached(PeriodsByPart(db.clone())),
             judge: tokio::sync::OnceCell::new(),
+            periods_caught_up: tokio::sync::OnceCell::new(),
             db: db.clone(),
             caller: caller.clone(),
         }
@@ -107,6 +112,16 @@ impl Loaders {
             .await
             .map_err(|e| async_graphql::ErrorExtensions::extend(&e))?;
         Ok(*judge)
+    }
+
+    /// Records the periods missed by the request's today, once per request, before periods are
+    /// shown (see `periods::catch_up`).
+    pub async fn catch_up_periods(&self, writes: &sea_orm::DatabaseConnection) -> async_graphql::Result<()> {
+        self.periods_caught_up
+            .get_or_try_init(|| crate::domain::follow_up::periods::catch_up_for(writes, &self.caller))
+            .await
+            .map_err(|e| async_graphql::ErrorExtensions::extend(&e))?;
+        Ok(())
     }
 }
 

@@ -163,6 +163,19 @@ impl Assignment {
         self.part().last_report_late
     }
 
+    /// Its reporting periods (报送周期), oldest first: each expected report, on time, late or
+    /// missed. Shown to the office, leaders, the unit itself, the task's lead unit, and the
+    /// supporting units for the lead's part (null for anyone else).
+    async fn periods(&self, ctx: &Context<'_>) -> Result<Option<Vec<super::follow_up::ReportPeriod>>> {
+        if !self.contact_visible(ctx) {
+            return Ok(None);
+        }
+        let loaders = context::loaders(ctx);
+        loaders.catch_up_periods(context::db(ctx)).await?;
+        let rows = loaders.periods.load_one(self.part().id).await.map_err(load_failed)?;
+        Ok(Some(rows.unwrap_or_default().into_iter().map(super::follow_up::ReportPeriod).collect()))
+    }
+
     /// When its part was finished.
     async fn done_at(&self) -> Option<DateTime> {
         self.part().done_at.map(DateTime)

@@ -35,6 +35,21 @@ mirror_enum!(
 );
 
 mirror_enum!(
+    /// Where a reporting period (报送周期) stands.
+    ReportPeriodState => entity::PeriodState {
+        /// Its due day has not passed and no report answered it yet.
+        Due,
+        /// A report answered it by its due day.
+        OnTime,
+        /// Recorded missed the day after its due day, then answered late (补报) before the
+        /// next period fell due.
+        Late,
+        /// Its due day passed without a report (未报送).
+        Missed,
+    }
+);
+
+mirror_enum!(
     /// What a department row stands for.
     DepartmentKind => entity::DepartmentKind {
         /// One agency; accounts can act for it.
@@ -315,8 +330,13 @@ mirror_enum!(
         Sign,
         /// A progress report due soon; `date` is its due date.
         ReportDue,
-        /// A progress report past its due date.
+        /// A progress report past its due date that may still be sent (补报, until the next
+        /// period falls due); `date` is the due date it answers.
         ReportLate,
+        /// A reporting period recorded missed (未报送) since the unit's last report, no longer
+        /// answerable; `date` is its due date and `refId` the period. It leaves the list with
+        /// the unit's next report.
+        ReportMissed,
         /// An urging to answer; `refId` is the urging.
         Urging,
         /// A leader's instruction the lead unit has not responded to; `refId` is the instruction.

@@ -3,6 +3,7 @@
 //! the timeline and audit trail.
 
 pub mod items;
+pub mod period;
 pub mod settings;
 pub mod statistics;
 pub mod timeline;
@@ -10,4 +11,5 @@ pub mod todo;
 pub mod warning;
 
 pub use items::{CompletionReport, DueDateChange, ExtensionRequest, Instruction, InstructionResponse, Urging};
+pub use period::ReportPeriod;
 pub use warning::{Warning, WarningLevel};

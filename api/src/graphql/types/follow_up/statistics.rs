@@ -63,6 +63,10 @@ const ROW_FIELDS: &[(&str, bool)] = &[
     ("openUrgings", false),
     ("overdue", false),
     ("overdueShare", false),
+    ("periodsDue", true),
+    ("periodsLate", true),
+    ("periodsMissed", true),
+    ("periodsOnTime", true),
     ("reports", true),
     ("reportsLate", true),
     ("reportsOnTime", true),
@@ -185,6 +189,17 @@ pub struct StatisticsRow {
     pub reports_on_time: i32,
     /// Reports sent after their due date (逾期报送).
     pub reports_late: i32,
+    /// Reporting periods judged so far (报送周期: each expected report of each unit's part,
+    /// whose due day has passed or which a report answered): `periodsOnTime + periodsLate +
+    /// periodsMissed`. A unit account counts its own unit's periods.
+    pub periods_due: i32,
+    /// Periods answered by their due day.
+    pub periods_on_time: i32,
+    /// Periods answered after their due day, before the next period fell due (补报).
+    pub periods_late: i32,
+    /// Periods whose due day passed without an answer (未报送): silence counts here, not as
+    /// nothing.
+    pub periods_missed: i32,
     /// Urgings not answered yet.
     pub open_urgings: i32,
 }
@@ -217,6 +232,10 @@ impl From<&(Figures, ReportFigures)> for StatisticsRow {
             reports: r.reports as i32,
             reports_on_time: n(r.on_time),
             reports_late: n(r.late),
+            periods_due: n(r.periods_due),
+            periods_on_time: n(r.periods_on_time),
+            periods_late: n(r.periods_late),
+            periods_missed: n(r.periods_missed),
             open_urgings: n(f.open_urgings),
         }
     }

@@ -50,7 +50,7 @@ fn message(reason: Reason) -> &'static str {
         Reason::DueVerySoon => "即将到期",
         Reason::BehindPace => "滞后于序时进度",
         Reason::ReportMissing => "进展未按时报送",
-        Reason::ReportLate => "上次进展逾期报送",
+        Reason::ReportLate => "上一报送周期逾期或未报送",
         Reason::NotSigned => "逾期未签收",
         Reason::UrgingUnanswered => "催办未回复",
         Reason::DueSoon => "临近截止日期",

@@ -1,0 +1,225 @@
+//! Reporting periods on record (报送周期), as a story over three and a half months of
+//! `DUBAN_TODAY` on a plan of the office's own with a monthly rule (by the 25th): a late report
+//! answers the missed period and a second one that day answers nothing; months of silence are
+//! recorded missed, not skipped; the to-do list names what may still be sent and what was
+//! missed; statistics count periods due, on time, late and missed, so a silent unit no longer
+//! looks better than a late one. Every number below is worked out by hand in the comments.
+
+use super::follow_up_rules::{ISSUED, Office};
+use serde_json::{Value, json};
+
+const PART: &str = "query($id: ID!) { task(id: $id) { assignments { department { name } nextReportDue lastReportLate
+    periods { dueOn opensOn state answeredOn } } } }";
+const TODO: &str = "{ todo(first: 50) { items { kind date task { seq } } } }";
+const PERIODS: &str = "periodsDue periodsOnTime periodsLate periodsMissed";
+
+/// Task 1: 县民政局 leads, 县财政局 supports, due 2027-06-30. Task 2: 县教育局 alone, due 2027-04-30,
+/// and it never signs or reports.
+async fn office() -> Office {
+    let office = Office::new(&[("县民政局、县财政局", "2027年6月底前完成"), ("县教育局", "2027年4月底前完成")]).await;
+    let plan = office
+        .call(&office.admin, "query($id: ID!) { task(id: $id) { document { id } } }", json!({ "id": office.task(1) }))
+        .await;
+    let rule =
+        "mutation($d: ID!) { setDocumentReportRule(documentId: $d, rule: { cadence: MONTHLY, day: 25 }) { id } }";
+    office.call(&office.admin, rule, json!({ "d": plan["task"]["document"]["id"] })).await;
+    let sign = "mutation($t: ID!) { signTask(taskId: $t, input: { responsiblePerson: \"张三\", contact: \"0427-1234567\" }) { state } }";
+    for token in [&office.lead, &office.support] {
+        office.call(token, sign, json!({ "t": office.task(1) })).await;
+    }
+    office
+}
+
+/// Sends a report on task 1; gives (dueOn, late) of the report.
+async fn report(office: &Office, token: &str, percent: i64) -> (Option<String>, bool) {
+    let query =
+        "mutation($t: ID!, $p: Int!) { submitReport(taskId: $t, text: \"推进中\", percent: $p) { dueOn late } }";
+    let sent = office.call(token, query, json!({ "t": office.task(1), "p": percent })).await;
+    (sent["submitReport"]["dueOn"].as_str().map(str::to_owned), sent["submitReport"]["late"].as_bool().unwrap())
+}
+
+/// The part of `unit` on task `seq` as the office sees it.
+async fn part(office: &Office, seq: usize, unit: &str) -> Value {
+    let task = office.call(&office.admin, PART, json!({ "id": office.task(seq) })).await;
+    task["task"]["assignments"].as_array().unwrap().iter().find(|a| a["department"]["name"] == unit).unwrap().clone()
+}
+
+/// (dueOn, state) of each period of a part.
+fn periods(part: &Value) -> Vec<(String, String)> {
+    part["periods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["dueOn"].as_str().unwrap().to_owned(), p["state"].as_str().unwrap().to_owned()))
+        .collect()
+}
+
+fn pairs(rows: &[(&str, &str)]) -> Vec<(String, String)> {
+    rows.iter().map(|(a, b)| ((*a).to_owned(), (*b).to_owned())).collect()
+}
+
+/// The report items of a to-do list: (kind, date).
+async fn report_items(office: &Office, token: &str) -> Vec<(String, String)> {
+    let todo = office.call(token, TODO, json!({})).await;
+    todo["todo"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["kind"].as_str().unwrap().starts_with("REPORT"))
+        .map(|i| (i["kind"].as_str().unwrap().to_owned(), i["date"].as_str().unwrap_or("").to_owned()))
+        .collect()
+}
+
+/// (due, on time, late, missed) of a statistics row.
+fn counts(row: &Value) -> (i64, i64, i64, i64) {
+    let n = |f: &str| row[f].as_i64().unwrap();
+    (n("periodsDue"), n("periodsOnTime"), n("periodsLate"), n("periodsMissed"))
+}
+
+#[tokio::test]
+async fn periods_are_answered_once_missed_on_record_and_counted() {
+    let office = office().await;
+    assert_eq!(ISSUED, "2027-03-01");
+    // Handed out on 03-01: the first period of every part is due 03-25.
+    let lead = part(&office, 1, "县民政局").await;
+    assert_eq!(periods(&lead), pairs(&[("2027-03-25", "DUE")]));
+    assert_eq!(lead["periods"][0]["opensOn"], "2027-03-01");
+
+    // 03-20: the lead reports on time.
+    office.app.set_today("2027-03-20");
+    assert_eq!(report(&office, &office.lead, 20).await, (Some("2027-03-25".into()), false));
+
+    // 03-26: the supporting unit's March period was missed yesterday; its report today answers
+    // it late, and a second report the same day answers no second period.
+    office.app.set_today("2027-03-26");
+    assert_eq!(report_items(&office, &office.support).await, pairs(&[("REPORT_LATE", "2027-03-25")]));
+    assert_eq!(report(&office, &office.support, 20).await, (Some("2027-03-25".into()), true));
+    assert_eq!(report(&office, &office.support, 25).await, (None, false), "not April's report");
+    let support = part(&office, 1, "县财政局").await;
+    assert_eq!(
+        (support["nextReportDue"].as_str(), support["lastReportLate"].as_bool()),
+        (Some("2027-04-25"), Some(true))
+    );
+    assert_eq!(support["periods"][1]["opensOn"], "2027-03-27", "April's period opens after the late report");
+    assert!(report_items(&office, &office.support).await.is_empty());
+
+    // 04-20 and 05-20: the supporting unit reports on time; the lead is silent.
+    for (day, percent) in [("2027-04-20", 40), ("2027-05-20", 60)] {
+        office.app.set_today(day);
+        assert!(!report(&office, &office.support, percent).await.1);
+    }
+
+    // 05-26: the lead missed April (no longer answerable) and May (answerable until 06-24).
+    office.app.set_today("2027-05-26");
+    assert_eq!(
+        report_items(&office, &office.lead).await,
+        pairs(&[("REPORT_MISSED", "2027-04-25"), ("REPORT_LATE", "2027-05-25")])
+    );
+    let lead = part(&office, 1, "县民政局").await;
+    assert_eq!((lead["nextReportDue"].as_str(), lead["lastReportLate"].as_bool()), (Some("2027-05-25"), Some(true)));
+
+    // 06-10: the lead's report answers May, late; April stays missed; the list is clear.
+    office.app.set_today("2027-06-10");
+    assert_eq!(report(&office, &office.lead, 50).await, (Some("2027-05-25".into()), true));
+    assert!(report_items(&office, &office.lead).await.is_empty());
+    assert!(!report(&office, &office.support, 80).await.1, "the supporting unit answers June early");
+
+    // 06-11, worked out by hand:
+    //   县民政局 (task 1): 03-25 on time, 04-25 missed, 05-25 late, 06-25 due → 3 judged: 1/1/1.
+    //   县财政局 (task 1): 03-25 late, 04-25, 05-25 and 06-25 on time, 06-30 due → 4: 3/1/0.
+    //   县教育局 (task 2, due 04-30, silent): 03-25, 04-25, 04-30 (the deadline), 05-25 missed,
+    //   06-25 due → 4: 0/0/4.
+    //   Overall: 11 judged, 4 on time, 2 late, 5 missed.
+    office.app.set_today("2027-06-11");
+    let lead = part(&office, 1, "县民政局").await;
+    assert_eq!(
+        periods(&lead),
+        pairs(&[("2027-03-25", "ON_TIME"), ("2027-04-25", "MISSED"), ("2027-05-25", "LATE"), ("2027-06-25", "DUE")])
+    );
+    let support = part(&office, 1, "县财政局").await;
+    assert_eq!(
+        periods(&support),
+        pairs(&[
+            ("2027-03-25", "LATE"),
+            ("2027-04-25", "ON_TIME"),
+            ("2027-05-25", "ON_TIME"),
+            ("2027-06-25", "ON_TIME"),
+            ("2027-06-30", "DUE")
+        ])
+    );
+    let silent = part(&office, 2, "县教育局").await;
+    assert_eq!(
+        periods(&silent),
+        pairs(&[
+            ("2027-03-25", "MISSED"),
+            ("2027-04-25", "MISSED"),
+            ("2027-04-30", "MISSED"),
+            ("2027-05-25", "MISSED"),
+            ("2027-06-25", "DUE")
+        ])
+    );
+    let query = format!(
+        "{{ statistics {{ overall {{ {PERIODS} }} byUnit {{ department {{ name }} statistics {{ {PERIODS} }} }} }} }}"
+    );
+    let stats = office.call(&office.admin, &query, json!({})).await;
+    assert_eq!(counts(&stats["statistics"]["overall"]), (11, 4, 2, 5));
+    let by_unit: Vec<(String, (i64, i64, i64, i64))> = stats["statistics"]["byUnit"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| (row["department"]["name"].as_str().unwrap().to_owned(), counts(&row["statistics"])))
+        .collect();
+    assert!(by_unit.contains(&("县民政局".into(), (3, 1, 1, 1))), "{by_unit:?}");
+    assert!(by_unit.contains(&("县教育局".into(), (4, 0, 0, 4))), "silence counts: {by_unit:?}");
+    // A unit counts its own periods only.
+    let own = office.call(&office.support, &query, json!({})).await;
+    assert_eq!(counts(&own["statistics"]["overall"]), (4, 3, 1, 0));
+    // A supporting unit sees the lead's periods, not another supporting unit's; a unit on
+    // another task sees none of them.
+    let seen = office.call(&office.support, PART, json!({ "id": office.task(1) })).await;
+    assert!(seen["task"]["assignments"].as_array().unwrap().iter().all(|a| a["periods"].is_array()));
+}
+
+/// Finishing one's part and a completed task leave nothing due; the periods already judged stay.
+#[tokio::test]
+async fn closing_a_part_drops_the_period_not_yet_due() {
+    let office = office().await;
+    office.app.set_today("2027-03-20");
+    report(&office, &office.support, 100).await;
+    office
+        .call(&office.support, "mutation($t: ID!) { finishPart(taskId: $t) { state } }", json!({ "t": office.task(1) }))
+        .await;
+    office.app.set_today("2027-05-01");
+    let support = part(&office, 1, "县财政局").await;
+    assert_eq!(periods(&support), pairs(&[("2027-03-25", "ON_TIME")]));
+    assert_eq!(support["nextReportDue"], Value::Null);
+    let mine = format!("{{ statistics {{ overall {{ {PERIODS} }} }} }}");
+    let own = office.call(&office.support, &mine, json!({})).await;
+    assert_eq!(counts(&own["statistics"]["overall"]), (1, 1, 0, 0));
+}
+
+/// Who sees a part's periods: the office, leaders, the lead unit (all of them), and each
+/// supporting unit its own and the lead's — never another supporting unit's.
+#[tokio::test]
+async fn a_parts_periods_are_seen_as_its_contact_is() {
+    let office = Office::new(&[("县民政局、县财政局、县教育局", "2027年6月底前完成")]).await;
+    let view = "query($id: ID!) { task(id: $id) { assignments { department { name } periods { dueOn } } } }";
+    let table: [(&str, &String, &[&str]); 5] = [
+        ("office", &office.admin, &["县民政局", "县财政局", "县教育局"]),
+        ("leader", &office.leader, &["县民政局", "县财政局", "县教育局"]),
+        ("lead", &office.lead, &["县民政局", "县财政局", "县教育局"]),
+        ("supporting 县财政局", &office.support, &["县民政局", "县财政局"]),
+        ("supporting 县教育局", &office.other, &["县民政局", "县教育局"]),
+    ];
+    for (who, token, expected) in table {
+        let seen = office.call(token, view, json!({ "id": office.task(1) })).await;
+        let visible: Vec<&str> = seen["task"]["assignments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|a| a["periods"].is_array())
+            .map(|a| a["department"]["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(visible, expected, "{who}");
+    }
+}
