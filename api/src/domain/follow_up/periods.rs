@@ -588,4 +588,77 @@ mod tests {
         ledger.reopen(d("2014-12-01"));
         assert_eq!(ledger.next_report_due(), Some(d("2014-12-15")));
     }
+
+    mod property {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn rule() -> impl Strategy<Value = ReportRule> {
+            prop_oneof![
+                Just(ReportRule::None),
+                (1u32..=7).prop_map(|weekday| ReportRule::Weekly { weekday }),
+                (1u32..=31).prop_map(|day| ReportRule::Monthly { day }),
+                (0u32..=10).prop_map(|days_after| ReportRule::Quarterly { days_after }),
+            ]
+        }
+
+        proptest! {
+            /// For any rule, deadline and days of reports: the periods are the rule's due days
+            /// one after another with none skipped; each report answers at most one period, on
+            /// time inside its window or late after its due day; only the last period is open,
+            /// and not yet due.
+            #[test]
+            fn no_period_is_skipped_and_each_report_answers_at_most_one(
+                rule in rule(),
+                deadline in proptest::option::of(10u64..500),
+                mut reports in proptest::collection::vec(0u64..480, 0..30),
+            ) {
+                let start = d("2026-01-05");
+                let day = |n: u64| start.checked_add_days(chrono::Days::new(n)).unwrap();
+                let deadline = deadline.map(day);
+                reports.sort_unstable();
+                let mut ledger = Ledger::new(Vec::new(), rule, deadline);
+                ledger.start(start);
+                let mut answered = 0;
+                for (n, offset) in reports.iter().enumerate() {
+                    match ledger.answer(day(*offset), Some(n as i32)) {
+                        Answer::Period { due_on, late } => {
+                            answered += 1;
+                            prop_assert_eq!(late, day(*offset) > due_on);
+                        }
+                        Answer::None => {}
+                    }
+                }
+                let today = day(500);
+                ledger.catch_up(today);
+                let periods = ledger.periods();
+                let mut expected = cadence::next_due(rule, deadline, start);
+                for (i, period) in periods.iter().enumerate() {
+                    prop_assert_eq!(Some(period.due_on), expected, "period {} follows the rule", i);
+                    expected = cadence::next_due(rule, deadline, period.due_on.succ_opt().unwrap())
+                        .filter(|next| *next > period.due_on);
+                    if i > 0 {
+                        prop_assert!(period.opens_on > periods[i - 1].due_on);
+                    }
+                    match period.state {
+                        PeriodState::Due => {
+                            prop_assert_eq!(i, periods.len() - 1);
+                            prop_assert!(period.due_on >= today);
+                        }
+                        PeriodState::OnTime => {
+                            let on = period.answered_on.unwrap();
+                            prop_assert!(on >= period.opens_on && on <= period.due_on);
+                        }
+                        PeriodState::Late => prop_assert!(period.answered_on.unwrap() > period.due_on),
+                        PeriodState::Missed => prop_assert!(period.answered_on.is_none()),
+                    }
+                }
+                if periods.last().is_some_and(|p| p.state != PeriodState::Due) {
+                    prop_assert!(expected.is_none(), "a period the rule still asks for is open");
+                }
+                let closed = periods.iter().filter(|p| matches!(p.state, PeriodState::OnTime | PeriodState::Late)).count();
+                prop_assert_eq!(closed, answered);
+            }
+        }
+    }
 }

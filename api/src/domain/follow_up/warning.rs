@@ -9,8 +9,8 @@
 //! - pace (序时进度): the share of the period from hand-out to due date already elapsed against
 //!   the latest reported percent; behind by more than `paceYellowPoints` → YELLOW (`BEHIND_PACE`),
 //!   by more than `paceRedPoints` → RED (`FAR_BEHIND_PACE`);
-//! - a report past its due date → YELLOW (`REPORT_MISSING`), the last report sent late → YELLOW
-//!   (`REPORT_LATE`);
+//! - a period past its due day that may still be answered → YELLOW (`REPORT_MISSING`), the last
+//!   period closed answered late or missed → YELLOW (`REPORT_LATE`; see [`super::periods`]);
 //! - a unit that has not signed by its sign-off deadline → YELLOW (`NOT_SIGNED`);
 //! - an urging not answered yet → YELLOW (`URGING_UNANSWERED`).
 //!

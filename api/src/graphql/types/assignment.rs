@@ -158,7 +158,7 @@ impl Assignment {
         self.part().last_report_on.map(Date)
     }
 
-    /// Its last report answered a due date late (逾期报送).
+    /// Its last reporting period closed was answered late or missed (逾期报送 or 未报送).
     async fn last_report_late(&self) -> bool {
         self.part().last_report_late
     }
