@@ -1,6 +1,7 @@
 //! Recording higher-level policies releases the due dates of waiting tasks.
 
-use duban_tests::{TestApp, spawn_app};
+use duban::bootstrap::SAMPLE_PLAN;
+use duban_tests::{AppOptions, TestApp, spawn_app_with};
 use serde_json::{Value, json};
 
 const RECORD: &str = "mutation($i: PolicyEventInput!) { recordPolicyEvent(input: $i) {
@@ -14,6 +15,17 @@ async fn due_dates(app: &TestApp, token: &str) -> Vec<(i64, Value)> {
         .iter()
         .map(|t| (t["seq"].as_i64().unwrap(), t["dueDate"].clone()))
         .collect()
+}
+
+/// A server where the reference plan was imported the day after its issue (2014-11-14): the
+/// day its units were handed the work, before any policy it waits for.
+async fn spawn_app() -> TestApp {
+    let app = spawn_app_with(AppOptions { sample_plan: false, ..Default::default() }).await;
+    app.set_today("2014-11-14");
+    let admin = app.admin_token().await;
+    let import = "mutation($t: String!) { importPlan(text: $t) { document { id } } }";
+    app.graphql(import, json!({ "t": SAMPLE_PLAN }), Some(&admin)).await.data();
+    app
 }
 
 fn due(dates: &[(i64, Value)], seq: i64) -> Value {

@@ -5,7 +5,7 @@
 //! missed; statistics count periods due, on time, late and missed, so a silent unit no longer
 //! looks better than a late one. Every number below is worked out by hand in the comments.
 
-use super::follow_up_rules::{ISSUED, Office};
+use super::follow_up_rules::{ISSUED, Office, plan};
 use serde_json::{Value, json};
 
 const PART: &str = "query($id: ID!) { task(id: $id) { assignments { department { name } nextReportDue lastReportLate
@@ -221,5 +221,30 @@ async fn a_parts_periods_are_seen_as_its_contact_is() {
             .map(|a| a["department"]["name"].as_str().unwrap())
             .collect();
         assert_eq!(visible, expected, "{who}");
+    }
+}
+
+/// A plan imported weeks after its issue date starts its clocks on the day of import: the task's
+/// pace, the units' sign-off deadline and their first period all count from then, so nothing is
+/// behind on the day it arrives.
+#[tokio::test]
+async fn a_plan_handed_out_later_starts_every_clock_that_day() {
+    let office = Office::new(&[("县民政局", "2027年6月底前完成")]).await;
+    // 2027-05-10, a Monday: a second plan (issued on 03-01 like the first) reaches duban.
+    office.app.set_today("2027-05-10");
+    let second = plan(&[("县民政局、县财政局", "2027年6月底前完成")]).replace("〔2027〕1号", "〔2027〕2号");
+    let import = "mutation($t: String!) { importPlan(text: $t) { tasks { id } } }";
+    let imported = office.call(&office.admin, import, json!({ "t": second })).await;
+    let id = imported["importPlan"]["tasks"][0]["id"].clone();
+    let query = "query($id: ID!) { task(id: $id) { assignedOn warning { level reasons { code } }
+        assignments { assignedOn signDue periods { opensOn dueOn } } } }";
+    let task = office.call(&office.admin, query, json!({ "id": id })).await;
+    let task = &task["task"];
+    assert_eq!(task["assignedOn"], "2027-05-10", "not the plan's issue date");
+    assert_eq!(task["warning"], json!({ "level": "GREEN", "reasons": [] }), "not behind pace on its first day");
+    for part in task["assignments"].as_array().unwrap() {
+        assert_eq!(part["assignedOn"], "2027-05-10");
+        assert_eq!(part["signDue"], "2027-05-13", "three working days");
+        assert_eq!(part["periods"], json!([{ "opensOn": "2027-05-10", "dueOn": "2027-06-30" }]), "by the deadline");
     }
 }

@@ -102,8 +102,10 @@ pub async fn insert(db: &impl ConnectionTrait, caller: &Caller, new: NewTask) ->
     Ok(created)
 }
 
-/// The row of a new task of `document`: handed out on the plan's issue date (or today), its
-/// original due date its first one.
+/// The row of a new task of `document`: handed out today, the day its units get their parts
+/// (one clock for sign-off, pace and cadence: a plan imported days after its issue, or a task
+/// added to an old plan, is not behind on the day it arrives); its original due date its first
+/// one.
 fn new_row(caller: &Caller, document: &document::Model, new: NewTask) -> task::ActiveModel {
     let now = caller.now();
     let mut model = task::ActiveModel {
@@ -115,7 +117,7 @@ fn new_row(caller: &Caller, document: &document::Model, new: NewTask) -> task::A
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
-        assigned_on: Set(Some(document.issued_on.unwrap_or_else(|| caller.today()))),
+        assigned_on: Set(Some(caller.today())),
         original_due_date: Set(new.schedule.due_date),
         number: Set(Some(new.outline.number.clone().unwrap_or_else(|| new.seq.to_string()))),
         leader: Set(new.outline.leader.clone()),
