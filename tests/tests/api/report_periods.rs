@@ -16,7 +16,13 @@ const PERIODS: &str = "periodsDue periodsOnTime periodsLate periodsMissed";
 /// Task 1: 县民政局 leads, 县财政局 supports, due 2027-06-30. Task 2: 县教育局 alone, due 2027-04-30,
 /// and it never signs or reports.
 async fn office() -> Office {
-    let office = Office::new(&[("县民政局、县财政局", "2027年6月底前完成"), ("县教育局", "2027年4月底前完成")]).await;
+    office_with(&[("县民政局、县财政局", "2027年6月底前完成"), ("县教育局", "2027年4月底前完成")]).await
+}
+
+/// The plan of `rows`, reporting monthly by the 25th, task 1 signed for by 县民政局 and 县财政局
+/// where they are on it.
+async fn office_with(rows: &[(&str, &str)]) -> Office {
+    let office = Office::new(rows).await;
     let plan = office
         .call(&office.admin, "query($id: ID!) { task(id: $id) { document { id } } }", json!({ "id": office.task(1) }))
         .await;
@@ -25,7 +31,7 @@ async fn office() -> Office {
     office.call(&office.admin, rule, json!({ "d": plan["task"]["document"]["id"] })).await;
     let sign = "mutation($t: ID!) { signTask(taskId: $t, input: { responsiblePerson: \"张三\", contact: \"0427-1234567\" }) { state } }";
     for token in [&office.lead, &office.support] {
-        office.call(token, sign, json!({ "t": office.task(1) })).await;
+        office.app.graphql(sign, json!({ "t": office.task(1) }), Some(token)).await;
     }
     office
 }
@@ -247,4 +253,52 @@ async fn a_plan_handed_out_later_starts_every_clock_that_day() {
         assert_eq!(part["signDue"], "2027-05-13", "three working days");
         assert_eq!(part["periods"], json!([{ "opensOn": "2027-05-10", "dueOn": "2027-06-30" }]), "by the deadline");
     }
+}
+
+/// "…底前落实并持续实施": the office approves the deadline's part, the task is completed, and its
+/// lead goes on reporting by the cadence (periods, missed ones, the to-do list) until the office
+/// files it.
+#[tokio::test]
+async fn work_that_continues_after_its_deadline_is_followed_until_it_is_filed() {
+    let office = office_with(&[("县民政局", "2027年3月底前落实并持续实施")]).await;
+    let schedule = office
+        .call(
+            &office.admin,
+            "query($id: ID!) { task(id: $id) { dueDate schedule { ongoing } } }",
+            json!({ "id": office.task(1) }),
+        )
+        .await;
+    assert_eq!(schedule["task"], json!({ "dueDate": "2027-03-31", "schedule": { "ongoing": true } }));
+    office.app.set_today("2027-03-20");
+    assert_eq!(report(&office, &office.lead, 100).await, (Some("2027-03-25".into()), false));
+    office.app.set_today("2027-03-22");
+    let version = office.state(office.task(1)).await.1;
+    let submit = "mutation($t: ID!, $v: Int!) { submitCompletion(taskId: $t, text: \"已出台并落实\", expectedVersion: $v) { id } }";
+    office.call(&office.lead, submit, json!({ "t": office.task(1), "v": version })).await;
+    office.app.set_today("2027-03-23");
+    let version = office.state(office.task(1)).await.1;
+    let review = "mutation($t: ID!, $v: Int!) { reviewCompletion(taskId: $t, decision: APPROVE, expectedVersion: $v) { status } }";
+    office.call(&office.admin, review, json!({ "t": office.task(1), "v": version })).await;
+    assert_eq!(office.state(office.task(1)).await.0, "COMPLETED");
+    let lead = part(&office, 1, "县民政局").await;
+    assert_eq!(lead["nextReportDue"], "2027-04-25", "the cadence's next period, not the met deadline");
+
+    // 04-20: the continuing work is reported on time; the task stays completed.
+    office.app.set_today("2027-04-20");
+    assert_eq!(report(&office, &office.lead, 100).await, (Some("2027-04-25".into()), false));
+    assert_eq!(office.state(office.task(1)).await.0, "COMPLETED");
+    // 05-26: May was missed, and the lead's list says so.
+    office.app.set_today("2027-05-26");
+    assert_eq!(report_items(&office, &office.lead).await, pairs(&[("REPORT_LATE", "2027-05-25")]));
+    let stats = office.call(&office.lead, &format!("{{ statistics {{ overall {{ {PERIODS} }} }} }}"), json!({})).await;
+    assert_eq!(counts(&stats["statistics"]["overall"]), (3, 2, 0, 1), "03-25 and 04-25 on time, 05-25 missed");
+
+    // 05-27: the office files it (销号); nothing is followed any more.
+    office.app.set_today("2027-05-27");
+    let version = office.state(office.task(1)).await.1;
+    let archive = "mutation($t: ID!, $v: Int!) { archiveTask(taskId: $t, expectedVersion: $v) { status } }";
+    office.call(&office.admin, archive, json!({ "t": office.task(1), "v": version })).await;
+    let lead = part(&office, 1, "县民政局").await;
+    assert_eq!((lead["nextReportDue"].clone(), lead["periods"].as_array().unwrap().len()), (Value::Null, 3));
+    assert!(report_items(&office, &office.lead).await.is_empty());
 }

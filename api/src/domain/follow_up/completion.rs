@@ -34,6 +34,13 @@ pub fn is_ongoing(task: &task::Model) -> bool {
     matches!(task.schedule_kind, ScheduleKind::Ongoing | ScheduleKind::Recurring)
 }
 
+/// Whether the work goes on after its deadline (`2014年12月底前落实并持续实施`): once the office
+/// approves the deadline's part the task is completed, and its units go on reporting by the
+/// cadence until the office files it (销号).
+pub fn continues_after_deadline(task: &task::Model) -> bool {
+    task.ongoing && task.due_date.is_some() && !is_ongoing(task)
+}
+
 /// The lead unit hands in its completion report; the task waits for the office's review.
 pub async fn submit(
     db: &impl TransactionTrait,
@@ -143,6 +150,10 @@ pub async fn review(
     let decided = report.update(&txn).await?;
     audit::updated(caller, &pending, &decided);
     match decision {
+        Review::Approve if continues_after_deadline(&on.task) => {
+            continue_leads(&txn, caller, &on).await?;
+            close_what_waits(&txn, caller, task_id).await?;
+        }
         Review::Approve => {
             finish_all_parts(&txn, caller, &on).await?;
             close_what_waits(&txn, caller, task_id).await?;
@@ -176,7 +187,7 @@ pub async fn archive(
     let event = if ongoing { TaskEvent::ArchiveOngoing } else { TaskEvent::Archive };
     let status = states::next_task_status(on.task.status, event)?;
     ensure_instructions_answered(&txn, task_id).await?;
-    if ongoing {
+    if ongoing || continues_after_deadline(&on.task) {
         finish_all_parts(&txn, caller, &on).await?;
     }
     close_what_waits(&txn, caller, task_id).await?;
@@ -350,6 +361,23 @@ async fn reopen_leads(db: &impl ConnectionTrait, caller: &Caller, on: &OnTask) -
         model.done_at = Set(None);
         let reopened = model.update(db).await?;
         let (after, _) = periods::apply(db, &reopened, &on.task, |ledger| ledger.reopen(caller.today())).await?;
+        audit::updated(caller, &part, &after);
+    }
+    Ok(())
+}
+
+/// An approved task whose work goes on: the lead's part is open again and owes the cadence's
+/// next period (the deadline is met).
+async fn continue_leads(db: &impl ConnectionTrait, caller: &Caller, on: &OnTask) -> AppResult<()> {
+    for lead in on.leads() {
+        let Some(part) = on.part_of(lead).cloned() else { continue };
+        let state = states::next_part_state(part.state, PartEvent::Reopen)?;
+        let mut model: assignment::ActiveModel = part.clone().into();
+        model.state = Set(state);
+        model.done_at = Set(None);
+        let reopened = model.update(db).await?;
+        let (after, _) =
+            periods::apply(db, &reopened, &on.task, |ledger| ledger.reopen_past_deadline(caller.today())).await?;
         audit::updated(caller, &part, &after);
     }
     Ok(())

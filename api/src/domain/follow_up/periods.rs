@@ -80,13 +80,15 @@ pub struct Ledger {
     dropped: Vec<i32>,
     rule: ReportRule,
     deadline: Option<NaiveDate>,
+    /// Closed just now: nothing is owed, not even a missed period.
+    closed: bool,
 }
 
 impl Ledger {
     /// A ledger over periods already recorded (in any order).
     pub fn new(mut periods: Vec<Period>, rule: ReportRule, deadline: Option<NaiveDate>) -> Ledger {
         periods.sort_by_key(|p| p.due_on);
-        Ledger { periods, dropped: Vec::new(), rule, deadline }
+        Ledger { periods, dropped: Vec::new(), rule, deadline, closed: false }
     }
 
     /// The periods, oldest first.
@@ -196,6 +198,7 @@ impl Ledger {
 
     /// The part is open again from `today` (a returned task): it owes the next period.
     pub fn reopen(&mut self, today: NaiveDate) {
+        self.closed = false;
         if self.current_index().is_some() {
             return;
         }
@@ -208,11 +211,20 @@ impl Ledger {
         }
     }
 
+    /// The part goes on after its deadline was met (an approved task whose work continues): it
+    /// owes the cadence's next period, not the deadline's.
+    pub fn reopen_past_deadline(&mut self, today: NaiveDate) {
+        let deadline = self.deadline.take();
+        self.reopen(today);
+        self.deadline = deadline;
+    }
+
     /// The part is closed (finished, the task completed): nothing more falls due.
     pub fn close(&mut self) {
         while let Some(i) = self.current_index() {
             self.drop_period(i);
         }
+        self.closed = true;
     }
 
     fn drop_period(&mut self, i: usize) {
@@ -225,6 +237,9 @@ impl Ledger {
     /// The due day of the period the part should answer next: a missed period that a report
     /// may still answer late, else the open one.
     pub fn next_report_due(&self) -> Option<NaiveDate> {
+        if self.closed {
+            return None;
+        }
         let current = self.current_index();
         let before = match current {
             Some(i) => i.checked_sub(1),
@@ -402,7 +417,8 @@ pub async fn open_first(db: &impl ConnectionTrait, task_ids: &[i32]) -> AppResul
 /// due since the last run (one index range read); run before figures or lists that count
 /// periods, and by the server once an hour. Two runs at once agree: a period is opened once.
 pub async fn catch_up(db: &sea_orm::DatabaseConnection, today: NaiveDate) -> AppResult<usize> {
-    // Work in hand only: a suspended task's periods wait for it to resume.
+    // Work in hand only (a completed task's parts are finished unless its work continues): a
+    // suspended task's periods wait for it to resume.
     let open = Query::select()
         .column(task::Column::Id)
         .from(task::Entity)
@@ -411,6 +427,7 @@ pub async fn catch_up(db: &sea_orm::DatabaseConnection, today: NaiveDate) -> App
             TaskStatus::InProgress,
             TaskStatus::Returned,
             TaskStatus::PendingReview,
+            TaskStatus::Completed,
         ]))
         .to_owned();
     let stale: Vec<i32> = report_period::Entity::find()

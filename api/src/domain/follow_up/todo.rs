@@ -212,6 +212,15 @@ fn open_task() -> SimpleExpr {
     ])
 }
 
+/// Tasks whose units report: open ones, and completed ones whose work continues after the
+/// deadline (see `completion::continues_after_deadline`).
+fn reporting_task() -> SimpleExpr {
+    let continuing = Expr::col((task::Entity, task::Column::Status))
+        .eq(TaskStatus::Completed)
+        .and(Expr::col((task::Entity, task::Column::Ongoing)).eq(true));
+    open_task().or(continuing)
+}
+
 /// `FROM assignment JOIN task` for the unit's own parts in `states`.
 fn own_parts(
     kind: TodoKind,
@@ -234,7 +243,7 @@ fn own_parts(
     )
     .and_where(Expr::col((assignment::Entity, assignment::Column::DepartmentId)).eq(unit))
     .and_where(Expr::col((assignment::Entity, assignment::Column::State)).is_in(states.to_vec()))
-    .and_where(open_task())
+    .and_where(if kind == TodoKind::Sign { open_task() } else { reporting_task() })
     .to_owned()
 }
 
@@ -365,7 +374,7 @@ fn missed_periods(unit: i32, today: NaiveDate, backend: DbBackend) -> SelectStat
             .is_null()
             .or(p(report_period::Column::DueOn).ne(a(assignment::Column::NextReportDue))),
     )
-    .and_where(open_task())
+    .and_where(reporting_task())
     .to_owned()
 }
 

@@ -83,7 +83,8 @@ pub async fn report(
     let txn = audit::begin(db, caller).await?;
     let on = on_task::load(&txn, caller, task_id).await?;
     let unit = rules::may_submit_report(principal, on.role)?;
-    let status = states::next_task_status(on.task.status, TaskEvent::Report)?;
+    let continuing = on.task.status == TaskStatus::Completed && super::completion::continues_after_deadline(&on.task);
+    let status = if continuing { on.task.status } else { states::next_task_status(on.task.status, TaskEvent::Report)? };
     if !new.consolidates.is_empty() {
         check_consolidated(&txn, &on, unit, &new.consolidates).await?;
     }
