@@ -31,6 +31,9 @@ pub struct Model {
     pub last_report_on: Option<Date>,
     pub last_report_late: bool,
     pub done_at: Option<DateTimeUtc>,
+    /// The group (各镇人民政府) this member unit's part stands in for; none for a unit the plan
+    /// names itself.
+    pub via_group_id: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

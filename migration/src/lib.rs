@@ -40,6 +40,7 @@ mod m20261207_000035_policy_default_months;
 mod m20261207_000036_public_holidays;
 mod m20261207_000037_create_evidence;
 mod m20261207_000038_create_report_period;
+mod m20261207_000039_assignment_via_group;
 
 pub struct Migrator;
 
@@ -85,6 +86,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000036_public_holidays::Migration),
             Box::new(m20261207_000037_create_evidence::Migration),
             Box::new(m20261207_000038_create_report_period::Migration),
+            Box::new(m20261207_000039_assignment_via_group::Migration),
         ]
     }
 }

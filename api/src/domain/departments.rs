@@ -327,6 +327,7 @@ pub async fn set_members(
     for member in unique {
         add_member(&txn, group_id, member).await?;
     }
+    crate::domain::follow_up::members::follow_group(&txn, caller, group_id).await?;
     let (old, new) = (serde_json::json!({ "member_ids": before }), serde_json::json!({ "member_ids": after }));
     if old != new {
         caller.record(audit::keyed(audit::Table::GroupMember, group_id, audit::Action::Update, Some(old), Some(new)));

@@ -184,7 +184,8 @@ async fn units_of(db: &impl ConnectionTrait, tasks: &[task::Model]) -> AppResult
             .find_also_related(department::Entity)
             .all(db)
             .await?;
-        for (place, unit) in rows {
+        // The table is the plan's: a group stands as the plan names it, not as its members' parts.
+        for (place, unit) in rows.into_iter().filter(|(place, _)| place.via_group_id.is_none()) {
             let entry = by_task.entry(place.task_id).or_default();
             entry.1.push(unit.map_or((String::new(), DepartmentKind::Unit), |u| (u.name, u.kind)));
             entry.0.push(place);

@@ -302,3 +302,90 @@ async fn work_that_continues_after_its_deadline_is_followed_until_it_is_filed() 
     assert_eq!((lead["nextReportDue"].clone(), lead["periods"].as_array().unwrap().len()), (Value::Null, 3));
     assert!(report_items(&office, &office.lead).await.is_empty());
 }
+
+/// A town made a member of 各镇人民政府 acts on the group's tasks through a part of its own: it is
+/// on the task from the day it joins (sign-off, periods, to-do, urging, statistics); a town that
+/// leaves has its part closed that day, its record kept; one that joins later starts that day.
+#[tokio::test]
+async fn towns_act_through_a_group_from_the_day_they_join() {
+    let office = office_with(&[("县民政局、各镇人民政府", "2027年6月底前完成")]).await;
+    let app = &office.app;
+    let create = "mutation($n: String!) { createDepartment(input: { name: $n, kind: UNIT }) { id } }";
+    let mut towns = Vec::new();
+    for (name, username) in [("甲镇人民政府", "jiazhen"), ("乙镇人民政府", "yizhen"), ("丙镇人民政府", "bingzhen")]
+    {
+        let id = office.call(&office.admin, create, json!({ "n": name })).await["createDepartment"]["id"].clone();
+        app.create_account(&office.admin, username, "DEPARTMENT", Some(id.as_str().unwrap())).await;
+        towns.push((id, app.login(username, &duban_tests::password_for(username)).await));
+    }
+    let group = app.department_id_as(&office.admin, "各镇人民政府").await;
+    let members = "mutation($g: ID!, $m: [ID!]!) { setGroupMembers(groupId: $g, memberIds: $m) { id } }";
+    // 03-03, a Wednesday: 甲镇 and 乙镇 join.
+    app.set_today("2027-03-03");
+    office.call(&office.admin, members, json!({ "g": group, "m": [towns[0].0, towns[1].0] })).await;
+    let parts = "query($id: ID!) { task(id: $id) { assignments { department { name } role state viaGroup { name }
+        assignedOn signDue nextReportDue periods { dueOn state } } } }";
+    let town = |seen: &Value, name: &str| -> Value {
+        seen["task"]["assignments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["department"]["name"] == name)
+            .unwrap()
+            .clone()
+    };
+    let seen = office.call(&office.admin, parts, json!({ "id": office.task(1) })).await;
+    let jia = town(&seen, "甲镇人民政府");
+    assert_eq!(
+        (jia["role"].clone(), jia["viaGroup"]["name"].clone(), jia["assignedOn"].clone(), jia["signDue"].clone()),
+        (json!("SUPPORTING"), json!("各镇人民政府"), json!("2027-03-03"), json!("2027-03-08")),
+        "three working days from the day it joined"
+    );
+    assert_eq!(jia["periods"], json!([{ "dueOn": "2027-03-25", "state": "DUE" }]));
+    let todo = office.call(&towns[0].1, TODO, json!({})).await;
+    assert_eq!(todo["todo"]["items"][0]["kind"], "SIGN", "the town has something to do");
+
+    // 03-04: the town signs for its part and reports on time.
+    app.set_today("2027-03-04");
+    let sign = "mutation($t: ID!) { signTask(taskId: $t, input: { responsiblePerson: \"王镇长\", contact: \"0427-5550001\" }) { state } }";
+    assert_eq!(office.call(&towns[0].1, sign, json!({ "t": office.task(1) })).await["signTask"]["state"], "SIGNED");
+    assert_eq!(report(&office, &towns[0].1, 30).await, (Some("2027-03-25".into()), false));
+    let urge =
+        "mutation($t: ID!, $d: ID!) { urge(input: { taskIds: [$t], departmentIds: [$d], text: \"请加快\" }) { id } }";
+    office.call(&office.leader, urge, json!({ "t": office.task(1), "d": towns[0].0 })).await;
+    let todo = office.call(&towns[0].1, TODO, json!({})).await;
+    assert_eq!(todo["todo"]["items"][0]["kind"], "URGING", "urged as a unit of its own");
+
+    // 03-15: 乙镇 leaves the group; its part closes, its record stays.
+    app.set_today("2027-03-15");
+    office.call(&office.admin, members, json!({ "g": group, "m": [towns[0].0] })).await;
+    // 04-01: 丙镇 joins; its clocks start that day.
+    app.set_today("2027-04-01");
+    office.call(&office.admin, members, json!({ "g": group, "m": [towns[0].0, towns[2].0] })).await;
+    let seen = office.call(&office.admin, parts, json!({ "id": office.task(1) })).await;
+    let yi = town(&seen, "乙镇人民政府");
+    assert_eq!(
+        (yi["state"].clone(), yi["nextReportDue"].clone(), yi["periods"].clone()),
+        (json!("DONE"), Value::Null, json!([]))
+    );
+    let bing = town(&seen, "丙镇人民政府");
+    assert_eq!((bing["assignedOn"].clone(), bing["nextReportDue"].clone()), (json!("2027-04-01"), json!("2027-04-25")));
+    let jia = town(&seen, "甲镇人民政府");
+    assert_eq!(
+        jia["periods"],
+        json!([{ "dueOn": "2027-03-25", "state": "ON_TIME" }, { "dueOn": "2027-04-25", "state": "DUE" }])
+    );
+
+    // Statistics count the town as a unit of its own (as a supporting unit here).
+    let query = format!(
+        "{{ statistics(filter: {{ unitRole: SUPPORTING }}) {{ byUnit {{ department {{ name }} statistics {{ {PERIODS} }} }} }} }}"
+    );
+    let stats = office.call(&office.admin, &query, json!({})).await;
+    let row = stats["statistics"]["byUnit"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["department"]["name"] == "甲镇人民政府")
+        .cloned();
+    assert_eq!(row.map(|r| counts(&r["statistics"])), Some((1, 1, 0, 0)));
+}

@@ -23,6 +23,7 @@ async fn vary(db: &DatabaseConnection) {
         "UPDATE task SET suspended_from = status, status = 'SUSPENDED' WHERE id % 11 = 0",
         "UPDATE task SET parent_id = (SELECT MIN(id) FROM task) WHERE id % 5 = 0 AND id <> (SELECT MIN(id) FROM task)",
         "UPDATE progress_report SET lowered_reason = '方案调整' WHERE id % 4 = 0",
+        "UPDATE assignment SET via_group_id = department_id WHERE id % 4 = 0",
     ] {
         db.execute_unprepared(sql).await.expect(sql);
     }

@@ -85,13 +85,14 @@ fn in_both_plans(plans: &Plans, first: &[i32], second: &[i32]) -> Vec<Place> {
 /// Adds `unit` as a supporting unit to the task `seq` of `document`, keeping the others.
 async fn add_supporting(plans: &Plans, document: i64, seq: i64, unit: &str) {
     let query = "query($d: ID!) { document(id: $d) { tasks(first: 100) { nodes { id seq
-        assignments { role department { id } } } } } }";
+        assignments { role department { id } viaGroup { id } } } } } }";
     let tasks = plans.app.graphql(query, json!({ "d": document.to_string() }), Some(&plans.admin)).await;
     let task = nodes(&tasks.data()["document"]["tasks"]).iter().find(|t| t["seq"] == seq).unwrap().clone();
     let mut units: Vec<Value> = task["assignments"]
         .as_array()
         .unwrap()
         .iter()
+        .filter(|a| a["viaGroup"].is_null())
         .map(|a| json!({ "departmentId": a["department"]["id"], "role": a["role"] }))
         .collect();
     units.push(json!({ "departmentId": unit, "role": "SUPPORTING" }));

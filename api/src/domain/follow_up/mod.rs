@@ -14,6 +14,7 @@ pub mod extensions;
 pub mod facts;
 pub mod instructions;
 pub mod interest;
+pub mod members;
 pub mod on_task;
 pub mod parts;
 pub mod periods;

@@ -188,6 +188,7 @@ by_position!(assignment_row, assignment, keys: [Id, TaskId, DepartmentId, Role, 
     last_report_on: LastReportOn,
     last_report_late: LastReportLate,
     done_at: DoneAt,
+    via_group_id: ViaGroupId,
 });
 
 by_position!(department_row, department, keys: [Id], {

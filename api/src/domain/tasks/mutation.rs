@@ -215,7 +215,8 @@ pub async fn insert_assignments<'a>(
         }
     }
     let task_ids: Vec<i32> = tasks.iter().map(|(t, _)| t.id).collect();
-    crate::domain::follow_up::periods::open_first(db, &task_ids).await
+    crate::domain::follow_up::periods::open_first(db, &task_ids).await?;
+    crate::domain::follow_up::members::follow_tasks(db, caller, &task_ids).await
 }
 
 async fn documents_of(
@@ -379,7 +380,10 @@ async fn replace_assignments(
     }
     let existing = assignment::Entity::find().filter(assignment::Column::TaskId.eq(task.id)).all(db).await?;
     let staying: HashSet<i32> = ids.iter().copied().collect();
-    let leaving: Vec<&assignment::Model> = existing.iter().filter(|a| !staying.contains(&a.department_id)).collect();
+    // A member's part held for a group is not the plan's to remove: the group's membership
+    // decides it (`members::follow_tasks` below); named on the plan, it becomes the unit's own.
+    let leaving: Vec<&assignment::Model> =
+        existing.iter().filter(|a| a.via_group_id.is_none() && !staying.contains(&a.department_id)).collect();
     let leaving_ids: Vec<i32> = leaving.iter().map(|a| a.id).collect();
     assignment::Entity::delete_many().filter(assignment::Column::Id.is_in(leaving_ids)).exec(db).await?;
     for gone in leaving {
@@ -390,6 +394,7 @@ async fn replace_assignments(
             let mut model: assignment::ActiveModel = kept.clone().into();
             model.role = Set(unit.role);
             model.position = Set(position as i32 + 1);
+            model.via_group_id = Set(None);
             let after = model.update(db).await?;
             audit::updated(caller, kept, &after);
         }
@@ -408,7 +413,7 @@ async fn replace_assignments(
         }
         crate::domain::follow_up::periods::open_first(db, &[task.id]).await?;
     }
-    Ok(())
+    crate::domain::follow_up::members::follow_tasks(db, caller, &[task.id]).await
 }
 
 fn apply_schedule(model: &mut task::ActiveModel, schedule: ScheduleFields) {

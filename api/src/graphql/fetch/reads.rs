@@ -149,6 +149,7 @@ pub const ASSIGNMENT: &[(&str, Reads)] = &[
     ("signDue", parts(&[A::SignDue])),
     ("signedAt", parts(&[A::SignedAt])),
     ("state", parts(&[A::State])),
+    ("viaGroup", parts(&[A::ViaGroupId])),
     ("warning", Reads { task: Facts::PART_TASK_COLUMNS, ..parts(Facts::PART_COLUMNS) }),
 ];
 

@@ -78,6 +78,15 @@ impl Assignment {
         dept.map(Department::from).ok_or_else(|| missing("department"))
     }
 
+    /// The group (such as 各镇人民政府) this member unit's part stands in for: a group on a task
+    /// gives each of its members a part of its own, from the day it joined (null for a unit the
+    /// plan names itself).
+    async fn via_group(&self, ctx: &Context<'_>) -> Result<Option<Department>> {
+        let Some(group) = self.part().via_group_id else { return Ok(None) };
+        let dept = context::loaders(ctx).departments.load_one(group).await.map_err(load_failed)?;
+        Ok(dept.map(Department::from))
+    }
+
     /// Lead or supporting.
     async fn role(&self) -> AssignmentRole {
         self.part().role.into()
