@@ -324,7 +324,8 @@ async fn towns_act_through_a_group_from_the_day_they_join() {
     app.set_today("2027-03-03");
     office.call(&office.admin, members, json!({ "g": group, "m": [towns[0].0, towns[1].0] })).await;
     let parts = "query($id: ID!) { task(id: $id) { assignments { department { name } role state viaGroup { name }
-        assignedOn signDue nextReportDue periods { dueOn state } } } }";
+        assignedOn signDue nextReportDue periods { dueOn state }
+        memberRollUp { members notSigned signed inProgress done reportsMissing } } } }";
     let town = |seen: &Value, name: &str| -> Value {
         seen["task"]["assignments"]
             .as_array()
@@ -370,6 +371,12 @@ async fn towns_act_through_a_group_from_the_day_they_join() {
     );
     let bing = town(&seen, "丙镇人民政府");
     assert_eq!((bing["assignedOn"].clone(), bing["nextReportDue"].clone()), (json!("2027-04-01"), json!("2027-04-25")));
+    assert_eq!(
+        town(&seen, "各镇人民政府")["memberRollUp"],
+        json!({ "members": 3, "notSigned": 1, "signed": 0, "inProgress": 1, "done": 1, "reportsMissing": 0 }),
+        "the group's part rolls up 丙 (new), 甲 (reporting) and 乙 (left)"
+    );
+    assert_eq!(town(&seen, "县民政局")["memberRollUp"], Value::Null);
     let jia = town(&seen, "甲镇人民政府");
     assert_eq!(
         jia["periods"],

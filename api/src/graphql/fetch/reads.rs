@@ -141,6 +141,7 @@ pub const ASSIGNMENT: &[(&str, Reads)] = &[
     ("followedUp", parts(&[])),
     ("lastReportLate", parts(&[A::LastReportLate])),
     ("lastReportOn", parts(&[A::LastReportOn])),
+    ("memberRollUp", parts(&[A::ViaGroupId, A::State, A::NextReportDue])),
     ("nextReportDue", parts(&[A::NextReportDue])),
     ("periods", parts(&[])),
     ("position", parts(&[])),

@@ -13,6 +13,23 @@ use async_graphql::{Context, Object, Result};
 use entity::{assignment, task};
 use std::sync::Arc;
 
+/// How the member units' parts of a group on a task stand (the group's part rolled up).
+#[derive(async_graphql::SimpleObject)]
+pub struct MemberRollUp {
+    /// Member units with a part on the task (those that left included, their parts closed).
+    pub members: i32,
+    /// Parts not signed for yet.
+    pub not_signed: i32,
+    /// Parts signed for, with no report yet.
+    pub signed: i32,
+    /// Parts reported on.
+    pub in_progress: i32,
+    /// Parts finished or closed.
+    pub done: i32,
+    /// Open parts with a report past its due day.
+    pub reports_missing: i32,
+}
+
 pub struct Assignment {
     /// Every unit's place on the task (this one at `index`), as the task's statement read them.
     parts: Parts,
@@ -85,6 +102,27 @@ impl Assignment {
         let Some(group) = self.part().via_group_id else { return Ok(None) };
         let dept = context::loaders(ctx).departments.load_one(group).await.map_err(load_failed)?;
         Ok(dept.map(Department::from))
+    }
+
+    /// For a group's part (such as 各镇人民政府): how its members' parts on this task stand (null
+    /// for a unit's part, and for a group with no member parts).
+    async fn member_roll_up(&self, ctx: &Context<'_>) -> Result<Option<MemberRollUp>> {
+        let group = self.part().department_id;
+        let members: Vec<&assignment::Model> =
+            self.parts.iter().map(|p| &p.assignment).filter(|a| a.via_group_id == Some(group)).collect();
+        if members.is_empty() {
+            return Ok(None);
+        }
+        let today = context::loaders(ctx).judge().await?.today;
+        let count = |state: entity::AssignmentState| members.iter().filter(|a| a.state == state).count() as i32;
+        Ok(Some(MemberRollUp {
+            members: members.len() as i32,
+            not_signed: count(entity::AssignmentState::Assigned),
+            signed: count(entity::AssignmentState::Signed),
+            in_progress: count(entity::AssignmentState::InProgress),
+            done: count(entity::AssignmentState::Done),
+            reports_missing: members.iter().filter(|a| a.next_report_due.is_some_and(|due| due < today)).count() as i32,
+        }))
     }
 
     /// Lead or supporting.
