@@ -147,10 +147,7 @@ impl Rows {
                     answers[r] = Some(ledger.answer(story.reports[r].reported_on, None));
                 }
                 match part.done_on {
-                    Some(done) => {
-                        ledger.catch_up(done);
-                        ledger.close();
-                    }
+                    Some(done) => ledger.close(done),
                     None => ledger.catch_up(today),
                 }
                 (next_report_due, last_report_late) = (ledger.next_report_due(), ledger.last_closed_late());

@@ -19,6 +19,7 @@ mod follow_up_rules;
 mod http_conformance;
 mod import;
 mod introspection;
+mod judgement_story;
 mod limits;
 mod matrix;
 mod metrics;

@@ -105,7 +105,7 @@ pub async fn withdraw(
     report.reason = Set(Some(reason));
     let withdrawn = report.update(&txn).await?;
     audit::updated(caller, &pending, &withdrawn);
-    reopen_leads(&txn, caller, &on).await?;
+    reopen_leads(&txn, caller, &on, false).await?;
     let updated = write_status(&txn, caller, &on, status, |_| {}).await?;
     audit::commit(txn, caller, audit::Operation::WithdrawCompletion).await?;
     Ok(updated)
@@ -151,14 +151,14 @@ pub async fn review(
     audit::updated(caller, &pending, &decided);
     match decision {
         Review::Approve if continues_after_deadline(&on.task) => {
-            continue_leads(&txn, caller, &on).await?;
+            reopen_leads(&txn, caller, &on, true).await?;
             close_what_waits(&txn, caller, task_id).await?;
         }
         Review::Approve => {
             finish_all_parts(&txn, caller, &on).await?;
             close_what_waits(&txn, caller, task_id).await?;
         }
-        Review::Return => reopen_leads(&txn, caller, &on).await?,
+        Review::Return => reopen_leads(&txn, caller, &on, false).await?,
     }
     let now = caller.now();
     let updated = write_status(&txn, caller, &on, status, |model| match decision {
@@ -335,7 +335,7 @@ async fn set_part(
     model.state = Set(state);
     let mut after = model.update(db).await?;
     if state == AssignmentState::Done {
-        after = periods::apply(db, &after, task, periods::Ledger::close).await?.0;
+        after = periods::apply(db, &after, task, |ledger| ledger.close(caller.today())).await?.0;
     }
     audit::updated(caller, &part, &after);
     Ok(())
@@ -351,8 +351,11 @@ async fn finish_all_parts(db: &impl ConnectionTrait, caller: &Caller, on: &OnTas
     Ok(())
 }
 
-/// A returned task: the lead's part is open again, its next report due from today.
-async fn reopen_leads(db: &impl ConnectionTrait, caller: &Caller, on: &OnTask) -> AppResult<()> {
+/// The lead's part is open again: for a returned or withdrawn task its next period counts from
+/// today; for an approved task whose work goes on (`past_deadline`) it owes the cadence's next
+/// period, the deadline being met.
+async fn reopen_leads(db: &impl ConnectionTrait, caller: &Caller, on: &OnTask, past_deadline: bool) -> AppResult<()> {
+    let today = caller.today();
     for lead in on.leads() {
         let Some(part) = on.part_of(lead).cloned() else { continue };
         let state = states::next_part_state(part.state, PartEvent::Reopen)?;
@@ -360,24 +363,10 @@ async fn reopen_leads(db: &impl ConnectionTrait, caller: &Caller, on: &OnTask) -
         model.state = Set(state);
         model.done_at = Set(None);
         let reopened = model.update(db).await?;
-        let (after, _) = periods::apply(db, &reopened, &on.task, |ledger| ledger.reopen(caller.today())).await?;
-        audit::updated(caller, &part, &after);
-    }
-    Ok(())
-}
-
-/// An approved task whose work goes on: the lead's part is open again and owes the cadence's
-/// next period (the deadline is met).
-async fn continue_leads(db: &impl ConnectionTrait, caller: &Caller, on: &OnTask) -> AppResult<()> {
-    for lead in on.leads() {
-        let Some(part) = on.part_of(lead).cloned() else { continue };
-        let state = states::next_part_state(part.state, PartEvent::Reopen)?;
-        let mut model: assignment::ActiveModel = part.clone().into();
-        model.state = Set(state);
-        model.done_at = Set(None);
-        let reopened = model.update(db).await?;
-        let (after, _) =
-            periods::apply(db, &reopened, &on.task, |ledger| ledger.reopen_past_deadline(caller.today())).await?;
+        let (after, _) = periods::apply(db, &reopened, &on.task, |ledger| {
+            if past_deadline { ledger.reopen_past_deadline(today) } else { ledger.reopen(today) }
+        })
+        .await?;
         audit::updated(caller, &part, &after);
     }
     Ok(())

@@ -94,7 +94,7 @@ async fn follow_task(
         model.state = Set(AssignmentState::Done);
         model.done_at = Set(Some(caller.now()));
         let closed = model.update(db).await?;
-        let (closed, _) = periods::apply(db, &closed, &task, periods::Ledger::close).await?;
+        let (closed, _) = periods::apply(db, &closed, &task, |ledger| ledger.close(caller.today())).await?;
         audit::updated(caller, part, &closed);
     }
     // Members without a part of their own: one, in the group's role, handed out today.

@@ -219,8 +219,10 @@ impl Ledger {
         self.deadline = deadline;
     }
 
-    /// The part is closed (finished, the task completed): nothing more falls due.
-    pub fn close(&mut self) {
+    /// The part is closed on `today` (finished, the task completed, the unit gone): what fell
+    /// due before is recorded first, then nothing more falls due.
+    pub fn close(&mut self, today: NaiveDate) {
+        self.catch_up(today);
         while let Some(i) = self.current_index() {
             self.drop_period(i);
         }
@@ -599,7 +601,7 @@ mod tests {
         assert_eq!(ledger.next_report_due(), Some(d("2015-01-05")));
         ledger.reschedule(ReportRule::None, Some(d("2014-12-15")), d("2014-11-20"));
         assert_eq!(ledger.next_report_due(), Some(d("2014-12-15")), "the deadline asks for a report");
-        ledger.close();
+        ledger.close(d("2014-11-20"));
         assert_eq!(ledger.next_report_due(), None);
         assert!(ledger.periods().is_empty());
         ledger.reopen(d("2014-12-01"));

@@ -337,8 +337,8 @@ fn unit_items(unit: i32, judge: &Judge, backend: DbBackend) -> Vec<SelectStateme
     vec![sign, report_due, report_late, missed, urgings, instructions, returned]
 }
 
-/// The unit's periods recorded missed since its last report on the task, but the one it may
-/// still answer late (that one is its `REPORT_LATE` item), on open tasks.
+/// The unit's periods recorded missed since its last report on a task it signed for, but the one
+/// it may still answer late (that one is its `REPORT_LATE` item), on open tasks.
 fn missed_periods(unit: i32, today: NaiveDate, backend: DbBackend) -> SelectStatement {
     let p = |c: report_period::Column| col(report_period::Entity, c);
     let a = |c: assignment::Column| col(assignment::Entity, c);
@@ -363,6 +363,8 @@ fn missed_periods(unit: i32, today: NaiveDate, backend: DbBackend) -> SelectStat
         Expr::col((task::Entity, task::Column::Id)).equals((report_period::Entity, report_period::Column::TaskId)),
     )
     .and_where(p(report_period::Column::DepartmentId).eq(unit))
+    // A part not signed for is on the list to sign (and its owed report); its misses wait.
+    .and_where(a(assignment::Column::State).is_in([AssignmentState::Signed, AssignmentState::InProgress]))
     .and_where(missed)
     .and_where(
         a(assignment::Column::LastReportOn)

@@ -236,7 +236,7 @@ pub async fn finish_part(db: &impl TransactionTrait, caller: &Caller, task_id: i
     model.state = Set(state);
     model.done_at = Set(Some(caller.now()));
     let done = model.update(&txn).await?;
-    let (done, _) = periods::apply(&txn, &done, &on.task, periods::Ledger::close).await?;
+    let (done, _) = periods::apply(&txn, &done, &on.task, |ledger| ledger.close(caller.today())).await?;
     audit::updated(caller, &part, &done);
     audit::commit(txn, caller, audit::Operation::FinishPart).await?;
     Ok(done)
