@@ -279,3 +279,20 @@ async fn five_months_of_periods_towns_and_figures_on_the_reference_plan() {
     );
     assert!(story.report_items(&story.town, &window).await.is_empty());
 }
+
+/// 逾期占比 divides by the tasks that can be overdue: open tasks with a due date. On 2027-04-05,
+/// of three tasks — due 03-31 (overdue), ongoing without a date, due 06-30 — one is overdue out of
+/// two that can be: 0.5, not 1/3.
+#[tokio::test]
+async fn the_overdue_share_counts_only_tasks_that_can_be_overdue() {
+    let office = super::follow_up_rules::Office::new(&[
+        ("县民政局", "2027年3月底前完成"),
+        ("县民政局", "持续实施"),
+        ("县财政局", "2027年6月底前完成"),
+    ])
+    .await;
+    office.app.set_today("2027-04-05");
+    let stats =
+        office.call(&office.admin, "{ statistics { overall { total overdue overdueShare } } }", json!({})).await;
+    assert_eq!(stats["statistics"]["overall"], json!({ "total": 3, "overdue": 1, "overdueShare": 0.5 }));
+}

@@ -48,6 +48,8 @@ pub struct Figures {
     pub archived: Option<i64>,
     pub suspended: Option<i64>,
     pub overdue: Option<i64>,
+    /// Open tasks with a due date: the tasks that can be overdue (the overdue share's base).
+    pub dated_open: Option<i64>,
     pub finished: Option<i64>,
     pub finished_with_due: Option<i64>,
     pub finished_on_time: Option<i64>,
@@ -74,6 +76,7 @@ impl Figures {
             all.archived = add(all.archived, g.archived);
             all.suspended = add(all.suspended, g.suspended);
             all.overdue = add(all.overdue, g.overdue);
+            all.dated_open = add(all.dated_open, g.dated_open);
             all.finished = add(all.finished, g.finished);
             all.finished_with_due = add(all.finished_with_due, g.finished_with_due);
             all.finished_on_time = add(all.finished_on_time, g.finished_on_time);
@@ -324,6 +327,7 @@ fn figures(caller: &Caller, filter: &StatisticsFilter, group: Group, backend: Db
     }
     query
         .expr_as(count_when(open().and(tcol(task::Column::DueDate).lt(today))), Alias::new("overdue"))
+        .expr_as(count_when(open().and(tcol(task::Column::DueDate).is_not_null())), Alias::new("dated_open"))
         .expr_as(count_when(finished()), Alias::new("finished"))
         .expr_as(count_when(finished().and(due.clone().is_not_null())), Alias::new("finished_with_due"))
         .expr_as(count_when(finished().and(handed_in_day().lte(due))), Alias::new("finished_on_time"))

@@ -169,9 +169,11 @@ pub struct StatisticsRow {
     pub total: i32,
     /// Tasks by status.
     pub by_status: Vec<StatusCount>,
-    /// Open tasks past their due date.
+    /// Open tasks (not started, in progress, returned) past their due date.
     pub overdue: i32,
-    /// `overdue / total`, 0 to 1 (null when there are no tasks).
+    /// 逾期占比: `overdue` over the tasks that can be overdue — open tasks with a due date (not
+    /// ongoing work without one, not tasks completed, archived, suspended or under review); 0 to
+    /// 1, null when there are none.
     pub overdue_share: Option<f64>,
     /// Tasks completed (办结, archived ones included).
     pub completed: i32,
@@ -224,7 +226,7 @@ impl From<&(Figures, ReportFigures)> for StatisticsRow {
             total: f.total as i32,
             by_status,
             overdue: n(f.overdue),
-            overdue_share: share(f.overdue.unwrap_or(0), f.total),
+            overdue_share: share(f.overdue.unwrap_or(0), f.dated_open.unwrap_or(0)),
             completed: n(f.finished),
             completed_on_time: n(f.finished_on_time),
             on_time_rate: share(f.finished_on_time.unwrap_or(0), f.finished_with_due.unwrap_or(0)),
