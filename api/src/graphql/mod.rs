@@ -112,12 +112,21 @@ pub fn served_fields() -> std::collections::HashMap<String, Vec<String>> {
 fn fields_of(sdl: &str) -> std::collections::HashMap<String, Vec<String>> {
     let mut types = std::collections::HashMap::new();
     let mut current: Option<String> = None;
+    let mut in_description = false;
     for line in sdl.lines() {
         // An argument printed on a line of its own (after its description) is not a field.
         if line.starts_with("\t\t") {
             continue;
         }
         let line = line.trim();
+        // A description's text is not a field, even a line of it that reads `word: …`.
+        let quotes = line.matches("\"\"\"").count();
+        if in_description || quotes > 0 {
+            if quotes % 2 == 1 {
+                in_description = !in_description;
+            }
+            continue;
+        }
         if let Some(rest) = line.strip_prefix("type ") {
             current = rest.split_whitespace().next().map(str::to_owned);
             continue;
