@@ -20,7 +20,7 @@ local Q3 = [[query($doc: ID!) { tasks(filter: {documentId: $doc, overdue: true},
 local L1 = [[{ todo(first: 20) { total counts { kind count } items { kind date task { seq title } } } }]]
 local L3 = [[{ tasks(filter: {warning: RED}, orderBy: WARNING, first: 20) { totalCount nodes { seq title dueDate warning { level reasons { code } } lead { name } } } }]]
 local L4 = [[{ statistics { overall { total overdue overdueShare completed completedOnTime onTimeRate averageDaysToComplete reportsOnTime reportsLate openUrgings byStatus { status count } } byDocument { document { id } statistics { total overdue onTimeRate } } byUnit { department { name } statistics { total overdue onTimeRate } } } }]]
-local W1 = [[mutation($t: ID!, $p: Int!) { submitReport(taskId: $t, percent: $p, text: "load test progress report") { id } }]]
+local W1 = [[mutation($t: ID!, $p: Int!) { submitReport(taskId: $t, percent: $p, text: "load test progress report", percentLoweredReason: "负载测试：随机进度") { id } }]]
 
 local function json_string(text)
   return '"' .. text:gsub('\\', '\\\\'):gsub('"', '\\"') .. '"'

@@ -7,7 +7,7 @@
 # Defaults: 20 s and 16 connections per operation, then the 60 s mixed run at 64 connections.
 # Settings (environment): PG_URL (default postgres://postgres@127.0.0.1:5432, a superuser or a
 # role that may create databases), PORT (18080), MIX_SECONDS (60), MIX_CONNECTIONS (64),
-# KEEP_DB=1 to keep the database (for EXPLAIN ANALYZE), DUBAN (target/release/duban), DB_OPTIONS
+# DUBAN_AUDIT_KEY (a fixed throwaway key), KEEP_DB=1 to keep the database (for EXPLAIN ANALYZE), DUBAN (target/release/duban), DB_OPTIONS
 # (sslmode=disable: duban and pgbench reach PostgreSQL on loopback without TLS, which both would
 # otherwise negotiate with a server that offers it, as Debian's does).
 # Needs: wrk, psql, pgbench, curl, jq. Everything listens on 127.0.0.1 and stops by itself.
@@ -24,6 +24,8 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 DUBAN=${DUBAN:-$ROOT/target/release/duban}
 DB=duban_bench_s${SCALE}
 DB_OPTIONS=${DB_OPTIONS-sslmode=disable}
+# PostgreSQL keeps the audit chain keyed; a throwaway key for a throwaway database.
+export DUBAN_AUDIT_KEY=${DUBAN_AUDIT_KEY:-loadtest-audit-key-0123456789}
 OUT=$ROOT/target/loadtest/scale-$SCALE
 BASE=http://127.0.0.1:$PORT
 

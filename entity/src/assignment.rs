@@ -34,6 +34,17 @@ pub struct Model {
     /// The group (各镇人民政府) this member unit's part stands in for; none for a unit the plan
     /// names itself.
     pub via_group_id: Option<i32>,
+    /// Its reporting periods answered on time, answered late (补报) and missed, as recorded;
+    /// kept by the writes that move a period, so figures add parts up instead of periods.
+    pub periods_on_time: i32,
+    pub periods_late: i32,
+    pub periods_missed: i32,
+    /// The due day of its period still open (none when it owes nothing); past it, the period
+    /// counts as missed before the catch-up records it.
+    pub period_due_on: Option<Date>,
+    /// The due day of the oldest period missed since the last one answered, not counting the
+    /// one a report may still answer late (补报).
+    pub missed_since: Option<Date>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -152,6 +152,7 @@ impl Rows {
                 }
                 (next_report_due, last_report_late) = (ledger.next_report_due(), ledger.last_closed_late());
             }
+            let counts = ledger.counts();
             self.periods.push(ledger.periods().to_vec());
             self.assignments.push(assignment::ActiveModel {
                 task_id: Set(task.id),
@@ -170,6 +171,11 @@ impl Rows {
                 last_report_on: Set(part.last_report_on),
                 last_report_late: Set(last_report_late),
                 done_at: Set(part.done_on.map(|d| morning(d, 0))),
+                periods_on_time: Set(counts.on_time),
+                periods_late: Set(counts.late),
+                periods_missed: Set(counts.missed),
+                period_due_on: Set(counts.due_on),
+                missed_since: Set(counts.missed_since),
                 ..Default::default()
             });
         }

@@ -278,6 +278,40 @@ async fn five_months_of_periods_towns_and_figures_on_the_reference_plan() {
         rows(&[("REPORT_MISSED", "2015-02-25"), ("REPORT_LATE", "2015-03-25")])
     );
     assert!(story.report_items(&story.town, &window).await.is_empty());
+    // The counts each part keeps for the figures agree with its periods, recounted.
+    story.app.assert_period_counts_agree().await;
+    // However the figures are asked for — periods alone, with the plans' rows, or with the plans'
+    // report figures only (the overall row then sums the plans') — the overall periods are the
+    // same, and the plans' rows add up to them.
+    let alone = story.call(&story.admin, &format!("{{ statistics {{ overall {{ {PERIODS} }} }} }}"), json!({})).await;
+    let overall = counts(&alone["statistics"]["overall"]);
+    let with_plans = story
+        .call(
+            &story.admin,
+            &format!(
+                "{{ statistics {{ overall {{ {PERIODS} }} byDocument {{ statistics {{ reports {PERIODS} }} }} }} }}"
+            ),
+            json!({}),
+        )
+        .await;
+    assert_eq!(counts(&with_plans["statistics"]["overall"]), overall);
+    let plans: Vec<(i64, i64, i64, i64)> = with_plans["statistics"]["byDocument"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| counts(&row["statistics"]))
+        .collect();
+    assert_eq!(plans.len(), 2);
+    let summed = plans.iter().fold((0, 0, 0, 0), |s, p| (s.0 + p.0, s.1 + p.1, s.2 + p.2, s.3 + p.3));
+    assert_eq!(summed, overall);
+    let reports_only = story
+        .call(
+            &story.admin,
+            &format!("{{ statistics {{ overall {{ {PERIODS} }} byDocument {{ statistics {{ reports }} }} }} }}"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(counts(&reports_only["statistics"]["overall"]), overall);
 }
 
 /// 逾期占比 divides by the tasks that can be overdue: open tasks with a due date. On 2027-04-05,

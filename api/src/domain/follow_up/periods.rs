@@ -73,6 +73,32 @@ pub enum Answer {
     None,
 }
 
+/// A part's periods counted, as the part's row keeps them for figures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Counts {
+    pub on_time: i32,
+    pub late: i32,
+    pub missed: i32,
+    /// The due day of the period still open.
+    pub due_on: Option<NaiveDate>,
+    /// The due day of the oldest period missed since the last one answered, not counting the
+    /// one a report may still answer late: the part's `REPORT_MISSED` to-do item.
+    pub missed_since: Option<NaiveDate>,
+}
+
+impl Counts {
+    /// The counts a part's row holds.
+    pub fn of_part(part: &assignment::Model) -> Counts {
+        Counts {
+            on_time: part.periods_on_time,
+            late: part.periods_late,
+            missed: part.periods_missed,
+            due_on: part.period_due_on,
+            missed_since: part.missed_since,
+        }
+    }
+}
+
 /// A part's periods, oldest first, with the rule and deadline that lay out the next ones.
 #[derive(Debug, Clone)]
 pub struct Ledger {
@@ -94,6 +120,39 @@ impl Ledger {
     /// The periods, oldest first.
     pub fn periods(&self) -> &[Period] {
         &self.periods
+    }
+
+    /// The periods counted by state (the open one by its due day).
+    pub fn counts(&self) -> Counts {
+        let mut counts = Counts::default();
+        for period in &self.periods {
+            match period.state {
+                PeriodState::OnTime => counts.on_time += 1,
+                PeriodState::Late => counts.late += 1,
+                PeriodState::Missed => counts.missed += 1,
+                PeriodState::Due => counts.due_on = Some(counts.due_on.map_or(period.due_on, |d| d.max(period.due_on))),
+            }
+        }
+        counts.missed_since = self.missed_since();
+        counts
+    }
+
+    /// The due day of the oldest period missed since the last one answered, not counting the
+    /// one a report may still answer late (none once the part is closed: nothing is owed).
+    pub fn missed_since(&self) -> Option<NaiveDate> {
+        if self.closed {
+            return None;
+        }
+        let answerable = self.next_report_due();
+        let after_answered = self
+            .periods
+            .iter()
+            .rposition(|p| matches!(p.state, PeriodState::OnTime | PeriodState::Late))
+            .map_or(0, |i| i + 1);
+        self.periods[after_answered..]
+            .iter()
+            .find(|p| p.state == PeriodState::Missed && Some(p.due_on) != answerable)
+            .map(|p| p.due_on)
     }
 
     fn current_index(&self) -> Option<usize> {
@@ -290,8 +349,8 @@ async fn followed(db: &impl ConnectionTrait, part: &assignment::Model) -> AppRes
     Ok(unit.is_some_and(|u| u.kind == DepartmentKind::Unit))
 }
 
-/// Writes what the ledger changed, and the part's `next_report_due` and `last_report_late`
-/// with it; returns the part as stored.
+/// Writes what the ledger changed, and the part's `next_report_due`, `last_report_late` and
+/// period counts with it; returns the part as stored.
 pub async fn store(
     db: &impl ConnectionTrait,
     part: &assignment::Model,
@@ -330,16 +389,31 @@ pub async fn store(
     }
     let next = ledger.next_report_due();
     let late = ledger.last_closed_late();
-    if part.next_report_due == next && part.last_report_late == late {
+    let counts = ledger.counts();
+    if part.next_report_due == next && part.last_report_late == late && Counts::of_part(part) == counts {
         return Ok(part.clone());
     }
     assignment::Entity::update_many()
         .col_expr(assignment::Column::NextReportDue, Expr::value(next))
         .col_expr(assignment::Column::LastReportLate, Expr::value(late))
+        .col_expr(assignment::Column::PeriodsOnTime, Expr::value(counts.on_time))
+        .col_expr(assignment::Column::PeriodsLate, Expr::value(counts.late))
+        .col_expr(assignment::Column::PeriodsMissed, Expr::value(counts.missed))
+        .col_expr(assignment::Column::PeriodDueOn, Expr::value(counts.due_on))
+        .col_expr(assignment::Column::MissedSince, Expr::value(counts.missed_since))
         .filter(assignment::Column::Id.eq(part.id))
         .exec(db)
         .await?;
-    Ok(assignment::Model { next_report_due: next, last_report_late: late, ..part.clone() })
+    Ok(assignment::Model {
+        next_report_due: next,
+        last_report_late: late,
+        periods_on_time: counts.on_time,
+        periods_late: counts.late,
+        periods_missed: counts.missed,
+        period_due_on: counts.due_on,
+        missed_since: counts.missed_since,
+        ..part.clone()
+    })
 }
 
 /// Applies `change` to the ledger of a followed-up part and stores it; other parts are left
@@ -409,6 +483,11 @@ pub async fn open_first(db: &impl ConnectionTrait, task_ids: &[i32]) -> AppResul
             .collect();
         if !rows.is_empty() {
             report_period::Entity::insert_many(rows).exec(db).await?;
+            assignment::Entity::update_many()
+                .col_expr(assignment::Column::PeriodDueOn, Expr::col(assignment::Column::NextReportDue).into())
+                .filter(assignment::Column::Id.is_in(parts.iter().map(|p| p.id)))
+                .exec(db)
+                .await?;
         }
     }
     Ok(())
@@ -416,9 +495,14 @@ pub async fn open_first(db: &impl ConnectionTrait, task_ids: &[i32]) -> AppResul
 
 /// Records the periods missed by `today` across every part (the day after a due day passes),
 /// opening the next ones, and moves the parts' warning facts with them. Cheap when nothing fell
-/// due since the last run (one index range read); run before figures or lists that count
-/// periods, and by the server once an hour. Two runs at once agree: a period is opened once.
+/// due since the last run (one index range read); run before lists that show periods, and by
+/// the server once an hour (figures and to-do lists count a period past due as missed before
+/// it is recorded). Two runs at once agree: a period is opened once.
 pub async fn catch_up(db: &sea_orm::DatabaseConnection, today: NaiveDate) -> AppResult<usize> {
+    // One catch-up at a time in this process: reads that find the same stale periods wait for
+    // the first to record them instead of each writing them again (and then find none).
+    static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    let _turn = ONE_AT_A_TIME.lock().await;
     // Work in hand only (a completed task's parts are finished unless its work continues): a
     // suspended task's periods wait for it to resume.
     let open = Query::select()
@@ -525,6 +609,28 @@ mod tests {
 
     fn row(due: &str, state: PeriodState, answered: Option<&str>) -> (String, PeriodState, Option<String>) {
         (due.to_owned(), state, answered.map(str::to_owned))
+    }
+
+    #[test]
+    fn misses_since_the_last_answer_date_from_the_oldest_and_clear_with_an_answer() {
+        let mut ledger = monthly("2014-11-18", None);
+        ledger.catch_up(d("2015-02-26"));
+        // 11-25, 12-25, 01-25 missed for good; 02-25 missed but answerable until 03-25.
+        assert_eq!(ledger.next_report_due(), Some(d("2015-02-25")));
+        assert_eq!(ledger.missed_since(), Some(d("2014-11-25")));
+        let counts = ledger.counts();
+        assert_eq!((counts.on_time, counts.late, counts.missed, counts.due_on), (0, 0, 4, Some(d("2015-03-25"))));
+        // A late answer to February: what came before it is history, nothing is listed.
+        assert_eq!(ledger.answer(d("2015-03-01"), Some(1)), Answer::Period { due_on: d("2015-02-25"), late: true });
+        assert_eq!(ledger.missed_since(), None);
+        assert_eq!(ledger.counts().late, 1);
+        // March and April missed, May's due day passed too: listed from March, May may still be
+        // answered.
+        ledger.catch_up(d("2015-05-26"));
+        assert_eq!(ledger.next_report_due(), Some(d("2015-05-25")));
+        assert_eq!(ledger.missed_since(), Some(d("2015-03-25")));
+        ledger.close(d("2015-05-27"));
+        assert_eq!(ledger.missed_since(), None, "a closed part owes nothing");
     }
 
     #[test]

@@ -12,8 +12,8 @@ use crate::policy::follow_up::{UnitItems, visible_urgings};
 use crate::policy::{rules, scope};
 use chrono::NaiveDate;
 use entity::{
-    AssignmentRole, CompletionDecision, DepartmentKind, PeriodState, TaskStatus, assignment, completion_report,
-    department, progress_report, report_period, task, urging,
+    AssignmentRole, CompletionDecision, DepartmentKind, TaskStatus, assignment, completion_report, department,
+    progress_report, task, urging,
 };
 use sea_orm::sea_query::{
     Alias, Expr, ExprTrait, Func, JoinType, Query, SelectStatement, SimpleExpr, SubQueryStatement,
@@ -159,6 +159,10 @@ pub struct Asked {
     pub overall_reports: bool,
     pub document_reports: bool,
     pub unit_reports: bool,
+    /// Reporting periods, added up from the parts' counts.
+    pub overall_periods: bool,
+    pub document_periods: bool,
+    pub unit_periods: bool,
 }
 
 /// The statistics the caller may see, as far as `asked`.
@@ -176,10 +180,12 @@ pub async fn statistics(
     // in one plan), else one row of their own.
     let by_document = asked.by_document || asked.document_reports;
     let counted = |group: Group| backend.build(&periods(caller, filter, group));
-    let overall_periods = asked.overall_reports && !asked.document_reports;
+    // The overall periods are the plans' summed when the overall report figures are (see below).
+    let overall_periods = asked.overall_periods && !asked.document_reports;
+    let plan_periods = asked.document_periods || (asked.overall_periods && asked.document_reports);
     let (document_periods, unit_periods, all_periods) = futures_util::try_join!(
-        when(asked.document_reports, PeriodFigures::find_by_statement(counted(Group::Document)).all(db)),
-        when(asked.unit_reports, PeriodFigures::find_by_statement(counted(Group::Unit)).all(db)),
+        when(plan_periods, PeriodFigures::find_by_statement(counted(Group::Document)).all(db)),
+        when(asked.unit_periods, PeriodFigures::find_by_statement(counted(Group::Unit)).all(db)),
         when(overall_periods, PeriodFigures::find_by_statement(counted(Group::All)).all(db)),
     )?;
     let (documents, units, all, document_reports, unit_reports, all_reports) = futures_util::try_join!(
@@ -479,38 +485,52 @@ fn reports(caller: &Caller, filter: &StatisticsFilter, group: Group) -> SelectSt
     query
 }
 
-/// Reporting periods of the filtered, visible tasks: by plan, or by the unit that owes them. A
-/// period past its due day that the hourly catch-up has not recorded yet counts as missed. A
-/// unit account counts its own unit's periods only.
+/// Reporting periods of the filtered, visible tasks: by plan, or by the unit that owes them,
+/// added up from the counts each part keeps (`assignment.periods_*`), not from the period rows.
+/// A period past its due day that the catch-up has not recorded yet counts as missed. A unit
+/// account counts its own unit's periods only.
 fn periods(caller: &Caller, filter: &StatisticsFilter, group: Group) -> SelectStatement {
-    let p = |c: report_period::Column| -> SimpleExpr { Expr::col((report_period::Entity, c)) };
-    let today = caller.today();
-    let state = || p(report_period::Column::State);
-    let overdue = || state().eq(PeriodState::Due).and(p(report_period::Column::DueOn).lt(today));
+    let a = |c: assignment::Column| -> SimpleExpr { Expr::col((assignment::Entity, c)) };
+    let count = |c: assignment::Column| -> SimpleExpr { a(c) };
+    let overdue =
+        || -> SimpleExpr { Expr::case(a(assignment::Column::PeriodDueOn).lt(caller.today()), 1).finally(0).into() };
     let group_id = match group {
         Group::All => Expr::cust("NULL"),
         Group::Document => tcol(task::Column::DocumentId),
-        Group::Unit => p(report_period::Column::DepartmentId),
+        Group::Unit => a(assignment::Column::DepartmentId),
     };
+    let judged = count(assignment::Column::PeriodsOnTime)
+        .add(count(assignment::Column::PeriodsLate))
+        .add(count(assignment::Column::PeriodsMissed))
+        .add(overdue());
+    let missed = count(assignment::Column::PeriodsMissed).add(overdue());
+    let total = |c: assignment::Column| -> SimpleExpr { Func::sum(count(c)).into() };
     let mut query = Query::select()
         .expr_as(group_id, Alias::new("group_id"))
-        .expr_as(count_when(state().ne(PeriodState::Due).or(overdue())), Alias::new("due"))
-        .expr_as(count_when(state().eq(PeriodState::OnTime)), Alias::new("on_time"))
-        .expr_as(count_when(state().eq(PeriodState::Late)), Alias::new("late"))
-        .expr_as(count_when(state().eq(PeriodState::Missed).or(overdue())), Alias::new("missed"))
-        .from(report_period::Entity)
+        .expr_as(Func::sum(judged), Alias::new("due"))
+        .expr_as(total(assignment::Column::PeriodsOnTime), Alias::new("on_time"))
+        .expr_as(total(assignment::Column::PeriodsLate), Alias::new("late"))
+        .expr_as(Func::sum(missed), Alias::new("missed"))
+        .from(assignment::Entity)
         .inner_join(
             task::Entity,
-            Expr::col((task::Entity, task::Column::Id)).equals((report_period::Entity, report_period::Column::TaskId)),
+            Expr::col((task::Entity, task::Column::Id)).equals((assignment::Entity, assignment::Column::TaskId)),
+        )
+        .and_where(
+            a(assignment::Column::PeriodDueOn)
+                .is_not_null()
+                .or(a(assignment::Column::PeriodsOnTime).gt(0))
+                .or(a(assignment::Column::PeriodsLate).gt(0))
+                .or(a(assignment::Column::PeriodsMissed).gt(0)),
         )
         .to_owned();
     let task_group = if group == Group::Unit { Group::All } else { group };
     scoped(&mut query, caller, filter, task_group);
     if group == Group::Unit {
-        query.group_by_col((report_period::Entity, report_period::Column::DepartmentId));
+        query.group_by_col((assignment::Entity, assignment::Column::DepartmentId));
     }
     if let Some(principal) = caller.viewer.principal().filter(|p| p.is_unit_scoped()) {
-        query.and_where(p(report_period::Column::DepartmentId).eq(principal.department_id.unwrap_or(0)));
+        query.and_where(a(assignment::Column::DepartmentId).eq(principal.department_id.unwrap_or(0)));
     }
     query
 }

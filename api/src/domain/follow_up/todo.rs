@@ -11,8 +11,8 @@ use crate::error::AppResult;
 use crate::policy::rules;
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use entity::{
-    AssignmentRole, AssignmentState, CompletionDecision, ExtensionStatus, PeriodState, TaskStatus, UserRole,
-    assignment, completion_report, extension_request, instruction, instruction_response, report_period, task, urging,
+    AssignmentRole, AssignmentState, CompletionDecision, ExtensionStatus, TaskStatus, UserRole, assignment,
+    completion_report, extension_request, instruction, instruction_response, task, urging,
 };
 use sea_orm::sea_query::{
     Alias, CommonTableExpression, Expr, ExprTrait, Order, Query, SelectStatement, SimpleExpr, UnionType, WithClause,
@@ -273,7 +273,7 @@ fn unit_items(unit: i32, judge: &Judge, backend: DbBackend) -> Vec<SelectStateme
         own_parts(TodoKind::ReportLate, unit, due(), midnight(due(), 1, backend), &[Assigned, Signed, InProgress])
             .and_where(due().lt(judge.today))
             .to_owned();
-    let missed = missed_periods(unit, judge.today, backend);
+    let missed = missed_periods(unit, backend);
     let urgings = item(
         TodoKind::Urging,
         col(urging::Entity, urging::Column::TaskId),
@@ -337,45 +337,29 @@ fn unit_items(unit: i32, judge: &Judge, backend: DbBackend) -> Vec<SelectStateme
     vec![sign, report_due, report_late, missed, urgings, instructions, returned]
 }
 
-/// The unit's periods recorded missed since its last report on a task it signed for, but the one
-/// it may still answer late (that one is its `REPORT_LATE` item), on open tasks.
-fn missed_periods(unit: i32, today: NaiveDate, backend: DbBackend) -> SelectStatement {
-    let p = |c: report_period::Column| col(report_period::Entity, c);
+/// The unit's tasks it signed for with a reporting period recorded missed since its last
+/// answer, not counting the one it may still answer late (that one is its `REPORT_LATE` item),
+/// on open tasks: one item per task, dated by the oldest such miss (`missed_since`, kept on the
+/// part by the writes that record periods), so the list grows with the unit's tasks, not with
+/// the months they went unanswered.
+fn missed_periods(unit: i32, backend: DbBackend) -> SelectStatement {
     let a = |c: assignment::Column| col(assignment::Entity, c);
-    let missed = p(report_period::Column::State)
-        .eq(PeriodState::Missed)
-        .or(p(report_period::Column::State).eq(PeriodState::Due).and(p(report_period::Column::DueOn).lt(today)));
     item(
         TodoKind::ReportMissed,
-        p(report_period::Column::TaskId),
-        p(report_period::Column::DueOn),
-        p(report_period::Column::Id),
-        midnight(p(report_period::Column::DueOn), 1, backend),
+        a(assignment::Column::TaskId),
+        a(assignment::Column::MissedSince),
+        a(assignment::Column::TaskId),
+        midnight(a(assignment::Column::MissedSince), 1, backend),
     )
-    .from(report_period::Entity)
-    .inner_join(
-        assignment::Entity,
-        Expr::col((assignment::Entity, assignment::Column::Id))
-            .equals((report_period::Entity, report_period::Column::AssignmentId)),
-    )
+    .from(assignment::Entity)
     .inner_join(
         task::Entity,
-        Expr::col((task::Entity, task::Column::Id)).equals((report_period::Entity, report_period::Column::TaskId)),
+        Expr::col((task::Entity, task::Column::Id)).equals((assignment::Entity, assignment::Column::TaskId)),
     )
-    .and_where(p(report_period::Column::DepartmentId).eq(unit))
+    .and_where(a(assignment::Column::DepartmentId).eq(unit))
     // A part not signed for is on the list to sign (and its owed report); its misses wait.
     .and_where(a(assignment::Column::State).is_in([AssignmentState::Signed, AssignmentState::InProgress]))
-    .and_where(missed)
-    .and_where(
-        a(assignment::Column::LastReportOn)
-            .is_null()
-            .or(p(report_period::Column::DueOn).gt(a(assignment::Column::LastReportOn))),
-    )
-    .and_where(
-        a(assignment::Column::NextReportDue)
-            .is_null()
-            .or(p(report_period::Column::DueOn).ne(a(assignment::Column::NextReportDue))),
-    )
+    .and_where(a(assignment::Column::MissedSince).is_not_null())
     .and_where(reporting_task())
     .to_owned()
 }

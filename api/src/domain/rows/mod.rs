@@ -189,6 +189,11 @@ by_position!(assignment_row, assignment, keys: [Id, TaskId, DepartmentId, Role, 
     last_report_late: LastReportLate,
     done_at: DoneAt,
     via_group_id: ViaGroupId,
+    periods_on_time: PeriodsOnTime,
+    periods_late: PeriodsLate,
+    periods_missed: PeriodsMissed,
+    period_due_on: PeriodDueOn,
+    missed_since: MissedSince,
 });
 
 by_position!(department_row, department, keys: [Id], {

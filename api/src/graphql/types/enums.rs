@@ -333,9 +333,10 @@ mirror_enum!(
         /// A progress report past its due date that may still be sent (补报, until the next
         /// period falls due); `date` is the due date it answers.
         ReportLate,
-        /// A reporting period recorded missed (未报送) since the unit's last report on a task it
-        /// signed for, no longer answerable; `date` is its due date and `refId` the period. It
-        /// leaves the list with the unit's next report.
+        /// Reporting periods recorded missed (未报送) since the unit's last answered one on a task
+        /// it signed for, no longer answerable: one item per task; `date` is the oldest such
+        /// period's due date and `refId` the task. It leaves the list when a report answers the
+        /// unit's next period (the periods themselves stay on `Assignment.periods`).
         ReportMissed,
         /// An urging to answer; `refId` is the urging.
         Urging,

@@ -52,34 +52,47 @@ const BY_UNIT: (&str, &str) = ("Statistics", "byUnit");
 const DOCUMENT_ROW: (&str, &str) = ("DocumentStatistics", "statistics");
 const UNIT_ROW: (&str, &str) = ("UnitStatistics", "statistics");
 
-/// The fields of `StatisticsRow`, and whether each is read from the reports (the others come
-/// from the tasks). Checked against the schema by a test.
-const ROW_FIELDS: &[(&str, bool)] = &[
-    ("averageDaysToComplete", false),
-    ("byStatus", false),
-    ("completed", false),
-    ("completedOnTime", false),
-    ("onTimeRate", false),
-    ("openUrgings", false),
-    ("overdue", false),
-    ("overdueShare", false),
-    ("periodsDue", true),
-    ("periodsLate", true),
-    ("periodsMissed", true),
-    ("periodsOnTime", true),
-    ("reports", true),
-    ("reportsLate", true),
-    ("reportsOnTime", true),
-    ("total", false),
+/// Where a figure of `StatisticsRow` is read from: the tasks, the reports, or the parts'
+/// period counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Source {
+    Tasks,
+    Reports,
+    Periods,
+}
+
+/// The fields of `StatisticsRow` and where each is read from. Checked against the schema by a
+/// test.
+const ROW_FIELDS: &[(&str, Source)] = &[
+    ("averageDaysToComplete", Source::Tasks),
+    ("byStatus", Source::Tasks),
+    ("completed", Source::Tasks),
+    ("completedOnTime", Source::Tasks),
+    ("onTimeRate", Source::Tasks),
+    ("openUrgings", Source::Tasks),
+    ("overdue", Source::Tasks),
+    ("overdueShare", Source::Tasks),
+    ("periodsDue", Source::Periods),
+    ("periodsLate", Source::Periods),
+    ("periodsMissed", Source::Periods),
+    ("periodsOnTime", Source::Periods),
+    ("reports", Source::Reports),
+    ("reportsLate", Source::Reports),
+    ("reportsOnTime", Source::Reports),
+    ("total", Source::Tasks),
 ];
 
 /// Which figures the selection of `Query.statistics` being resolved asks for.
 pub fn asked(ctx: &Context<'_>) -> domain::Asked {
     let look = ctx.look_ahead();
-    let reports_in = |row: async_graphql::Lookahead<'_>| {
-        ROW_FIELDS.iter().any(|(field, from_reports)| *from_reports && row.field(field).exists())
+    let from = |source: Source| {
+        move |row: async_graphql::Lookahead<'_>| {
+            ROW_FIELDS.iter().any(|(field, from)| *from == source && row.field(field).exists())
+        }
     };
+    let (reports_in, periods_in) = (from(Source::Reports), from(Source::Periods));
     let (overall, by_document, by_unit) = (look.field(OVERALL.1), look.field(BY_DOCUMENT.1), look.field(BY_UNIT.1));
+    let (document_row, unit_row) = (by_document.field(DOCUMENT_ROW.1), by_unit.field(UNIT_ROW.1));
     domain::Asked {
         overall: overall.exists(),
         by_document: by_document.exists(),
@@ -87,6 +100,9 @@ pub fn asked(ctx: &Context<'_>) -> domain::Asked {
         overall_reports: reports_in(look.field(OVERALL.1)),
         document_reports: reports_in(by_document.field(DOCUMENT_ROW.1)),
         unit_reports: reports_in(by_unit.field(UNIT_ROW.1)),
+        overall_periods: periods_in(overall),
+        document_periods: periods_in(document_row),
+        unit_periods: periods_in(unit_row),
     }
 }
 
