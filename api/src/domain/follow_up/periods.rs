@@ -484,7 +484,7 @@ pub async fn open_first(db: &impl ConnectionTrait, task_ids: &[i32]) -> AppResul
         if !rows.is_empty() {
             report_period::Entity::insert_many(rows).exec(db).await?;
             assignment::Entity::update_many()
-                .col_expr(assignment::Column::PeriodDueOn, Expr::col(assignment::Column::NextReportDue).into())
+                .col_expr(assignment::Column::PeriodDueOn, Expr::col(assignment::Column::NextReportDue))
                 .filter(assignment::Column::Id.is_in(parts.iter().map(|p| p.id)))
                 .exec(db)
                 .await?;
