@@ -45,6 +45,8 @@ pub struct Model {
     /// The due day of the oldest period missed since the last one answered, not counting the
     /// one a report may still answer late (补报).
     pub missed_since: Option<Date>,
+    /// Urgings sent to this unit on this task and not yet answered or closed.
+    pub open_urgings: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

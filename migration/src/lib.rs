@@ -41,7 +41,7 @@ mod m20261207_000036_public_holidays;
 mod m20261207_000037_create_evidence;
 mod m20261207_000038_create_report_period;
 mod m20261207_000039_assignment_via_group;
-mod m20261207_000040_assignment_period_counts;
+mod m20261207_000040_assignment_figures;
 
 pub struct Migrator;
 
@@ -88,7 +88,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000037_create_evidence::Migration),
             Box::new(m20261207_000038_create_report_period::Migration),
             Box::new(m20261207_000039_assignment_via_group::Migration),
-            Box::new(m20261207_000040_assignment_period_counts::Migration),
+            Box::new(m20261207_000040_assignment_figures::Migration),
         ]
     }
 }

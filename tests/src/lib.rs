@@ -437,10 +437,10 @@ impl TestApp {
         self.statement_log.lock().map(|log| log.iter().skip(skip as usize).cloned().collect()).unwrap_or_default()
     }
 
-    /// Checks that every part's period counts (`assignment.periods_*`, `period_due_on`,
-    /// `missed_since`), which the writes keep, equal a recount of its period rows; panics naming
-    /// the parts that differ.
-    pub async fn assert_period_counts_agree(&self) {
+    /// Checks that every part's figures (`assignment.periods_*`, `period_due_on`,
+    /// `missed_since`, `open_urgings`), which the writes keep, equal a recount of its period and
+    /// urging rows; panics naming the parts that differ.
+    pub async fn assert_part_figures_agree(&self) {
         let sql = "SELECT a.id FROM assignment a WHERE \
              a.periods_on_time <> (SELECT COUNT(*) FROM report_period p WHERE p.assignment_id = a.id AND p.state = 'ON_TIME') \
              OR a.periods_late <> (SELECT COUNT(*) FROM report_period p WHERE p.assignment_id = a.id AND p.state = 'LATE') \
@@ -450,27 +450,30 @@ impl TestApp {
              OR (a.next_report_due IS NOT NULL AND COALESCE(a.missed_since, '1900-01-01') <> COALESCE((SELECT MIN(p.due_on) \
                  FROM report_period p WHERE p.assignment_id = a.id AND p.state = 'MISSED' AND p.due_on <> a.next_report_due \
                  AND p.due_on > COALESCE((SELECT MAX(q.due_on) FROM report_period q WHERE q.assignment_id = a.id \
-                 AND q.state IN ('ON_TIME', 'LATE')), '1900-01-01')), '1900-01-01')) ORDER BY a.id";
+                 AND q.state IN ('ON_TIME', 'LATE')), '1900-01-01')), '1900-01-01')) \
+             OR a.open_urgings <> (SELECT COUNT(*) FROM urging u WHERE u.task_id = a.task_id \
+                 AND u.department_id = a.department_id AND u.answered_at IS NULL AND u.closed_at IS NULL) ORDER BY a.id";
         let rows = self
             .db
             .query_all_raw(sea_orm::Statement::from_string(self.db.get_database_backend(), sql))
             .await
             .expect("recount periods");
         let differ: Vec<i32> = rows.iter().map(|r| r.try_get_by_index::<i32>(0).expect("id")).collect();
-        assert!(differ.is_empty(), "parts whose period counts differ from their rows: {differ:?}");
+        assert!(differ.is_empty(), "parts whose figures differ from their rows: {differ:?}");
         let parts: i64 = {
             let row = self
                 .db
                 .query_one_raw(sea_orm::Statement::from_string(
                     self.db.get_database_backend(),
-                    "SELECT COUNT(*) FROM assignment WHERE period_due_on IS NOT NULL OR periods_on_time + periods_late + periods_missed > 0",
+                    "SELECT COUNT(*) FROM assignment WHERE period_due_on IS NOT NULL \
+                     OR periods_on_time + periods_late + periods_missed + open_urgings > 0",
                 ))
                 .await
                 .expect("count parts")
                 .expect("a row");
             row.try_get_by_index(0).expect("count")
         };
-        assert!(parts > 0, "no part has periods: the check compared nothing");
+        assert!(parts > 0, "no part has periods or urgings: the check compared nothing");
     }
 
     /// Pins the server's "today" (China Standard Time) to `date`.

@@ -65,6 +65,7 @@ pub(super) async fn write_tasks(
     rows.write(txn).await?;
     let ids: Vec<i32> = written.iter().map(|t| t.id).collect();
     facts::refresh(txn, &ids).await?;
+    facts::refresh_parts(txn, &ids).await?;
     tracing::info!(rows = summary.follow_up_rows, "follow-up rows and warning facts written");
     Ok(())
 }

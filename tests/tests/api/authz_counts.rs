@@ -142,4 +142,6 @@ async fn every_unit_counts_the_urgings_sent_to_it_and_the_lead_reads_every_repor
     assert_eq!(unit_row(&app, &s.admin, "LEAD", &s.lead).await, 1);
     assert_eq!(unit_row(&app, &s.admin, "SUPPORTING", &s.supporting).await, 1);
     assert_eq!(unit_row(&app, &s.admin, "SUPPORTING", &s.other).await, 1);
+    // Each part's own count, kept by the writes, agrees with the urgings recounted.
+    app.assert_part_figures_agree().await;
 }

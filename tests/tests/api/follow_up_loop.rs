@@ -212,8 +212,11 @@ async fn the_whole_loop_on_the_reference_plan() {
     assert_eq!(l.todo_on_task(l.unit(health)).await, set(&["URGING"]));
     assert_eq!(l.todo_on_task(l.unit(lead)).await, set(&[]), "the urging is between the office and 县卫生局");
     assert_eq!(l.stats().await["openUrgings"].as_i64(), Some(1));
+    l.app.assert_part_figures_agree().await;
     let answer = "mutation($u: ID!) { answerUrging(urgingId: $u, text: \"已召开专题会议推进\") { answeredAt } }";
     l.call(l.unit(health), answer, json!({ "u": sent["id"] })).await;
+    assert_eq!(l.stats().await["openUrgings"].as_i64(), Some(0));
+    l.app.assert_part_figures_agree().await;
     assert!(!l.warning().await.1.contains(&"URGING_UNANSWERED".to_owned()));
     assert_eq!(l.todo_on_task(l.unit(health)).await, set(&[]));
 

@@ -279,7 +279,7 @@ async fn five_months_of_periods_towns_and_figures_on_the_reference_plan() {
     );
     assert!(story.report_items(&story.town, &window).await.is_empty());
     // The counts each part keeps for the figures agree with its periods, recounted.
-    story.app.assert_period_counts_agree().await;
+    story.app.assert_part_figures_agree().await;
     // However the figures are asked for — periods alone, with the plans' rows, or with the plans'
     // report figures only (the overall row then sums the plans') — the overall periods are the
     // same, and the plans' rows add up to them.

@@ -238,14 +238,21 @@ pub async fn commit<T: ConnectionTrait + TransactionSession>(
 /// (`follow_up::facts`). What else follows a change (webhook deliveries, subscriptions, the
 /// account cache) is read off the trail once it is committed.
 async fn follow(db: &impl ConnectionTrait, changes: &[Change]) -> AppResult<()> {
-    let mut tasks: Vec<i32> =
-        changes.iter().filter(|c| c.entity.shapes_warning_facts()).filter_map(|c| c.task_id).collect();
-    tasks.sort_unstable();
-    tasks.dedup();
-    if tasks.is_empty() {
-        return Ok(());
+    let tasks_where = |moves: fn(Table) -> bool| {
+        let mut tasks: Vec<i32> = changes.iter().filter(|c| moves(c.entity)).filter_map(|c| c.task_id).collect();
+        tasks.sort_unstable();
+        tasks.dedup();
+        tasks
+    };
+    let tasks = tasks_where(Table::shapes_warning_facts);
+    if !tasks.is_empty() {
+        crate::domain::follow_up::facts::refresh(db, &tasks).await?;
     }
-    crate::domain::follow_up::facts::refresh(db, &tasks).await
+    let parts = tasks_where(Table::shapes_part_figures);
+    if !parts.is_empty() {
+        crate::domain::follow_up::facts::refresh_parts(db, &parts).await?;
+    }
+    Ok(())
 }
 
 /// Appends entries to the chain inside the caller's transaction (after its last row write).

@@ -182,6 +182,12 @@ impl Table {
 }
 
 impl Table {
+    /// Whether a change to a row of this table moves a part's own figures (its unanswered
+    /// urgings, `follow_up::facts::refresh_parts`).
+    pub fn shapes_part_figures(self) -> bool {
+        matches!(self, Table::Assignment | Table::Urging)
+    }
+
     /// Whether a change of such a row may change its task's warning facts (the units' report
     /// and sign-off dates, late reporters, open urgings, the lead's percent).
     pub fn shapes_warning_facts(self) -> bool {

@@ -23,6 +23,29 @@ pub async fn refresh(db: &impl ConnectionTrait, task_ids: &[i32]) -> AppResult<(
     Ok(())
 }
 
+/// Recomputes each part's own figures on `task_ids` (its unanswered urgings), after a change to
+/// the tasks' parts or urgings; statistics by unit add these up instead of counting urgings per
+/// task and unit on each read.
+pub async fn refresh_parts(db: &impl ConnectionTrait, task_ids: &[i32]) -> AppResult<()> {
+    let u = |c: urging::Column| Expr::col((urging::Entity, c));
+    let open = Query::select()
+        .expr(Func::count(Expr::cust("*")))
+        .from(urging::Entity)
+        .and_where(u(urging::Column::TaskId).equals((assignment::Entity, assignment::Column::TaskId)))
+        .and_where(u(urging::Column::DepartmentId).equals((assignment::Entity, assignment::Column::DepartmentId)))
+        .and_where(u(urging::Column::AnsweredAt).is_null())
+        .and_where(u(urging::Column::ClosedAt).is_null())
+        .to_owned();
+    for chunk in task_ids.chunks(1000) {
+        assignment::Entity::update_many()
+            .col_expr(assignment::Column::OpenUrgings, subquery(open.clone()))
+            .filter(assignment::Column::TaskId.is_in(chunk.to_vec()))
+            .exec(db)
+            .await?;
+    }
+    Ok(())
+}
+
 fn subquery(select: SelectStatement) -> Expr {
     Expr::SubQuery(None, Box::new(SubQueryStatement::SelectStatement(select)))
 }

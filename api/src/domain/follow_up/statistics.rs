@@ -371,7 +371,17 @@ fn open_urgings(caller: &Caller, group: Group) -> SimpleExpr {
         .and_where(u(urging::Column::ClosedAt).is_null())
         .to_owned();
     if group == Group::Unit {
-        open.and_where(u(urging::Column::DepartmentId).equals((Alias::new("g"), assignment::Column::DepartmentId)));
+        // Each part keeps its own count (`facts::refresh_parts`); a unit's row shows it when the
+        // viewer may read that unit's urgings.
+        let kept = Expr::col((Alias::new("g"), assignment::Column::OpenUrgings));
+        return match readable {
+            UnitItems::All => Func::sum(kept).into(),
+            UnitItems::Of(units) => Func::sum(
+                Expr::case(Expr::col((Alias::new("g"), assignment::Column::DepartmentId)).is_in(units), kept)
+                    .finally(0),
+            )
+            .into(),
+        };
     }
     if let UnitItems::Of(units) = readable {
         open.and_where(u(urging::Column::DepartmentId).is_in(units));

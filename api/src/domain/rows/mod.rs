@@ -194,6 +194,7 @@ by_position!(assignment_row, assignment, keys: [Id, TaskId, DepartmentId, Role, 
     periods_missed: PeriodsMissed,
     period_due_on: PeriodDueOn,
     missed_since: MissedSince,
+    open_urgings: OpenUrgings,
 });
 
 by_position!(department_row, department, keys: [Id], {

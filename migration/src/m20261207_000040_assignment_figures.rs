@@ -1,7 +1,8 @@
 //! Each part's reporting periods counted on the part itself: answered on time, answered late,
 //! missed, the due day of the one still open, and the due day of the oldest miss since the last
-//! answer. Statistics add these up per plan and per unit, and the to-do list reads a part's
-//! misses, without reading every period row; the writes that move a period keep them current.
+//! answer; and its unanswered urgings. Statistics add these up per plan and per unit, and the
+//! to-do list reads a part's misses, without reading every period or urging row; the writes
+//! that move them keep them current.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -20,6 +21,7 @@ impl MigrationTrait for Migration {
                 integer(Assignment::PeriodsMissed).default(0).to_owned(),
                 date_null(Assignment::PeriodDueOn),
                 date_null(Assignment::MissedSince),
+                integer(Assignment::OpenUrgings).default(0).to_owned(),
             ],
         )
         .await?;
@@ -63,6 +65,7 @@ impl MigrationTrait for Migration {
                 Assignment::PeriodsMissed,
                 Assignment::PeriodDueOn,
                 Assignment::MissedSince,
+                Assignment::OpenUrgings,
             ],
         )
         .await
@@ -77,4 +80,5 @@ enum Assignment {
     PeriodsMissed,
     PeriodDueOn,
     MissedSince,
+    OpenUrgings,
 }
