@@ -7,6 +7,7 @@
 //! - 2015-01-05 (Mon): a second plan: one task of 县民政局 and 各镇人民政府, due 2015-03-31.
 //! - 2015-04-02: the story's last day.
 
+use super::report_periods::pairs as rows;
 use duban::bootstrap::SAMPLE_PLAN;
 use duban_tests::{AppOptions, TestApp, password_for, spawn_app_with};
 use serde_json::{Value, json};
@@ -54,19 +55,9 @@ impl Story {
     async fn periods(&self, task: &str, unit: &str) -> Vec<(String, String)> {
         let query = "query($id: ID!) { task(id: $id) { assignments { department { name } periods { dueOn state } } } }";
         let seen = self.call(&self.leader, query, json!({ "id": task })).await;
-        let part = seen["task"]["assignments"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|a| a["department"]["name"] == unit)
-            .unwrap()
-            .clone();
-        part["periods"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|p| (p["dueOn"].as_str().unwrap().to_owned(), p["state"].as_str().unwrap().to_owned()))
-            .collect()
+        let part =
+            seen["task"]["assignments"].as_array().unwrap().iter().find(|a| a["department"]["name"] == unit).unwrap();
+        super::report_periods::periods(part)
     }
 
     /// The report items on `token`'s to-do list for `task`: (kind, date).
@@ -80,10 +71,6 @@ impl Story {
             .map(|i| (i["kind"].as_str().unwrap().to_owned(), i["date"].as_str().unwrap().to_owned()))
             .collect()
     }
-}
-
-fn rows(rows: &[(&str, &str)]) -> Vec<(String, String)> {
-    rows.iter().map(|(a, b)| ((*a).to_owned(), (*b).to_owned())).collect()
 }
 
 fn counts(row: &Value) -> (i64, i64, i64, i64) {

@@ -51,7 +51,7 @@ async fn part(office: &Office, seq: usize, unit: &str) -> Value {
 }
 
 /// (dueOn, state) of each period of a part.
-fn periods(part: &Value) -> Vec<(String, String)> {
+pub(crate) fn periods(part: &Value) -> Vec<(String, String)> {
     part["periods"]
         .as_array()
         .unwrap()
@@ -60,7 +60,7 @@ fn periods(part: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
-fn pairs(rows: &[(&str, &str)]) -> Vec<(String, String)> {
+pub(crate) fn pairs(rows: &[(&str, &str)]) -> Vec<(String, String)> {
     rows.iter().map(|(a, b)| ((*a).to_owned(), (*b).to_owned())).collect()
 }
 

@@ -501,7 +501,6 @@ fn reports(caller: &Caller, filter: &StatisticsFilter, group: Group) -> SelectSt
 /// account counts its own unit's periods only.
 fn periods(caller: &Caller, filter: &StatisticsFilter, group: Group) -> SelectStatement {
     let a = |c: assignment::Column| -> SimpleExpr { Expr::col((assignment::Entity, c)) };
-    let count = |c: assignment::Column| -> SimpleExpr { a(c) };
     let overdue =
         || -> SimpleExpr { Expr::case(a(assignment::Column::PeriodDueOn).lt(caller.today()), 1).finally(0).into() };
     let group_id = match group {
@@ -509,12 +508,12 @@ fn periods(caller: &Caller, filter: &StatisticsFilter, group: Group) -> SelectSt
         Group::Document => tcol(task::Column::DocumentId),
         Group::Unit => a(assignment::Column::DepartmentId),
     };
-    let judged = count(assignment::Column::PeriodsOnTime)
-        .add(count(assignment::Column::PeriodsLate))
-        .add(count(assignment::Column::PeriodsMissed))
+    let judged = a(assignment::Column::PeriodsOnTime)
+        .add(a(assignment::Column::PeriodsLate))
+        .add(a(assignment::Column::PeriodsMissed))
         .add(overdue());
-    let missed = count(assignment::Column::PeriodsMissed).add(overdue());
-    let total = |c: assignment::Column| -> SimpleExpr { Func::sum(count(c)).into() };
+    let missed = a(assignment::Column::PeriodsMissed).add(overdue());
+    let total = |c: assignment::Column| -> SimpleExpr { Func::sum(a(c)).into() };
     let mut query = Query::select()
         .expr_as(group_id, Alias::new("group_id"))
         .expr_as(Func::sum(judged), Alias::new("due"))

@@ -86,7 +86,7 @@ const ROW_FIELDS: &[(&str, Source)] = &[
 pub fn asked(ctx: &Context<'_>) -> domain::Asked {
     let look = ctx.look_ahead();
     let from = |source: Source| {
-        move |row: async_graphql::Lookahead<'_>| {
+        move |row: &async_graphql::Lookahead<'_>| {
             ROW_FIELDS.iter().any(|(field, from)| *from == source && row.field(field).exists())
         }
     };
@@ -97,12 +97,12 @@ pub fn asked(ctx: &Context<'_>) -> domain::Asked {
         overall: overall.exists(),
         by_document: by_document.exists(),
         by_unit: by_unit.exists(),
-        overall_reports: reports_in(look.field(OVERALL.1)),
-        document_reports: reports_in(by_document.field(DOCUMENT_ROW.1)),
-        unit_reports: reports_in(by_unit.field(UNIT_ROW.1)),
-        overall_periods: periods_in(overall),
-        document_periods: periods_in(document_row),
-        unit_periods: periods_in(unit_row),
+        overall_reports: reports_in(&overall),
+        document_reports: reports_in(&document_row),
+        unit_reports: reports_in(&unit_row),
+        overall_periods: periods_in(&overall),
+        document_periods: periods_in(&document_row),
+        unit_periods: periods_in(&unit_row),
     }
 }
 
