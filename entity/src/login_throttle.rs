@@ -1,4 +1,4 @@
-//! A failed-login counter: failures under one key in one one-minute window.
+//! A failed-login counter: failures under one key in the minute since its first failure.
 
 use sea_orm::entity::prelude::*;
 
@@ -7,8 +7,9 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub subject: String,
-    /// Minutes since the Unix epoch of the window being counted.
-    pub window_id: i64,
+    /// Seconds since the Unix epoch of the failure that opened the count; it counts for a
+    /// minute from then.
+    pub opened_at: i64,
     pub failures: i32,
 }
 

@@ -1,9 +1,10 @@
 //! Failed-login throttling: which counters a failed attempt spends, and their limits.
 //!
 //! Counters live in the database (`domain::throttle`), so every replica behind a load balancer
-//! counts the same attempts. This module is the pure part: the counter keys and fixed windows.
+//! counts the same attempts. This module is the pure part: the counter keys and how long a
+//! count lasts.
 //!
-//! Three counters per attempt, each a fixed window of one minute:
+//! Three counters per attempt, each counting for one minute from its first failure:
 //! - **name and address** (`pair:`): the tight one (5 failures). Guessing one account's password
 //!   from one place stops here, and it locks no one else out: the real user, from another
 //!   address, still signs in.
@@ -12,15 +13,17 @@
 //!   account. Reaching it takes many addresses failing at once, not one annoyed colleague.
 //!
 //! Only failures count, and an attempt refused while a counter is spent counts for nothing: it
-//! never extends a lock. A window ends on the minute, whatever happens in it.
+//! never extends a lock. A count ends a minute after the failure that opened it, whatever happens
+//! in it; windows fixed on the clock's minute would let a guesser spend a limit just before the
+//! minute and again just after.
 
 use chrono::{DateTime, Utc};
 use std::net::{IpAddr, Ipv6Addr};
 
-/// Length of a counting window, in seconds.
+/// How long a count lasts from its first failure, in seconds.
 pub const WINDOW_SECS: i64 = 60;
 
-/// Failures allowed per window, per counter.
+/// Failures allowed per count, per counter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ThrottleLimits {
     pub per_name_and_address: i32,
@@ -54,11 +57,16 @@ impl ThrottleLimits {
     }
 }
 
-/// The window `now` falls in (minutes since the epoch) and when it ends.
-pub fn window(now: DateTime<Utc>) -> (i64, DateTime<Utc>) {
-    let id = now.timestamp().div_euclid(WINDOW_SECS);
-    let ends = DateTime::from_timestamp((id + 1) * WINDOW_SECS, 0).unwrap_or(now);
-    (id, ends)
+/// Whether a count opened at `opened_at` (seconds since the epoch) still counts at `now`, and
+/// if so how many seconds it has left.
+pub fn remaining(opened_at: i64, now: DateTime<Utc>) -> Option<i64> {
+    let left = opened_at + WINDOW_SECS - now.timestamp();
+    (left > 0).then_some(left)
+}
+
+/// The earliest opening second of a count still counting at `now`.
+pub fn oldest_open(now: DateTime<Utc>) -> i64 {
+    now.timestamp() - WINDOW_SECS + 1
 }
 
 /// Counter keys compare names as login does (trimmed, case-insensitive, compatibility forms
@@ -110,10 +118,13 @@ mod tests {
     }
 
     #[test]
-    fn windows_end_on_the_minute() {
-        let now = Utc.with_ymd_and_hms(2026, 12, 1, 8, 30, 17).unwrap();
-        let (id, ends) = window(now);
-        assert_eq!(ends, Utc.with_ymd_and_hms(2026, 12, 1, 8, 31, 0).unwrap());
-        assert_eq!(window(ends).0, id + 1);
+    fn a_count_lasts_a_minute_from_its_first_failure_not_to_the_clocks_minute() {
+        let opened = Utc.with_ymd_and_hms(2026, 12, 1, 8, 30, 57).unwrap();
+        let at = |secs| opened + chrono::Duration::seconds(secs);
+        assert_eq!(remaining(opened.timestamp(), at(5)), Some(55), "past the clock's minute, still counting");
+        assert_eq!(remaining(opened.timestamp(), at(59)), Some(1));
+        assert_eq!(remaining(opened.timestamp(), at(60)), None);
+        assert_eq!(oldest_open(at(59)), opened.timestamp());
+        assert_eq!(oldest_open(at(60)), opened.timestamp() + 1);
     }
 }

@@ -3,7 +3,7 @@
 //! `auth::throttle`'s; here they are read and spent.
 
 use crate::auth::ThrottleLimits;
-use crate::auth::throttle::window;
+use crate::auth::throttle::{oldest_open, remaining};
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Utc};
 use entity::login_throttle::{self, Column};
@@ -11,8 +11,9 @@ use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use std::net::IpAddr;
 
-/// Refuses an attempt with `RATE_LIMITED` while any of its counters is spent in the current
-/// window. Spends nothing: a refused attempt never extends a lock.
+/// Refuses an attempt with `RATE_LIMITED` while any of its counters is spent, until the minute
+/// since that count's first failure has passed. Spends nothing: a refused attempt never extends
+/// a lock.
 pub async fn check(
     db: &impl ConnectionTrait,
     limits: &ThrottleLimits,
@@ -21,23 +22,25 @@ pub async fn check(
     now: DateTime<Utc>,
 ) -> AppResult<()> {
     let counters = limits.counters(username, client);
-    let (current, ends) = window(now);
     let keys: Vec<String> = counters.iter().map(|c| c.key.clone()).collect();
     let rows = login_throttle::Entity::find()
         .filter(Column::Subject.is_in(keys))
-        .filter(Column::WindowId.eq(current))
+        .filter(Column::OpenedAt.gte(oldest_open(now)))
         .all(db)
         .await?;
-    let spent = rows.iter().any(|row| counters.iter().any(|c| c.key == row.subject && row.failures >= c.limit));
-    if spent {
-        let wait = std::cmp::max((ends - now).num_seconds(), 1) as u64;
-        return Err(AppError::RateLimited { retry_after_secs: wait });
+    let wait = rows
+        .iter()
+        .filter(|row| counters.iter().any(|c| c.key == row.subject && row.failures >= c.limit))
+        .filter_map(|row| remaining(row.opened_at, now))
+        .max();
+    match wait {
+        Some(secs) => Err(AppError::RateLimited { retry_after_secs: secs as u64 }),
+        None => Ok(()),
     }
-    Ok(())
 }
 
-/// Spends one failure on each counter of the attempt, starting a fresh count where the stored
-/// one belongs to an earlier window, and forgets windows that have ended.
+/// Spends one failure on each counter of the attempt, opening a fresh count where the stored one
+/// has had its minute, and forgets counts that have.
 pub async fn record_failure(
     db: &impl ConnectionTrait,
     limits: &ThrottleLimits,
@@ -45,18 +48,21 @@ pub async fn record_failure(
     client: IpAddr,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
-    let (current, _) = window(now);
+    let oldest = oldest_open(now);
+    let second = now.timestamp();
     for counter in limits.counters(username, client) {
-        let row = login_throttle::ActiveModel { subject: Set(counter.key), window_id: Set(current), failures: Set(1) };
-        let same_window = Expr::col((login_throttle::Entity, Column::WindowId)).eq(current);
-        let counted = Expr::case(same_window, Expr::col((login_throttle::Entity, Column::Failures)).add(1)).finally(1);
+        let row = login_throttle::ActiveModel { subject: Set(counter.key), opened_at: Set(second), failures: Set(1) };
+        let opened = Expr::col((login_throttle::Entity, Column::OpenedAt));
+        let counting = || opened.clone().gte(oldest);
+        let failures = Expr::case(counting(), Expr::col((login_throttle::Entity, Column::Failures)).add(1)).finally(1);
+        let opened_at = Expr::case(counting(), opened.clone()).finally(second);
         let upsert = OnConflict::column(Column::Subject)
-            .value(Column::Failures, counted)
-            .value(Column::WindowId, current)
+            .value(Column::Failures, failures)
+            .value(Column::OpenedAt, opened_at)
             .to_owned();
         login_throttle::Entity::insert(row).on_conflict(upsert).exec(db).await?;
     }
-    login_throttle::Entity::delete_many().filter(Column::WindowId.lt(current)).exec(db).await?;
+    login_throttle::Entity::delete_many().filter(Column::OpenedAt.lt(oldest)).exec(db).await?;
     Ok(())
 }
 
@@ -72,7 +78,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_spent_counter_refuses_until_its_window_ends_and_refusals_never_extend_it() {
+    async fn a_spent_counter_refuses_for_a_minute_from_its_first_failure_and_refusals_never_extend_it() {
         let db = database().await;
         let limits = ThrottleLimits::default();
         let ip: IpAddr = "10.0.0.9".parse().unwrap();
@@ -82,13 +88,17 @@ mod tests {
             record_failure(&db, &limits, "alice", ip, start + chrono::Duration::seconds(n)).await.unwrap();
         }
         let refused = check(&db, &limits, "alice", ip, start + chrono::Duration::seconds(10)).await.unwrap_err();
-        assert!(matches!(refused, AppError::RateLimited { retry_after_secs: 45 }), "{refused:?}");
-        // Refused attempts spend nothing, so the lock ends with its window however often one tries.
-        for s in 11..55 {
-            assert!(check(&db, &limits, "alice", ip, start + chrono::Duration::seconds(s)).await.is_err());
+        assert!(matches!(refused, AppError::RateLimited { retry_after_secs: 50 }), "{refused:?}");
+        // Refused attempts spend nothing, so the lock ends a minute after the first failure
+        // however often one tries; the clock's minute (9:01:00) ends nothing.
+        for s in 11..60 {
+            assert!(check(&db, &limits, "alice", ip, start + chrono::Duration::seconds(s)).await.is_err(), "{s}");
         }
-        let next_window = Utc.with_ymd_and_hms(2026, 12, 1, 9, 1, 0).unwrap();
-        check(&db, &limits, "alice", ip, next_window).await.expect("a new window, a new count");
+        let minute_later = start + chrono::Duration::seconds(60);
+        check(&db, &limits, "alice", ip, minute_later).await.expect("a minute on, a new count");
+        record_failure(&db, &limits, "alice", ip, minute_later).await.unwrap();
+        let rows = login_throttle::Entity::find().all(&db).await.unwrap();
+        assert!(rows.iter().all(|row| row.failures == 1 && row.opened_at == minute_later.timestamp()), "{rows:?}");
         let other = "10.0.0.10".parse().unwrap();
         check(&db, &limits, "alice", other, start + chrono::Duration::seconds(10)).await.expect("another address");
     }

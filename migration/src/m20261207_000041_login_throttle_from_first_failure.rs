@@ -1,0 +1,64 @@
+//! Failed-login counters open with their first failure and last a minute from it, instead of
+//! counting in windows fixed on the minute: a fixed window let a guesser spend five failures
+//! just before the minute and five more just after. The counters are transient (a minute at
+//! most), so the table is recreated rather than converted.
+
+use sea_orm_migration::{prelude::*, schema::*};
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager.drop_table(Table::drop().table(LoginThrottle::Table).to_owned()).await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(LoginThrottle::Table)
+                    .col(string_len(LoginThrottle::Subject, 200).primary_key())
+                    .col(big_integer(LoginThrottle::OpenedAt))
+                    .col(integer(LoginThrottle::Failures))
+                    .to_owned(),
+            )
+            .await?;
+        // Sweeping counters whose minute has passed.
+        manager
+            .create_index(crate::index_on(
+                LoginThrottle::Table,
+                LoginThrottle::OpenedAt,
+                "idx-login_throttle-opened_at",
+            ))
+            .await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager.drop_table(Table::drop().table(LoginThrottle::Table).to_owned()).await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(LoginThrottle::Table)
+                    .col(string_len(LoginThrottle::Subject, 200).primary_key())
+                    .col(big_integer(LoginThrottle::WindowId))
+                    .col(integer(LoginThrottle::Failures))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(crate::index_on(
+                LoginThrottle::Table,
+                LoginThrottle::WindowId,
+                "idx-login_throttle-window_id",
+            ))
+            .await
+    }
+}
+
+#[derive(DeriveIden)]
+enum LoginThrottle {
+    Table,
+    Subject,
+    OpenedAt,
+    WindowId,
+    Failures,
+}
