@@ -241,3 +241,16 @@ pub enum PeriodState {
     #[sea_orm(string_value = "MISSED")]
     Missed,
 }
+
+/// The span an assessment (考核) judges: a calendar month, quarter or year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum AssessmentPeriodKind {
+    #[sea_orm(string_value = "MONTH")]
+    Month,
+    #[sea_orm(string_value = "QUARTER")]
+    Quarter,
+    #[sea_orm(string_value = "YEAR")]
+    Year,
+}

@@ -1,6 +1,7 @@
 //! Plain sea-orm entities for duban's tables. No policy and no GraphQL live here: the `duban`
 //! crate decides who may see a row and how it is exposed.
 
+pub mod assessment_rules;
 pub mod assignment;
 pub mod audit_entry;
 pub mod calendar_day;
@@ -20,6 +21,7 @@ pub mod instruction_response;
 pub mod login_throttle;
 pub mod policy_event;
 pub mod progress_report;
+pub mod published_assessment;
 pub mod report_consolidation;
 pub mod report_period;
 pub mod service_token;

@@ -2,6 +2,7 @@
 //! the database, own transactions and invariants, and know nothing of GraphQL. Resolvers call
 //! exactly one of them.
 
+pub mod assessment;
 pub mod audit;
 mod caller;
 pub mod clock;

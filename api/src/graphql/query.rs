@@ -1,11 +1,12 @@
 //! Root queries. Each starts from the viewer's scope (see `policy::scope`).
 
-use crate::domain::{departments, documents, follow_up, policy_events, tasks, users};
-use crate::error::IntoGql;
+use crate::domain::{assessment, departments, documents, follow_up, policy_events, tasks, users};
+use crate::error::{AppError, IntoGql};
 use crate::graphql::connection::{self, Conn, Total};
 use crate::graphql::context::{self, parse_id, parse_opt_id};
 use crate::graphql::fetch;
 use crate::graphql::scalars::Date;
+use crate::graphql::types::assessment::{Assessment, AssessmentPeriodInput, AssessmentRules, AssessmentVersion};
 use crate::graphql::types::department::{ordered_task_connection, task_connection};
 use crate::graphql::types::enums::{AssignmentRole, DepartmentKind, ScheduleKind, TaskStatus};
 use crate::graphql::types::follow_up::WarningLevel;
@@ -151,6 +152,54 @@ impl Query {
         let figures =
             follow_up::statistics::statistics(context::reads(ctx), context::caller(ctx), &filter, asked).await.gql()?;
         Ok(Statistics(figures))
+    }
+
+    /// Assessment (考核) of a period, for one plan or all: each unit's score, rank and the facts
+    /// behind every point. The latest published version when there is one, else computed from
+    /// the record as it stands. Units read only their own row; the office and leaders all.
+    async fn assessment(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The period (the rules' `judgedOver` period holding today when omitted).")] period: Option<
+            AssessmentPeriodInput,
+        >,
+        #[graphql(desc = "Only this plan's tasks (all plans when omitted).")] document_id: Option<ID>,
+        #[graphql(desc = "One published version (not with `live`).")] version: Option<i32>,
+        #[graphql(default, desc = "Computed from the record as it stands, even when published.")] live: bool,
+    ) -> Result<Assessment> {
+        let span = period.map(AssessmentPeriodInput::into_domain).transpose().gql()?;
+        let document_id = parse_opt_id(document_id.as_ref()).gql()?;
+        let which = match (version, live) {
+            (Some(_), true) => return Err(AppError::bad_input("ask for a version or for live, not both")).gql(),
+            (Some(v), false) => assessment::Which::Version(v),
+            (None, true) => assessment::Which::Live,
+            (None, false) => assessment::Which::Latest,
+        };
+        follow_up::periods::catch_up_for(context::db(ctx), context::caller(ctx)).await.gql()?;
+        let found = assessment::assessment(context::reads(ctx), context::caller(ctx), span, document_id, which);
+        Ok(Assessment(found.await.gql()?))
+    }
+
+    /// The published versions of a period's assessment, newest first.
+    async fn assessment_versions(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The period.")] period: AssessmentPeriodInput,
+        #[graphql(desc = "Only this plan (all plans when omitted).")] document_id: Option<ID>,
+    ) -> Result<Vec<AssessmentVersion>> {
+        let span = period.into_domain().gql()?;
+        let document_id = parse_opt_id(document_id.as_ref()).gql()?;
+        let versions = assessment::published::versions(context::reads(ctx), context::caller(ctx), span, document_id);
+        let versions = versions.await.gql()?;
+        Ok(versions
+            .into_iter()
+            .map(|(version, at)| AssessmentVersion { version, published_at: crate::graphql::scalars::DateTime(at) })
+            .collect())
+    }
+
+    /// The office's scoring rules for assessment.
+    async fn assessment_rules(&self, ctx: &Context<'_>) -> Result<AssessmentRules> {
+        Ok(assessment::rules::get(context::reads(ctx), context::caller(ctx)).await.gql()?.into())
     }
 
     /// The office's warning thresholds.

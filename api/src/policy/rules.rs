@@ -107,6 +107,26 @@ pub fn visible_report_departments(
     }
 }
 
+/// Whose assessment (考核) a viewer may read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssessedScope {
+    /// Every unit's, ranked (the office, leaders, the console).
+    All,
+    /// Its own unit's only: its score, rank and facts, no other unit's.
+    Unit(i32),
+}
+
+/// The office and leaders read every unit's assessment; a unit (or its system) only its own.
+pub fn assessed_scope(viewer: &Viewer) -> AppResult<AssessedScope> {
+    signed_in(viewer)?;
+    let Some(principal) = viewer.principal() else { return Ok(AssessedScope::All) };
+    match (principal.role, principal.department_id) {
+        (UserRole::Admin | UserRole::Leader, _) => Ok(AssessedScope::All),
+        (UserRole::Department | UserRole::Service, Some(unit)) => Ok(AssessedScope::Unit(unit)),
+        (UserRole::Department | UserRole::Service, None) => Err(AppError::Forbidden("the account acts for no unit")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -114,6 +134,19 @@ mod tests {
 
     fn principal(role: UserRole, dept: Option<i32>, groups: &[i32]) -> Principal {
         Principal { user_id: 1, role, department_id: dept, group_ids: groups.to_vec() }
+    }
+
+    #[test]
+    fn units_read_only_their_own_assessment() {
+        assert_eq!(assessed_scope(&Viewer::Anonymous).unwrap_err().code(), "UNAUTHENTICATED");
+        assert_eq!(assessed_scope(&Viewer::System).unwrap(), AssessedScope::All);
+        for role in [UserRole::Admin, UserRole::Leader] {
+            assert_eq!(assessed_scope(&Viewer::User(principal(role, None, &[]))).unwrap(), AssessedScope::All);
+        }
+        for role in [UserRole::Department, UserRole::Service] {
+            let viewer = Viewer::User(principal(role, Some(7), &[3]));
+            assert_eq!(assessed_scope(&viewer).unwrap(), AssessedScope::Unit(7), "{role:?}");
+        }
     }
 
     #[test]

@@ -7,7 +7,7 @@
 use crate::authz_matrix::{admin_only, case, fields, named, no_vars, op, plan_id};
 use crate::cast::{Cast, Who, str_of};
 use crate::matrix::{Case, FORBIDDEN, Fixture, NOT_FOUND, Op, REFUSED, UNAUTHENTICATED, ok, run};
-use crate::reference_plan::{FAGAI, MINZHENG, SIFA, WEISHENG, assigned};
+use crate::reference_plan::{FAGAI, MINZHENG, SIFA, TOWNS, WEISHENG, assigned, rows};
 use duban_tests::{TestApp, spawn_app};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -36,7 +36,37 @@ pub fn loop_query_cases() -> Vec<Case> {
         case(op("calendar", "{ calendar(from: \"2027-10-01\", to: \"2027-10-31\") { day } }", no_vars,
                 |d| d.as_array().into_iter().flatten().map(|c| str_of(&c["day"])).collect()),
              signed_in(|| ok(&["2027-10-01"]))),
+        case(op("assessmentRules", "{ assessmentRules { base periodMissed judgedOver } }", no_vars,
+                |d| fields(d, &["base", "periodMissed", "judgedOver"])),
+             signed_in(|| ok(&["100", "-3", "MONTH"]))),
+        // The office and leaders read every unit judged; a unit (or its system) only its own row.
+        case(op("assessment", "{ assessment(period: { year: 2026, month: 12 }) { units { unitName } } }", no_vars, assessed_units),
+             [UNAUTHENTICATED, ok(&[&judged()]), ok(&[&judged()]), ok(&["县民政局"]), ok(&["县卫生局"]), ok(&["县司法局"]), ok(&["县发展和改革局"]), REFUSED, REFUSED]),
+        case(op("assessmentVersions", "{ assessmentVersions(period: { year: 2026, month: 12 }) { version } }", no_vars,
+                |d| vec![d.as_array().map_or(0, Vec::len).to_string()]),
+             signed_in(|| ok(&["0"]))),
     ]
+}
+
+/// How many units the reference plan's assessment judges, read from the plan text: every agency
+/// on it once (县发展改革委 is 县发展和改革局, 县经济和信息化委 is 县经济和信息化局), not the group
+/// 各镇人民政府 nor a name for no one in particular (县政府其他有关部门, 各镇有关部门).
+fn judged() -> String {
+    const ALIASES: [&str; 2] = ["縣發展改革委", "縣經濟和信息化委"];
+    let mut names: std::collections::BTreeSet<String> = rows().into_iter().flat_map(|(_, units)| units).collect();
+    names.retain(|name| {
+        !ALIASES.contains(&name.as_str()) && !TOWNS.contains(&name.as_str()) && !name.ends_with("有關部門")
+    });
+    format!("units judged: {}", names.len())
+}
+
+/// One row's name when a unit reads its own, else how many rows.
+fn assessed_units(d: &Value) -> Vec<String> {
+    let units = d["units"].as_array().cloned().unwrap_or_default();
+    match units.as_slice() {
+        [one] => vec![str_of(&one["unitName"])],
+        many => vec![format!("units judged: {}", many.len())],
+    }
 }
 
 #[tokio::test]
@@ -51,7 +81,7 @@ async fn the_loops_queries_follow_the_authorization_matrix() {
 
     let count = run(&app, &mut fixture, loop_query_cases()).await;
 
-    assert_eq!(count, 4 * 9);
+    assert_eq!(count, 7 * 9);
 }
 
 /// A verb of one unit's own place: the lead, supporting and service identities may, the office
@@ -135,6 +165,12 @@ pub fn loop_mutation_cases() -> Vec<Case> {
         case(op("updateWarningSettings", "mutation { updateWarningSettings(input: { approachingDays: 10, urgentDays: 3, paceYellowPoints: 10, paceRedPoints: 30, signWorkingDays: 3 }) { approachingDays } }",
                 no_vars, |d| fields(d, &["approachingDays"])),
              admin_only(&["10"])),
+        case(op("updateAssessmentRules", "mutation { updateAssessmentRules(input: { base: 90, completedOnTime: 5, completedLate: 2, periodOnTime: 1, periodLate: -1, periodMissed: -3, signedLate: -1, urged: -1, urgingAnsweredLate: -2, completionReturned: -2, judgedOver: QUARTER }) { base judgedOver } }",
+                no_vars, |d| fields(d, &["base", "judgedOver"])),
+             admin_only(&["90", "QUARTER"])),
+        case(op("publishAssessment", "mutation { publishAssessment(period: { year: 2026, month: 11 }) { period version } }",
+                no_vars, |d| fields(d, &["period", "version"])),
+             admin_only(&["2026-11", "1"])),
         case(op("setDocumentReportRule", "mutation($d: ID!) { setDocumentReportRule(documentId: $d, rule: { cadence: MONTHLY, day: 25 }) { reportRule { cadence day } } }",
                 |f, _| json!({ "d": f.id("plan") }), |d| fields(&d["reportRule"], &["cadence", "day"])),
              admin_only(&["MONTHLY", "25"])),
@@ -154,7 +190,7 @@ async fn the_loops_verbs_follow_the_authorization_matrix() {
 
     let count = run(&app, &mut fixture, loop_mutation_cases()).await;
 
-    assert_eq!(count, 19 * 9);
+    assert_eq!(count, 21 * 9);
 }
 
 const TASKS: [&str; 15] = [

@@ -2,6 +2,7 @@
 
 mod admin_writes;
 mod adversarial;
+mod assessment;
 mod audit_key;
 mod audit_trail;
 mod authz_counts;

@@ -21,6 +21,7 @@ async fn tables(db: &sea_orm::DatabaseConnection) -> Vec<String> {
 /// Every table the migrations make.
 const TABLES: &[&str] = &[
     "app_user",
+    "assessment_rules",
     "assignment",
     "audit_entry",
     "calendar_day",
@@ -39,6 +40,7 @@ const TABLES: &[&str] = &[
     "login_throttle",
     "policy_event",
     "progress_report",
+    "published_assessment",
     "report_consolidation",
     "report_period",
     "service_token",

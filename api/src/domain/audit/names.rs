@@ -61,6 +61,9 @@ pub enum Operation {
     RespondToInstruction,
     SetCalendarDays,
     UpdateWarningSettings,
+    // Assessment (考核).
+    UpdateAssessmentRules,
+    PublishAssessment,
     // Evidence (佐证材料).
     UploadEvidence,
     DiscardEvidence,
@@ -102,6 +105,8 @@ pub enum Table {
     CalendarDay,
     FollowUpSettings,
     Evidence,
+    AssessmentRules,
+    PublishedAssessment,
     /// The database as a whole (`duban seed-synthetic`).
     Database,
 }
@@ -176,6 +181,8 @@ impl Table {
             | Table::CalendarDay
             | Table::FollowUpSettings
             | Table::Evidence
+            | Table::AssessmentRules
+            | Table::PublishedAssessment
             | Table::Database => false,
         }
     }
@@ -210,6 +217,8 @@ impl Table {
             | Table::CalendarDay
             | Table::FollowUpSettings
             | Table::Evidence
+            | Table::AssessmentRules
+            | Table::PublishedAssessment
             | Table::Database => false,
         }
     }

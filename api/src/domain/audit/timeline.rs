@@ -286,6 +286,8 @@ pub fn line(entry: &audit_entry::Model, names: &HashMap<i32, String>, private: &
             | Table::WebhookDelivery
             | Table::CalendarDay
             | Table::FollowUpSettings
+            | Table::AssessmentRules
+            | Table::PublishedAssessment
             | Table::Database,
             _,
         ) => return None,
@@ -358,6 +360,8 @@ fn task_line(operation: Operation, after: &Value, status_changed: bool) -> Optio
         | Operation::RespondToInstruction
         | Operation::SetCalendarDays
         | Operation::UpdateWarningSettings
+        | Operation::UpdateAssessmentRules
+        | Operation::PublishAssessment
         | Operation::CreateWebhook
         | Operation::DeleteWebhook
         | Operation::RedeliverWebhook

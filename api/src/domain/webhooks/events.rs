@@ -108,6 +108,8 @@ pub fn kinds_of(entry: &audit_entry::Model) -> Vec<EventKind> {
             | Table::WebhookDelivery
             | Table::CalendarDay
             | Table::FollowUpSettings
+            | Table::AssessmentRules
+            | Table::PublishedAssessment
             | Table::Database,
             _,
         ) => None,

@@ -1,6 +1,7 @@
 //! Root mutations, merged from one object per area.
 
 mod admin;
+mod assessment;
 pub mod auth;
 mod evidence;
 mod follow_up;
@@ -10,6 +11,7 @@ mod policy;
 mod webhooks;
 
 pub use admin::AdminMutation;
+pub use assessment::AssessmentMutation;
 pub use auth::AuthMutation;
 pub use evidence::EvidenceMutation;
 pub use follow_up::FollowUpMutation;
@@ -27,6 +29,7 @@ pub struct Mutation(
     FollowUpMutation,
     EvidenceMutation,
     OfficeMutation,
+    AssessmentMutation,
     PolicyMutation,
     WebhookMutation,
 );

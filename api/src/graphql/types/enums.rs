@@ -389,3 +389,39 @@ impl Default for TaskOrder {
         crate::domain::tasks::TaskOrder::default().into()
     }
 }
+
+mirror_enum!(
+    /// The span an assessment (考核) judges.
+    AssessmentPeriodKind => entity::AssessmentPeriodKind {
+        /// A calendar month.
+        Month,
+        /// A calendar quarter.
+        Quarter,
+        /// A calendar year.
+        Year,
+    }
+);
+
+mirror_enum!(
+    /// What an assessment fact was: the scoring rule it counts under.
+    AssessmentFactKind => crate::domain::assessment::FactKind {
+        /// A task the unit led, completed (approved) in the period, handed in by its due date.
+        CompletedOnTime,
+        /// A task the unit led, completed (approved) in the period, handed in after its due date.
+        CompletedLate,
+        /// A reporting period due in the period, answered by its due day.
+        PeriodOnTime,
+        /// A reporting period due in the period, answered late (补报).
+        PeriodLate,
+        /// A reporting period due in the period, not answered (未报送).
+        PeriodMissed,
+        /// A sign-off due in the period, made after its deadline or not made.
+        SignedLate,
+        /// An urging (催办) the unit received in the period.
+        Urged,
+        /// An urging whose reply-by day fell in the period, answered after it or not at all.
+        UrgingAnsweredLate,
+        /// A completion report of the unit's returned (退回) in the period.
+        CompletionReturned,
+    }
+);

@@ -1,6 +1,7 @@
 //! GraphQL output types. Each wraps an entity model and exposes its columns one by one, on
 //! purpose: a new column never publishes itself.
 
+pub mod assessment;
 pub mod assignment;
 pub mod department;
 pub mod document;
