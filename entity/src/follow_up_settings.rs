@@ -14,6 +14,8 @@ pub struct Model {
     pub sign_working_days: i32,
     /// Months after a policy's issue for a task waiting for it that names no period.
     pub policy_default_months: i32,
+    /// Days between two urgings of an overdue task's lead unit before it is due another.
+    pub urge_again_days: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -14,6 +14,7 @@ use crate::graphql::types::follow_up::settings::{CalendarDay, WarningSettings};
 use crate::graphql::types::follow_up::statistics::{Statistics, StatisticsFilter};
 use crate::graphql::types::follow_up::timeline::AuditEntry;
 use crate::graphql::types::follow_up::todo::Todo;
+use crate::graphql::types::follow_up::worklist::{UrgeList, UrgeReason};
 use crate::graphql::types::policy::PolicyEvent;
 use crate::graphql::types::{Department, Document, Task, User};
 use async_graphql::{Context, ID, InputObject, Object, Result};
@@ -135,6 +136,30 @@ impl Query {
         follow_up::periods::catch_up_for(context::db(ctx), context::caller(ctx)).await.gql()?;
         let list = follow_up::todo::todo(context::reads(ctx), context::caller(ctx), page.first, since).await.gql()?;
         Ok(Todo(list))
+    }
+
+    /// The office's list of what to urge (待催办), longest waiting first: sign-offs past their
+    /// deadline, reporting periods missed, overdue tasks whose lead was not urged lately, urgings
+    /// not answered by their reply-by day. `urge(input: { worklist: true })` urges it all at
+    /// once; `items` a selection. The office and leaders.
+    async fn urge_list(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only this plan's tasks (all plans when omitted).")] document_id: Option<ID>,
+        #[graphql(default, desc = "Only these reasons (all when empty).")] reasons: Vec<UrgeReason>,
+        #[graphql(default = 50, desc = "How many items to list, at most 500.")] first: i32,
+    ) -> Result<UrgeList> {
+        if !(1..=500).contains(&first) {
+            return Err(AppError::bad_input("first must be between 1 and 500")).gql();
+        }
+        let filter = follow_up::worklist::UrgeFilter {
+            document_id: parse_opt_id(document_id.as_ref()).gql()?,
+            reasons: reasons.into_iter().map(Into::into).collect(),
+        };
+        let caller = context::caller(ctx);
+        follow_up::periods::catch_up_for(context::db(ctx), caller).await.gql()?;
+        let items = follow_up::worklist::urge_list(context::reads(ctx), caller, &filter).await.gql()?;
+        Ok(UrgeList { items, first: first as usize, today: caller.today() })
     }
 
     /// Statistics (统计考核) overall, by plan and by unit, of the tasks the viewer may see.

@@ -42,6 +42,9 @@ pub fn loop_query_cases() -> Vec<Case> {
         // The office and leaders read every unit judged; a unit (or its system) only its own row.
         case(op("assessment", "{ assessment(period: { year: 2026, month: 12 }) { units { unitName } } }", no_vars, assessed_units),
              [UNAUTHENTICATED, ok(&[&judged()]), ok(&[&judged()]), ok(&["县民政局"]), ok(&["县卫生局"]), ok(&["县司法局"]), ok(&["县发展和改革局"]), REFUSED, REFUSED]),
+        // The office's list of what to urge: the office and leaders, who urge.
+        case(op("urgeList", "{ urgeList { total } }", no_vars, |d| vec![d["total"].is_number().to_string()]),
+             [UNAUTHENTICATED, ok(&["true"]), ok(&["true"]), FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REFUSED, REFUSED]),
         case(op("assessmentVersions", "{ assessmentVersions(period: { year: 2026, month: 12 }) { version } }", no_vars,
                 |d| vec![d.as_array().map_or(0, Vec::len).to_string()]),
              signed_in(|| ok(&["0"]))),
@@ -81,7 +84,7 @@ async fn the_loops_queries_follow_the_authorization_matrix() {
 
     let count = run(&app, &mut fixture, loop_query_cases()).await;
 
-    assert_eq!(count, 7 * 9);
+    assert_eq!(count, 8 * 9);
 }
 
 /// A verb of one unit's own place: the lead, supporting and service identities may, the office

@@ -44,4 +44,5 @@ mod unit_lists;
 mod unit_views;
 mod upload;
 mod upload_limits;
+mod urge_list;
 mod webhooks;

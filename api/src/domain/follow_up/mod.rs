@@ -26,3 +26,4 @@ pub mod todo;
 pub mod urgings;
 pub mod warning;
 pub mod work;
+pub mod worklist;

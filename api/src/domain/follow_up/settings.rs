@@ -23,6 +23,8 @@ pub struct Thresholds {
     pub sign_working_days: i32,
     /// Months after a policy's issue for a task that waited for it and names no period.
     pub policy_default_months: i32,
+    /// Days after an urging before an overdue task's lead unit is due another (待催办).
+    pub urge_again_days: i32,
 }
 
 impl Default for Thresholds {
@@ -34,6 +36,7 @@ impl Default for Thresholds {
             pace_red_points: 30,
             sign_working_days: 3,
             policy_default_months: 3,
+            urge_again_days: 7,
         }
     }
 }
@@ -48,11 +51,13 @@ impl Thresholds {
             && self.pace_red_points <= 100;
         let sign_ok = (0..=30).contains(&self.sign_working_days);
         let policy_ok = (1..=24).contains(&self.policy_default_months);
-        match (days_ok, pace_ok, sign_ok, policy_ok) {
-            (false, _, _, _) => Err(AppError::bad_input("need 0 ≤ urgentDays ≤ approachingDays ≤ 90")),
-            (_, false, _, _) => Err(AppError::bad_input("need 0 < paceYellowPoints < paceRedPoints ≤ 100")),
-            (_, _, false, _) => Err(AppError::bad_input("signWorkingDays must be between 0 and 30")),
-            (_, _, _, false) => Err(AppError::bad_input("policyDefaultMonths must be between 1 and 24")),
+        let urge_ok = (1..=90).contains(&self.urge_again_days);
+        match (days_ok, pace_ok, sign_ok, policy_ok, urge_ok) {
+            (false, _, _, _, _) => Err(AppError::bad_input("need 0 ≤ urgentDays ≤ approachingDays ≤ 90")),
+            (_, false, _, _, _) => Err(AppError::bad_input("need 0 < paceYellowPoints < paceRedPoints ≤ 100")),
+            (_, _, false, _, _) => Err(AppError::bad_input("signWorkingDays must be between 0 and 30")),
+            (_, _, _, false, _) => Err(AppError::bad_input("policyDefaultMonths must be between 1 and 24")),
+            (_, _, _, _, false) => Err(AppError::bad_input("urgeAgainDays must be between 1 and 90")),
             _ => Ok(self),
         }
     }
@@ -68,6 +73,7 @@ pub(in crate::domain) async fn load(db: &impl ConnectionTrait) -> AppResult<Thre
         pace_red_points: r.pace_red_points,
         sign_working_days: r.sign_working_days,
         policy_default_months: r.policy_default_months,
+        urge_again_days: r.urge_again_days,
     }))
 }
 
@@ -97,6 +103,7 @@ pub async fn update(db: &impl TransactionTrait, caller: &Caller, new: Thresholds
         pace_red_points: Set(new.pace_red_points),
         sign_working_days: Set(new.sign_working_days),
         policy_default_months: Set(new.policy_default_months),
+        urge_again_days: Set(new.urge_again_days),
     };
     let before = follow_up_settings::Entity::find_by_id(1).one(&txn).await?;
     let after = match &before {
@@ -128,6 +135,7 @@ mod tests {
             Thresholds { pace_yellow_points: 30, ..Default::default() },
             Thresholds { pace_red_points: 101, ..Default::default() },
             Thresholds { sign_working_days: 31, ..Default::default() },
+            Thresholds { urge_again_days: 0, ..Default::default() },
         ];
         for thresholds in bad {
             assert_eq!(thresholds.validate().unwrap_err().code(), "BAD_USER_INPUT", "{thresholds:?}");

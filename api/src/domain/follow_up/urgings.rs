@@ -28,6 +28,10 @@ pub enum Targets {
     Tasks { task_ids: Vec<i32>, units: Vec<i32> },
     /// The lead units of every overdue open task (of one plan, when given).
     Overdue { document_id: Option<i32> },
+    /// Each unit of each task on the office's list of what to urge (待催办), once.
+    Worklist(super::worklist::UrgeFilter),
+    /// These (task, unit) pairs: a selection of that list, or any units on open tasks.
+    Pairs(Vec<(i32, i32)>),
 }
 
 /// An urging being sent.
@@ -53,6 +57,17 @@ pub async fn urge(db: &impl TransactionTrait, caller: &Caller, new: NewUrging) -
     let pairs = match new.targets {
         Targets::Tasks { task_ids, units } => named_targets(&txn, caller, &task_ids, &units).await?,
         Targets::Overdue { document_id } => overdue_leads(&txn, caller, document_id).await?,
+        Targets::Worklist(filter) => {
+            let mut pairs: Vec<(i32, i32)> = super::worklist::urge_list(&txn, caller, &filter)
+                .await?
+                .into_iter()
+                .map(|item| (item.task_id, item.unit_id))
+                .collect();
+            pairs.sort_unstable();
+            pairs.dedup();
+            pairs
+        }
+        Targets::Pairs(pairs) => chosen_pairs(&txn, caller, pairs).await?,
     };
     if pairs.is_empty() {
         return Err(AppError::bad_input("no unit to urge"));
@@ -120,6 +135,26 @@ async fn named_targets(
         pairs.extend(chosen.into_iter().map(|unit| (task_id, unit)));
     }
     Ok(pairs)
+}
+
+/// The pairs asked for, each checked as [`named_targets`] checks a task's units; a pair named
+/// twice is urged once.
+async fn chosen_pairs(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    mut pairs: Vec<(i32, i32)>,
+) -> AppResult<Vec<(i32, i32)>> {
+    pairs.sort_unstable();
+    pairs.dedup();
+    let mut by_task: std::collections::BTreeMap<i32, Vec<i32>> = std::collections::BTreeMap::new();
+    for (task_id, unit) in pairs {
+        by_task.entry(task_id).or_default().push(unit);
+    }
+    let mut checked = Vec::new();
+    for (task_id, units) in by_task {
+        checked.extend(named_targets(db, caller, &[task_id], &units).await?);
+    }
+    Ok(checked)
 }
 
 /// (task, lead unit) of every overdue open task the caller sees.

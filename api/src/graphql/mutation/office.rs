@@ -2,8 +2,9 @@
 //! deciding extensions, urging, instructing, and the settings the loop runs on.
 
 use crate::domain::follow_up::completion::{self, Review};
+use crate::domain::follow_up::worklist::UrgeFilter;
 use crate::domain::follow_up::{calendar, extensions, instructions, reporting, settings, urgings};
-use crate::error::IntoGql;
+use crate::error::{AppError, IntoGql};
 use crate::graphql::context::{self, parse_id, parse_ids, parse_opt_id};
 use crate::graphql::scalars::Date;
 use crate::graphql::types::follow_up::settings::{CalendarDayInput, ReportRule, WarningSettings, WarningSettingsInput};
@@ -46,12 +47,28 @@ pub struct UrgeInput {
     /// Or every overdue open task's lead units (of `documentId`, when given), in one go.
     #[graphql(default)]
     pub overdue: bool,
-    /// With `overdue`: only this plan.
+    /// Or every unit on the office's list of what to urge (`urgeList`, of `documentId` when
+    /// given), each once per task.
+    #[graphql(default)]
+    pub worklist: bool,
+    /// Or these units of these tasks, pair by pair (a selection of `urgeList`).
+    #[graphql(default)]
+    pub items: Vec<UrgeTarget>,
+    /// With `overdue` or `worklist`: only this plan.
     pub document_id: Option<ID>,
     /// The notice.
     pub text: String,
     /// The answer is wanted by this day.
     pub reply_by: Option<Date>,
+}
+
+/// One unit of one task to urge.
+#[derive(InputObject)]
+pub struct UrgeTarget {
+    /// The task.
+    pub task_id: ID,
+    /// The unit (a unit working on the task).
+    pub department_id: ID,
 }
 
 /// Mutations of the office (admins) and of leaders.
@@ -143,15 +160,35 @@ impl OfficeMutation {
         Ok(ExtensionRequest(request))
     }
 
-    /// Sends urging notices (催办): to units of named tasks, or to the lead units of every
-    /// overdue task at once; all or none. Leaders and admins.
+    /// Sends urging notices (催办): to units of named tasks, to chosen units of chosen tasks, to
+    /// the lead units of every overdue task, or to everyone on the office's list of what to urge
+    /// (`urgeList`); all or none, in one transaction. Name one of these ways. Leaders and
+    /// admins.
     async fn urge(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Whom to urge and what to say.")] input: UrgeInput,
     ) -> Result<Vec<Urging>> {
+        let ways = [!input.task_ids.is_empty(), !input.items.is_empty(), input.overdue, input.worklist];
+        if ways.iter().filter(|w| **w).count() > 1 {
+            return Err(AppError::bad_input(
+                "name one way to choose whom to urge: taskIds, items, overdue or worklist",
+            ))
+            .gql();
+        }
+        let document_id = parse_opt_id(input.document_id.as_ref()).gql()?;
         let targets = if input.overdue {
-            urgings::Targets::Overdue { document_id: parse_opt_id(input.document_id.as_ref()).gql()? }
+            urgings::Targets::Overdue { document_id }
+        } else if input.worklist {
+            urgings::Targets::Worklist(UrgeFilter { document_id, reasons: Vec::new() })
+        } else if !input.items.is_empty() {
+            let pairs = input
+                .items
+                .iter()
+                .map(|item| Ok((parse_id(&item.task_id)?, parse_id(&item.department_id)?)))
+                .collect::<crate::error::AppResult<Vec<_>>>()
+                .gql()?;
+            urgings::Targets::Pairs(pairs)
         } else {
             urgings::Targets::Tasks {
                 task_ids: parse_ids(&input.task_ids).gql()?,

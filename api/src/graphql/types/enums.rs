@@ -425,3 +425,17 @@ mirror_enum!(
         CompletionReturned,
     }
 );
+
+mirror_enum!(
+    /// Why a unit is on the office's list of what to urge (待催办).
+    UrgeReason => crate::domain::follow_up::worklist::UrgeReason {
+        /// It has not signed for the task, and its sign-off deadline has passed.
+        SignOverdue,
+        /// It missed a reporting period and has not answered it (补报) yet.
+        PeriodMissed,
+        /// It leads an overdue task and was not urged on it in the last `urgeAgainDays` days.
+        OverdueNotUrged,
+        /// It has not answered an urging by its reply-by day.
+        UrgingUnanswered,
+    }
+);

@@ -9,6 +9,7 @@ pub mod statistics;
 pub mod timeline;
 pub mod todo;
 pub mod warning;
+pub mod worklist;
 
 pub use items::{CompletionReport, DueDateChange, ExtensionRequest, Instruction, InstructionResponse, Urging};
 pub use period::ReportPeriod;

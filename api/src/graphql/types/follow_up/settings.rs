@@ -22,9 +22,12 @@ pub struct WarningSettings {
     /// Months after a higher-level policy's issue that a task waiting for it gets when it names
     /// no period of its own (1 to 24); such a due date waits for the office to confirm it.
     pub policy_default_months: i32,
+    /// Days after an urging before an overdue task's lead unit is on the office's list of what
+    /// to urge (`urgeList`) again (1 to 90).
+    pub urge_again_days: i32,
 }
 
-/// New thresholds; `policyDefaultMonths` stays as it is when left out.
+/// New thresholds; `policyDefaultMonths` and `urgeAgainDays` stay as they are when left out.
 #[derive(InputObject, Debug, Clone, Copy)]
 pub struct WarningSettingsInput {
     /// A due date this many days ahead or fewer is approaching (BLUE).
@@ -39,6 +42,8 @@ pub struct WarningSettingsInput {
     pub sign_working_days: i32,
     /// Months after a policy's issue for a task that names no period (1 to 24).
     pub policy_default_months: Option<i32>,
+    /// Days after an urging before an overdue task's lead unit is due another (1 to 90).
+    pub urge_again_days: Option<i32>,
 }
 
 impl WarningSettingsInput {
@@ -51,6 +56,7 @@ impl WarningSettingsInput {
             pace_red_points: self.pace_red_points,
             sign_working_days: self.sign_working_days,
             policy_default_months: self.policy_default_months.unwrap_or(current.policy_default_months),
+            urge_again_days: self.urge_again_days.unwrap_or(current.urge_again_days),
         }
     }
 }
@@ -64,6 +70,7 @@ impl From<Thresholds> for WarningSettings {
             pace_red_points: t.pace_red_points,
             sign_working_days: t.sign_working_days,
             policy_default_months: t.policy_default_months,
+            urge_again_days: t.urge_again_days,
         }
     }
 }
