@@ -26,6 +26,7 @@ pub mod report_consolidation;
 pub mod report_period;
 pub mod service_token;
 pub mod task;
+pub mod task_follow;
 pub mod task_policy;
 pub mod urging;
 pub mod user;

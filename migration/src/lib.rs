@@ -45,6 +45,7 @@ mod m20261207_000040_assignment_figures;
 mod m20261207_000041_login_throttle_from_first_failure;
 mod m20261208_000042_create_assessment;
 mod m20261208_000043_urge_again_days;
+mod m20261208_000044_create_task_follow;
 
 pub struct Migrator;
 
@@ -95,6 +96,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000041_login_throttle_from_first_failure::Migration),
             Box::new(m20261208_000042_create_assessment::Migration),
             Box::new(m20261208_000043_urge_again_days::Migration),
+            Box::new(m20261208_000044_create_task_follow::Migration),
         ]
     }
 }

@@ -14,7 +14,7 @@ use crate::graphql::types::follow_up::settings::{CalendarDay, WarningSettings};
 use crate::graphql::types::follow_up::statistics::{Statistics, StatisticsFilter};
 use crate::graphql::types::follow_up::timeline::AuditEntry;
 use crate::graphql::types::follow_up::todo::Todo;
-use crate::graphql::types::follow_up::worklist::{UrgeList, UrgeReason};
+use crate::graphql::types::follow_up::worklist::{FollowedTask, UrgeList, UrgeReason};
 use crate::graphql::types::policy::PolicyEvent;
 use crate::graphql::types::{Department, Document, Task, User};
 use async_graphql::{Context, ID, InputObject, Object, Result};
@@ -160,6 +160,12 @@ impl Query {
         follow_up::periods::catch_up_for(context::db(ctx), caller).await.gql()?;
         let items = follow_up::worklist::urge_list(context::reads(ctx), caller, &filter).await.gql()?;
         Ok(UrgeList { items, first: first as usize, today: caller.today() })
+    }
+
+    /// The viewer's watch list (关注), most recently followed first. Leaders and the office.
+    async fn watch_list(&self, ctx: &Context<'_>) -> Result<Vec<FollowedTask>> {
+        let listed = follow_up::watch::list(context::reads(ctx), context::caller(ctx)).await.gql()?;
+        Ok(listed.into_iter().map(FollowedTask).collect())
     }
 
     /// Statistics (统计考核) overall, by plan and by unit, of the tasks the viewer may see.

@@ -72,6 +72,11 @@ pub fn may_urge(principal: &Principal) -> AppResult<()> {
     }
 }
 
+/// Leaders and the office keep a watch list (关注) of tasks; units follow their own work anyway.
+pub fn may_follow(principal: &Principal) -> AppResult<()> {
+    may_urge(principal).map_err(|_| AppError::Forbidden("only leaders and the office keep a watch list"))
+}
+
 /// Leaders (and admins, writing down a leader's word) instruct on a task (领导批示).
 pub fn may_instruct(principal: &Principal) -> AppResult<()> {
     may_urge(principal).map_err(|_| AppError::Forbidden("only leaders and the office write instructions"))

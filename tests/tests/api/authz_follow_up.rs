@@ -45,6 +45,8 @@ pub fn loop_query_cases() -> Vec<Case> {
         // The office's list of what to urge: the office and leaders, who urge.
         case(op("urgeList", "{ urgeList { total } }", no_vars, |d| vec![d["total"].is_number().to_string()]),
              [UNAUTHENTICATED, ok(&["true"]), ok(&["true"]), FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REFUSED, REFUSED]),
+        case(op("watchList", "{ watchList { changedSince } }", no_vars, |d| vec![d.as_array().map_or(0, Vec::len).to_string()]),
+             watchers(&["0"])),
         case(op("assessmentVersions", "{ assessmentVersions(period: { year: 2026, month: 12 }) { version } }", no_vars,
                 |d| vec![d.as_array().map_or(0, Vec::len).to_string()]),
              signed_in(|| ok(&["0"]))),
@@ -84,7 +86,12 @@ async fn the_loops_queries_follow_the_authorization_matrix() {
 
     let count = run(&app, &mut fixture, loop_query_cases()).await;
 
-    assert_eq!(count, 8 * 9);
+    assert_eq!(count, 9 * 9);
+}
+
+/// What leaders and the office may do and units may not (the watch list).
+fn watchers(rows: &[&str]) -> [Expect9; 9] {
+    [UNAUTHENTICATED, ok(rows), ok(rows), FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REFUSED, REFUSED]
 }
 
 /// A verb of one unit's own place: the lead, supporting and service identities may, the office
@@ -174,6 +181,16 @@ pub fn loop_mutation_cases() -> Vec<Case> {
         case(op("publishAssessment", "mutation { publishAssessment(period: { year: 2026, month: 11 }) { period version } }",
                 no_vars, |d| fields(d, &["period", "version"])),
              admin_only(&["2026-11", "1"])),
+        // The watch list (关注): leaders and the office; units follow their own work anyway.
+        case(op("followTask", "mutation($t: ID!) { followTask(taskId: $t) { changedSince } }",
+                |f, _| json!({ "t": f.id("rule") }), |d| vec![d["changedSince"].is_null().to_string()]),
+             watchers(&["true"])),
+        case(op("markFollowedTaskSeen", "mutation($t: ID!) { markFollowedTaskSeen(taskId: $t) { changedSince } }",
+                |f, _| json!({ "t": f.id("rule") }), |d| vec![d["changedSince"].is_null().to_string()]),
+             watchers(&["true"])),
+        case(op("unfollowTask", "mutation($t: ID!) { unfollowTask(taskId: $t) }",
+                |f, _| json!({ "t": f.id("rule") }), |d| vec![d.to_string()]),
+             watchers(&["true"])),
         case(op("setDocumentReportRule", "mutation($d: ID!) { setDocumentReportRule(documentId: $d, rule: { cadence: MONTHLY, day: 25 }) { reportRule { cadence day } } }",
                 |f, _| json!({ "d": f.id("plan") }), |d| fields(&d["reportRule"], &["cadence", "day"])),
              admin_only(&["MONTHLY", "25"])),
@@ -193,7 +210,7 @@ async fn the_loops_verbs_follow_the_authorization_matrix() {
 
     let count = run(&app, &mut fixture, loop_mutation_cases()).await;
 
-    assert_eq!(count, 21 * 9);
+    assert_eq!(count, 24 * 9);
 }
 
 const TASKS: [&str; 15] = [

@@ -45,4 +45,5 @@ mod unit_views;
 mod upload;
 mod upload_limits;
 mod urge_list;
+mod watch_list;
 mod webhooks;

@@ -45,6 +45,7 @@ const TABLES: &[&str] = &[
     "report_period",
     "service_token",
     "task",
+    "task_follow",
     "task_policy",
     "urging",
     "webhook",

@@ -59,6 +59,9 @@ pub enum Operation {
     AnswerUrging,
     Instruct,
     RespondToInstruction,
+    FollowTask,
+    UnfollowTask,
+    MarkFollowedTaskSeen,
     SetCalendarDays,
     UpdateWarningSettings,
     // Assessment (考核).
@@ -107,6 +110,8 @@ pub enum Table {
     Evidence,
     AssessmentRules,
     PublishedAssessment,
+    /// A follower's watch-list row: `entity_id` is the followed task.
+    TaskFollow,
     /// The database as a whole (`duban seed-synthetic`).
     Database,
 }
@@ -183,6 +188,7 @@ impl Table {
             | Table::Evidence
             | Table::AssessmentRules
             | Table::PublishedAssessment
+            | Table::TaskFollow
             | Table::Database => false,
         }
     }
@@ -219,6 +225,7 @@ impl Table {
             | Table::Evidence
             | Table::AssessmentRules
             | Table::PublishedAssessment
+            | Table::TaskFollow
             | Table::Database => false,
         }
     }

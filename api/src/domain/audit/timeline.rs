@@ -288,6 +288,7 @@ pub fn line(entry: &audit_entry::Model, names: &HashMap<i32, String>, private: &
             | Table::FollowUpSettings
             | Table::AssessmentRules
             | Table::PublishedAssessment
+            | Table::TaskFollow
             | Table::Database,
             _,
         ) => return None,
@@ -362,6 +363,9 @@ fn task_line(operation: Operation, after: &Value, status_changed: bool) -> Optio
         | Operation::UpdateWarningSettings
         | Operation::UpdateAssessmentRules
         | Operation::PublishAssessment
+        | Operation::FollowTask
+        | Operation::UnfollowTask
+        | Operation::MarkFollowedTaskSeen
         | Operation::CreateWebhook
         | Operation::DeleteWebhook
         | Operation::RedeliverWebhook

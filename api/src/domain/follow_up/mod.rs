@@ -25,5 +25,6 @@ pub mod statistics;
 pub mod todo;
 pub mod urgings;
 pub mod warning;
+pub mod watch;
 pub mod work;
 pub mod worklist;

@@ -2,7 +2,8 @@
 //! per kind for badges. For a unit: tasks to sign for, reports due soon or late, urgings to
 //! answer, leaders' instructions to respond to (as lead), returned tasks (as lead). For the
 //! office: completion reports to review, extension requests to decide. For a leader: tasks in
-//! red and its own instructions without a response. One SQL statement per kind, unioned.
+//! red and its own instructions without a response. For both, followed tasks (关注) that
+//! changed since they were last marked seen. One SQL statement per kind, unioned.
 
 use super::settings;
 use super::warning::{Judge, Level};
@@ -12,10 +13,11 @@ use crate::policy::rules;
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use entity::{
     AssignmentRole, AssignmentState, CompletionDecision, ExtensionStatus, TaskStatus, UserRole, assignment,
-    completion_report, extension_request, instruction, instruction_response, task, urging,
+    audit_entry, completion_report, extension_request, instruction, instruction_response, task, task_follow, urging,
 };
 use sea_orm::sea_query::{
-    Alias, CommonTableExpression, Expr, ExprTrait, Order, Query, SelectStatement, SimpleExpr, UnionType, WithClause,
+    Alias, CommonTableExpression, Expr, ExprTrait, Func, Order, Query, SelectStatement, SimpleExpr, UnionType,
+    WithClause,
 };
 use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult};
 
@@ -34,6 +36,7 @@ pub enum TodoKind {
     DecideExtension,
     RedTask,
     UnansweredInstruction,
+    FollowedChanged,
 }
 
 impl TodoKind {
@@ -96,8 +99,11 @@ pub async fn todo(
             Some(unit) => unit_items(unit, &judge, backend),
             None => Vec::new(),
         },
-        UserRole::Admin => office_items(backend),
-        UserRole::Leader => leader_items(principal.user_id, &judge, backend),
+        UserRole::Admin => [office_items(backend), vec![followed_changes(principal.user_id, backend)]].concat(),
+        UserRole::Leader => {
+            [leader_items(principal.user_id, &judge, backend), vec![followed_changes(principal.user_id, backend)]]
+                .concat()
+        }
     };
     let Some(union) = union_all(parts) else { return Ok(Todo::default()) };
     let arrived = || Expr::col(Alias::new("arrived_at"));
@@ -361,6 +367,41 @@ fn missed_periods(unit: i32, backend: DbBackend) -> SelectStatement {
     .and_where(a(assignment::Column::State).is_in([AssignmentState::Signed, AssignmentState::InProgress]))
     .and_where(a(assignment::Column::MissedSince).is_not_null())
     .and_where(reporting_task())
+    .to_owned()
+}
+
+/// Followed tasks changed by someone else since the follower last marked them seen: one item
+/// per task, dated by the latest such change.
+fn followed_changes(user_id: i32, backend: DbBackend) -> SelectStatement {
+    let at = || col(audit_entry::Entity, audit_entry::Column::At);
+    let seen = col(task_follow::Entity, task_follow::Column::SeenAt);
+    let after_seen = match backend {
+        DbBackend::Sqlite => Expr::cust_with_exprs("julianday(?) > julianday(?)", [at(), seen]),
+        _ => at().gt(seen),
+    };
+    let by_others = Expr::col((audit_entry::Entity, audit_entry::Column::ActorId)).is_null().or(Expr::col((
+        audit_entry::Entity,
+        audit_entry::Column::ActorId,
+    ))
+    .ne(user_id));
+    let latest: SimpleExpr = Func::max(at()).into();
+    item(
+        TodoKind::FollowedChanged,
+        col(task_follow::Entity, task_follow::Column::TaskId),
+        super::warning::county_day(latest.clone(), backend),
+        col(task_follow::Entity, task_follow::Column::TaskId),
+        latest,
+    )
+    .from(task_follow::Entity)
+    .inner_join(
+        audit_entry::Entity,
+        Expr::col((audit_entry::Entity, audit_entry::Column::TaskId))
+            .equals((task_follow::Entity, task_follow::Column::TaskId))
+            .and(after_seen)
+            .and(by_others),
+    )
+    .and_where(Expr::col((task_follow::Entity, task_follow::Column::UserId)).eq(user_id))
+    .group_by_col((task_follow::Entity, task_follow::Column::TaskId))
     .to_owned()
 }
 

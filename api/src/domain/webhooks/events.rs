@@ -110,6 +110,7 @@ pub fn kinds_of(entry: &audit_entry::Model) -> Vec<EventKind> {
             | Table::FollowUpSettings
             | Table::AssessmentRules
             | Table::PublishedAssessment
+            | Table::TaskFollow
             | Table::Database,
             _,
         ) => None,

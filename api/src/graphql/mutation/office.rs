@@ -3,11 +3,12 @@
 
 use crate::domain::follow_up::completion::{self, Review};
 use crate::domain::follow_up::worklist::UrgeFilter;
-use crate::domain::follow_up::{calendar, extensions, instructions, reporting, settings, urgings};
+use crate::domain::follow_up::{calendar, extensions, instructions, reporting, settings, urgings, watch};
 use crate::error::{AppError, IntoGql};
 use crate::graphql::context::{self, parse_id, parse_ids, parse_opt_id};
 use crate::graphql::scalars::Date;
 use crate::graphql::types::follow_up::settings::{CalendarDayInput, ReportRule, WarningSettings, WarningSettingsInput};
+use crate::graphql::types::follow_up::worklist::FollowedTask;
 use crate::graphql::types::follow_up::{ExtensionRequest, Instruction, Urging};
 use crate::graphql::types::{Document, Task};
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result};
@@ -198,6 +199,34 @@ impl OfficeMutation {
         let new = urgings::NewUrging { targets, text: input.text, reply_by: input.reply_by.map(|d| d.0) };
         let sent = urgings::urge(context::db(ctx), context::caller(ctx), new).await.gql()?;
         Ok(sent.into_iter().map(Urging).collect())
+    }
+
+    /// Follows a task (关注): its changes by others reach the follower's to-do list
+    /// (`FOLLOWED_CHANGED`) and `myTodoChanged`. Following it again changes nothing. Leaders
+    /// and admins.
+    async fn follow_task(&self, ctx: &Context<'_>, #[graphql(desc = "The task.")] task_id: ID) -> Result<FollowedTask> {
+        let task_id = parse_id(&task_id).gql()?;
+        let (db, caller) = (context::db(ctx), context::caller(ctx));
+        let follow = watch::follow(db, caller, task_id).await.gql()?;
+        Ok(FollowedTask(watch::Followed { follow, unseen_since: None }))
+    }
+
+    /// Stops following a task; whether it was followed. Leaders and admins.
+    async fn unfollow_task(&self, ctx: &Context<'_>, #[graphql(desc = "The task.")] task_id: ID) -> Result<bool> {
+        let task_id = parse_id(&task_id).gql()?;
+        watch::unfollow(context::db(ctx), context::caller(ctx), task_id).await.gql()
+    }
+
+    /// Marks a followed task's changes so far seen: it leaves the to-do list until the next
+    /// change (NOT_FOUND when not followed). Leaders and admins.
+    async fn mark_followed_task_seen(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The task.")] task_id: ID,
+    ) -> Result<FollowedTask> {
+        let task_id = parse_id(&task_id).gql()?;
+        let follow = watch::mark_seen(context::db(ctx), context::caller(ctx), task_id).await.gql()?;
+        Ok(FollowedTask(watch::Followed { follow, unseen_since: None }))
     }
 
     /// Writes a leader's instruction on a task (领导批示); the lead unit responds. Leaders and

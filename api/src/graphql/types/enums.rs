@@ -352,6 +352,9 @@ mirror_enum!(
         RedTask,
         /// One's own instruction still without a response (leaders); `refId` is the instruction.
         UnansweredInstruction,
+        /// A task one follows (关注) changed since one last marked it seen (leaders and the
+        /// office); dated by the latest change.
+        FollowedChanged,
     }
 );
 

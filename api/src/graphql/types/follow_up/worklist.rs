@@ -94,3 +94,31 @@ pub struct UrgeCount {
     /// How many.
     pub count: i32,
 }
+
+/// A task on the viewer's watch list (关注).
+pub struct FollowedTask(pub crate::domain::follow_up::watch::Followed);
+
+/// A task the viewer follows (关注), and whether it changed since the viewer last looked.
+#[Object]
+impl FollowedTask {
+    /// The task.
+    async fn task(&self, ctx: &Context<'_>) -> Result<Option<Task>> {
+        let task = context::loaders(ctx).tasks.load_one(self.0.follow.task_id).await.map_err(load_failed)?;
+        Ok(task.map(Task::from))
+    }
+
+    /// When the viewer began to follow it.
+    async fn followed_at(&self) -> crate::graphql::scalars::DateTime {
+        crate::graphql::scalars::DateTime(self.0.follow.followed_at)
+    }
+
+    /// When the viewer last marked its changes seen (`markFollowedTaskSeen`).
+    async fn seen_at(&self) -> crate::graphql::scalars::DateTime {
+        crate::graphql::scalars::DateTime(self.0.follow.seen_at)
+    }
+
+    /// The first change by someone else since then; null when there is none.
+    async fn changed_since(&self) -> Option<crate::graphql::scalars::DateTime> {
+        self.0.unseen_since.map(crate::graphql::scalars::DateTime)
+    }
+}
