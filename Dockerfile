@@ -33,9 +33,10 @@ RUN --mount=type=cache,target=/usr/local/cargo/registry,sharing=locked \
 # ---------------------------------------------------------------- runtime ---
 FROM debian:${DEBIAN_RELEASE}-slim AS runtime
 
-# ca-certificates: TLS to PostgreSQL or other hosts; curl: the HEALTHCHECK.
+# ca-certificates: TLS to PostgreSQL or other hosts; curl: the HEALTHCHECK;
+# fonts-wqy-microhei: Chinese glyphs for the unit names of the bulletin's chart.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends ca-certificates curl \
+ && apt-get install -y --no-install-recommends ca-certificates curl fonts-wqy-microhei \
  && rm -rf /var/lib/apt/lists/*
 
 # Unprivileged user; /data is its home and the working directory, where the

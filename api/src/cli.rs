@@ -55,6 +55,19 @@ pub enum Command {
         #[arg(long)]
         output: Option<PathBuf>,
     },
+    /// Write a month's bulletin (督查通报) as a Word document.
+    Bulletin {
+        /// The month, YYYY-MM.
+        #[arg(long, value_parser = parse_month)]
+        month: crate::domain::assessment::Span,
+        /// Only this plan (its id); all plans when omitted.
+        #[arg(long)]
+        document: Option<i32>,
+        /// The file to write (`-` for standard output); default: `督查通报-YYYY-MM.docx` in the
+        /// working directory.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
     /// Manage accounts.
     #[command(subcommand)]
     User(UserCommand),
@@ -177,6 +190,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User(UserCommand::Create { username, role, department, .. }) => {
             create_user(&cli.config, username, role, department).await
         }
+        Command::Bulletin { month, document, output } => write_bulletin(&cli.config, month, document, output).await,
         Command::ExportSchema { output, check } => export_schema(output, check),
         Command::SeedSynthetic { scale, seed } => seed_synthetic(&cli.config, scale, seed).await,
         Command::Audit(AuditCommand::Verify { head }) => verify_audit(&cli.config, head.as_ref()).await,
@@ -297,6 +311,34 @@ async fn export_table(config: &Config, document: &str, format: Format, output: O
             let path = output.unwrap_or_else(|| PathBuf::from(&file.file_name));
             std::fs::write(&path, &file.bytes).with_context(|| format!("cannot write {}", path.display()))?;
             println!("wrote {} ({} tasks)", path.display(), file.rows);
+        }
+    }
+    Ok(())
+}
+
+/// `2015-03` as the month it names.
+fn parse_month(value: &str) -> Result<crate::domain::assessment::Span, String> {
+    crate::domain::assessment::Span::parse_month(value).ok_or_else(|| format!("{value} is not a month (YYYY-MM)"))
+}
+
+async fn write_bulletin(
+    config: &Config,
+    month: crate::domain::assessment::Span,
+    document: Option<i32>,
+    output: Option<PathBuf>,
+) -> anyhow::Result<()> {
+    let db = db::connect(&config.database_url).await?;
+    db::migrate(&db).await?;
+    let file = export::bulletin::bulletin_file(&db, &console(config), month, document)
+        .await
+        .map_err(AppError::into_anyhow)
+        .with_context(|| format!("cannot write the bulletin of {}", month.key()))?;
+    match output {
+        Some(path) if path.as_os_str() == "-" => std::io::stdout().write_all(&file.bytes)?,
+        output => {
+            let path = output.unwrap_or_else(|| PathBuf::from(&file.file_name));
+            std::fs::write(&path, &file.bytes).with_context(|| format!("cannot write {}", path.display()))?;
+            println!("wrote {}", path.display());
         }
     }
     Ok(())

@@ -27,6 +27,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .route("/graphql", get(http::ws::get).post(http::graphql::handle))
         .route("/documents/{id}/division-table.xlsx", get(http::export::xlsx))
         .route("/documents/{id}/division-table.csv", get(http::export::csv))
+        .route("/bulletins/{file}", get(http::export::bulletin))
         .route("/files/{id}", get(http::files::download))
         .route("/healthz", get(http::health::healthz))
         .route("/readyz", get(http::health::readyz))

@@ -8,6 +8,7 @@
 //!
 //! The HTTP handler (`http::export`) and the command line only say who asks and write bytes.
 
+pub mod bulletin;
 pub mod columns;
 mod csv;
 pub mod table;

@@ -1,4 +1,6 @@
-//! `GET /documents/{id}/division-table.xlsx` and `.csv`: a plan's division table as a file.
+//! `GET /documents/{id}/division-table.xlsx` and `.csv`: a plan's division table as a file;
+//! `GET /bulletins/YYYY-MM.docx[?document=ID]`: a month's bulletin (督查通报), the office's and
+//! leaders'.
 //!
 //! A bearer token is required (401 `UNAUTHENTICATED` without one, as for a bad one); the rows
 //! are what the token's account may see ([`crate::export`]); an unknown document is 404
@@ -7,12 +9,13 @@
 use super::auth::viewer_from_headers;
 use super::response::Refusal;
 use crate::domain::Caller;
+use crate::domain::assessment::Span;
 use crate::error::AppError;
 use crate::export::{self, DocumentRef, ExportFile, Format};
 use crate::http::state::AppState;
 use crate::policy::Viewer;
 use axum::body::Body;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
@@ -36,6 +39,49 @@ pub async fn csv(
     headers: HeaderMap,
 ) -> Response {
     division_table(&state, peer, &id, &headers, Format::Csv).await
+}
+
+/// Which plan's bulletin (all plans' when omitted).
+#[derive(Debug, serde::Deserialize)]
+pub struct BulletinQuery {
+    document: Option<String>,
+}
+
+/// A month's bulletin as a Word document: `/bulletins/2015-03.docx`.
+pub async fn bulletin(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(file): Path<String>,
+    Query(query): Query<BulletinQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let credential = match viewer_from_headers(&state, &headers).await {
+        Ok(credential) if credential.viewer == Viewer::Anonymous => return token_required().into_response(),
+        Ok(credential) => credential,
+        Err(refused) => return super::graphql::unauthenticated(refused).into_response(),
+    };
+    // A path that names no month names no bulletin.
+    let Some(month) = file.strip_suffix(".docx").and_then(Span::parse_month) else {
+        return refusal(AppError::NotFound("bulletin")).into_response();
+    };
+    let document = match query.document.as_deref().map(str::parse::<i32>) {
+        None => None,
+        Some(Ok(id)) => Some(id),
+        Some(Err(_)) => return refusal(AppError::NotFound("document")).into_response(),
+    };
+    let caller = Caller::new(credential.viewer, Some(peer.ip()), state.clock.read()).with_credential(credential.stamp);
+    if let Err(error) = crate::domain::follow_up::periods::catch_up_for(&state.db, &caller).await {
+        return refusal(error).into_response();
+    }
+    match export::bulletin::bulletin_file(&state.reads, &caller, month, document).await {
+        Ok(file) => download(
+            file.bytes,
+            &file.file_name,
+            &file.ascii_file_name,
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+        Err(error) => refusal(error).into_response(),
+    }
 }
 
 async fn division_table(state: &AppState, peer: SocketAddr, id: &str, headers: &HeaderMap, format: Format) -> Response {
@@ -68,7 +114,7 @@ pub(crate) fn refusal(error: AppError) -> Refusal {
         AppError::Conflict(_) | AppError::InvalidState(_) => StatusCode::CONFLICT,
         AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
         AppError::Internal(cause) => {
-            tracing::error!(error = format!("{cause:#}"), "division table export failed");
+            tracing::error!(error = format!("{cause:#}"), "file export failed");
             StatusCode::INTERNAL_SERVER_ERROR
         }
     };
@@ -101,10 +147,15 @@ pub(crate) fn disposition(file_name: &str, ascii_file_name: &str) -> String {
 
 /// The division table as a file to save, with the headers of every download.
 fn attachment(file: ExportFile) -> Response {
-    let disposition = disposition(&file.file_name, &file.ascii_file_name);
-    let mut response = Response::new(Body::from(file.bytes));
+    download(file.bytes, &file.file_name, &file.ascii_file_name, file.format.content_type())
+}
+
+/// A file to save, with the headers of every download.
+fn download(bytes: Vec<u8>, file_name: &str, ascii_file_name: &str, content_type: &'static str) -> Response {
+    let disposition = disposition(file_name, ascii_file_name);
+    let mut response = Response::new(Body::from(bytes));
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(file.format.content_type()));
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     if let Ok(value) = HeaderValue::from_str(&disposition) {
         headers.insert(header::CONTENT_DISPOSITION, value);
     }

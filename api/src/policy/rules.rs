@@ -107,6 +107,17 @@ pub fn visible_report_departments(
     }
 }
 
+/// The monthly bulletin (督查通报) is the office's and leaders' (and the console's): it names
+/// every unit's shortfalls, which units read in their own assessment instead.
+pub fn reads_bulletin(viewer: &Viewer) -> AppResult<()> {
+    match viewer {
+        Viewer::System => Ok(()),
+        Viewer::User(principal) if matches!(principal.role, UserRole::Admin | UserRole::Leader) => Ok(()),
+        Viewer::User(_) => Err(AppError::Forbidden("the bulletin is the office's and leaders'")),
+        Viewer::Anonymous => Err(AppError::Unauthenticated),
+    }
+}
+
 /// Whose assessment (考核) a viewer may read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AssessedScope {

@@ -65,7 +65,7 @@ async fn assessment(office: &Office, token: &str, version: Option<i64>, live: bo
 }
 
 /// Task 1: 县民政局 leads, 县财政局 supports, due 2027-04-30. Task 2: 县教育局 alone, due 2027-06-30.
-async fn march() -> Office {
+pub(crate) async fn march() -> Office {
     let office = Office::new(&[("县民政局、县财政局", "2027年4月底前完成"), ("县教育局", "2027年6月底前完成")]).await;
     let plan = office
         .call(&office.admin, "query($id: ID!) { task(id: $id) { document { id } } }", json!({ "id": office.task(1) }))

@@ -10,6 +10,7 @@ mod authz_files;
 mod authz_follow_up;
 mod authz_matrix;
 mod authz_trail;
+mod bulletin;
 mod cast;
 mod errors;
 mod evidence;

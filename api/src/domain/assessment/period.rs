@@ -41,6 +41,15 @@ impl Span {
         }
     }
 
+    /// The month a key such as `2015-03` names.
+    pub fn parse_month(key: &str) -> Option<Span> {
+        let (year, month) = key.split_once('-')?;
+        if year.len() != 4 || month.len() != 2 {
+            return None;
+        }
+        Span::named(year.parse().ok()?, Some(month.parse().ok()?), None).ok()
+    }
+
     /// Its key: `2015-03`, `2015-Q1`, `2015`.
     pub fn key(self) -> String {
         match self.kind {
@@ -112,6 +121,10 @@ mod tests {
         assert_eq!((year.key(), year.first(), year.last()), ("2015".to_owned(), day(2015, 1, 1), day(2015, 12, 31)));
         assert_eq!(Span::holding(Kind::Quarter, day(2015, 3, 31)).key(), "2015-Q1");
         assert_eq!(Span::holding(Kind::Month, day(2015, 3, 31)).key(), "2015-03");
+        assert_eq!(Span::parse_month("2015-03"), Some(Span { kind: Kind::Month, year: 2015, number: 3 }));
+        for bad in ["2015-3", "2015-13", "15-03", "2015-03-01", "2015"] {
+            assert_eq!(Span::parse_month(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -38,6 +38,17 @@ pub(super) async fn latest(
     of(span, document_id).order_by_desc(Column::Version).one(db).await?.map(read).transpose()
 }
 
+/// The latest published version as the caller may read it, if any.
+pub async fn latest_for(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    span: Span,
+    document_id: Option<i32>,
+) -> AppResult<Option<Assessment>> {
+    let scope = crate::policy::rules::assessed_scope(&caller.viewer)?;
+    Ok(latest(db, span, document_id).await?.map(|a| a.seen_in(scope)))
+}
+
 /// One published version (`NOT_FOUND` when there is no such version).
 pub(super) async fn version(
     db: &impl ConnectionTrait,
