@@ -70,6 +70,8 @@ pub struct Row {
 pub struct DivisionTable {
     pub document: document::Model,
     pub rows: Vec<Row>,
+    /// Each lead unit's figures on the plan, as `statistics.byUnit` gives them to the caller.
+    pub units: Vec<UnitFigures>,
     /// The caller's today and the office's thresholds, for the warning column.
     pub judge: Judge,
 }
@@ -113,7 +115,80 @@ pub async fn division_table(
         rows.push(Row { task, leads, supporting, latest_report: latest, latest_evidence, lead_people, signed });
     }
     let judge = settings::judge(db, caller).await?;
-    Ok(DivisionTable { document, rows, judge })
+    let units = unit_figures(db, caller, document.id).await?;
+    Ok(DivisionTable { document, rows, units, judge })
+}
+
+/// One lead unit's figures on the plan (the statistics sheet).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitFigures {
+    pub unit: String,
+    pub tasks: i64,
+    pub finished: i64,
+    pub finished_on_time: i64,
+    pub finished_with_due: i64,
+    pub overdue: i64,
+    pub periods_due: i64,
+    pub periods_on_time: i64,
+    pub periods_late: i64,
+    pub periods_missed: i64,
+}
+
+impl UnitFigures {
+    /// Periods answered on time, of those judged (none when nothing was due).
+    pub fn reports_on_time_rate(&self) -> Option<f64> {
+        (self.periods_due > 0).then(|| self.periods_on_time as f64 / self.periods_due as f64)
+    }
+
+    /// Tasks finished by the due date, of those finished with one.
+    pub fn on_time_rate(&self) -> Option<f64> {
+        (self.finished_with_due > 0).then(|| self.finished_on_time as f64 / self.finished_with_due as f64)
+    }
+}
+
+/// The statistics by lead unit of the plan, as the caller may see them, by unit name.
+async fn unit_figures(db: &impl ConnectionTrait, caller: &Caller, document_id: i32) -> AppResult<Vec<UnitFigures>> {
+    use crate::domain::follow_up::statistics::{self, Asked, StatisticsFilter};
+    let filter = StatisticsFilter { document_id: Some(document_id), ..Default::default() };
+    let asked = Asked {
+        overall: false,
+        by_document: false,
+        by_unit: true,
+        overall_reports: false,
+        document_reports: false,
+        unit_reports: false,
+        overall_periods: false,
+        document_periods: false,
+        unit_periods: true,
+    };
+    let by_unit = statistics::statistics(db, caller, &filter, asked).await?.by_unit;
+    let ids: Vec<i32> = by_unit.iter().filter_map(|(f, _)| f.group_id).collect();
+    let names: HashMap<i32, String> = department::Entity::find()
+        .filter(department::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d.name))
+        .collect();
+    let mut units: Vec<UnitFigures> = by_unit
+        .into_iter()
+        .filter_map(|(f, r)| {
+            Some(UnitFigures {
+                unit: names.get(&f.group_id?)?.clone(),
+                tasks: f.total,
+                finished: f.finished.unwrap_or(0),
+                finished_on_time: f.finished_on_time.unwrap_or(0),
+                finished_with_due: f.finished_with_due.unwrap_or(0),
+                overdue: f.overdue.unwrap_or(0),
+                periods_due: r.periods_due.unwrap_or(0),
+                periods_on_time: r.periods_on_time.unwrap_or(0),
+                periods_late: r.periods_late.unwrap_or(0),
+                periods_missed: r.periods_missed.unwrap_or(0),
+            })
+        })
+        .collect();
+    units.sort_by(|a, b| a.unit.cmp(&b.unit));
+    Ok(units)
 }
 
 /// The newest report of a lead unit that the caller may read; else the newest it may read.

@@ -103,6 +103,83 @@ async fn an_admin_downloads_all_26_tasks_as_a_workbook_with_the_chinese_text_int
     assert_eq!(task(4)[9], "绿灯", "ongoing work just handed out");
 }
 
+/// The workbook's statistics sheet (统计) as text cells.
+fn figures_of(bytes: &[u8]) -> Vec<Vec<String>> {
+    let mut book = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).expect("a workbook");
+    assert_eq!(book.sheet_names(), ["分工表", "统计"]);
+    let range = book.worksheet_range("统计").expect("the statistics sheet");
+    range
+        .rows()
+        .map(|row| row.iter().map(|c| if let Data::Empty = c { String::new() } else { c.to_string() }).collect())
+        .collect()
+}
+
+/// Whether the workbook holds a native chart, drawn on the statistics sheet.
+fn has_chart(bytes: &[u8]) -> bool {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).expect("a zip");
+    let names: Vec<String> = zip.file_names().filter_map(Result::ok).map(|n| n.into_owned()).collect();
+    let chart = names.iter().any(|n| n.starts_with("xl/charts/chart"));
+    let mut drawing = String::new();
+    if let Ok(mut file) = zip.by_name("xl/worksheets/_rels/sheet2.xml.rels") {
+        std::io::Read::read_to_string(&mut file, &mut drawing).unwrap();
+    }
+    chart && drawing.contains("drawing")
+}
+
+#[tokio::test]
+async fn the_workbook_has_each_lead_units_figures_as_statistics_gives_them_with_a_chart() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let id = document_id(&app, &admin).await;
+    let (_, _, bytes) = download(&app, &id, "xlsx", Some(&admin)).await;
+    let sheet = figures_of(&bytes);
+    assert_eq!(
+        sheet[0],
+        [
+            "单位",
+            "牵头任务",
+            "已办结",
+            "按期办结",
+            "按期完成率",
+            "逾期",
+            "应报期数",
+            "按时报送",
+            "迟报",
+            "未报",
+            "按时报送率"
+        ]
+    );
+    let stats = app
+        .graphql(
+            "query($d: ID!) { statistics(filter: { documentId: $d }) { byUnit { department { name }
+               statistics { total overdue periodsDue periodsOnTime periodsLate periodsMissed } } } }",
+            json!({ "d": id }),
+            Some(&admin),
+        )
+        .await;
+    let mut expected: Vec<Vec<String>> = stats.data()["statistics"]["byUnit"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| {
+            let n = |f: &str| u["statistics"][f].to_string();
+            vec![
+                u["department"]["name"].as_str().unwrap().to_owned(),
+                n("total"),
+                n("overdue"),
+                n("periodsDue"),
+                n("periodsMissed"),
+            ]
+        })
+        .collect();
+    expected.sort();
+    let mut got: Vec<Vec<String>> =
+        sheet[1..].iter().map(|r| vec![r[0].clone(), r[1].clone(), r[5].clone(), r[6].clone(), r[9].clone()]).collect();
+    got.sort();
+    assert_eq!(got, expected);
+    assert!(has_chart(&bytes), "a native chart on the statistics sheet");
+}
+
 #[tokio::test]
 async fn the_csv_has_a_byte_order_mark_the_same_header_and_rows() {
     let app = spawn_app().await;
