@@ -235,3 +235,64 @@ async fn periods_and_rules_a_client_cannot_mean_are_refused() {
         .await;
     assert_eq!(quarter["assessment"], json!({ "period": "2027-Q1", "from": "2027-01-01", "to": "2027-03-31" }));
 }
+
+/// November and December 2014 of the reference plan (imported Friday 2014-11-14, reporting
+/// monthly by the 25th), for 县司法局: on task 26 alone (持续实施, supporting), silent until
+/// January. Sign-off is due Wednesday 11-19 (three working days); periods fall due 11-25 and
+/// 12-25. By hand, with the default rules:
+/// - November: sign-off late (11-19) −1, period 11-25 missed −3: 100 − 4 = 96;
+/// - December: period 12-25 missed −3: 97; after it signs and answers December late on
+///   2015-01-10 (补报, before January's period falls due on 01-25): −1, so 99 — but the
+///   December assessment published on 01-05 stays 97.
+#[tokio::test]
+async fn a_unit_of_the_reference_plan_is_scored_month_by_month_from_its_record() {
+    use duban_tests::{AppOptions, password_for, spawn_app_with};
+    let app = spawn_app_with(AppOptions { sample_plan: false, ..Default::default() }).await;
+    app.set_today("2014-11-14");
+    let admin = app.admin_token().await;
+    let (_, tasks) = super::judgement_story::import(&app, &admin, duban::bootstrap::SAMPLE_PLAN).await;
+    let unit = app.department_id_as(&admin, "县司法局").await;
+    app.create_account(&admin, "sifa", "DEPARTMENT", Some(&unit)).await;
+    let sifa = app.login("sifa", &password_for("sifa")).await;
+    let month = |m: u32| {
+        format!(
+            "{{ assessment(period: {{ year: {}, month: {m} }}) {{ version units {{ unitName rank score facts {{ kind on points taskSeq }} }} }} }}",
+            if m == 1 { 2015 } else { 2014 }
+        )
+    };
+    let own = |data: &Value| -> (i64, Vec<(String, String, i64, i64)>) {
+        let units = data["assessment"]["units"].as_array().unwrap();
+        assert_eq!(units.len(), 1, "a unit reads its own row: {units:?}");
+        (units[0]["score"].as_i64().unwrap(), facts(&units[0]))
+    };
+
+    app.set_today("2015-01-05");
+    let november = app.graphql(&month(11), json!({}), Some(&sifa)).await;
+    assert_eq!(
+        own(november.data()),
+        (96, vec![fact("SIGNED_LATE", "2014-11-19", -1, 26), fact("PERIOD_MISSED", "2014-11-25", -3, 26)])
+    );
+    let december = app.graphql(&month(12), json!({}), Some(&sifa)).await;
+    assert_eq!(own(december.data()), (97, vec![fact("PERIOD_MISSED", "2014-12-25", -3, 26)]));
+
+    // The office's view ranks it among every unit of the plan, by the same score.
+    let all = app.graphql(&month(12), json!({}), Some(&admin)).await;
+    let units = all.data()["assessment"]["units"].as_array().unwrap().clone();
+    let row = units.iter().find(|u| u["unitName"] == "县司法局").unwrap();
+    let higher = units.iter().filter(|u| u["score"].as_i64() > Some(97)).count() as i64;
+    assert_eq!((row["score"].as_i64(), row["rank"].as_i64()), (Some(97), Some(higher + 1)));
+    let publish = "mutation { publishAssessment(period: { year: 2014, month: 12 }) { version } }";
+    assert_eq!(app.graphql(publish, json!({}), Some(&admin)).await.data()["publishAssessment"]["version"], 1);
+
+    // 01-10: it signs and answers December late.
+    app.set_today("2015-01-10");
+    let task26 = tasks.iter().find(|(seq, _)| *seq == 26).unwrap().1.clone();
+    app.sign_for(&sifa, &task26).await;
+    let report = "mutation($t: ID!) { submitReport(taskId: $t, text: \"已开展法律援助\", percent: 10) { dueOn late } }";
+    let sent = app.graphql(report, json!({ "t": task26 }), Some(&sifa)).await;
+    assert_eq!(sent.data()["submitReport"], json!({ "dueOn": "2014-12-25", "late": true }));
+    assert_eq!(own(app.graphql(&month(12), json!({}), Some(&sifa)).await.data()).0, 97, "as published");
+    let live = "{ assessment(period: { year: 2014, month: 12 }, live: true) { units { score facts { kind on points taskSeq } } } }";
+    let now = app.graphql(live, json!({}), Some(&sifa)).await;
+    assert_eq!(own(now.data()), (99, vec![fact("PERIOD_LATE", "2014-12-25", -1, 26)]));
+}

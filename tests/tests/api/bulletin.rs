@@ -153,6 +153,26 @@ async fn the_office_downloads_the_months_bulletin_and_its_tables_say_what_the_re
         ]
     );
 
+    // The command line writes the same bulletin.
+    let url = office.app.url.clone();
+    let written = tokio::task::spawn_blocking(move || {
+        let out = tempfile::NamedTempFile::with_suffix(".docx").expect("a temporary file");
+        let status = std::process::Command::new(env!("CARGO_BIN_EXE_duban-process"))
+            .args(["bulletin", "--month", "2027-03", "--output"])
+            .arg(out.path())
+            .env("DATABASE_URL", url)
+            .env("DUBAN_AUDIT_KEY", duban_tests::audit_key())
+            .env("DUBAN_TODAY", "2027-04-01")
+            .status()
+            .expect("run duban bulletin");
+        assert!(status.success());
+        std::fs::read(out.path()).expect("the written bulletin")
+    })
+    .await
+    .unwrap();
+    assert_eq!(read(&written)["tables"], doc["tables"]);
+    assert_eq!(read(&written)["paragraphs"], doc["paragraphs"]);
+
     // Made again on 07-05, task 2 (due 06-30, never reported on) is overdue and red, under its
     // lead; March's facts are March's still.
     office.app.set_today("2027-07-05");

@@ -79,7 +79,7 @@ fn counts(row: &Value) -> (i64, i64, i64, i64) {
 }
 
 /// Imports a plan as the office; gives its document id and its task ids by number.
-async fn import(app: &TestApp, admin: &str, text: &str) -> (Value, Vec<(i64, String)>) {
+pub(crate) async fn import(app: &TestApp, admin: &str, text: &str) -> (Value, Vec<(i64, String)>) {
     let query = "mutation($t: String!) { importPlan(text: $t) { document { id } tasks { id seq } } }";
     let imported = app.graphql(query, json!({ "t": text }), Some(admin)).await.data().clone();
     let tasks = imported["importPlan"]["tasks"]
