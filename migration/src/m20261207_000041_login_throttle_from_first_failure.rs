@@ -11,50 +11,32 @@ pub struct Migration;
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.drop_table(Table::drop().table(LoginThrottle::Table).to_owned()).await?;
-        manager
-            .create_table(
-                Table::create()
-                    .table(LoginThrottle::Table)
-                    .col(string_len(LoginThrottle::Subject, 200).primary_key())
-                    .col(big_integer(LoginThrottle::OpenedAt))
-                    .col(integer(LoginThrottle::Failures))
-                    .to_owned(),
-            )
-            .await?;
         // Sweeping counters whose minute has passed.
-        manager
-            .create_index(crate::index_on(
-                LoginThrottle::Table,
-                LoginThrottle::OpenedAt,
-                "idx-login_throttle-opened_at",
-            ))
-            .await
+        recreate(manager, LoginThrottle::OpenedAt, "idx-login_throttle-opened_at").await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.drop_table(Table::drop().table(LoginThrottle::Table).to_owned()).await?;
-        manager
-            .create_table(
-                Table::create()
-                    .table(LoginThrottle::Table)
-                    .col(string_len(LoginThrottle::Subject, 200).primary_key())
-                    .col(big_integer(LoginThrottle::WindowId))
-                    .col(integer(LoginThrottle::Failures))
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_index(crate::index_on(
-                LoginThrottle::Table,
-                LoginThrottle::WindowId,
-                "idx-login_throttle-window_id",
-            ))
-            .await
+        recreate(manager, LoginThrottle::WindowId, "idx-login_throttle-window_id").await
     }
 }
 
-#[derive(DeriveIden)]
+/// The counter table afresh, keyed by subject, with `counted` (when the count began) indexed.
+async fn recreate(manager: &SchemaManager<'_>, counted: LoginThrottle, index: &str) -> Result<(), DbErr> {
+    manager.drop_table(Table::drop().table(LoginThrottle::Table).to_owned()).await?;
+    manager
+        .create_table(
+            Table::create()
+                .table(LoginThrottle::Table)
+                .col(string_len(LoginThrottle::Subject, 200).primary_key())
+                .col(big_integer(counted.clone()))
+                .col(integer(LoginThrottle::Failures))
+                .to_owned(),
+        )
+        .await?;
+    manager.create_index(crate::index_on(LoginThrottle::Table, counted, index)).await
+}
+
+#[derive(DeriveIden, Clone)]
 enum LoginThrottle {
     Table,
     Subject,

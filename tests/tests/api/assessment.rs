@@ -67,12 +67,7 @@ async fn assessment(office: &Office, token: &str, version: Option<i64>, live: bo
 /// Task 1: 县民政局 leads, 县财政局 supports, due 2027-04-30. Task 2: 县教育局 alone, due 2027-06-30.
 pub(crate) async fn march() -> Office {
     let office = Office::new(&[("县民政局、县财政局", "2027年4月底前完成"), ("县教育局", "2027年6月底前完成")]).await;
-    let plan = office
-        .call(&office.admin, "query($id: ID!) { task(id: $id) { document { id } } }", json!({ "id": office.task(1) }))
-        .await;
-    let rule =
-        "mutation($d: ID!) { setDocumentReportRule(documentId: $d, rule: { cadence: MONTHLY, day: 25 }) { id } }";
-    office.call(&office.admin, rule, json!({ "d": plan["task"]["document"]["id"] })).await;
+    office.report_monthly_by_the_25th().await;
 
     // 03-01 (a Monday): three working days to sign, so sign-off is due 03-04.
     let parts = office
@@ -83,9 +78,8 @@ pub(crate) async fn march() -> Office {
         )
         .await;
     assert_eq!(parts["task"]["assignments"][0]["signDue"], "2027-03-04");
-    let sign = "mutation($t: ID!) { signTask(taskId: $t, input: { responsiblePerson: \"张三\", contact: \"0427-1234567\" }) { state } }";
     for token in [&office.lead, &office.support] {
-        office.call(token, sign, json!({ "t": office.task(1) })).await;
+        office.sign(token, 1).await;
     }
 
     // 03-10: the office urges 县教育局 on task 2, to answer by 03-15; it never does.

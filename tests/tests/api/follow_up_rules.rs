@@ -87,6 +87,22 @@ impl Office {
         Office { app, admin, leader, lead, support, other, tasks: tasks.into_iter().map(|(_, id)| id).collect() }
     }
 
+    /// Has the plan report monthly, by the 25th.
+    pub(crate) async fn report_monthly_by_the_25th(&self) {
+        let plan = self
+            .call(&self.admin, "query($id: ID!) { task(id: $id) { document { id } } }", json!({ "id": self.task(1) }))
+            .await;
+        let rule =
+            "mutation($d: ID!) { setDocumentReportRule(documentId: $d, rule: { cadence: MONTHLY, day: 25 }) { id } }";
+        self.call(&self.admin, rule, json!({ "d": plan["task"]["document"]["id"] })).await;
+    }
+
+    /// Signs for task `seq` as `token`'s unit (承办人 张三).
+    pub(crate) async fn sign(&self, token: &str, seq: usize) {
+        let sign = "mutation($t: ID!) { signTask(taskId: $t, input: { responsiblePerson: \"张三\", contact: \"0427-1234567\" }) { state } }";
+        self.call(token, sign, json!({ "t": self.task(seq) })).await;
+    }
+
     pub(crate) fn task(&self, seq: usize) -> &str {
         &self.tasks[seq - 1]
     }

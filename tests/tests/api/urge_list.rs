@@ -34,14 +34,8 @@ fn item(reason: &str, seq: i64, unit: &str, since: &str, days: i64) -> (String, 
 
 async fn plan() -> Office {
     let office = Office::new(&[("县民政局、县财政局", "2027年3月底前完成"), ("县教育局", "2027年6月底前完成")]).await;
-    let plan = office
-        .call(&office.admin, "query($id: ID!) { task(id: $id) { document { id } } }", json!({ "id": office.task(1) }))
-        .await;
-    let rule =
-        "mutation($d: ID!) { setDocumentReportRule(documentId: $d, rule: { cadence: MONTHLY, day: 25 }) { id } }";
-    office.call(&office.admin, rule, json!({ "d": plan["task"]["document"]["id"] })).await;
-    let sign = "mutation($t: ID!) { signTask(taskId: $t, input: { responsiblePerson: \"张三\", contact: \"0427-1234567\" }) { state } }";
-    office.call(&office.lead, sign, json!({ "t": office.task(1) })).await;
+    office.report_monthly_by_the_25th().await;
+    office.sign(&office.lead, 1).await;
     office
 }
 
