@@ -1,6 +1,6 @@
 """Reads a Word document the way the suite checks one: prints JSON with its paragraphs, its
 tables (rows of cell texts), the number of inline pictures, the page size and margins in
-twips, and the East Asian fonts its runs name.
+twips, the East Asian fonts its runs name, and whether its footer numbers the pages.
 
 Usage: read_docx.py FILE
 """
@@ -42,6 +42,7 @@ def main():
                     twips(section.right_margin),
                 ],
                 "fonts": east_asian_fonts(document),
+                "page_numbers": "PAGE" in section.footer._element.xml,
             },
             ensure_ascii=False,
         )

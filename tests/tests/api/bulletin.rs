@@ -88,6 +88,7 @@ async fn the_office_downloads_the_months_bulletin_and_its_tables_say_what_the_re
     }
     assert_eq!(doc["paragraphs"][1], "〔2027〕第3期");
     assert_eq!(doc["pictures"], 1, "the chart of each unit's reports on time");
+    assert_eq!(doc["page_numbers"], true, "pages numbered at the foot");
 
     // The overall figures are the statistics'.
     let stats = office

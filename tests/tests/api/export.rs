@@ -178,6 +178,32 @@ async fn the_workbook_has_each_lead_units_figures_as_statistics_gives_them_with_
     got.sort();
     assert_eq!(got, expected);
     assert!(has_chart(&bytes), "a native chart on the statistics sheet");
+
+    // openpyxl (the suite's venv) opens it and reads the same figures, as numbers.
+    let read = openpyxl(&bytes);
+    assert_eq!(read["sheets"], json!(["分工表", "统计"]));
+    let rows = read["rows"]["统计"].as_array().unwrap();
+    assert_eq!(rows.len(), sheet.len());
+    for (row, cells) in rows.iter().zip(&sheet).skip(1) {
+        assert_eq!(row[0].as_str(), Some(cells[0].as_str()));
+        assert_eq!(row[1].as_f64().map(|n| n.to_string()), Some(cells[1].clone()), "{row}");
+    }
+}
+
+/// The workbook as openpyxl reads it (`tests/clients/read_xlsx.py`).
+fn openpyxl(bytes: &[u8]) -> Value {
+    let clients = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("clients");
+    let python = clients.join(".venv/bin/python");
+    assert!(python.exists(), "openpyxl is not installed: run tests/run (it makes tests/clients/.venv)");
+    let file = tempfile::NamedTempFile::with_suffix(".xlsx").expect("a temporary file");
+    std::fs::write(file.path(), bytes).expect("write the workbook");
+    let output = std::process::Command::new(python)
+        .arg(clients.join("read_xlsx.py"))
+        .arg(file.path())
+        .output()
+        .expect("run read_xlsx.py");
+    assert!(output.status.success(), "openpyxl could not open it: {}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).expect("JSON")
 }
 
 #[tokio::test]

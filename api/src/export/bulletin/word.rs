@@ -7,8 +7,8 @@ use super::figures::{Bulletin, Line};
 use crate::error::{AppError, AppResult};
 use chrono::{Datelike, NaiveDate};
 use docx_rs::{
-    AlignmentType, Docx, LineSpacing, PageMargin, Paragraph, Pic, Run, RunFonts, SpecialIndentType, Table, TableCell,
-    TableRow, WidthType,
+    AlignmentType, Docx, Footer, LineSpacing, PageMargin, PageNum, Paragraph, Pic, Run, RunFonts, SpecialIndentType,
+    Table, TableCell, TableRow, WidthType,
 };
 
 /// Half-points: 二号 22 pt, 三号 16 pt, 四号 14 pt.
@@ -74,6 +74,18 @@ fn table(header: &[&str], rows: Vec<Vec<String>>, widths: &[usize]) -> Table {
     Table::new(all).set_grid(grid).width(TEXT_WIDTH, WidthType::Dxa)
 }
 
+/// The page number at the foot, centred, as official documents set it: `— 1 —` in 宋体 四号.
+fn page_number() -> Footer {
+    Footer::new().add_paragraph(
+        Paragraph::new()
+            .add_run(text("— ", "宋体", SIHAO))
+            .add_page_num(PageNum::new())
+            .add_run(text(" —", "宋体", SIHAO))
+            .size(SIHAO)
+            .align(AlignmentType::Center),
+    )
+}
+
 fn day(line: &Line) -> String {
     line.on.map(chinese_date).unwrap_or_default()
 }
@@ -92,7 +104,8 @@ pub fn write(bulletin: &Bulletin) -> AppResult<Vec<u8>> {
         .page_size(A4.0, A4.1)
         .page_margin(PageMargin::new().top(MARGINS.0).bottom(MARGINS.1).left(MARGINS.2).right(MARGINS.3))
         .default_fonts(fonts("仿宋"))
-        .default_size(SANHAO);
+        .default_size(SANHAO)
+        .footer(page_number());
 
     // The masthead: the notice's name in red, its number, then the title.
     doc = doc
