@@ -164,4 +164,8 @@ async fn only_the_office_and_leaders_read_the_list_and_whom_to_urge_is_named_one
     let items = "mutation($i: [UrgeTarget!]!) { urge(input: { items: $i, text: \"催办\" }) { id } }";
     assert_eq!(office.refusal(&office.admin, items, stranger).await, "BAD_USER_INPUT", "县教育局 is not on task 1");
     assert_eq!(office.refusal(&office.admin, "{ urgeList(first: 0) { total } }", json!({})).await, "BAD_USER_INPUT");
+    // More pairs than one call sends are refused before any task is looked at.
+    let many: Vec<Value> =
+        (1..=2001).map(|unit| json!({ "taskId": office.task(1), "departmentId": unit.to_string() })).collect();
+    assert_eq!(office.refusal(&office.admin, items, json!({ "i": many })).await, "BAD_USER_INPUT");
 }

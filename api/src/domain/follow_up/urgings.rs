@@ -146,6 +146,10 @@ async fn chosen_pairs(
 ) -> AppResult<Vec<(i32, i32)>> {
     pairs.sort_unstable();
     pairs.dedup();
+    // Refused before any task is looked at: the count bounds the work, not only the writes.
+    if pairs.len() > MAX_URGINGS {
+        return Err(AppError::bad_input(format!("at most {MAX_URGINGS} urgings at a time")));
+    }
     let mut by_task: std::collections::BTreeMap<i32, Vec<i32>> = std::collections::BTreeMap::new();
     for (task_id, unit) in pairs {
         by_task.entry(task_id).or_default().push(unit);
