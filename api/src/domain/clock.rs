@@ -12,6 +12,11 @@ pub fn cst() -> FixedOffset {
     FixedOffset::east_opt(8 * 3600).expect("valid offset")
 }
 
+/// The county's calendar day of an instant (China Standard Time).
+pub fn county_day(at: DateTime<Utc>) -> NaiveDate {
+    at.with_timezone(&cst()).date_naive()
+}
+
 /// Today's date in China Standard Time, on the system clock.
 pub fn today() -> NaiveDate {
     Utc::now().with_timezone(&cst()).date_naive()

@@ -14,7 +14,8 @@
 //! Only units that can act (not groups, not catch-all names) are judged: a group's members are
 //! judged on the parts they hold through it.
 
-use super::period::{Span, county_day};
+use super::period::Span;
+use crate::domain::clock::county_day;
 use crate::error::AppResult;
 use chrono::NaiveDate;
 use entity::{

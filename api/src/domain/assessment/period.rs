@@ -98,14 +98,10 @@ impl Span {
     }
 }
 
-/// The county's day of an instant.
-pub fn county_day(at: DateTime<Utc>) -> NaiveDate {
-    at.with_timezone(&cst()).date_naive()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::clock::county_day;
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()

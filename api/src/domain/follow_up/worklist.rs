@@ -216,7 +216,7 @@ async fn last_urged(db: &impl ConnectionTrait, items: &[UrgeItem]) -> AppResult<
             .all(db)
             .await?;
         for (task_id, unit_id, at) in rows {
-            last.insert((task_id, unit_id), crate::domain::assessment::period::county_day(at));
+            last.insert((task_id, unit_id), crate::domain::clock::county_day(at));
         }
     }
     Ok(last)

@@ -278,7 +278,7 @@ async fn unanswered_instructions(db: &impl ConnectionTrait, document_id: Option<
             seq: t.seq,
             lead: leads.get(&t.id).cloned().unwrap_or_default(),
             title: t.title.clone(),
-            on: Some(assessment::period::county_day(i.created_at)),
+            on: Some(crate::domain::clock::county_day(i.created_at)),
             note: i.text,
         })
         .collect())
